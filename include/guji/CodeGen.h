@@ -1,0 +1,42 @@
+/* CodeGen.h — GIR → LLVM IR through the LLVM-C API.
+ *
+ * cg_module translates a verified, RC-annotated GIR module into a fresh
+ * LLVM module in the given context:
+ *   - each GirFunc becomes a function with the `tailcc` calling convention
+ *     (so calls marked tail are guaranteed tail calls, §8, whatever their
+ *     prototypes), internal linkage, frame pointers kept (perf, gdb);
+ *   - every function entry compares the stack pointer with gj_stack_limit
+ *     and calls gj_panic_stack_overflow below it (§8);
+ *   - blocks map to basic blocks, block parameters to phis;
+ *   - checked Int arithmetic uses llvm.*.with.overflow and branches to a
+ *     cold block calling the panic entry point with a static GjLoc;
+ *   - runtime functions are declared from RtFns.def, nothing by hand;
+ *   - Str literals are immortal static GjStr constants (rc 0);
+ *   - the entry `int64_t gj_program_main(void)` (C calling convention) runs
+ *     the const initializer, then the user's main, and returns the exit
+ *     status (0 for `sub main()`); with opts->emit_c_main, also a C `main`
+ *     that calls gj_rt_start(argc, argv, gj_program_main);
+ *   - with opts->debug, DWARF: a compile unit per source file, a subprogram
+ *     per sub named by its guji name, line/column locations on every
+ *     instruction, and a variable (parameter or auto) per named value.
+ */
+#ifndef GUJI_CODEGEN_H
+#define GUJI_CODEGEN_H
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "guji/GIR.h"
+
+typedef struct CgOptions {
+  bool debug;          /* -g: DWARF */
+  bool emit_c_main;    /* native executables: define `main` */
+  int opt_level;       /* 0..3, recorded for DWARF's "optimized" flag */
+  LLVMTargetMachineRef tm;  /* for the data layout and triple; may be NULL */
+} CgOptions;
+
+/* Returns NULL (after reporting to s->diag) on an internal failure. */
+LLVMModuleRef cg_module(Session *s, const GirModule *m, LLVMContextRef ctx,
+                        const CgOptions *opts);
+
+#endif

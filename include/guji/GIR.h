@@ -1,0 +1,304 @@
+/* GIR.h — the guji typed IR: data structures, builder, printer, verifier.
+ *
+ * GIR is first-order and in SSA form with block parameters (the join points
+ * of Lean 4's λRC, written as blocks that take arguments): a function is a
+ * list of blocks; block 0 is the entry and its parameters are the
+ * function's. A block is a list of instructions `let %v: T = op(args)` and
+ * one terminator: `ret`, `jmp b(args)`, `br %c, b1, b2` (targets take no
+ * parameters), `unreachable`. Loops are blocks jumped to from their own
+ * body; `mut` bindings become block parameters, so there are no stores.
+ *
+ * Every value is typed; after lowering, types are concrete (no generics
+ * yet). Heap values (Str now; records, sums, closures, collections later)
+ * are counted references. Lowering writes no inc/dec: the RC pass
+ * (Passes.h) inserts GIR_OP_INC / GIR_OP_DEC precisely, from liveness, in
+ * the Perceus style: a value is owned by its definition; block arguments,
+ * returned values and arguments of guji calls are consumed; runtime-call
+ * arguments are borrowed or consumed as RtFns.def says.
+ *
+ * Spans ride on every instruction and terminator, so panics and DWARF point
+ * at source. A value may carry the guji binding name it was bound to
+ * (`$x`), which CodeGen turns into a DWARF variable.
+ *
+ * The text form (gir_print) is what `gujic --emit=ir` shows:
+ *
+ *   func fib(%0: Int) -> Int {
+ *   b0(%0: Int):
+ *     %1: Bool = lt.i %0, 2            ; fib.guji:2:8
+ *     br %1, b1, b2
+ *   ...
+ */
+#ifndef GUJI_GIR_H
+#define GUJI_GIR_H
+
+#include <stdio.h>
+
+#include "guji/Session.h"
+#include "guji/Source.h"
+#include "guji/Support.h"
+
+/* ---- types ------------------------------------------------------------ */
+
+typedef enum GirTypeKind {
+  GIR_T_UNIT,   /* no value; an instruction of type Unit has no result */
+  GIR_T_INT,    /* i64 */
+  GIR_T_FLOAT,  /* double */
+  GIR_T_BOOL,   /* i1 */
+  GIR_T_CHAR,   /* i32, a Unicode scalar value */
+  GIR_T_STR,    /* pointer to a GjStr (counted) */
+} GirTypeKind;
+
+typedef struct GirType {
+  GirTypeKind kind;
+} GirType;
+
+/* The canonical type objects (statically allocated; compare by pointer). */
+extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
+    gir_t_char, gir_t_str;
+bool gir_type_is_heap(const GirType *t); /* counted reference? */
+const char *gir_type_name(const GirType *t); /* "Int", "Str", … */
+
+/* ---- runtime functions (from RtFns.def) -------------------------------- */
+
+enum {
+  GIR_RTF_NORETURN = 1 << 0,
+  GIR_RTF_PURE = 1 << 1,
+  GIR_RTF_COLD = 1 << 2,
+};
+
+typedef enum GirRtId {
+#define GJ_RT(id, cname, sig, flags) GIR_RT_##id,
+#include "guji/RtFns.def"
+#undef GJ_RT
+  GIR_RT__COUNT
+} GirRtId;
+
+typedef struct GirRtInfo {
+  const char *c_name;
+  const char *sig;   /* as in RtFns.def */
+  unsigned flags;
+  /* decoded from sig: */
+  const GirType *ret;
+  uint8_t nparams;          /* GIR arguments (excludes 'l') */
+  const GirType *params[8];
+  bool consumed[8];         /* 'S' */
+  bool takes_loc;           /* has an 'l' (always last) */
+} GirRtInfo;
+
+const GirRtInfo *gir_rt_info(GirRtId id);
+
+/* ---- values, instructions, blocks, functions --------------------------- */
+
+typedef uint32_t GirValue;   /* index into GirFunc.values; */
+#define GIR_NO_VALUE ((GirValue)UINT32_MAX)
+
+typedef struct GirBlock GirBlock;
+typedef struct GirFunc GirFunc;
+typedef struct GirGlobal GirGlobal;
+
+typedef enum GirOp {
+  /* constants: imm holds the value */
+  GIR_OP_CONST_INT, GIR_OP_CONST_FLOAT, GIR_OP_CONST_BOOL, GIR_OP_CONST_CHAR,
+  GIR_OP_CONST_STR,   /* an immortal literal: imm.str */
+  GIR_OP_CONST_UNIT,  /* no result */
+
+  /* Int arithmetic: add/sub/mul/neg panic on overflow; div/rem panic on
+   * zero divisor and on MIN / -1; shl/shr (arithmetic) panic on a count
+   * outside 0..63 (§6). */
+  GIR_OP_IADD, GIR_OP_ISUB, GIR_OP_IMUL, GIR_OP_IDIV, GIR_OP_IREM,
+  GIR_OP_INEG, GIR_OP_ISHL, GIR_OP_ISHR, GIR_OP_IAND, GIR_OP_IOR,
+  GIR_OP_IXOR, GIR_OP_INOT,
+  GIR_OP_IABS,          /* panics on MIN */
+  GIR_OP_IMIN, GIR_OP_IMAX,
+  /* comparisons of Int, Char or Bool operands (same type), result Bool */
+  GIR_OP_IEQ, GIR_OP_INE, GIR_OP_ILT, GIR_OP_ILE, GIR_OP_IGT, GIR_OP_IGE,
+  /* Float: IEEE, never panic */
+  GIR_OP_FADD, GIR_OP_FSUB, GIR_OP_FMUL, GIR_OP_FDIV, GIR_OP_FREM,
+  GIR_OP_FNEG, GIR_OP_FABS, GIR_OP_FMIN, GIR_OP_FMAX,
+  GIR_OP_FFLOOR, GIR_OP_FCEIL, GIR_OP_FROUND, /* round: ties away from 0 */
+  GIR_OP_FSQRT,
+  GIR_OP_FEQ, GIR_OP_FNE, GIR_OP_FLT, GIR_OP_FLE, GIR_OP_FGT, GIR_OP_FGE,
+  /* Bool */
+  GIR_OP_BNOT,
+  /* conversions */
+  GIR_OP_I2F,           /* Int.to_float */
+  GIR_OP_C2I,           /* Char.code */
+  /* calls */
+  GIR_OP_CALL,          /* imm.callee; args; imm.tail set: tail call */
+  GIR_OP_CALL_RT,       /* imm.rt; args as the signature says */
+  /* globals (consts, §3): load/store the value of imm.global */
+  GIR_OP_GLOBAL_GET, GIR_OP_GLOBAL_SET,
+  /* reference counting (inserted by the RC pass only) */
+  GIR_OP_INC, GIR_OP_DEC,
+  GIR_OP__COUNT
+} GirOp;
+
+typedef struct GirInst {
+  GirOp op;
+  GirValue result;      /* GIR_NO_VALUE when the type is Unit */
+  const GirType *type;  /* result type (gir_t_unit when none) */
+  Span span;
+  GirValue *args;
+  uint32_t nargs;
+  union {
+    int64_t i;
+    double f;
+    bool b;
+    uint32_t ch;
+    struct { const char *data; size_t len; } str;
+    struct { GirFunc *callee; bool tail; } call;
+    GirRtId rt;
+    GirGlobal *global;
+  } imm;
+} GirInst;
+
+typedef enum GirTermKind {
+  GIR_TERM_NONE,        /* not yet terminated (builder state) */
+  GIR_TERM_RET,         /* value or GIR_NO_VALUE for Unit */
+  GIR_TERM_JMP,         /* target + args matching its params */
+  GIR_TERM_BR,          /* cond; then/else targets with no params */
+  GIR_TERM_UNREACHABLE,
+} GirTermKind;
+
+typedef struct GirTerm {
+  GirTermKind kind;
+  Span span;
+  GirValue value;       /* RET value; BR condition */
+  GirBlock *target;     /* JMP target; BR then */
+  GirBlock *else_target;/* BR else */
+  GirValue *args;       /* JMP arguments */
+  uint32_t nargs;
+} GirTerm;
+
+struct GirBlock {
+  uint32_t id;          /* index in GirFunc.blocks */
+  const char *label;    /* optional, for the printer ("loop", "then") */
+  VEC(GirValue) params;
+  VEC(GirInst) insts;
+  GirTerm term;
+};
+
+typedef struct GirValueInfo {
+  const GirType *type;
+  GirBlock *block;      /* where it is defined */
+  int32_t inst;         /* index in block->insts, or -1 for a block param */
+  const char *dbg_name; /* guji binding name without '$', or NULL */
+  Span dbg_span;        /* the binding's declaration */
+} GirValueInfo;
+
+struct GirFunc {
+  uint32_t id;
+  const char *name;       /* guji name: "fib", "main" */
+  const char *link_name;  /* symbol: "guji.fib" (never clashes with C) */
+  Span span;              /* the sub's declaration */
+  const GirType *ret;
+  VEC(const GirType *) param_types;
+  VEC(GirBlock *) blocks;      /* blocks.data[0] is the entry */
+  VEC(GirValueInfo) values;
+};
+
+struct GirGlobal {
+  uint32_t id;
+  const char *name;       /* guji name of the const */
+  const char *link_name;
+  const GirType *type;
+  Span span;
+};
+
+typedef struct GirModule {
+  Arena *arena;
+  const char *source_path;   /* the main file, for DWARF */
+  VEC(GirFunc *) funcs;
+  VEC(GirGlobal *) globals;
+  /* The program's entry points: `main` (the user's, returns Unit or Int)
+   * and `init` (computes every const in dependency order; may be NULL). */
+  GirFunc *main;
+  GirFunc *init;
+  bool main_returns_int;
+} GirModule;
+
+/* ---- building --------------------------------------------------------- */
+
+GirModule *gir_module_new(Arena *a, const char *source_path);
+GirFunc *gir_func_new(GirModule *m, const char *name, const char *link_name,
+                      const GirType *ret, Span span);
+/* Adds a parameter: to param_types and as a parameter of the entry block
+ * (created on the first call). Returns the value. */
+GirValue gir_func_add_param(GirModule *m, GirFunc *f, const GirType *t);
+GirGlobal *gir_global_new(GirModule *m, const char *name,
+                          const char *link_name, const GirType *t, Span span);
+GirBlock *gir_block_new(GirModule *m, GirFunc *f, const char *label);
+GirValue gir_block_add_param(GirModule *m, GirFunc *f, GirBlock *b,
+                             const GirType *t);
+void gir_value_set_dbg(GirFunc *f, GirValue v, const char *name, Span decl);
+
+/* A builder appends to one block of one function at a time. */
+typedef struct GirBuilder {
+  GirModule *m;
+  GirFunc *f;
+  GirBlock *b;      /* current block; NULL after a terminator until
+                       gir_set_block */
+} GirBuilder;
+
+void gir_set_block(GirBuilder *g, GirBlock *b);
+/* True when the current block already has its terminator (code after a
+ * `return` or `break`): emitting then is a no-op that returns
+ * GIR_NO_VALUE, so lowering need not check everywhere. */
+bool gir_is_terminated(const GirBuilder *g);
+
+GirValue gir_const_int(GirBuilder *g, int64_t v, Span sp);
+GirValue gir_const_float(GirBuilder *g, double v, Span sp);
+GirValue gir_const_bool(GirBuilder *g, bool v, Span sp);
+GirValue gir_const_char(GirBuilder *g, uint32_t v, Span sp);
+GirValue gir_const_str(GirBuilder *g, const char *data, size_t len, Span sp);
+/* Any op with explicit result type and arguments (arithmetic, comparisons,
+ * conversions, INC/DEC, GLOBAL_GET/SET via gir_global_*). */
+GirValue gir_op(GirBuilder *g, GirOp op, const GirType *type,
+                const GirValue *args, uint32_t nargs, Span sp);
+GirValue gir_op1(GirBuilder *g, GirOp op, const GirType *type, GirValue a,
+                 Span sp);
+GirValue gir_op2(GirBuilder *g, GirOp op, const GirType *type, GirValue a,
+                 GirValue b, Span sp);
+GirValue gir_call(GirBuilder *g, GirFunc *callee, const GirValue *args,
+                  uint32_t nargs, Span sp);
+GirValue gir_call_rt(GirBuilder *g, GirRtId rt, const GirValue *args,
+                     uint32_t nargs, Span sp);
+GirValue gir_global_get(GirBuilder *g, GirGlobal *gl, Span sp);
+void gir_global_set(GirBuilder *g, GirGlobal *gl, GirValue v, Span sp);
+
+void gir_ret(GirBuilder *g, GirValue v, Span sp); /* v may be GIR_NO_VALUE */
+void gir_jmp(GirBuilder *g, GirBlock *target, const GirValue *args,
+             uint32_t nargs, Span sp);
+void gir_br(GirBuilder *g, GirValue cond, GirBlock *then_b, GirBlock *else_b,
+            Span sp);
+void gir_unreachable(GirBuilder *g, Span sp);
+
+static inline const GirType *gir_value_type(const GirFunc *f, GirValue v) {
+  return f->values.data[v].type;
+}
+
+/* ---- printing and checking --------------------------------------------- */
+
+const char *gir_op_name(GirOp op);   /* "add.i", "call", … */
+void gir_print_module(const GirModule *m, const SrcMgr *sm, FILE *out);
+void gir_print_func(const GirFunc *f, const SrcMgr *sm, FILE *out);
+char *gir_module_to_string(const GirModule *m, const SrcMgr *sm); /* free() */
+
+/* Checks the invariants every pass relies on; reports each violation as
+ * "gir: FUNC: bN: MESSAGE" to `errs` (may be NULL) and returns false when
+ * there is any:
+ *   - every block has a terminator; ids match positions;
+ *   - every argument value is defined, and its definition dominates the use;
+ *   - operand and result types fit the op (e.g. iadd: Int, Int -> Int);
+ *   - call arity and argument types match the callee / runtime signature;
+ *   - jmp arguments match the target's parameters in number and type;
+ *     br targets take no parameters and the condition is Bool;
+ *   - ret's value type is the function's result type (none for Unit);
+ *   - the entry block's parameters are the function's, in number and type
+ *     (it may be a jump target: a self tail call lowered to a loop);
+ *   - a tail call is followed directly by `ret` of its result (or of
+ *     nothing, for Unit). */
+bool gir_verify_module(const GirModule *m, FILE *errs);
+bool gir_verify_func(const GirModule *m, const GirFunc *f, FILE *errs);
+
+#endif
