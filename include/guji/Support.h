@@ -80,7 +80,13 @@ uint64_t hash_bytes(const void *p, size_t n);
 
 /* Internal invariant violated: prints file and line and aborts. Never for
  * user input: user errors are diagnostics. */
-_Noreturn void guji_unreachable(const char *file, int line, const char *msg);
+#ifdef __cplusplus
+#define GUJI_NORETURN [[noreturn]] /* the unit tests include this from C++ */
+#else
+#define GUJI_NORETURN _Noreturn
+#endif
+GUJI_NORETURN void guji_unreachable(const char *file, int line,
+                                    const char *msg);
 #define GJ_UNREACHABLE(msg) guji_unreachable(__FILE__, __LINE__, (msg))
 
 #include <string.h> /* for VEC_PUSH's memcpy */
