@@ -24,6 +24,9 @@
 
 #ifdef __cplusplus
 extern "C" {
+#define GJ_NORETURN [[noreturn]] /* C++ has no _Noreturn */
+#else
+#define GJ_NORETURN _Noreturn
 #endif
 
 /* ---- objects (§16) ------------------------------------------------------ */
@@ -83,7 +86,7 @@ char **gj_rt_argv(void);
 /* ---- stack limit (§8) -------------------------------------------------- */
 
 /* Every guji sub's entry compares its stack pointer with this and calls
- * gj_panic_stack_overflow when below. It leaves a margin (64 KiB) above
+ * gj_panic_stack_overflow when below. It leaves a margin (256 KiB) above
  * the real end of the stack so that the panic path itself has room.
  * Set by gj_rt_start for the thread that runs main; the concurrency
  * runtime sets it per task stack. */
@@ -151,14 +154,14 @@ int64_t gj_float_to_int(double v, const GjLoc *loc);
 
 /* Each flushes stdout, prints "guji: panic: MESSAGE" and "  at FILE:LINE:COL"
  * to stderr and exits with status 101. */
-_Noreturn void gj_panic(const GjStr *msg, const GjLoc *loc);
-_Noreturn void gj_panic_cstr(const char *msg, const GjLoc *loc);
-_Noreturn void gj_panic_overflow(const GjLoc *loc);      /* integer overflow */
-_Noreturn void gj_panic_div_zero(const GjLoc *loc);      /* division by zero */
-_Noreturn void gj_panic_shift(int64_t count, const GjLoc *loc);
-_Noreturn void gj_panic_stack_overflow(const GjLoc *loc);/* stack overflow */
-_Noreturn void gj_assert_fail(const GjLoc *loc);         /* assertion failed */
-_Noreturn void gj_assert_fail_msg(const GjStr *msg, const GjLoc *loc);
+GJ_NORETURN void gj_panic(const GjStr *msg, const GjLoc *loc);
+GJ_NORETURN void gj_panic_cstr(const char *msg, const GjLoc *loc);
+GJ_NORETURN void gj_panic_overflow(const GjLoc *loc);      /* integer overflow */
+GJ_NORETURN void gj_panic_div_zero(const GjLoc *loc);      /* division by zero */
+GJ_NORETURN void gj_panic_shift(int64_t count, const GjLoc *loc);
+GJ_NORETURN void gj_panic_stack_overflow(const GjLoc *loc);/* stack overflow */
+GJ_NORETURN void gj_assert_fail(const GjLoc *loc);         /* assertion failed */
+GJ_NORETURN void gj_assert_fail_msg(const GjStr *msg, const GjLoc *loc);
 
 /* ---- statistics (for tests and GUJI_LEAKCHECK later) -------------------- */
 

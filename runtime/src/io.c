@@ -1,0 +1,127 @@
+/* io.c — print, write and eprint (§18).
+ *
+ * stdout goes through one 64 KiB buffer, flushed when full, at exit (an
+ * atexit handler and gj_rt_start's return), before a panic message and
+ * before anything is written to stderr, so the two streams interleave in
+ * program order. On a terminal it is line-buffered: a write that contains
+ * a newline flushes. stderr is unbuffered: each gj_write_* with
+ * GJ_WRITE_ERR is one write(2) (value and newline together) where it fits.
+ *
+ * Output uses write(2) directly, retrying on EINTR and partial writes. On
+ * another error (EPIPE when SIGPIPE is ignored, a closed descriptor) the
+ * data is dropped: a program whose reader went away just stops printing.
+ *
+ * Not yet thread-safe: the concurrency runtime will add a lock around the
+ * buffer.
+ */
+#include "rt_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OUT_CAP (64 * 1024)
+
+static char out_buf[OUT_CAP];
+static size_t out_len;
+static bool out_ready;
+static bool out_line_buffered;
+
+void gj_rt_write_fd(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return;
+    }
+    buf += n;
+    len -= (size_t)n;
+  }
+}
+
+static void flush_at_exit(void) { gj_flush(); }
+
+void gj_rt_io_init(void) {
+  if (out_ready)
+    return;
+  out_ready = true;
+  out_line_buffered = isatty(1);
+  atexit(flush_at_exit);
+}
+
+void gj_flush(void) {
+  size_t n = out_len;
+  out_len = 0; /* first, so a signal handler flushing again writes nothing */
+  gj_rt_write_fd(1, out_buf, n);
+}
+
+/* Appends to the stdout buffer; `nl` adds a newline. */
+static void out_put(const char *p, size_t len, bool nl) {
+  gj_rt_io_init();
+  if (len > OUT_CAP - out_len) {
+    gj_flush();
+    if (len >= OUT_CAP) { /* too big to buffer: straight through */
+      gj_rt_write_fd(1, p, len);
+      len = 0;
+    }
+  }
+  memcpy(out_buf + out_len, p, len);
+  out_len += len;
+  if (nl) {
+    if (out_len == OUT_CAP)
+      gj_flush();
+    out_buf[out_len++] = '\n';
+  }
+  if (out_line_buffered && (nl || memchr(p, '\n', len)))
+    gj_flush();
+}
+
+/* One value with its optional newline to stdout or stderr. */
+static void put(const char *p, size_t len, int64_t flags) {
+  bool nl = flags & GJ_WRITE_NL;
+  if (!(flags & GJ_WRITE_ERR)) {
+    out_put(p, len, nl);
+    return;
+  }
+  gj_flush();
+  char small[64];
+  if (nl && len < sizeof small) {
+    memcpy(small, p, len);
+    small[len] = '\n';
+    gj_rt_write_fd(2, small, len + 1);
+    return;
+  }
+  gj_rt_write_fd(2, p, len);
+  if (nl)
+    gj_rt_write_fd(2, "\n", 1);
+}
+
+void gj_write_int(int64_t v, int64_t flags) {
+  char buf[24];
+  put(buf, (size_t)gj_rt_fmt_int(v, buf), flags);
+}
+
+void gj_write_float(double v, int64_t flags) {
+  char buf[32];
+  put(buf, (size_t)gj_fmt_float(v, buf), flags);
+}
+
+void gj_write_bool(bool v, int64_t flags) {
+  if (v)
+    put("true", 4, flags);
+  else
+    put("false", 5, flags);
+}
+
+void gj_write_char(uint32_t v, int64_t flags) {
+  char buf[4];
+  put(buf, (size_t)gj_rt_fmt_char(v, buf), flags);
+}
+
+void gj_write_str(const GjStr *s, int64_t flags) {
+  put(s->ptr ? s->ptr : "", (size_t)s->len, flags);
+}
+
+void gj_write_unit(int64_t flags) { put("()", 2, flags); }

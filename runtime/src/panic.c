@@ -1,0 +1,145 @@
+/* panic.c — panics (§12) and Float.to_int (§18).
+ *
+ * A panic flushes stdout, writes
+ *     guji: panic: MESSAGE
+ *       at FILE:LINE:COL
+ * to stderr (no "at" line when the location is NULL) and exits with status
+ * 101 by _exit: nothing else runs, and buffered stdout has already gone.
+ *
+ * The stack-overflow panic runs at the end of the stack, with only the
+ * margin gj_stack_limit leaves, and the SIGSEGV handler calls the same
+ * path; so the path uses no stdio, no malloc and a few hundred bytes of
+ * stack: the message goes out as one writev(2) of its parts.
+ */
+#include "rt_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+enum { MAX_PARTS = 4 };
+
+static size_t cstr_len(const char *s) {
+  size_t n = 0;
+  while (s[n])
+    n++;
+  return n;
+}
+
+/* writev all of iov, retrying on EINTR and partial writes. */
+static void writev_all(int fd, struct iovec *iov, int n) {
+  while (n > 0) {
+    ssize_t w = writev(fd, iov, n);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      return;
+    }
+    while (n > 0 && (size_t)w >= iov->iov_len) {
+      w -= (ssize_t)iov->iov_len;
+      iov++;
+      n--;
+    }
+    if (n > 0) {
+      iov->iov_base = (char *)iov->iov_base + w;
+      iov->iov_len -= (size_t)w;
+    }
+  }
+}
+
+static void set_iov(struct iovec *v, const char *p, size_t n) {
+  v->iov_base = (void *)p;
+  v->iov_len = n;
+}
+
+_Noreturn void gj_rt_panic_parts(const char *const *parts, const size_t *lens,
+                                 int n, const GjLoc *loc) {
+  static const char prefix[] = "guji: panic: ";
+  struct iovec iov[MAX_PARTS + 8];
+  char line[24], col[24];
+  int k = 0;
+  gj_flush();
+  set_iov(&iov[k++], prefix, sizeof prefix - 1);
+  for (int i = 0; i < n && i < MAX_PARTS; i++)
+    set_iov(&iov[k++], parts[i], lens[i]);
+  if (loc) {
+    const char *file = loc->file ? loc->file : "?";
+    set_iov(&iov[k++], "\n  at ", 6);
+    set_iov(&iov[k++], file, cstr_len(file));
+    set_iov(&iov[k++], ":", 1);
+    set_iov(&iov[k++], line, (size_t)gj_rt_fmt_int(loc->line, line));
+    set_iov(&iov[k++], ":", 1);
+    set_iov(&iov[k++], col, (size_t)gj_rt_fmt_int(loc->col, col));
+  }
+  set_iov(&iov[k++], "\n", 1);
+  writev_all(2, iov, k);
+  _exit(101);
+}
+
+static _Noreturn void panic2(const char *a, size_t alen, const char *b,
+                             size_t blen, const GjLoc *loc) {
+  const char *parts[2] = {a, b};
+  size_t lens[2] = {alen, blen};
+  gj_rt_panic_parts(parts, lens, 2, loc);
+}
+
+_Noreturn void gj_panic_cstr(const char *msg, const GjLoc *loc) {
+  panic2(msg, cstr_len(msg), "", 0, loc);
+}
+
+/* §12: panic(msg) */
+_Noreturn void gj_panic(const GjStr *msg, const GjLoc *loc) {
+  panic2(msg->ptr ? msg->ptr : "", (size_t)msg->len, "", 0, loc);
+}
+
+_Noreturn void gj_panic_overflow(const GjLoc *loc) {
+  gj_panic_cstr("integer overflow", loc);
+}
+
+_Noreturn void gj_panic_div_zero(const GjLoc *loc) {
+  gj_panic_cstr("division by zero", loc);
+}
+
+_Noreturn void gj_panic_shift(int64_t count, const GjLoc *loc) {
+  static const char a[] = "shift count out of range: ";
+  static const char c[] = " (must be 0..63)";
+  char num[24];
+  const char *parts[3] = {a, num, c};
+  size_t lens[3] = {sizeof a - 1, (size_t)gj_rt_fmt_int(count, num),
+                    sizeof c - 1};
+  gj_rt_panic_parts(parts, lens, 3, loc);
+}
+
+/* §8: deep recursion ends with `stack overflow`, never a bare SIGSEGV. */
+_Noreturn void gj_panic_stack_overflow(const GjLoc *loc) {
+  gj_panic_cstr("stack overflow", loc);
+}
+
+_Noreturn void gj_assert_fail(const GjLoc *loc) {
+  gj_panic_cstr("assertion failed", loc);
+}
+
+_Noreturn void gj_assert_fail_msg(const GjStr *msg, const GjLoc *loc) {
+  static const char a[] = "assertion failed: ";
+  panic2(a, sizeof a - 1, msg->ptr ? msg->ptr : "", (size_t)msg->len, loc);
+}
+
+/* §18: Float.to_int truncates toward zero; NaN and values outside Int's
+ * range panic. 2^63 is exact in a double, and every double in
+ * [-2^63, 2^63) truncates to an Int. */
+int64_t gj_float_to_int(double v, const GjLoc *loc) {
+  if (isnan(v))
+    gj_panic_cstr("cannot convert NaN to Int", loc);
+  if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0)) {
+    static const char a[] = "Float value ";
+    static const char c[] = " is out of Int range";
+    char num[32];
+    const char *parts[3] = {a, num, c};
+    size_t lens[3] = {sizeof a - 1, (size_t)gj_fmt_float(v, num),
+                      sizeof c - 1};
+    gj_rt_panic_parts(parts, lens, 3, loc);
+  }
+  return (int64_t)v;
+}

@@ -1,0 +1,122 @@
+/* start.c — program start-up (§3), arguments and the stack limit (§8).
+ *
+ * gj_rt_start is what a generated `main` (and `guji run`) calls: it keeps
+ * the arguments, sets up stdout, finds the end of the calling thread's
+ * stack, runs the entry and flushes.
+ *
+ * Stack overflow: each guji sub compares its stack pointer with
+ * gj_stack_limit, which sits STACK_MARGIN above the stack's low end so
+ * the panic path and runtime C code called near the limit still have room.
+ * The low end comes from pthread_getattr_np (for the main thread glibc
+ * derives it from RLIMIT_STACK); when the limit is unlimited we assume
+ * 8 MiB below the current stack pointer. As a second line of defence, a
+ * SIGSEGV handler on its own signal stack turns a fault near the stack's
+ * end (say, C code that overflowed) into the `stack overflow` panic and
+ * anything else into "guji: fatal: segmentation fault" and death by
+ * SIGSEGV. The handler uses only async-signal-safe calls.
+ */
+#define _GNU_SOURCE
+#include "rt_internal.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define STACK_MARGIN ((size_t)256 * 1024)
+#define UNLIMITED_STACK ((size_t)8 * 1024 * 1024)
+/* How far below the low end a fault still counts as running off the stack
+ * (a guard page, a large frame skipping over it). */
+#define FAULT_SLACK ((size_t)1024 * 1024)
+
+char *gj_stack_limit;
+
+static int saved_argc;
+static char **saved_argv;
+
+static char *stack_low;
+static char alt_stack[64 * 1024];
+
+int gj_rt_argc(void) { return saved_argc; }
+char **gj_rt_argv(void) { return saved_argv; }
+
+static void save_args(int argc, char **argv) {
+  static char *none[1] = {NULL};
+  if (argc > 0 && argv) {
+    saved_argc = argc - 1;
+    saved_argv = argv + 1;
+  } else {
+    saved_argc = 0;
+    saved_argv = none;
+  }
+}
+
+/* The low end of the calling thread's stack. */
+static char *find_stack_low(void) {
+  char *sp = __builtin_frame_address(0); /* near enough to the sp */
+  struct rlimit rl;
+  pthread_attr_t attr;
+  if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur == RLIM_INFINITY &&
+      getpid() == gettid())
+    return sp - UNLIMITED_STACK;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    void *addr;
+    size_t size;
+    int rc = pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    if (rc == 0 && (char *)addr < sp)
+      return addr;
+  }
+  return sp - UNLIMITED_STACK;
+}
+
+static void set_stack_limit(void) {
+  stack_low = find_stack_low();
+  gj_stack_limit = stack_low + STACK_MARGIN;
+}
+
+static void on_segv(int sig, siginfo_t *info, void *ctx) {
+  (void)ctx;
+  char *addr = info->si_addr;
+  if (gj_stack_limit && addr >= stack_low - FAULT_SLACK &&
+      addr < gj_stack_limit)
+    gj_panic_stack_overflow(NULL);
+  static const char msg[] = "guji: fatal: segmentation fault\n";
+  gj_flush();
+  gj_rt_write_fd(2, msg, sizeof msg - 1);
+  /* Die of the signal itself (status 139 in a shell): it is blocked while
+   * we run and is delivered when we return. */
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(sig, &dfl, NULL);
+  raise(sig);
+}
+
+static void install_segv_handler(void) {
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = alt_stack;
+  ss.ss_size = sizeof alt_stack;
+  if (sigaltstack(&ss, NULL) != 0)
+    return;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_segv;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, NULL);
+  sigaction(SIGBUS, &sa, NULL);
+}
+
+/* §3: run the program; its result is the exit status. */
+int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
+  save_args(argc, argv);
+  gj_rt_io_init();
+  set_stack_limit();
+  install_segv_handler();
+  int64_t status = entry();
+  gj_flush();
+  return (int)status;
+}

@@ -1,0 +1,67 @@
+// RuntimeTestUtil.h — helpers shared by the runtime's unit tests: capture
+// what the runtime writes to a file descriptor, and view a GjStr as a
+// std::string.
+#ifndef GUJI_UNITTESTS_RUNTIME_TESTUTIL_H
+#define GUJI_UNITTESTS_RUNTIME_TESTUTIL_H
+
+#include "gujirt.h"
+
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <unistd.h>
+
+namespace gujitest {
+
+inline std::string str(const GjStr *s) {
+  return s->len ? std::string(s->ptr, (size_t)s->len) : std::string();
+}
+
+// Runs fn with the descriptors in `fds` pointed at one temporary file, then
+// flushes the runtime's stdout buffer and returns what arrived.
+inline std::string capture(std::initializer_list<int> fds,
+                           const std::function<void()> &fn) {
+  fflush(stdout);
+  fflush(stderr);
+  FILE *tmp = tmpfile();
+  int saved[3] = {-1, -1, -1};
+  for (int fd : fds) {
+    saved[fd] = dup(fd);
+    dup2(fileno(tmp), fd);
+  }
+  fn();
+  gj_flush();
+  for (int fd : fds) {
+    dup2(saved[fd], fd);
+    close(saved[fd]);
+  }
+  std::string out;
+  rewind(tmp);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, tmp)) > 0)
+    out.append(buf, n);
+  fclose(tmp);
+  return out;
+}
+
+// A death-test pattern matching `text` literally (gtest uses POSIX
+// extended regular expressions on Linux).
+inline std::string lit_re(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    if (strchr(".[]{}()\\*+?|^$", c))
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+inline std::string captureStdout(const std::function<void()> &fn) {
+  return capture({1}, fn);
+}
+
+} // namespace gujitest
+
+#endif
