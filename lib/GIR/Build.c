@@ -1,0 +1,241 @@
+/* Build.c — constructing GIR: modules, functions, blocks, instructions.
+ *
+ * Everything lives in the module's arena. Values are numbered per function
+ * in definition order; GirValueInfo remembers each value's type and where
+ * it is defined (block, instruction index or -1 for a block parameter), so
+ * passes and the verifier never search for definitions.
+ *
+ * The builder is forgiving where lowering benefits: emitting into a block
+ * that already has its terminator (or with no current block) does nothing
+ * and returns GIR_NO_VALUE, so the code after `return`/`break` needs no
+ * special case. An instruction of type Unit has no result value.
+ */
+#include "guji/GIR.h"
+
+GirModule *gir_module_new(Arena *a, const char *source_path) {
+  GirModule *m = ARENA_NEW(a, GirModule);
+  m->arena = a;
+  m->source_path = source_path;
+  return m;
+}
+
+GirFunc *gir_func_new(GirModule *m, const char *name, const char *link_name,
+                      const GirType *ret, Span span) {
+  GirFunc *f = ARENA_NEW(m->arena, GirFunc);
+  f->id = (uint32_t)m->funcs.len;
+  f->name = name;
+  f->link_name = link_name;
+  f->ret = ret;
+  f->span = span;
+  VEC_PUSH(m->arena, m->funcs, f);
+  return f;
+}
+
+GirGlobal *gir_global_new(GirModule *m, const char *name,
+                          const char *link_name, const GirType *t, Span span) {
+  GirGlobal *gl = ARENA_NEW(m->arena, GirGlobal);
+  gl->id = (uint32_t)m->globals.len;
+  gl->name = name;
+  gl->link_name = link_name;
+  gl->type = t;
+  gl->span = span;
+  VEC_PUSH(m->arena, m->globals, gl);
+  return gl;
+}
+
+GirBlock *gir_block_new(GirModule *m, GirFunc *f, const char *label) {
+  GirBlock *b = ARENA_NEW(m->arena, GirBlock);
+  b->id = (uint32_t)f->blocks.len;
+  b->label = label;
+  b->term.kind = GIR_TERM_NONE;
+  b->term.value = GIR_NO_VALUE;
+  VEC_PUSH(m->arena, f->blocks, b);
+  return b;
+}
+
+static GirValue new_value(GirModule *m, GirFunc *f, const GirType *t,
+                          GirBlock *b, int32_t inst) {
+  GirValueInfo vi = {0};
+  vi.type = t;
+  vi.block = b;
+  vi.inst = inst;
+  VEC_PUSH(m->arena, f->values, vi);
+  return (GirValue)(f->values.len - 1);
+}
+
+GirValue gir_block_add_param(GirModule *m, GirFunc *f, GirBlock *b,
+                             const GirType *t) {
+  GirValue v = new_value(m, f, t, b, -1);
+  VEC_PUSH(m->arena, b->params, v);
+  return v;
+}
+
+GirValue gir_func_add_param(GirModule *m, GirFunc *f, const GirType *t) {
+  if (f->blocks.len == 0) gir_block_new(m, f, NULL);
+  VEC_PUSH(m->arena, f->param_types, t);
+  return gir_block_add_param(m, f, f->blocks.data[0], t);
+}
+
+void gir_value_set_dbg(GirFunc *f, GirValue v, const char *name, Span decl) {
+  if (v == GIR_NO_VALUE || v >= f->values.len) return;
+  f->values.data[v].dbg_name = name;
+  f->values.data[v].dbg_span = decl;
+}
+
+/* ---- the builder --------------------------------------------------------- */
+
+void gir_set_block(GirBuilder *g, GirBlock *b) { g->b = b; }
+
+bool gir_is_terminated(const GirBuilder *g) {
+  return g->b == NULL || g->b->term.kind != GIR_TERM_NONE;
+}
+
+/* Appends `in` (op, type, imm filled in) with a copy of args; assigns the
+ * result value unless the type is Unit. */
+static GirValue emit(GirBuilder *g, GirInst in, const GirValue *args,
+                     uint32_t nargs) {
+  if (gir_is_terminated(g)) return GIR_NO_VALUE;
+  Arena *a = g->m->arena;
+  in.nargs = nargs;
+  in.args = NULL;
+  if (nargs) {
+    in.args = ARENA_ARRAY(a, GirValue, nargs);
+    memcpy(in.args, args, nargs * sizeof(GirValue));
+  }
+  if (in.type == NULL) in.type = &gir_t_unit;
+  in.result = GIR_NO_VALUE;
+  if (in.type->kind != GIR_T_UNIT)
+    in.result = new_value(g->m, g->f, in.type, g->b,
+                          (int32_t)g->b->insts.len);
+  VEC_PUSH(a, g->b->insts, in);
+  return in.result;
+}
+
+static GirInst inst_make(GirOp op, const GirType *type, Span sp) {
+  GirInst in = {0};
+  in.op = op;
+  in.type = type;
+  in.span = sp;
+  return in;
+}
+
+GirValue gir_const_int(GirBuilder *g, int64_t v, Span sp) {
+  GirInst in = inst_make(GIR_OP_CONST_INT, &gir_t_int, sp);
+  in.imm.i = v;
+  return emit(g, in, NULL, 0);
+}
+
+GirValue gir_const_float(GirBuilder *g, double v, Span sp) {
+  GirInst in = inst_make(GIR_OP_CONST_FLOAT, &gir_t_float, sp);
+  in.imm.f = v;
+  return emit(g, in, NULL, 0);
+}
+
+GirValue gir_const_bool(GirBuilder *g, bool v, Span sp) {
+  GirInst in = inst_make(GIR_OP_CONST_BOOL, &gir_t_bool, sp);
+  in.imm.b = v;
+  return emit(g, in, NULL, 0);
+}
+
+GirValue gir_const_char(GirBuilder *g, uint32_t v, Span sp) {
+  GirInst in = inst_make(GIR_OP_CONST_CHAR, &gir_t_char, sp);
+  in.imm.ch = v;
+  return emit(g, in, NULL, 0);
+}
+
+GirValue gir_const_str(GirBuilder *g, const char *data, size_t len, Span sp) {
+  GirInst in = inst_make(GIR_OP_CONST_STR, &gir_t_str, sp);
+  if (gir_is_terminated(g)) return GIR_NO_VALUE;
+  in.imm.str.data = arena_strndup(g->m->arena, data, len);
+  in.imm.str.len = len;
+  return emit(g, in, NULL, 0);
+}
+
+GirValue gir_op(GirBuilder *g, GirOp op, const GirType *type,
+                const GirValue *args, uint32_t nargs, Span sp) {
+  return emit(g, inst_make(op, type, sp), args, nargs);
+}
+
+GirValue gir_op1(GirBuilder *g, GirOp op, const GirType *type, GirValue a,
+                 Span sp) {
+  return gir_op(g, op, type, &a, 1, sp);
+}
+
+GirValue gir_op2(GirBuilder *g, GirOp op, const GirType *type, GirValue a,
+                 GirValue b, Span sp) {
+  GirValue args[2] = {a, b};
+  return gir_op(g, op, type, args, 2, sp);
+}
+
+GirValue gir_call(GirBuilder *g, GirFunc *callee, const GirValue *args,
+                  uint32_t nargs, Span sp) {
+  GirInst in = inst_make(GIR_OP_CALL, callee->ret, sp);
+  in.imm.call.callee = callee;
+  in.imm.call.tail = false;
+  return emit(g, in, args, nargs);
+}
+
+GirValue gir_call_rt(GirBuilder *g, GirRtId rt, const GirValue *args,
+                     uint32_t nargs, Span sp) {
+  const GirRtInfo *info = gir_rt_info(rt);
+  if (info == NULL) GJ_UNREACHABLE("gir_call_rt: bad runtime id");
+  GirInst in = inst_make(GIR_OP_CALL_RT, info->ret, sp);
+  in.imm.rt = rt;
+  return emit(g, in, args, nargs);
+}
+
+GirValue gir_global_get(GirBuilder *g, GirGlobal *gl, Span sp) {
+  GirInst in = inst_make(GIR_OP_GLOBAL_GET, gl->type, sp);
+  in.imm.global = gl;
+  return emit(g, in, NULL, 0);
+}
+
+void gir_global_set(GirBuilder *g, GirGlobal *gl, GirValue v, Span sp) {
+  GirInst in = inst_make(GIR_OP_GLOBAL_SET, &gir_t_unit, sp);
+  in.imm.global = gl;
+  emit(g, in, &v, 1);
+}
+
+/* ---- terminators: each ends the block and clears the current block ------ */
+
+static GirTerm *term_begin(GirBuilder *g, GirTermKind kind, Span sp) {
+  if (gir_is_terminated(g)) return NULL;
+  GirTerm *t = &g->b->term;
+  memset(t, 0, sizeof *t);
+  t->kind = kind;
+  t->span = sp;
+  t->value = GIR_NO_VALUE;
+  g->b = NULL;
+  return t;
+}
+
+void gir_ret(GirBuilder *g, GirValue v, Span sp) {
+  GirTerm *t = term_begin(g, GIR_TERM_RET, sp);
+  if (t) t->value = v;
+}
+
+void gir_jmp(GirBuilder *g, GirBlock *target, const GirValue *args,
+             uint32_t nargs, Span sp) {
+  Arena *a = g->m->arena;
+  GirTerm *t = term_begin(g, GIR_TERM_JMP, sp);
+  if (t == NULL) return;
+  t->target = target;
+  t->nargs = nargs;
+  if (nargs) {
+    t->args = ARENA_ARRAY(a, GirValue, nargs);
+    memcpy(t->args, args, nargs * sizeof(GirValue));
+  }
+}
+
+void gir_br(GirBuilder *g, GirValue cond, GirBlock *then_b, GirBlock *else_b,
+            Span sp) {
+  GirTerm *t = term_begin(g, GIR_TERM_BR, sp);
+  if (t == NULL) return;
+  t->value = cond;
+  t->target = then_b;
+  t->else_target = else_b;
+}
+
+void gir_unreachable(GirBuilder *g, Span sp) {
+  term_begin(g, GIR_TERM_UNREACHABLE, sp);
+}

@@ -1,0 +1,100 @@
+/* Type.c — GIR's types and the runtime-function table.
+ *
+ * Types are a handful of canonical, statically allocated objects compared
+ * by pointer; generic and composite types will add interned objects later,
+ * so code asks gir_type_is_heap instead of naming GIR_T_STR.
+ *
+ * The runtime functions come from RtFns.def, once: their signature strings
+ * are decoded into GirRtInfo the first time anyone asks (pthread_once, so
+ * compilations on several threads are safe). After that the table is
+ * read-only; it is the only static state of lib/GIR.
+ */
+#include <pthread.h>
+
+#include "guji/GIR.h"
+
+const GirType gir_t_unit = {GIR_T_UNIT};
+const GirType gir_t_int = {GIR_T_INT};
+const GirType gir_t_float = {GIR_T_FLOAT};
+const GirType gir_t_bool = {GIR_T_BOOL};
+const GirType gir_t_char = {GIR_T_CHAR};
+const GirType gir_t_str = {GIR_T_STR};
+
+bool gir_type_is_heap(const GirType *t) {
+  return t != NULL && t->kind == GIR_T_STR;
+}
+
+const char *gir_type_name(const GirType *t) {
+  if (t == NULL) return "<null>";
+  switch (t->kind) {
+  case GIR_T_UNIT: return "Unit";
+  case GIR_T_INT: return "Int";
+  case GIR_T_FLOAT: return "Float";
+  case GIR_T_BOOL: return "Bool";
+  case GIR_T_CHAR: return "Char";
+  case GIR_T_STR: return "Str";
+  }
+  return "<bad type>";
+}
+
+/* ---- RtFns.def ---------------------------------------------------------- */
+
+static const struct {
+  const char *c_name;
+  const char *sig;
+  unsigned flags;
+} rt_defs[GIR_RT__COUNT] = {
+#define GJ_RT(id, cname, sig, flags) {#cname, sig, flags},
+#include "guji/RtFns.def"
+#undef GJ_RT
+};
+
+static GirRtInfo rt_table[GIR_RT__COUNT];
+static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
+
+static const GirType *rt_letter_type(char c) {
+  switch (c) {
+  case 'v': return &gir_t_unit;
+  case 'i': return &gir_t_int;
+  case 'f': return &gir_t_float;
+  case 'b': return &gir_t_bool;
+  case 'c': return &gir_t_char;
+  case 's': case 'S': return &gir_t_str;
+  default: return NULL;
+  }
+}
+
+/* "R:ABC": result letter, ':', argument letters; 'l' (a source location
+ * CodeGen supplies) is not a GIR argument. */
+static void rt_decode(GirRtInfo *info, const char *c_name, const char *sig,
+                      unsigned flags) {
+  info->c_name = c_name;
+  info->sig = sig;
+  info->flags = flags;
+  info->ret = rt_letter_type(sig[0]);
+  if (info->ret == NULL || sig[1] != ':')
+    GJ_UNREACHABLE("RtFns.def: malformed signature");
+  for (const char *p = sig + 2; *p; p++) {
+    if (*p == 'l') {
+      info->takes_loc = true;
+      continue;
+    }
+    const GirType *t = rt_letter_type(*p);
+    if (t == NULL || t == &gir_t_unit || info->nparams == 8)
+      GJ_UNREACHABLE("RtFns.def: bad argument letter");
+    info->consumed[info->nparams] = *p == 'S';
+    info->params[info->nparams++] = t;
+  }
+}
+
+static void rt_decode_all(void) {
+  for (int i = 0; i < GIR_RT__COUNT; i++)
+    rt_decode(&rt_table[i], rt_defs[i].c_name, rt_defs[i].sig,
+              rt_defs[i].flags);
+}
+
+const GirRtInfo *gir_rt_info(GirRtId id) {
+  if ((unsigned)id >= GIR_RT__COUNT) return NULL;
+  pthread_once(&rt_once, rt_decode_all);
+  return &rt_table[id];
+}

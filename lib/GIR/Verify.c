@@ -1,0 +1,475 @@
+/* Verify.c — the GIR verifier: the invariants every pass relies on.
+ *
+ * Checked per function, in order: the block table (ids, terminators,
+ * targets belonging to the function), the value table (each value defined
+ * exactly once, where GirValueInfo says, with the type it says), then every
+ * use: it must be defined and its definition must dominate the use (earlier
+ * in the same block, or in a dominating block). Dominators come from the
+ * classic iterative data-flow equations over bit sets
+ * (dom(b) = {b} ∪ ⋂ dom(preds)); GIR functions are small. Uses in blocks
+ * unreachable from the entry are only checked for definedness, as LLVM
+ * does. Finally each op's operand and result types, calls against their
+ * callee or RtFns.def signature, terminators against their targets and the
+ * function's result, and `tail` marks.
+ *
+ * Messages are "gir: FUNC: bN: MESSAGE", one line each.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "guji/GIR.h"
+
+typedef struct Verifier {
+  const GirModule *m;
+  const GirFunc *f;
+  FILE *errs;
+  bool ok;
+  uint32_t nblocks, nvalues, words;
+  bool *defined;       /* per value: a definition was seen */
+  bool *reachable;     /* per block */
+  uint64_t *dom;       /* nblocks × words: dominators of each block */
+} Verifier;
+
+__attribute__((format(printf, 3, 4))) static void
+verr(Verifier *v, const GirBlock *b, const char *fmt, ...) {
+  v->ok = false;
+  if (v->errs == NULL) return;
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(v->errs, "gir: %s: b%u: ", v->f->name ? v->f->name : "<anon>",
+          b ? b->id : 0u);
+  vfprintf(v->errs, fmt, ap);
+  fputc('\n', v->errs);
+  va_end(ap);
+}
+
+static bool block_ok(const Verifier *v, const GirBlock *t) {
+  return t != NULL && t->id < v->nblocks && v->f->blocks.data[t->id] == t;
+}
+
+static const char *tn(const GirType *t) { return gir_type_name(t); }
+
+/* ---- structure and value table ------------------------------------------ */
+
+static void check_structure(Verifier *v) {
+  for (uint32_t i = 0; i < v->nblocks; i++) {
+    const GirBlock *b = v->f->blocks.data[i];
+    if (b->id != i) verr(v, b, "block id %u at position %u", b->id, i);
+    const GirTerm *t = &b->term;
+    switch (t->kind) {
+    case GIR_TERM_NONE: verr(v, b, "block has no terminator"); break;
+    case GIR_TERM_JMP:
+      if (!block_ok(v, t->target)) verr(v, b, "jmp to a foreign block");
+      break;
+    case GIR_TERM_BR:
+      if (!block_ok(v, t->target) || !block_ok(v, t->else_target))
+        verr(v, b, "br to a foreign block");
+      break;
+    default: break;
+    }
+  }
+}
+
+static void define(Verifier *v, const GirBlock *b, GirValue x, int32_t inst,
+                   const GirType *t) {
+  if (x >= v->nvalues) {
+    verr(v, b, "defines %%%u, which is not in the value table", x);
+    return;
+  }
+  const GirValueInfo *vi = &v->f->values.data[x];
+  if (v->defined[x]) verr(v, b, "%%%u is defined twice", x);
+  v->defined[x] = true;
+  if (vi->block != b || vi->inst != inst)
+    verr(v, b, "value info of %%%u names the wrong definition", x);
+  if (t && vi->type != t)
+    verr(v, b, "%%%u has type %s but its value info says %s", x, tn(t),
+         tn(vi->type));
+  if (vi->type == NULL || vi->type->kind == GIR_T_UNIT)
+    verr(v, b, "%%%u has no type", x);
+}
+
+static void check_values(Verifier *v) {
+  const GirFunc *f = v->f;
+  const GirBlock *entry = f->blocks.data[0];
+  if (entry->params.len != f->param_types.len)
+    verr(v, entry, "entry block has %zu parameters, function has %zu",
+         entry->params.len, f->param_types.len);
+  for (uint32_t i = 0; i < v->nblocks; i++) {
+    const GirBlock *b = f->blocks.data[i];
+    for (size_t j = 0; j < b->params.len; j++) {
+      GirValue p = b->params.data[j];
+      define(v, b, p, -1, NULL);
+      if (i == 0 && j < f->param_types.len && p < v->nvalues &&
+          f->values.data[p].type != f->param_types.data[j])
+        verr(v, b, "entry parameter %zu has type %s, function says %s", j,
+             tn(f->values.data[p].type), tn(f->param_types.data[j]));
+    }
+    for (size_t j = 0; j < b->insts.len; j++) {
+      const GirInst *in = &b->insts.data[j];
+      bool unit = in->type == NULL || in->type->kind == GIR_T_UNIT;
+      if (unit && in->result != GIR_NO_VALUE)
+        verr(v, b, "%s of type Unit has a result", gir_op_name(in->op));
+      else if (!unit && in->result == GIR_NO_VALUE)
+        verr(v, b, "%s of type %s has no result", gir_op_name(in->op),
+             tn(in->type));
+      else if (!unit)
+        define(v, b, in->result, (int32_t)j, in->type);
+    }
+  }
+}
+
+/* ---- dominance ----------------------------------------------------------- */
+
+static void compute_dominators(Verifier *v) {
+  uint32_t n = v->nblocks, w = v->words;
+  const GirFunc *f = v->f;
+  /* reachability by a work list */
+  uint32_t *stack = calloc(n, sizeof *stack);
+  uint32_t sp = 0;
+  v->reachable[0] = true;
+  stack[sp++] = 0;
+  while (sp) {
+    const GirTerm *t = &f->blocks.data[stack[--sp]]->term;
+    const GirBlock *succ[2] = {NULL, NULL};
+    if (t->kind == GIR_TERM_JMP) succ[0] = t->target;
+    if (t->kind == GIR_TERM_BR) succ[0] = t->target, succ[1] = t->else_target;
+    for (int k = 0; k < 2; k++)
+      if (block_ok(v, succ[k]) && !v->reachable[succ[k]->id]) {
+        v->reachable[succ[k]->id] = true;
+        stack[sp++] = succ[k]->id;
+      }
+  }
+  free(stack);
+  for (uint32_t b = 0; b < n; b++)
+    for (uint32_t k = 0; k < w; k++)
+      v->dom[b * w + k] = b == 0 ? 0 : ~(uint64_t)0;
+  v->dom[0] = 1;
+  /* predecessor lists (CSR over reachable blocks) */
+  uint32_t *first = calloc(n + 1, sizeof *first);
+  uint32_t *preds = calloc(2 * (size_t)n + 1, sizeof *preds);
+  for (int pass = 0; pass < 2; pass++) {
+    uint32_t *fill = pass ? calloc(n, sizeof *fill) : NULL;
+    for (uint32_t b = 0; b < n; b++) {
+      if (!v->reachable[b]) continue;
+      const GirTerm *t = &f->blocks.data[b]->term;
+      const GirBlock *succ[2] = {NULL, NULL};
+      if (t->kind == GIR_TERM_JMP) succ[0] = t->target;
+      if (t->kind == GIR_TERM_BR) succ[0] = t->target, succ[1] = t->else_target;
+      for (int k = 0; k < 2; k++) {
+        if (!block_ok(v, succ[k])) continue;
+        uint32_t s = succ[k]->id;
+        if (pass == 0)
+          first[s + 1]++;
+        else
+          preds[first[s] + fill[s]++] = b;
+      }
+    }
+    if (pass == 0)
+      for (uint32_t s = 0; s < n; s++) first[s + 1] += first[s];
+    free(fill);
+  }
+  /* dom(s) = {s} ∪ ⋂ dom(p) over predecessors p, until nothing changes. */
+  uint64_t *tmp = calloc(w, sizeof *tmp);
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (uint32_t s = 1; s < n; s++) {
+      if (!v->reachable[s]) continue;
+      for (uint32_t k = 0; k < w; k++) tmp[k] = ~(uint64_t)0;
+      for (uint32_t e = first[s]; e < first[s + 1]; e++)
+        for (uint32_t k = 0; k < w; k++) tmp[k] &= v->dom[preds[e] * w + k];
+      tmp[s / 64] |= (uint64_t)1 << (s % 64);
+      for (uint32_t k = 0; k < w; k++)
+        if (tmp[k] != v->dom[s * w + k]) {
+          v->dom[s * w + k] = tmp[k];
+          changed = true;
+        }
+    }
+  }
+  free(first);
+  free(preds);
+  free(tmp);
+}
+
+static bool dominates(const Verifier *v, uint32_t a, uint32_t b) {
+  return (v->dom[b * v->words + a / 64] >> (a % 64)) & 1;
+}
+
+/* A use of x by the instruction at `pos` of b (pos == insts.len for the
+ * terminator). Returns x's type, or NULL when x is not usable. */
+static const GirType *use(Verifier *v, const GirBlock *b, size_t pos,
+                          GirValue x) {
+  if (x == GIR_NO_VALUE || x >= v->nvalues || !v->defined[x]) {
+    if (x == GIR_NO_VALUE)
+      verr(v, b, "use of a missing value");
+    else
+      verr(v, b, "use of undefined value %%%u", x);
+    return NULL;
+  }
+  const GirValueInfo *vi = &v->f->values.data[x];
+  if (vi->block == b) {
+    if (vi->inst >= 0 && (size_t)vi->inst >= pos)
+      verr(v, b, "%%%u is used before its definition", x);
+  } else if (v->reachable[b->id] && block_ok(v, vi->block) &&
+             !dominates(v, vi->block->id, b->id)) {
+    verr(v, b, "%%%u (defined in b%u) does not dominate its use", x,
+         vi->block->id);
+  }
+  return vi->type;
+}
+
+/* ---- typing -------------------------------------------------------------- */
+
+static bool is_scalar_cmp(const GirType *t) {
+  return t && (t->kind == GIR_T_INT || t->kind == GIR_T_CHAR ||
+               t->kind == GIR_T_BOOL);
+}
+
+/* Checks `in` against a fixed signature: nargs operands of type `arg`,
+ * result `res`. */
+static void sig(Verifier *v, const GirBlock *b, const GirInst *in,
+                const GirType *const *ts, uint32_t nargs, const GirType *arg,
+                const GirType *res) {
+  const char *op = gir_op_name(in->op);
+  if (in->nargs != nargs) {
+    verr(v, b, "%s takes %u operands, has %u", op, nargs, in->nargs);
+    return;
+  }
+  for (uint32_t i = 0; i < nargs; i++)
+    if (ts[i] && ts[i] != arg)
+      verr(v, b, "%s: operand %u is %s, expected %s", op, i + 1, tn(ts[i]),
+           tn(arg));
+  if (in->type != res)
+    verr(v, b, "%s: result type %s, expected %s", op, tn(in->type), tn(res));
+}
+
+static void check_call(Verifier *v, const GirBlock *b, const GirInst *in,
+                       const GirType *const *ts) {
+  const GirFunc *c = in->imm.call.callee;
+  if (c == NULL) {
+    verr(v, b, "call without a callee");
+    return;
+  }
+  if (in->nargs != c->param_types.len) {
+    verr(v, b, "call %s: %u arguments, %s takes %zu", c->name, in->nargs,
+         c->name, c->param_types.len);
+  } else {
+    for (uint32_t i = 0; i < in->nargs; i++)
+      if (ts[i] && ts[i] != c->param_types.data[i])
+        verr(v, b, "call %s: argument %u is %s, expected %s", c->name, i + 1,
+             tn(ts[i]), tn(c->param_types.data[i]));
+  }
+  if (in->type != c->ret)
+    verr(v, b, "call %s: result type %s, callee returns %s", c->name,
+         tn(in->type), tn(c->ret));
+}
+
+static void check_call_rt(Verifier *v, const GirBlock *b, const GirInst *in,
+                          const GirType *const *ts) {
+  const GirRtInfo *info = gir_rt_info(in->imm.rt);
+  if (info == NULL) {
+    verr(v, b, "call.rt of an unknown runtime function");
+    return;
+  }
+  if (in->nargs != info->nparams) {
+    verr(v, b, "call.rt %s: %u arguments, takes %u", info->c_name, in->nargs,
+         info->nparams);
+  } else {
+    for (uint32_t i = 0; i < in->nargs; i++)
+      if (ts[i] && ts[i] != info->params[i])
+        verr(v, b, "call.rt %s: argument %u is %s, expected %s", info->c_name,
+             i + 1, tn(ts[i]), tn(info->params[i]));
+  }
+  if (in->type != info->ret)
+    verr(v, b, "call.rt %s: result type %s, expected %s", info->c_name,
+         tn(in->type), tn(info->ret));
+}
+
+static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
+                       const GirInst *in) {
+  const GirType *ts_small[8];
+  const GirType **ts = in->nargs <= 8 ? ts_small
+                                      : malloc(in->nargs * sizeof *ts);
+  for (uint32_t i = 0; i < in->nargs; i++) ts[i] = use(v, b, pos, in->args[i]);
+  const GirType *I = &gir_t_int, *F = &gir_t_float, *B = &gir_t_bool;
+  const char *op = gir_op_name(in->op);
+  switch (in->op) {
+  case GIR_OP_CONST_INT: sig(v, b, in, ts, 0, NULL, I); break;
+  case GIR_OP_CONST_FLOAT: sig(v, b, in, ts, 0, NULL, F); break;
+  case GIR_OP_CONST_BOOL: sig(v, b, in, ts, 0, NULL, B); break;
+  case GIR_OP_CONST_CHAR: sig(v, b, in, ts, 0, NULL, &gir_t_char); break;
+  case GIR_OP_CONST_STR: sig(v, b, in, ts, 0, NULL, &gir_t_str); break;
+  case GIR_OP_CONST_UNIT: sig(v, b, in, ts, 0, NULL, &gir_t_unit); break;
+  case GIR_OP_IADD: case GIR_OP_ISUB: case GIR_OP_IMUL: case GIR_OP_IDIV:
+  case GIR_OP_IREM: case GIR_OP_ISHL: case GIR_OP_ISHR: case GIR_OP_IAND:
+  case GIR_OP_IOR: case GIR_OP_IXOR: case GIR_OP_IMIN: case GIR_OP_IMAX:
+    sig(v, b, in, ts, 2, I, I);
+    break;
+  case GIR_OP_INEG: case GIR_OP_INOT: case GIR_OP_IABS:
+    sig(v, b, in, ts, 1, I, I);
+    break;
+  case GIR_OP_IEQ: case GIR_OP_INE: case GIR_OP_ILT: case GIR_OP_ILE:
+  case GIR_OP_IGT: case GIR_OP_IGE:
+    if (in->nargs != 2) {
+      verr(v, b, "%s takes 2 operands, has %u", op, in->nargs);
+      break;
+    }
+    if (ts[0] && ts[1] && (ts[0] != ts[1] || !is_scalar_cmp(ts[0])))
+      verr(v, b, "%s: operands %s and %s (expected two Int, Char or Bool)",
+           op, tn(ts[0]), tn(ts[1]));
+    if (in->type != B)
+      verr(v, b, "%s: result type %s, expected Bool", op, tn(in->type));
+    break;
+  case GIR_OP_FADD: case GIR_OP_FSUB: case GIR_OP_FMUL: case GIR_OP_FDIV:
+  case GIR_OP_FREM: case GIR_OP_FMIN: case GIR_OP_FMAX:
+    sig(v, b, in, ts, 2, F, F);
+    break;
+  case GIR_OP_FNEG: case GIR_OP_FABS: case GIR_OP_FFLOOR: case GIR_OP_FCEIL:
+  case GIR_OP_FROUND: case GIR_OP_FSQRT:
+    sig(v, b, in, ts, 1, F, F);
+    break;
+  case GIR_OP_FEQ: case GIR_OP_FNE: case GIR_OP_FLT: case GIR_OP_FLE:
+  case GIR_OP_FGT: case GIR_OP_FGE:
+    sig(v, b, in, ts, 2, F, B);
+    break;
+  case GIR_OP_BNOT: sig(v, b, in, ts, 1, B, B); break;
+  case GIR_OP_I2F: sig(v, b, in, ts, 1, I, F); break;
+  case GIR_OP_C2I: sig(v, b, in, ts, 1, &gir_t_char, I); break;
+  case GIR_OP_CALL: check_call(v, b, in, ts); break;
+  case GIR_OP_CALL_RT: check_call_rt(v, b, in, ts); break;
+  case GIR_OP_GLOBAL_GET:
+    if (in->imm.global == NULL) {
+      verr(v, b, "global.get without a global");
+      break;
+    }
+    sig(v, b, in, ts, 0, NULL, in->imm.global->type);
+    break;
+  case GIR_OP_GLOBAL_SET:
+    if (in->imm.global == NULL) {
+      verr(v, b, "global.set without a global");
+      break;
+    }
+    sig(v, b, in, ts, 1, in->imm.global->type, &gir_t_unit);
+    break;
+  case GIR_OP_INC: case GIR_OP_DEC:
+    if (in->nargs != 1)
+      verr(v, b, "%s takes 1 operand, has %u", op, in->nargs);
+    else if (ts[0] && !gir_type_is_heap(ts[0]))
+      verr(v, b, "%s of a %s, which is not counted", op, tn(ts[0]));
+    if (in->type != &gir_t_unit)
+      verr(v, b, "%s: result type %s, expected Unit", op, tn(in->type));
+    break;
+  default:
+    verr(v, b, "unknown op %d", (int)in->op);
+  }
+  /* §8: a guaranteed tail call is `%r = call f(..) tail; ret %r`. */
+  if (in->op == GIR_OP_CALL && in->imm.call.tail) {
+    const GirTerm *t = &b->term;
+    if (pos + 1 != b->insts.len || t->kind != GIR_TERM_RET ||
+        t->value != in->result)
+      verr(v, b, "tail call to %s is not followed by ret of its result",
+           in->imm.call.callee ? in->imm.call.callee->name : "?");
+  }
+  if (ts != ts_small) free(ts);
+}
+
+static void check_term(Verifier *v, const GirBlock *b) {
+  const GirTerm *t = &b->term;
+  size_t pos = b->insts.len;
+  switch (t->kind) {
+  case GIR_TERM_NONE:
+  case GIR_TERM_UNREACHABLE:
+    break;
+  case GIR_TERM_RET:
+    if (t->value == GIR_NO_VALUE) {
+      if (v->f->ret != &gir_t_unit)
+        verr(v, b, "ret without a value in a function returning %s",
+             tn(v->f->ret));
+    } else {
+      const GirType *rt = use(v, b, pos, t->value);
+      if (rt && rt != v->f->ret)
+        verr(v, b, "ret of a %s in a function returning %s", tn(rt),
+             tn(v->f->ret));
+    }
+    break;
+  case GIR_TERM_JMP: {
+    const GirBlock *tg = t->target;
+    if (!block_ok(v, tg)) break;
+    if (t->nargs != tg->params.len) {
+      verr(v, b, "jmp b%u with %u arguments, b%u takes %zu", tg->id, t->nargs,
+           tg->id, tg->params.len);
+    }
+    for (uint32_t i = 0; i < t->nargs; i++) {
+      const GirType *at = use(v, b, pos, t->args[i]);
+      if (i >= tg->params.len || at == NULL) continue;
+      GirValue p = tg->params.data[i];
+      const GirType *pt = p < v->nvalues ? v->f->values.data[p].type : NULL;
+      if (pt && at != pt)
+        verr(v, b, "jmp b%u: argument %u is %s, parameter is %s", tg->id,
+             i + 1, tn(at), tn(pt));
+    }
+    break;
+  }
+  case GIR_TERM_BR: {
+    const GirType *ct = use(v, b, pos, t->value);
+    if (ct && ct != &gir_t_bool)
+      verr(v, b, "br condition is %s, expected Bool", tn(ct));
+    const GirBlock *tg[2] = {t->target, t->else_target};
+    for (int k = 0; k < 2; k++)
+      if (block_ok(v, tg[k]) && tg[k]->params.len)
+        verr(v, b, "br target b%u takes parameters", tg[k]->id);
+    break;
+  }
+  }
+}
+
+bool gir_verify_func(const GirModule *m, const GirFunc *f, FILE *errs) {
+  Verifier v = {0};
+  v.m = m;
+  v.f = f;
+  v.errs = errs;
+  v.ok = true;
+  v.nblocks = (uint32_t)f->blocks.len;
+  v.nvalues = (uint32_t)f->values.len;
+  if (v.nblocks == 0) {
+    verr(&v, NULL, "function has no blocks");
+    return false;
+  }
+  for (uint32_t i = 0; i < v.nblocks; i++)
+    if (f->blocks.data[i] == NULL) {
+      verr(&v, NULL, "block %u is missing", i);
+      return false;
+    }
+  v.words = (v.nblocks + 63) / 64;
+  v.defined = calloc(v.nvalues + 1, sizeof *v.defined);
+  v.reachable = calloc(v.nblocks, sizeof *v.reachable);
+  v.dom = calloc((size_t)v.nblocks * v.words, sizeof *v.dom);
+  check_structure(&v);
+  check_values(&v);
+  compute_dominators(&v);
+  for (uint32_t i = 0; i < v.nblocks; i++) {
+    const GirBlock *b = f->blocks.data[i];
+    for (size_t j = 0; j < b->insts.len; j++)
+      check_inst(&v, b, j, &b->insts.data[j]);
+    check_term(&v, b);
+  }
+  free(v.defined);
+  free(v.reachable);
+  free(v.dom);
+  return v.ok;
+}
+
+bool gir_verify_module(const GirModule *m, FILE *errs) {
+  bool ok = true;
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const GirFunc *f = m->funcs.data[i];
+    if (f->id != i) {
+      ok = false;
+      if (errs)
+        fprintf(errs, "gir: %s: b0: function id %u at position %zu\n",
+                f->name, f->id, i);
+    }
+    ok &= gir_verify_func(m, f, errs);
+  }
+  return ok;
+}

@@ -1,0 +1,631 @@
+// RCTest.cpp — pass_rc (Perceus-style RC insertion), pass_mark_tail_calls
+// and the pipeline.
+//
+// Besides checking where inc/dec land, every function is run by a small
+// reference-count simulator (Sim below): it executes GIR on Int inputs with
+// symbolic string objects, and fails on a use or dec of a freed object, an
+// in-place append through an aliased argument, and any object whose count
+// is not back to 0 at the end (globals release their reference last). That
+// makes "no leak, no double free" a property checked on every path run.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#define _Noreturn [[noreturn]] // Support.h is C17
+extern "C" {
+#include "guji/GIR.h"
+#include "guji/Passes.h"
+}
+
+#define ARGS(...) std::initializer_list<GirValue>{__VA_ARGS__}.begin()
+
+namespace {
+
+Span sp() { return span_make(0, 0, 0); }
+
+// ---- the simulator ---------------------------------------------------------
+
+struct Obj {
+  int rc = 1;
+  bool immortal = false;
+  std::string text;
+};
+
+struct Sim {
+  std::vector<Obj> objs;
+  std::map<const GirGlobal *, int64_t> globals;
+  std::vector<std::string> errors;
+  std::string out;
+  long steps = 0;
+  bool panicked = false;
+
+  void err(const std::string &e) { errors.push_back(e); }
+  int64_t fresh(const std::string &t, bool immortal = false) {
+    Obj o;
+    o.text = t;
+    o.immortal = immortal;
+    o.rc = immortal ? 0 : 1;
+    objs.push_back(o);
+    return (int64_t)objs.size() - 1;
+  }
+  bool alive(int64_t id, const char *what) {
+    if (id < 0 || id >= (int64_t)objs.size()) {
+      err(std::string(what) + " of a non-object");
+      return false;
+    }
+    if (!objs[id].immortal && objs[id].rc <= 0) {
+      err(std::string(what) + " of freed object #" + std::to_string(id) +
+          " \"" + objs[id].text + "\"");
+      return false;
+    }
+    return true;
+  }
+  void inc(int64_t id) {
+    if (alive(id, "inc") && !objs[id].immortal) objs[id].rc++;
+  }
+  void dec(int64_t id) {
+    if (alive(id, "dec") && !objs[id].immortal) objs[id].rc--;
+  }
+  const std::string &text(int64_t id) {
+    static const std::string none;
+    return alive(id, "use") ? objs[id].text : none;
+  }
+  // gj_str_append_*: consumes `s`; mutates in place when unique.
+  int64_t append(int64_t s, const std::string &suffix, int64_t borrowed = -1) {
+    if (!alive(s, "append")) return s;
+    if (!objs[s].immortal && objs[s].rc == 1) {
+      if (s == borrowed) err("in-place append of an aliased argument");
+      objs[s].text += suffix;
+      return s;
+    }
+    int64_t r = fresh(objs[s].text + suffix);
+    dec(s);
+    return r;
+  }
+
+  int64_t rt(GirRtId id, const std::vector<int64_t> &a) {
+    switch (id) {
+    case GIR_RT_WRITE_INT: out += std::to_string(a[0]); return 0;
+    case GIR_RT_WRITE_STR: out += text(a[0]) + (a[1] & 1 ? "\n" : ""); return 0;
+    case GIR_RT_STR_FROM_INT: return fresh(std::to_string(a[0]));
+    case GIR_RT_STR_CONCAT: return fresh(text(a[0]) + text(a[1]));
+    case GIR_RT_STR_APPEND_STR: return append(a[0], text(a[1]), a[1]);
+    case GIR_RT_STR_APPEND_INT: return append(a[0], std::to_string(a[1]));
+    case GIR_RT_STR_LEN: return (int64_t)text(a[0]).size();
+    case GIR_RT_STR_EQ: return text(a[0]) == text(a[1]);
+    case GIR_RT_PANIC: out += "panic: " + text(a[0]); panicked = true; return 0;
+    case GIR_RT_DEC: dec(a[0]); return 0;
+    default: err("runtime function not simulated"); return 0;
+    }
+  }
+
+  int64_t inst(const GirInst &in, std::vector<int64_t> &v) {
+    auto A = [&](int i) { return v[in.args[i]]; };
+    switch (in.op) {
+    case GIR_OP_CONST_INT: return in.imm.i;
+    case GIR_OP_CONST_BOOL: return in.imm.b;
+    case GIR_OP_CONST_STR: return fresh(std::string(in.imm.str.data, in.imm.str.len), true);
+    case GIR_OP_IADD: return A(0) + A(1);
+    case GIR_OP_ISUB: return A(0) - A(1);
+    case GIR_OP_IMUL: return A(0) * A(1);
+    case GIR_OP_IEQ: return A(0) == A(1);
+    case GIR_OP_ILT: return A(0) < A(1);
+    case GIR_OP_BNOT: return !A(0);
+    case GIR_OP_INC: inc(A(0)); return 0;
+    case GIR_OP_DEC: dec(A(0)); return 0;
+    case GIR_OP_GLOBAL_GET:
+      if (gir_type_is_heap(in.type)) alive(globals[in.imm.global], "global.get");
+      return globals[in.imm.global];
+    case GIR_OP_GLOBAL_SET: globals[in.imm.global] = A(0); return 0;
+    case GIR_OP_CALL_RT: {
+      std::vector<int64_t> a;
+      for (uint32_t i = 0; i < in.nargs; i++) a.push_back(A(i));
+      return rt(in.imm.rt, a);
+    }
+    case GIR_OP_CALL: {
+      std::vector<int64_t> a;
+      for (uint32_t i = 0; i < in.nargs; i++) a.push_back(A(i));
+      return call(in.imm.call.callee, a);
+    }
+    default: err(std::string("op not simulated: ") + gir_op_name(in.op)); return 0;
+    }
+  }
+
+  int64_t call(const GirFunc *f, const std::vector<int64_t> &args) {
+    std::vector<int64_t> v(f->values.len, -1);
+    const GirBlock *b = f->blocks.data[0];
+    for (size_t i = 0; i < args.size(); i++) v[b->params.data[i]] = args[i];
+    while (errors.size() < 20 && ++steps < 1000000) {
+      for (size_t i = 0; i < b->insts.len; i++) {
+        const GirInst &in = b->insts.data[i];
+        int64_t r = inst(in, v);
+        if (panicked) return 0;
+        if (in.result != GIR_NO_VALUE) v[in.result] = r;
+      }
+      const GirTerm &t = b->term;
+      switch (t.kind) {
+      case GIR_TERM_RET: return t.value == GIR_NO_VALUE ? 0 : v[t.value];
+      case GIR_TERM_JMP: {
+        std::vector<int64_t> a;
+        for (uint32_t i = 0; i < t.nargs; i++) a.push_back(v[t.args[i]]);
+        for (uint32_t i = 0; i < t.nargs; i++) v[t.target->params.data[i]] = a[i];
+        b = t.target;
+        break;
+      }
+      case GIR_TERM_BR: b = v[t.value] ? t.target : t.else_target; break;
+      default: err("reached unreachable"); return 0;
+      }
+    }
+    err("step limit");
+    return 0;
+  }
+
+  // Runs init (if any), then f; drops f's Str result and the globals; then
+  // checks every count. Returns f's result (for Int) .
+  int64_t run(const GirModule *m, const GirFunc *f, std::vector<int64_t> args,
+              const std::vector<bool> &str_args = {}) {
+    for (size_t i = 0; i < str_args.size(); i++)
+      if (str_args[i]) args[i] = fresh("arg" + std::to_string(i));
+    if (m->init) call(m->init, {});
+    int64_t r = call(f, args);
+    if (!panicked) {
+      if (gir_type_is_heap(f->ret)) {
+        result_text = text(r);
+        dec(r);
+      }
+      for (auto &g : globals)
+        if (gir_type_is_heap(g.first->type)) dec(g.second);
+      for (size_t i = 0; i < objs.size(); i++)
+        if (!objs[i].immortal && objs[i].rc != 0)
+          err("object #" + std::to_string(i) + " \"" + objs[i].text +
+              "\" ends with count " + std::to_string(objs[i].rc));
+    }
+    return r;
+  }
+  std::string result_text;
+};
+
+std::string join(const std::vector<std::string> &v) {
+  std::string s;
+  for (auto &x : v) s += x + "\n";
+  return s;
+}
+
+// ---- fixture ---------------------------------------------------------------
+
+struct RCTest : ::testing::Test {
+  Arena *arena = arena_new();
+  GirModule *m = gir_module_new(arena, "t.guji");
+  ~RCTest() override { arena_free(arena); }
+
+  GirFunc *func(const char *name, const GirType *ret,
+                std::initializer_list<const GirType *> params = {}) {
+    GirFunc *f = gir_func_new(m, name, name, ret, sp());
+    for (auto t : params) gir_func_add_param(m, f, t);
+    if (f->blocks.len == 0) gir_block_new(m, f, nullptr);
+    return f;
+  }
+  static GirBuilder at(GirModule *m, GirFunc *f, uint32_t block = 0) {
+    return GirBuilder{m, f, f->blocks.data[block]};
+  }
+  void rc() {
+    ASSERT_TRUE(gir_verify_module(m, stderr)) << ir();
+    pass_rc(m);
+    ASSERT_TRUE(gir_verify_module(m, stderr)) << ir();
+  }
+  std::string ir() {
+    char *s = gir_module_to_string(m, nullptr);
+    std::string r(s);
+    free(s);
+    return r;
+  }
+  std::string block_text(GirFunc *f, uint32_t b) {
+    std::string all = ir();
+    (void)f;
+    std::string head = "\nb" + std::to_string(b);
+    size_t at = all.find(head);
+    if (at == std::string::npos) return "";
+    size_t end = all.find("\nb", at + 1);
+    size_t fn_end = all.find("\n}", at + 1);
+    if (end == std::string::npos || fn_end < end) end = fn_end;
+    return all.substr(at + 1, end - at);
+  }
+  static int count(const GirFunc *f, GirOp op, GirValue v = GIR_NO_VALUE) {
+    int n = 0;
+    for (size_t b = 0; b < f->blocks.len; b++)
+      for (size_t i = 0; i < f->blocks.data[b]->insts.len; i++) {
+        const GirInst &in = f->blocks.data[b]->insts.data[i];
+        if (in.op == op && (v == GIR_NO_VALUE || in.args[0] == v)) n++;
+      }
+    return n;
+  }
+  void sim_ok(GirFunc *f, std::vector<int64_t> args, std::vector<bool> strs = {},
+              std::string *out = nullptr) {
+    Sim s;
+    s.run(m, f, args, strs);
+    EXPECT_TRUE(s.errors.empty()) << join(s.errors) << ir();
+    if (out) *out = s.out + s.result_text;
+  }
+};
+
+// A Str built, printed, then dropped: one dec right after the print.
+TEST_F(RCTest, PrintedThenDropped) {
+  GirFunc *f = func("main", &gir_t_unit);
+  GirBuilder g = at(m, f);
+  GirValue n = gir_const_int(&g, 42, sp());
+  GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &n, 1, sp());
+  GirValue one = gir_const_int(&g, 1, sp());
+  gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(s, one), 2, sp());
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  rc();
+  EXPECT_EQ(block_text(f, 0),
+            "b0:\n"
+            "  %0: Int = const.i 42\n"
+            "  %1: Str = call.rt gj_str_from_int(%0)\n"
+            "  %2: Int = const.i 1\n"
+            "  call.rt gj_write_str(%1, %2)\n"
+            "  dec %1\n"
+            "  ret\n");
+  std::string out;
+  sim_ok(f, {}, {}, &out);
+  EXPECT_EQ(out, "42\n");
+}
+
+// Consumed twice by one call: one inc, no dec in the caller.
+TEST_F(RCTest, PassedTwiceToConsumingCall) {
+  GirFunc *g2 = func("both", &gir_t_unit, {&gir_t_str, &gir_t_str});
+  {
+    GirBuilder g = at(m, g2);
+    GirValue zero = gir_const_int(&g, 0, sp());
+    gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(0, zero), 2, sp());
+    gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(1, zero), 2, sp());
+    gir_ret(&g, GIR_NO_VALUE, sp());
+  }
+  GirFunc *f = func("main", &gir_t_unit);
+  GirBuilder g = at(m, f);
+  GirValue n = gir_const_int(&g, 7, sp());
+  GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &n, 1, sp());
+  gir_call(&g, g2, ARGS(s, s), 2, sp());
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC, s), 1);
+  EXPECT_EQ(count(f, GIR_OP_DEC), 0);
+  EXPECT_EQ(count(g2, GIR_OP_DEC), 2); // the callee owns both
+  std::string out;
+  sim_ok(f, {}, {}, &out);
+  EXPECT_EQ(out, "77");
+}
+
+// Used in one branch only: dec at the start of the other branch, and after
+// the last (borrowing) use in the first.
+TEST_F(RCTest, UsedInOneBranch) {
+  GirFunc *f = func("f", &gir_t_unit, {&gir_t_str, &gir_t_bool});
+  GirBlock *b1 = gir_block_new(m, f, "then");
+  GirBlock *b2 = gir_block_new(m, f, "else");
+  GirBuilder g = at(m, f);
+  gir_br(&g, 1, b1, b2, sp());
+  gir_set_block(&g, b1);
+  GirValue z = gir_const_int(&g, 0, sp());
+  gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(0, z), 2, sp());
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  gir_set_block(&g, b2);
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  rc();
+  EXPECT_EQ(block_text(f, 1),
+            "b1.then:\n"
+            "  %2: Int = const.i 0\n"
+            "  call.rt gj_write_str(%0, %2)\n"
+            "  dec %0\n"
+            "  ret\n");
+  EXPECT_EQ(block_text(f, 2), "b2.else:\n  dec %0\n  ret\n");
+  sim_ok(f, {0, 1}, {true});
+  sim_ok(f, {0, 0}, {true});
+}
+
+// A br target with two predecessors where the value dies on one edge only:
+// the edge is split.
+TEST_F(RCTest, CriticalEdgeIsSplit) {
+  GirFunc *f = func("f", &gir_t_unit, {&gir_t_str, &gir_t_bool});
+  GirBlock *use = gir_block_new(m, f, "use");
+  GirBlock *join_b = gir_block_new(m, f, "join");
+  GirBuilder g = at(m, f);
+  gir_br(&g, 1, use, join_b, sp());
+  gir_set_block(&g, use);
+  GirValue z = gir_const_int(&g, 0, sp());
+  gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(0, z), 2, sp());
+  gir_jmp(&g, join_b, nullptr, 0, sp());
+  gir_set_block(&g, join_b);
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  rc();
+  ASSERT_EQ(f->blocks.len, 4u);
+  EXPECT_EQ(f->blocks.data[0]->term.else_target, f->blocks.data[3]);
+  EXPECT_EQ(block_text(f, 3), "b3.edge:\n  dec %0\n  jmp b2\n");
+  EXPECT_EQ(count(f, GIR_OP_DEC), 2);
+  sim_ok(f, {0, 1}, {true});
+  sim_ok(f, {0, 0}, {true});
+}
+
+// `mut $s = ""; while $i < $n { $s = $s ++ "x"; $i += 1 }; $s` in both
+// forms lowering may use: concat (borrows) and append (consumes).
+GirFunc *build_repeat(GirModule *m, const char *name, bool append) {
+  GirFunc *f = gir_func_new(m, name, name, &gir_t_str, sp());
+  GirValue n = gir_func_add_param(m, f, &gir_t_int);
+  GirBlock *loop = gir_block_new(m, f, "loop");
+  GirValue s = gir_block_add_param(m, f, loop, &gir_t_str);
+  GirValue i = gir_block_add_param(m, f, loop, &gir_t_int);
+  GirBlock *body = gir_block_new(m, f, "body");
+  GirBlock *done = gir_block_new(m, f, "done");
+  GirBuilder g = {m, f, f->blocks.data[0]};
+  GirValue e = gir_const_str(&g, "", 0, sp());
+  GirValue zero = gir_const_int(&g, 0, sp());
+  gir_jmp(&g, loop, ARGS(e, zero), 2, sp());
+  gir_set_block(&g, loop);
+  GirValue c = gir_op2(&g, GIR_OP_ILT, &gir_t_bool, i, n, sp());
+  gir_br(&g, c, body, done, sp());
+  gir_set_block(&g, body);
+  GirValue x = gir_const_str(&g, "x", 1, sp());
+  GirValue s2 = gir_call_rt(&g, append ? GIR_RT_STR_APPEND_STR : GIR_RT_STR_CONCAT,
+                            ARGS(s, x), 2, sp());
+  GirValue one = gir_const_int(&g, 1, sp());
+  GirValue i2 = gir_op2(&g, GIR_OP_IADD, &gir_t_int, i, one, sp());
+  gir_jmp(&g, loop, ARGS(s2, i2), 2, sp());
+  gir_set_block(&g, done);
+  gir_ret(&g, s, sp());
+  return f;
+}
+
+TEST_F(RCTest, LoopRebindingStrConcat) {
+  GirFunc *f = build_repeat(m, "rep", false);
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC), 0);
+  EXPECT_EQ(count(f, GIR_OP_DEC), 1); // the old $s, after the concat
+  for (int64_t n : {0, 1, 3}) {
+    std::string out;
+    sim_ok(f, {n}, {}, &out);
+    EXPECT_EQ(out, std::string((size_t)n, 'x'));
+  }
+}
+
+TEST_F(RCTest, LoopRebindingStrAppend) {
+  GirFunc *f = build_repeat(m, "rep", true);
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC), 0);
+  EXPECT_EQ(count(f, GIR_OP_DEC), 0); // the append consumes the old $s
+  for (int64_t n : {0, 1, 5}) {
+    std::string out;
+    sim_ok(f, {n}, {}, &out);
+    EXPECT_EQ(out, std::string((size_t)n, 'x'));
+  }
+}
+
+// A value both consumed and borrowed by one runtime call keeps a reference
+// across it (no in-place append through an alias).
+TEST_F(RCTest, ConsumedAndBorrowedBySameCall) {
+  GirFunc *f = func("dbl", &gir_t_str, {&gir_t_int});
+  GirBuilder g = at(m, f);
+  GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, ARGS(0), 1, sp());
+  GirValue d = gir_call_rt(&g, GIR_RT_STR_APPEND_STR, ARGS(s, s), 2, sp());
+  gir_ret(&g, d, sp());
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC, s), 1);
+  EXPECT_EQ(count(f, GIR_OP_DEC, s), 1);
+  std::string out;
+  sim_ok(f, {12}, {}, &out);
+  EXPECT_EQ(out, "1212");
+}
+
+// Unused values: a result dec'd right after its definition, an unused
+// parameter at the entry.
+TEST_F(RCTest, UnusedResultAndParam) {
+  GirFunc *f = func("f", &gir_t_int, {&gir_t_str, &gir_t_int});
+  GirBuilder g = at(m, f);
+  GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, ARGS(1), 1, sp());
+  (void)s;
+  gir_ret(&g, 1, sp());
+  rc();
+  EXPECT_EQ(block_text(f, 0),
+            "b0(%0: Str, %1: Int):\n"
+            "  dec %0\n"
+            "  %2: Str = call.rt gj_str_from_int(%1)\n"
+            "  dec %2\n"
+            "  ret %1\n");
+  sim_ok(f, {0, 3}, {true});
+}
+
+// §8: the recursive call stays the last instruction, so it is a tail call;
+// the dec of the old string goes before it.
+TEST_F(RCTest, TailCallStaysLast) {
+  GirFunc *f = func("count", &gir_t_int, {&gir_t_str, &gir_t_int});
+  GirBlock *base = gir_block_new(m, f, "base");
+  GirBlock *rec = gir_block_new(m, f, "rec");
+  GirBuilder g = at(m, f);
+  GirValue zero = gir_const_int(&g, 0, sp());
+  GirValue c = gir_op2(&g, GIR_OP_IEQ, &gir_t_bool, 1, zero, sp());
+  gir_br(&g, c, base, rec, sp());
+  gir_set_block(&g, base);
+  GirValue len = gir_call_rt(&g, GIR_RT_STR_LEN, ARGS(0), 1, sp());
+  gir_ret(&g, len, sp());
+  gir_set_block(&g, rec);
+  GirValue ab = gir_const_str(&g, "ab", 2, sp());
+  GirValue s2 = gir_call_rt(&g, GIR_RT_STR_CONCAT, ARGS(0, ab), 2, sp());
+  GirValue one = gir_const_int(&g, 1, sp());
+  GirValue n1 = gir_op2(&g, GIR_OP_ISUB, &gir_t_int, 1, one, sp());
+  GirValue r = gir_call(&g, f, ARGS(s2, n1), 2, sp());
+  gir_ret(&g, r, sp());
+  ASSERT_TRUE(pass_run_pipeline(m, true, stderr));
+  EXPECT_EQ(block_text(f, 2),
+            "b2.rec:\n"
+            "  %5: Str = const.s \"ab\"\n"
+            "  %6: Str = call.rt gj_str_concat(%0, %5)\n"
+            "  dec %0\n"
+            "  %7: Int = const.i 1\n"
+            "  %8: Int = sub.i %1, %7\n"
+            "  %9: Int = call count(%6, %8) tail\n"
+            "  ret %9\n");
+  EXPECT_EQ(block_text(f, 1),
+            "b1.base:\n"
+            "  %4: Int = call.rt gj_str_len(%0)\n"
+            "  dec %0\n"
+            "  ret %4\n");
+  Sim s;
+  int64_t res = s.run(m, f, {0, 3}, {true});
+  EXPECT_TRUE(s.errors.empty()) << join(s.errors);
+  EXPECT_EQ(res, 4 + 6); // "arg0" + 3 × "ab"
+}
+
+// A Unit call followed by `ret` is a tail call too; a call whose result is
+// not returned is not.
+TEST_F(RCTest, MarkTailCalls) {
+  GirFunc *h = func("h", &gir_t_unit);
+  GirBuilder gh = at(m, h);
+  gir_ret(&gh, GIR_NO_VALUE, sp());
+  GirFunc *k = func("k", &gir_t_int);
+  GirBuilder gk = at(m, k);
+  gir_ret(&gk, gir_const_int(&gk, 1, sp()), sp());
+  GirFunc *f = func("f", &gir_t_unit);
+  GirBuilder g = at(m, f);
+  gir_call(&g, k, nullptr, 0, sp());
+  gir_call(&g, h, nullptr, 0, sp());
+  gir_call(&g, h, nullptr, 0, sp());
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  ASSERT_TRUE(pass_run_pipeline(m, true, stderr));
+  const GirBlock *b = f->blocks.data[0];
+  EXPECT_FALSE(b->insts.data[0].imm.call.tail);
+  EXPECT_FALSE(b->insts.data[1].imm.call.tail);
+  EXPECT_TRUE(b->insts.data[2].imm.call.tail);
+  // idempotent, and clears a stale mark
+  b->insts.data[1].imm.call.tail = true;
+  pass_mark_tail_calls(m);
+  EXPECT_FALSE(b->insts.data[1].imm.call.tail);
+  EXPECT_TRUE(b->insts.data[2].imm.call.tail);
+}
+
+// Literals are immortal: no inc or dec, even when consumed twice. Global
+// values are borrowed: inc at each consuming use, never dec.
+TEST_F(RCTest, LiteralsAndGlobals) {
+  GirGlobal *gl = gir_global_new(m, "greeting", "guji.greeting", &gir_t_str, sp());
+  GirFunc *init = func("init", &gir_t_unit);
+  m->init = init;
+  {
+    GirBuilder g = at(m, init);
+    GirValue n = gir_const_int(&g, 5, sp());
+    GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &n, 1, sp());
+    gir_global_set(&g, gl, s, sp());
+    gir_ret(&g, GIR_NO_VALUE, sp());
+  }
+  GirFunc *take = func("take", &gir_t_unit, {&gir_t_str, &gir_t_str});
+  {
+    GirBuilder g = at(m, take);
+    GirValue z = gir_const_int(&g, 0, sp());
+    GirValue c = gir_call_rt(&g, GIR_RT_STR_CONCAT, ARGS(0, 1), 2, sp());
+    gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(c, z), 2, sp());
+    gir_ret(&g, GIR_NO_VALUE, sp());
+  }
+  GirFunc *f = func("main", &gir_t_unit);
+  GirBuilder g = at(m, f);
+  GirValue lit = gir_const_str(&g, "hi", 2, sp());
+  gir_call(&g, take, ARGS(lit, lit), 2, sp());
+  GirValue gv = gir_global_get(&g, gl, sp());
+  GirValue z = gir_const_int(&g, 0, sp());
+  gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(gv, z), 2, sp());
+  gir_call(&g, take, ARGS(gv, gv), 2, sp());
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC, lit), 0);
+  EXPECT_EQ(count(f, GIR_OP_DEC, lit), 0);
+  EXPECT_EQ(count(f, GIR_OP_INC, gv), 2);
+  EXPECT_EQ(count(f, GIR_OP_DEC, gv), 0);
+  EXPECT_EQ(count(init, GIR_OP_INC) + count(init, GIR_OP_DEC), 0);
+  std::string out;
+  sim_ok(f, {}, {}, &out);
+  EXPECT_EQ(out, "hihi555");
+}
+
+// After a panic nothing is dec'd: the block ends in `unreachable`.
+TEST_F(RCTest, NoDecAfterPanic) {
+  GirFunc *f = func("f", &gir_t_unit, {&gir_t_str});
+  GirBuilder g = at(m, f);
+  gir_call_rt(&g, GIR_RT_PANIC, ARGS(0), 1, sp());
+  gir_unreachable(&g, sp());
+  rc();
+  EXPECT_EQ(block_text(f, 0),
+            "b0(%0: Str):\n"
+            "  call.rt gj_panic(%0)\n"
+            "  unreachable\n");
+}
+
+// A loop whose exit passes the string on through a jmp, and a string
+// kept alive across iterations while another is rebuilt.
+TEST_F(RCTest, LoopCarryingTwoStrings) {
+  // loop(keep: Str, acc: Str, i: Int): if i < n { acc2 = append(acc, keep);
+  // jmp loop(keep, acc2, i+1) } else { jmp out(acc) }; out(r): write keep?
+  GirFunc *f = func("f", &gir_t_str, {&gir_t_int, &gir_t_str});
+  GirBlock *loop = gir_block_new(m, f, "loop");
+  GirValue keep = gir_block_add_param(m, f, loop, &gir_t_str);
+  GirValue acc = gir_block_add_param(m, f, loop, &gir_t_str);
+  GirValue i = gir_block_add_param(m, f, loop, &gir_t_int);
+  GirBlock *body = gir_block_new(m, f, "body");
+  GirBlock *exit = gir_block_new(m, f, "exit");
+  GirBlock *out = gir_block_new(m, f, "out");
+  GirValue r = gir_block_add_param(m, f, out, &gir_t_str);
+  GirBuilder g = at(m, f);
+  GirValue e = gir_const_str(&g, "<", 1, sp());
+  GirValue zero = gir_const_int(&g, 0, sp());
+  gir_jmp(&g, loop, ARGS(1, e, zero), 3, sp());
+  gir_set_block(&g, loop);
+  GirValue c = gir_op2(&g, GIR_OP_ILT, &gir_t_bool, i, 0, sp());
+  gir_br(&g, c, body, exit, sp());
+  gir_set_block(&g, body);
+  GirValue acc2 = gir_call_rt(&g, GIR_RT_STR_APPEND_STR, ARGS(acc, keep), 2, sp());
+  GirValue one = gir_const_int(&g, 1, sp());
+  GirValue i2 = gir_op2(&g, GIR_OP_IADD, &gir_t_int, i, one, sp());
+  gir_jmp(&g, loop, ARGS(keep, acc2, i2), 3, sp());
+  gir_set_block(&g, exit);
+  gir_jmp(&g, out, ARGS(acc), 1, sp());
+  gir_set_block(&g, out);
+  GirValue fin = gir_call_rt(&g, GIR_RT_STR_APPEND_INT, ARGS(r, 0), 2, sp());
+  gir_ret(&g, fin, sp());
+  rc();
+  for (int64_t n : {0, 1, 3}) {
+    std::string res;
+    sim_ok(f, {n, 0}, {false, true}, &res);
+    std::string want = "<";
+    for (int k = 0; k < n; k++) want += "arg1";
+    EXPECT_EQ(res, want + std::to_string(n));
+  }
+}
+
+// The simulator itself: without RC the loop leaks; one dec too many is a
+// use after free.
+TEST_F(RCTest, SimulatorCatchesLeaksAndDoubleFrees) {
+  GirFunc *f = build_repeat(m, "rep", false);
+  Sim leak;
+  leak.run(m, f, {2});
+  EXPECT_FALSE(leak.errors.empty());
+  pass_rc(m);
+  GirBlock *done = f->blocks.data[3];
+  GirInst extra = done->insts.len ? done->insts.data[0] : GirInst{};
+  extra.op = GIR_OP_DEC;
+  extra.result = GIR_NO_VALUE;
+  extra.type = &gir_t_unit;
+  extra.args = ARENA_ARRAY(arena, GirValue, 1);
+  extra.args[0] = f->blocks.data[1]->params.data[0];
+  extra.nargs = 1;
+  std::vector<GirInst> insts(done->insts.data, done->insts.data + done->insts.len);
+  insts.push_back(extra);
+  done->insts.data = ARENA_ARRAY(arena, GirInst, insts.size());
+  std::copy(insts.begin(), insts.end(), done->insts.data);
+  done->insts.len = done->insts.cap = insts.size();
+  Sim twice;
+  twice.run(m, f, {2});
+  EXPECT_NE(join(twice.errors).find("of freed object"), std::string::npos)
+      << join(twice.errors);
+}
+
+} // namespace
