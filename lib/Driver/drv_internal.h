@@ -1,0 +1,74 @@
+/* drv_internal.h — what the driver's files share (private to lib/Driver).
+ *
+ * driver.c: the steps common to both tools (load the source, run the front
+ * end, render diagnostics, make a target machine, run CodeGen and LLVM's
+ * pass pipeline) and the --time-passes timer. emit.c: object / assembly /
+ * LLVM IR output and linking (gujic). jit.c: running in ORC LLJIT (guji).
+ * gujic.c and guji.c: the command lines. gujic.c never reaches jit.c, so
+ * gujic does not need the runtime linked into it.
+ */
+#ifndef GUJI_DRV_INTERNAL_H
+#define GUJI_DRV_INTERNAL_H
+
+#include <stdio.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "guji/Driver.h"
+
+/* Exit statuses (§20): compile errors 1; usage errors 2, as most Unix
+ * tools (the spec fixes only 1 and 101). */
+enum { DRV_EXIT_COMPILE = 1, DRV_EXIT_USAGE = 2 };
+
+/* --time-passes: wall time per phase. */
+typedef enum DrvPhase {
+  DRV_T_FRONTEND, DRV_T_CODEGEN, DRV_T_OPT, DRV_T_EMIT, DRV_T_LINK,
+  DRV_T_JIT, DRV_T__COUNT
+} DrvPhase;
+
+typedef struct DrvTimer {
+  bool on;
+  double ms[DRV_T__COUNT];
+  double start;
+} DrvTimer;
+
+double drv_now_ms(void);
+void drv_timer_start(DrvTimer *t);
+void drv_timer_stop(DrvTimer *t, DrvPhase p);
+void drv_timer_report(const DrvTimer *t, const char *tool, FILE *out);
+
+/* "gujic: error: MESSAGE" to stderr. */
+void drv_error(const char *tool, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Loads the input (file or stdin text) and runs the front end; renders
+ * diagnostics (errors, and warnings when it succeeded). NULL on failure,
+ * with *status set to the exit status. */
+GirModule *drv_load_and_check(Session *s, const char *tool,
+                              const DrvOptions *o, int *status,
+                              DrvTimer *t);
+
+/* Native target setup, once per process. */
+void drv_init_llvm(void);
+/* A target machine for the host (CPU and features of this machine, PIC,
+ * the default code model) at opt level 0..3; NULL after an error. */
+LLVMTargetMachineRef drv_host_tm(const char *tool, int opt_level);
+
+/* CodeGen then `default<On>`; NULL (after rendering the error) on failure. */
+LLVMModuleRef drv_codegen_and_optimize(Session *s, const char *tool,
+                                       const GirModule *m, LLVMContextRef ctx,
+                                       LLVMTargetMachineRef tm,
+                                       const DrvOptions *o, bool c_main,
+                                       DrvTimer *t);
+
+/* emit.c: write the module as o->emit asks (obj, asm, llvm, exe). */
+int drv_emit(Session *s, LLVMModuleRef mod, LLVMTargetMachineRef tm,
+             const DrvOptions *o, const char *output, DrvTimer *t);
+
+/* jit.c: run the module (ownership passes in, with its context). */
+int drv_jit_run(LLVMModuleRef mod, LLVMOrcThreadSafeContextRef tsc,
+                const DrvOptions *o, DrvTimer *t);
+
+#endif

@@ -1,0 +1,28 @@
+/* frontend.c — the front end of one program: source → verified GIR.
+ *
+ * Parse, check, lower, then the GIR pipeline (RC insertion, tail-call
+ * marking). Each stage runs only if the previous one reported no error:
+ * Sema on a broken tree would mostly repeat the parser's complaints, and
+ * lowering assumes a well-typed tree. The GIR verifier runs after every
+ * pass; a failure there is a compiler bug and is reported as one.
+ */
+#include "guji/Driver.h"
+#include "guji/Lower.h"
+#include "guji/Parse.h"
+#include "guji/Passes.h"
+#include "guji/Sema.h"
+
+GirModule *drv_frontend(Session *s, SrcFile *main_file) {
+  Module *mod = parse_module(s, main_file);
+  if (diag_has_errors(s->diag)) return NULL;
+  Program *prog = sema_check(s, mod);
+  if (!prog || diag_has_errors(s->diag)) return NULL;
+  GirModule *m = lower_program(s, prog);
+  if (!gir_verify_module(m, stderr) || !pass_run_pipeline(m, true, stderr)) {
+    diag_error_nospan(s->diag, "internal compiler error: invalid GIR for %s "
+                      "(please report this bug with the program)",
+                      main_file->path);
+    return NULL;
+  }
+  return m;
+}
