@@ -1,0 +1,68 @@
+/* Sema.h — names, types and the rules of §3–§8 for one program.
+ *
+ * sema_check resolves every name in the module, computes the type of every
+ * expression (Expr.ty), decides for each `$x = e` whether it declares or
+ * re-assigns (§5), orders consts by their dependencies (§3) and reports
+ * every rule violated, with recovery, so independent errors are reported in
+ * one run. Constructs outside the implemented subset are reported as
+ * "not implemented yet (§N)" at their location.
+ */
+#ifndef GUJI_SEMA_H
+#define GUJI_SEMA_H
+
+#include "guji/AST.h"
+#include "guji/Session.h"
+#include "guji/Types.h"
+
+struct Binding {
+  const char *name;    /* without '$' */
+  Span span;           /* the declaration */
+  Type *ty;
+  bool is_mut;
+  uint32_t id;         /* dense per program: lowering indexes by it */
+};
+
+typedef enum SymKind { SYM_SUB, SYM_CONST, SYM_BUILTIN } SymKind;
+
+/* Built-in subs and methods (§18). */
+typedef enum Builtin {
+  BI_NONE = -1,
+  BI_PRINT, BI_WRITE, BI_EPRINT, BI_ASSERT, BI_PANIC,
+  /* methods */
+  BM_TO_STR,          /* any type with a text form */
+  BM_INT_TO_FLOAT, BM_INT_ABS, BM_INT_MIN, BM_INT_MAX,
+  BM_FLOAT_TO_INT, BM_FLOAT_ABS, BM_FLOAT_MIN, BM_FLOAT_MAX,
+  BM_FLOAT_ROUND, BM_FLOAT_FLOOR, BM_FLOAT_CEIL,
+  BM_CHAR_CODE,
+  BM_STR_LEN, BM_STR_IS_EMPTY,
+  BI__COUNT
+} Builtin;
+
+struct Symbol {
+  SymKind kind;
+  const char *name;
+  Span span;            /* the name in its declaration */
+  Item *item;           /* SYM_SUB, SYM_CONST */
+  /* SYM_SUB */
+  VEC(Type *) params;
+  Type *ret;
+  /* SYM_CONST */
+  Type *ty;
+  int const_state;      /* ordering: 0 new, 1 visiting, 2 done */
+  VEC(Symbol *) const_deps;
+  /* filled by lowering */
+  void *gir;            /* GirFunc * or GirGlobal * */
+};
+
+typedef struct Program {
+  Module *main;
+  VEC(Symbol *) subs;       /* in declaration order */
+  VEC(Symbol *) consts;     /* in initialization order */
+  Symbol *main_sub;
+  uint32_t nbindings;       /* Binding ids are < nbindings */
+} Program;
+
+/* NULL only when the module is unusable; check diag_has_errors. */
+Program *sema_check(Session *s, Module *m);
+
+#endif
