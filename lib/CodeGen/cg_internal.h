@@ -59,6 +59,7 @@ typedef struct Cg {
 
   LLVMValueRef *fns;        /* by position in m->funcs */
   LLVMTypeRef *fn_tys;
+  unsigned *fn_cc;          /* calling convention, see choose_call_convs */
   LLVMValueRef *globals;    /* by position in m->globals */
 
   CgMap locs;               /* (file, line, col) → GjLoc constant */

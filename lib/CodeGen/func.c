@@ -279,9 +279,11 @@ static LLVMValueRef emit_call(CgFunc *cf, const GirInst *in) {
     args[i] = val(cf, in->args[i]);
   LLVMValueRef call = LLVMBuildCall2(cf->b, ty, fn, args, n, "");
   free(args);
-  LLVMSetInstructionCallConv(call, CG_TAILCC);
+  unsigned cc = LLVMGetFunctionCallConv(fn);
+  LLVMSetInstructionCallConv(call, cc);
   if (in->imm.call.tail)
-    LLVMSetTailCallKind(call, LLVMTailCallKindTail);
+    LLVMSetTailCallKind(call, cc == CG_TAILCC ? LLVMTailCallKindTail
+                                              : LLVMTailCallKindMustTail);
   return call;
 }
 

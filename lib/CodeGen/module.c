@@ -360,21 +360,66 @@ static LLVMTypeRef func_type(Cg *cg, const GirFunc *f) {
   return ty;
 }
 
+/* ---- calling conventions -------------------------------------------------
+ * §8 promises that tail calls do not grow the stack. Two LLVM mechanisms
+ * guarantee it: `musttail` under the C convention, which needs caller and
+ * callee to have the same prototype, and `tail` under tailcc, which works
+ * for any prototypes but costs every call (callee-popped argument area:
+ * about a third of fib's time). So functions are grouped by the tail calls
+ * between them (union-find over call → callee edges); a group with a tail
+ * call between different prototypes uses tailcc, every other group the C
+ * convention with musttail. */
+
+static size_t uf_find(size_t *parent, size_t i) {
+  while (parent[i] != i) i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+static void choose_call_convs(Cg *cg) {
+  const GirModule *m = cg->m;
+  size_t n = m->funcs.len;
+  size_t *parent = malloc((n + 1) * sizeof *parent);
+  bool *mixed = calloc(n + 1, sizeof *mixed);
+  for (size_t i = 0; i < n; i++) parent[i] = i;
+  for (size_t i = 0; i < n; i++) {
+    const GirFunc *f = m->funcs.data[i];
+    for (size_t b = 0; b < f->blocks.len; b++) {
+      const GirBlock *bl = f->blocks.data[b];
+      for (size_t k = 0; k < bl->insts.len; k++) {
+        const GirInst *in = &bl->insts.data[k];
+        if (in->op != GIR_OP_CALL || !in->imm.call.tail) continue;
+        size_t j = in->imm.call.callee->id;
+        size_t ri = uf_find(parent, i), rj = uf_find(parent, j);
+        bool differ = cg->fn_tys[i] != cg->fn_tys[j] || mixed[ri] || mixed[rj];
+        parent[ri] = rj;
+        if (differ) mixed[rj] = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    cg->fn_cc[i] = mixed[uf_find(parent, i)] ? CG_TAILCC : LLVMCCallConv;
+    LLVMSetFunctionCallConv(cg->fns[i], cg->fn_cc[i]);
+  }
+  free(parent);
+  free(mixed);
+}
+
 static void declare_funcs(Cg *cg) {
   const GirModule *m = cg->m;
   cg->fns = calloc(m->funcs.len + 1, sizeof *cg->fns);
   cg->fn_tys = calloc(m->funcs.len + 1, sizeof *cg->fn_tys);
+  cg->fn_cc = calloc(m->funcs.len + 1, sizeof *cg->fn_cc);
   for (size_t i = 0; i < m->funcs.len; i++) {
     const GirFunc *f = m->funcs.data[i];
     LLVMTypeRef ty = func_type(cg, f);
     const char *name = f->link_name ? f->link_name : f->name;
     LLVMValueRef fn = LLVMAddFunction(cg->mod, name, ty);
-    LLVMSetFunctionCallConv(fn, CG_TAILCC);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
     cg_add_fn_attrs(cg, fn);
     cg->fns[i] = fn;
     cg->fn_tys[i] = ty;
   }
+  choose_call_convs(cg);
 }
 
 static void define_globals(Cg *cg) {
@@ -401,7 +446,7 @@ static LLVMValueRef call_guji(Cg *cg, const GirFunc *f) {
     return NULL;
   }
   LLVMValueRef call = LLVMBuildCall2(cg->b, ty, fn, NULL, 0, "");
-  LLVMSetInstructionCallConv(call, CG_TAILCC);
+  LLVMSetInstructionCallConv(call, LLVMGetFunctionCallConv(fn));
   return call;
 }
 
@@ -472,6 +517,12 @@ static void init_cg(Cg *cg, Session *s, const GirModule *m, LLVMContextRef ctx,
   /* gujirt.h: extern char *gj_stack_limit; */
   cg->stack_limit = LLVMAddGlobal(cg->mod, cg->t_ptr, "gj_stack_limit");
   LLVMSetLinkage(cg->stack_limit, LLVMExternalLinkage);
+  /* A native executable links the runtime statically: address the limit
+   * directly instead of through the GOT (one load fewer at every entry;
+   * hidden visibility makes the reference dso_local, and the C API has no
+   * setter for that flag itself).
+   * JIT code may land far from the host's data, so it keeps the GOT. */
+  if (opts->emit_c_main) LLVMSetVisibility(cg->stack_limit, LLVMHiddenVisibility);
 }
 
 static void free_cg(Cg *cg) {
@@ -479,6 +530,7 @@ static void free_cg(Cg *cg) {
   cg_map_free(&cg->strs);
   free(cg->fns);
   free(cg->fn_tys);
+  free(cg->fn_cc);
   free(cg->globals);
   free(cg->file_names);
   free(cg->di_files);

@@ -583,8 +583,9 @@ TEST(CodeGen, DebugInfo) {
   }
 }
 
-// The structure the rest of the compiler relies on: tailcc, internal
-// linkage, frame pointers, the entry points.
+// The structure the rest of the compiler relies on: the C convention for
+// subs without mismatched tail calls, internal linkage, frame pointers, the
+// entry points.
 TEST(CodeGen, FunctionShape) {
   Prog p;
   GirFunc *fib = build_fib(p);
@@ -599,7 +600,7 @@ TEST(CodeGen, FunctionShape) {
   ASSERT_NE(mod, nullptr);
   LLVMValueRef f = LLVMGetNamedFunction(mod, "guji.fib");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(LLVMGetFunctionCallConv(f), 18u); // tailcc
+  EXPECT_EQ(LLVMGetFunctionCallConv(f), (unsigned)LLVMCCallConv);
   EXPECT_EQ(LLVMGetLinkage(f), LLVMInternalLinkage);
   EXPECT_NE(LLVMGetNamedFunction(mod, "gj_program_main"), nullptr);
   EXPECT_NE(LLVMGetNamedFunction(mod, "main"), nullptr);
@@ -614,3 +615,47 @@ TEST(CodeGen, FunctionShape) {
 }
 
 } // namespace
+
+// A tail call between different prototypes puts both subs (and any sub tail
+// calling them) under tailcc; a group whose tail calls all match keeps the C
+// convention and gets musttail.
+TEST(CodeGen, CallingConventionGroups) {
+  Prog p;
+  // two(a, b) = one(a) ; one(a) = two(a, a) — mismatched: tailcc
+  GirFunc *one = p.func("one", &gir_t_int, 2);
+  GirFunc *two = p.func("two", &gir_t_int, 3);
+  GirValue a1 = gir_func_add_param(p.m, one, &gir_t_int);
+  GirValue b2 = gir_func_add_param(p.m, two, &gir_t_int);
+  gir_func_add_param(p.m, two, &gir_t_int);
+  p.enter(one, one->blocks.data[0]);
+  GirValue args[2] = {a1, a1};
+  GirValue r1 = gir_call(&p.g, two, args, 2, p.at(2));
+  p.mark_tail();
+  gir_ret(&p.g, r1, p.at(2));
+  p.enter(two, two->blocks.data[0]);
+  GirValue r2 = gir_call(&p.g, one, &b2, 1, p.at(3));
+  p.mark_tail();
+  gir_ret(&p.g, r2, p.at(3));
+  // self(a) = self(a) — matching: C convention + musttail
+  GirFunc *self = p.func("self", &gir_t_int, 4);
+  GirValue s1 = gir_func_add_param(p.m, self, &gir_t_int);
+  p.enter(self, self->blocks.data[0]);
+  GirValue r3 = gir_call(&p.g, self, &s1, 1, p.at(4));
+  p.mark_tail();
+  gir_ret(&p.g, r3, p.at(4));
+  p.main_int([&] { return gir_const_int(&p.g, 0, p.at(1)); });
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = p.codegen(ctx);
+  ASSERT_NE(mod, nullptr);
+  EXPECT_EQ(LLVMGetFunctionCallConv(LLVMGetNamedFunction(mod, "guji.one")), 18u);
+  EXPECT_EQ(LLVMGetFunctionCallConv(LLVMGetNamedFunction(mod, "guji.two")), 18u);
+  EXPECT_EQ(LLVMGetFunctionCallConv(LLVMGetNamedFunction(mod, "guji.self")),
+            (unsigned)LLVMCCallConv);
+  char *ir = LLVMPrintModuleToString(mod);
+  std::string text = ir;
+  LLVMDisposeMessage(ir);
+  EXPECT_NE(text.find("musttail call i64 @guji.self"), std::string::npos) << text;
+  EXPECT_NE(text.find("tail call tailcc i64 @guji.two"), std::string::npos) << text;
+  LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+}
