@@ -49,7 +49,11 @@ struct Symbol {
   /* SYM_CONST */
   Type *ty;
   int const_state;      /* ordering: 0 new, 1 visiting, 2 done */
+  /* what a const's initializer or a sub's body names, for ordering consts
+   * (§3): consts directly, and subs it calls (whose own names count) */
   VEC(Symbol *) const_deps;
+  VEC(Symbol *) sub_deps;
+  uint32_t visit_mark;
   /* filled by lowering */
   void *gir;            /* GirFunc * or GirGlobal * */
 };

@@ -109,7 +109,8 @@ static LLVMValueRef call_rt(CgFunc *cf, GirRtId id, LLVMValueRef *args,
   LLVMValueRef all[16];
   if (nargs > 15)
     nargs = 15;
-  memcpy(all, args, nargs * sizeof *args);
+  if (nargs)
+    memcpy(all, args, nargs * sizeof *args);
   if (gir_rt_info(id)->takes_loc)
     all[nargs++] = cg_loc(cf->cg, sp);
   if (LLVMCountParamTypes(ty) != nargs) {

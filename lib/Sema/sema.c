@@ -420,6 +420,8 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
 static Type *check_sub_args(Sema *S, Span call_sp, Symbol *sym, Expr *recv,
                             ExprList *args) {
   size_t n = args->len + (recv ? 1 : 0);
+  Symbol *owner = S->cur_const ? S->cur_const : S->cur_sub;
+  if (owner) VEC_PUSH(S->s->arena, owner->sub_deps, sym);
   for (size_t i = 0; i < args->len; i++) check_expr(S, args->data[i], true);
   char *what = arena_printf(S->s->arena, "%s", sym->name);
   if (!check_arity(S, call_sp, what, n, sym->params.len, sym->params.len))
@@ -598,7 +600,8 @@ static Type *check_name(Sema *S, Expr *e) {
   e->name.sym = sym;
   if (sym->kind == SYM_SUB)
     return not_implemented(S, e->span, "subs as values", "§8");
-  if (S->cur_const) VEC_PUSH(S->s->arena, S->cur_const->const_deps, sym);
+  Symbol *owner = S->cur_const ? S->cur_const : S->cur_sub;
+  if (owner) VEC_PUSH(S->s->arena, owner->const_deps, sym);
   return sym->ty;
 }
 
@@ -955,8 +958,27 @@ static void check_sub_body(Sema *S, Symbol *sym) {
   S->cur_sub = NULL;
 }
 
-/* §3: consts are initialized in dependency order; a cycle is an error. */
+static bool order_const(Sema *S, Symbol *c);
+
+/* Orders the consts that sub `sub` (and every sub it calls) names. */
+static bool order_through_sub(Sema *S, Symbol *sub, Symbol *c, uint32_t mark) {
+  if (sub->visit_mark == mark) return true;
+  sub->visit_mark = mark;
+  for (size_t i = 0; i < sub->const_deps.len; i++)
+    if (!order_const(S, sub->const_deps.data[i])) {
+      note(S, sub->span, "through sub %s, called by the initializer of %s",
+           sub->name, c->name);
+      return false;
+    }
+  for (size_t i = 0; i < sub->sub_deps.len; i++)
+    if (!order_through_sub(S, sub->sub_deps.data[i], c, mark)) return false;
+  return true;
+}
+
+/* §3: consts are initialized in dependency order — what the initializer
+ * names, directly or through the subs it calls; a cycle is an error. */
 static bool order_const(Sema *S, Symbol *c) {
+  static uint32_t marks; /* only distinguishes walks; never read across runs */
   if (c->const_state == 2) return true;
   if (c->const_state == 1) {
     error(S, c->span, "const %s depends on itself", c->name);
@@ -970,6 +992,8 @@ static bool order_const(Sema *S, Symbol *c) {
       ok = false;
     }
   }
+  for (size_t i = 0; i < c->sub_deps.len && ok; i++)
+    ok = order_through_sub(S, c->sub_deps.data[i], c, ++marks);
   c->const_state = 2;
   VEC_PUSH(S->s->arena, S->prog->consts, c);
   return ok;
@@ -1014,11 +1038,11 @@ Program *sema_check(Session *s, Module *m) {
     pop_scope(&S);
     S.cur_const = NULL;
   }
+  for (size_t i = 0; i < S.prog->subs.len; i++)
+    check_sub_body(&S, S.prog->subs.data[i]);
   for (size_t i = 0; i < S.globals.len; i++) {
     Symbol *sym = S.globals.data[i].sym;
     if (sym->kind == SYM_CONST) order_const(&S, sym);
   }
-  for (size_t i = 0; i < S.prog->subs.len; i++)
-    check_sub_body(&S, S.prog->subs.data[i]);
   return S.prog;
 }

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# bench/run.sh — time guji against its peers on small benchmark programs.
+#
+#   bench/run.sh [-n N] [--py-runs K] [--gujic PATH] [NAME...]
+#
+# A benchmark is a folder bench/NAME/ holding NAME.guji and any of the peers
+# NAME.c, NAME.ovf.c (C with the overflow checks guji's Int arithmetic makes,
+# §6: how much of a gap is the checks' cost), NAME.go, NAME.py. Each is built once (guji: gujic -O2; C:
+# clang-19 -O2, else cc -O2; Go: go build), all must print the same
+# output (a peer that disagrees fails the run), then each runs N times
+# (default 5; Python, being slow, K times, default 1: its check run) and the
+# table shows the median wall time and the ratio to C. A peer whose tool is
+# missing is skipped with a note. Builds and outputs go to bench/out/ (git-ignored).
+# Not part of ctest: timings need a quiet machine.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+repo=$(dirname "$here")
+out="$here/out"
+
+runs=5
+py_runs=1
+gujic="$repo/build/bin/gujic"
+names=()
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n)        runs=$2; shift 2 ;;
+    -n*)       runs=${1#-n}; shift ;;
+    --py-runs) py_runs=$2; shift 2 ;;
+    --gujic)   gujic=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    -*)        echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *)         names+=("$1"); shift ;;
+  esac
+done
+case "$runs$py_runs" in *[!0-9]*|'') echo "bench: -n and --py-runs take numbers" >&2; exit 2 ;; esac
+[ "$runs" -ge 1 ] || { echo "bench: -n must be at least 1" >&2; exit 2; }
+
+if [ ${#names[@]} -eq 0 ]; then
+  for d in "$here"/*/; do
+    n=$(basename "$d")
+    [ -f "$d/$n.guji" ] && names+=("$n")
+  done
+fi
+
+mkdir -p "$out"
+# Go without network or a writable $HOME: caches under bench/out.
+export GOCACHE="$out/go-cache" GOPATH="$out/go-path" GO111MODULE=off GOFLAGS='' GOTOOLCHAIN=local
+
+cc_bin=$(command -v clang-19 || command -v clang || command -v cc || true)
+go_bin=$(command -v go || true)
+py_bin=$(command -v python3 || true)
+notes=()
+note() { notes+=("$1"); }
+
+# now_ns: wall clock in nanoseconds (GNU date).
+now_ns() { date +%s%N; }
+
+# median of the numbers on stdin (seconds with decimals)
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# build NAME PEER SRC EXE: 0 when built, 1 when skipped (with a note)
+build() {
+  local name=$1 peer=$2 src=$3 exe=$4
+  local log="$out/$name/$peer.build.log"
+  case "$peer" in
+    guji)
+      [ -x "$gujic" ] || { note "$name: guji skipped: $gujic not built (./build.sh)"; return 1; }
+      "$gujic" -O2 "$src" -o "$exe" > "$log" 2>&1 ||
+        { note "$name: guji skipped: gujic failed (see ${log#"$repo"/})"; return 1; } ;;
+    c|c-ovf)
+      [ -n "$cc_bin" ] || { note "$name: C skipped: no clang-19 or cc"; return 1; }
+      "$cc_bin" -O2 "$src" -o "$exe" > "$log" 2>&1 ||
+        { note "$name: C skipped: $cc_bin failed (see ${log#"$repo"/})"; return 1; } ;;
+    go)
+      [ -n "$go_bin" ] || { note "$name: Go skipped: no go"; return 1; }
+      (cd "$(dirname "$src")" && "$go_bin" build -o "$exe" "$(basename "$src")") > "$log" 2>&1 ||
+        { note "$name: Go skipped: go build failed (see ${log#"$repo"/})"; return 1; } ;;
+    python)
+      [ -n "$py_bin" ] || { note "$name: Python skipped: no python3"; return 1; }
+      printf '#!/bin/sh\nexec %q %q "$@"\n' "$py_bin" "$src" > "$exe"
+      chmod +x "$exe" ;;
+  esac
+}
+
+rows=()
+status=0
+for name in "${names[@]}"; do
+  dir="$here/$name"
+  if [ ! -f "$dir/$name.guji" ]; then
+    echo "bench: no benchmark $name (expected $dir/$name.guji)" >&2
+    status=1; continue
+  fi
+  mkdir -p "$out/$name"
+  echo "== $name" >&2
+  peers=(); exes=()
+  for peer in guji c c-ovf go python; do
+    case "$peer" in
+      guji) ext=guji ;; c) ext=c ;; c-ovf) ext=ovf.c ;; go) ext=go ;; python) ext=py ;;
+    esac
+    src="$dir/$name.$ext"
+    [ -f "$src" ] || continue
+    exe="$out/$name/$name-$peer"
+    if build "$name" "$peer" "$src" "$exe"; then
+      peers+=("$peer"); exes+=("$exe")
+    fi
+  done
+  [ ${#peers[@]} -gt 0 ] || continue
+
+  # Same output from everyone (first run, also a warm-up; for a slow peer
+  # timed once, this run is its timing).
+  declare -A first=()
+  ref=""; ref_peer=""; ok_peers=(); ok_exes=()
+  for i in "${!peers[@]}"; do
+    peer=${peers[$i]}; exe=${exes[$i]}
+    t0=$(now_ns)
+    if ! "$exe" > "$out/$name/$peer.out" 2> "$out/$name/$peer.err"; then
+      echo "bench: $name/$peer exited with an error:" >&2; cat "$out/$name/$peer.err" >&2
+      status=1; continue
+    fi
+    if [ -z "$ref" ]; then
+      ref="$out/$name/$peer.out"; ref_peer=$peer
+    elif ! cmp -s "$ref" "$out/$name/$peer.out"; then
+      echo "bench: $name: $peer prints something else than $ref_peer:" >&2
+      diff -u --label "$ref_peer" --label "$peer" "$ref" "$out/$name/$peer.out" >&2 || true
+      status=1; continue
+    fi
+    t1=$(now_ns)
+    first[$peer]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')
+    ok_peers+=("$peer"); ok_exes+=("$exe")
+  done
+
+  c_median=""
+  declare -A med=()
+  for i in "${!ok_peers[@]}"; do
+    peer=${ok_peers[$i]}; exe=${ok_exes[$i]}
+    n=$runs
+    [ "$peer" = python ] && [ "$py_runs" -lt "$n" ] && n=$py_runs
+    [ "$n" -ge 1 ] || continue
+    times=()
+    if [ "$peer" = python ] && [ "$n" -eq 1 ]; then times=("${first[$peer]}"); n=0; fi
+    for ((r = 0; r < n; r++)); do
+      t0=$(now_ns)
+      "$exe" > /dev/null 2>&1
+      t1=$(now_ns)
+      times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')")
+    done
+    med[$peer]=$(printf '%s\n' "${times[@]}" | median)
+    echo "   $peer: ${times[*]}" >&2
+    [ "$peer" = c ] && c_median=${med[$peer]}
+  done
+  for peer in "${ok_peers[@]}"; do
+    [ -n "${med[$peer]:-}" ] || continue
+    ratio="-"
+    [ -n "$c_median" ] && ratio=$(awk -v a="${med[$peer]}" -v c="$c_median" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "-" }')
+    rows+=("$name|$peer|${med[$peer]}|$ratio")
+  done
+  unset med first
+done
+
+echo
+printf '%-12s %-8s %12s %10s\n' benchmark peer "median s" "vs C"
+printf '%-12s %-8s %12s %10s\n' ------------ -------- ------------ ----------
+for row in ${rows[@]+"${rows[@]}"}; do
+  IFS='|' read -r b p m r <<< "$row"
+  printf '%-12s %-8s %12.3f %10s\n' "$b" "$p" "$m" "$r"
+done
+if [ ${#notes[@]} -gt 0 ]; then
+  echo
+  for n in "${notes[@]}"; do echo "note: $n"; done
+fi
+echo
+echo "runs: $runs (python: $(( py_runs < runs ? py_runs : runs ))), machine: $(uname -m), $(nproc) cpus"
+exit "$status"

@@ -1,0 +1,2 @@
+# COMPILE-ERROR
+echo never

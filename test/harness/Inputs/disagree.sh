@@ -1,0 +1,1 @@
+echo "mode $FAKE_MODE"

@@ -1,0 +1,3 @@
+echo same
+[ "$FAKE_MODE" = jit ] && exit 3
+exit 4

@@ -1,0 +1,1 @@
+echo "warning from $FAKE_MODE" >&2
