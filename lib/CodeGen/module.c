@@ -465,6 +465,15 @@ static LLVMValueRef define_program_main(Cg *cg) {
   if (m->init)
     call_guji(cg, m->init);
   LLVMValueRef r = call_guji(cg, m->main);
+  /* §3: consts live until main returns; then their values are released,
+   * so an object a const computed at run time is not left behind. */
+  for (size_t i = 0; i < m->globals.len; i++) {
+    if (!gir_type_is_heap(m->globals.data[i]->type)) continue;
+    LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->globals[i], "");
+    LLVMTypeRef dty;
+    LLVMValueRef dec = cg_rt_decl(cg, GIR_RT_DEC, &dty);
+    LLVMBuildCall2(cg->b, dty, dec, &v, 1, "");
+  }
   bool int_result = m->main->ret->kind == GIR_T_INT;
   LLVMBuildRet(cg->b, r && int_result ? r : LLVMConstInt(cg->t_i64, 0, false));
   LLVMSetCurrentDebugLocation2(cg->b, NULL);
