@@ -21,6 +21,7 @@ typedef struct TypeExpr TypeExpr;
 typedef struct Item Item;
 typedef struct Binding Binding;    /* Sema.h */
 typedef struct Symbol Symbol;      /* Sema.h */
+typedef struct CtorDecl CtorDecl;  /* Types.h */
 
 typedef VEC(Expr *) ExprList;
 typedef VEC(Stmt *) StmtList;
@@ -78,6 +79,8 @@ struct Pattern {
   bool has_rest;          /* PAT_RECORD `..` */
   Binding *binding;       /* Sema: PAT_BIND's binding */
   Type *ty;               /* Sema */
+  CtorDecl *ctor;         /* Sema: PAT_CTOR / PAT_RECORD constructor */
+  int64_t *field_index;   /* Sema: PAT_RECORD, per fields[i] */
 };
 
 /* ---- expressions (§6, §7, §22) ------------------------------------------ */
@@ -170,22 +173,31 @@ struct Expr {
              Span pattern_span; } re;         /* EX_REGEX */
     struct { const char *name; Binding *binding; } bind;  /* EX_BINDING */
     struct { const char *module; const char *name; TypeExprList targs;
-             Symbol *sym; } name;             /* EX_NAME */
+             Symbol *sym; CtorDecl *ctor; } name;  /* EX_NAME */
     struct { TokKind op; Expr *operand; } un; /* EX_UNARY */
     struct { TokKind op; Expr *lhs, *rhs; } bin;  /* EX_BINARY */
     struct { Expr *lhs; Pattern *pat; } is;   /* EX_IS */
-    struct { Expr *callee; ExprList args; int builtin; Symbol *sym; } call;
+    struct { Expr *callee; ExprList args; int builtin; Symbol *sym;
+             CtorDecl *ctor;
+             Type **targs; /* Sema: a generic sub's type arguments here */
+           } call;
     struct { Expr *recv; const char *name; Span name_span; ExprList args;
-             int builtin; Symbol *sym; } method;   /* EX_METHOD */
-    struct { Expr *recv; const char *name; Span name_span; } field;
+             int builtin; Symbol *sym;
+             bool static_call; /* Sema: `T.m(args)`, recv names a type */
+             Type **targs;     /* Sema: as for calls */
+           } method;   /* EX_METHOD */
+    struct { Expr *recv; const char *name; Span name_span;
+             uint32_t index; } field;   /* Sema: index of the field */
     struct { Expr *recv; int64_t index; } tindex;
     struct { Expr *recv; Expr *index; } index;
     struct { Expr *operand; } try_;
-    struct { Expr *recv; VEC(FieldInit) inits; } with;
+    struct { Expr *recv; VEC(FieldInit) inits;
+             int64_t *index; } with;     /* Sema: field index per init */
     struct { ExprList elems; } tuple;         /* EX_TUPLE, EX_LIST */
     struct { ExprList keys, values; } map;
     struct { const char *module; const char *name; TypeExprList targs;
-             VEC(FieldInit) inits; } record;
+             VEC(FieldInit) inits; CtorDecl *ctor;
+             int64_t *index; } record;   /* Sema: field index per init */
     struct { StmtList stmts; Expr *value; } block;  /* value may be NULL */
     struct { Expr *cond; Expr *then_; Expr *else_; } if_; /* else_ may be NULL */
     struct { Expr *cond; Expr *body; } while_;

@@ -10,15 +10,25 @@
  *   - blocks map to basic blocks, block parameters to phis;
  *   - checked Int arithmetic uses llvm.*.with.overflow and branches to a
  *     cold block calling the panic entry point with a static GjLoc;
- *   - runtime functions are declared from RtFns.def, nothing by hand;
+ *   - runtime functions are declared from RtFns.def; by hand only
+ *     gj_rt_start, gj_stack_limit, gj_obj_alloc and gj_obj_free;
  *   - Str literals are immortal static GjStr constants (rc 0);
+ *   - objects (records, tuples, sums) are pointers to `{ header, fields }`
+ *     structs (GIR.h's layout); a constructor without stored fields is an
+ *     immortal static header. Per object type T, internal functions made
+ *     on first use: inc.T / dec.T (alwaysinline fast paths), drop.T (frees,
+ *     decs the fields, the last by musttail), eq.T, cmp.T, text.T;
+ *   - GIR switch → LLVM switch, with an `unreachable` default when the
+ *     GIR has no else target;
  *   - the entry `int64_t gj_program_main(void)` (C calling convention) runs
  *     the const initializer, then the user's main, and returns the exit
  *     status (0 for `sub main()`); with opts->emit_c_main, also a C `main`
  *     that calls gj_rt_start(argc, argv, gj_program_main);
  *   - with opts->debug, DWARF: a compile unit per source file, a subprogram
  *     per sub named by its guji name, line/column locations on every
- *     instruction, and a variable (parameter or auto) per named value.
+ *     instruction, and a variable (parameter or auto) per named value;
+ *     object types as typedefs of pointers to structs of their fields (a
+ *     union of one struct per constructor for a sum).
  */
 #ifndef GUJI_CODEGEN_H
 #define GUJI_CODEGEN_H

@@ -46,17 +46,49 @@ typedef enum GirTypeKind {
   GIR_T_BOOL,   /* i1 */
   GIR_T_CHAR,   /* i32, a Unicode scalar value */
   GIR_T_STR,    /* pointer to a GjStr (counted) */
+  GIR_T_OBJ,    /* pointer to a counted object of a user type: a record, a
+                   tuple or a sum (see GirType.ctors) */
 } GirTypeKind;
 
-typedef struct GirType {
+typedef struct GirType GirType;
+
+/* One constructor of an object type. A record or tuple has exactly one
+ * (tag 0); a sum has one per variant, tag = index. */
+typedef struct GirCtor {
+  const char *name;          /* "Some", "Point" (records), "" (tuples) */
+  uint32_t nfields;
+  const GirType **fields;    /* field types, in declaration order */
+  const char **field_names;  /* records: field names; else NULL */
+} GirCtor;
+
+/* Unit fields (`Ok(())` of a Result[Unit, E]) stay in GirCtor.fields, with
+ * type gir_t_unit, so the text form can show them; they have no storage:
+ * NEW takes arguments only for the other fields (in order), PROJ never
+ * names a Unit field, EQ and CMP skip them, APPEND_TEXT writes `()`.
+ *
+ * Object layout (CodeGen and the runtime agree on it): the GjHeader
+ * (rc, kind GJ_KIND_OBJ, flags = the constructor's tag), then the fields
+ * of that constructor in order, each in its natural LLVM type (i64,
+ * double, i1 as i8, i32, ptr) with C struct alignment. A constructor
+ * without fields is an immortal static object (rc 0) of just the header,
+ * one per constructor, never allocated. */
+struct GirType {
   GirTypeKind kind;
-} GirType;
+  /* GIR_T_OBJ: */
+  const char *name;          /* as the user writes it: "Point", "Option[Int]",
+                                "(Int, Str)"; also names derived functions */
+  uint32_t id;               /* unique per module among object types */
+  bool is_sum;               /* variants (tags) rather than one record/tuple */
+  bool is_tuple;
+  uint32_t nctors;
+  GirCtor *ctors;
+};
 
 /* The canonical type objects (statically allocated; compare by pointer). */
 extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
     gir_t_char, gir_t_str;
 bool gir_type_is_heap(const GirType *t); /* counted reference? */
-const char *gir_type_name(const GirType *t); /* "Int", "Str", … */
+const char *gir_type_name(const GirType *t); /* "Int", "Str", "Point"… */
 
 /* ---- runtime functions (from RtFns.def) -------------------------------- */
 
@@ -130,6 +162,26 @@ typedef enum GirOp {
   GIR_OP_GLOBAL_GET, GIR_OP_GLOBAL_SET,
   /* reference counting (inserted by the RC pass only) */
   GIR_OP_INC, GIR_OP_DEC,
+  /* objects (records, tuples, sums; §10, §4):
+   *   NEW   imm.ctor = {type, index}; args = the constructor's fields
+   *         (consumed) → a new object (rc 1); a constructor without fields
+   *         gives its immortal static instead.
+   *   PROJ  args[0] = object; imm.ctor = {type, index}, imm.field = field
+   *         index → the field's value. The object must have that
+   *         constructor (lowering tests the tag first). The result is a
+   *         new reference: the RC pass incs it right after the PROJ when
+   *         the field is counted (Perceus' `let y = x.i; inc y`).
+   *   TAG   args[0] = object of a sum type → Int, its constructor index.
+   * Derived operations (§4), defined for every type; CodeGen implements
+   * them for objects by generating one function per type and operation:
+   *   EQ    args a, b (borrowed, same type) → Bool (structural equality)
+   *   CMP   args a, b (borrowed, same type) → Int (<0, 0, >0: §4's order:
+   *         fields in order; sums by tag, then fields; Float by IEEE <)
+   *   APPEND_TEXT  args buf (Str, consumed), v (borrowed) → Str: buf with
+   *         the text form of v appended (§13: nested form for fields:
+   *         strings and chars quoted; a top-level Str or Char raw) */
+  GIR_OP_NEW, GIR_OP_PROJ, GIR_OP_TAG,
+  GIR_OP_EQ, GIR_OP_CMP, GIR_OP_APPEND_TEXT,
   GIR_OP__COUNT
 } GirOp;
 
@@ -149,6 +201,8 @@ typedef struct GirInst {
     struct { GirFunc *callee; bool tail; } call;
     GirRtId rt;
     GirGlobal *global;
+    struct { const GirType *type; uint32_t index; uint32_t field; } ctor;
+    bool nested;          /* APPEND_TEXT: text form as nested in a value */
   } imm;
 } GirInst;
 
@@ -157,8 +211,16 @@ typedef enum GirTermKind {
   GIR_TERM_RET,         /* value or GIR_NO_VALUE for Unit */
   GIR_TERM_JMP,         /* target + args matching its params */
   GIR_TERM_BR,          /* cond; then/else targets with no params */
+  GIR_TERM_SWITCH,      /* value (Int); cases: value → target; else_target
+                           for the rest (may be NULL when the cases are
+                           exhaustive); targets take no params */
   GIR_TERM_UNREACHABLE,
 } GirTermKind;
+
+typedef struct GirCase {
+  int64_t value;
+  GirBlock *target;
+} GirCase;
 
 typedef struct GirTerm {
   GirTermKind kind;
@@ -168,6 +230,8 @@ typedef struct GirTerm {
   GirBlock *else_target;/* BR else */
   GirValue *args;       /* JMP arguments */
   uint32_t nargs;
+  GirCase *cases;       /* SWITCH */
+  uint32_t ncases;
 } GirTerm;
 
 struct GirBlock {
@@ -188,6 +252,10 @@ typedef struct GirValueInfo {
 
 struct GirFunc {
   uint32_t id;
+  /* parameters the callee only borrows (Perceus): the caller keeps
+   * ownership and the callee neither decs them nor passes them on without
+   * an inc; NULL or all false: every parameter is owned */
+  bool *param_borrowed;
   const char *name;       /* guji name: "fib", "main" */
   const char *link_name;  /* symbol: "guji.fib" (never clashes with C) */
   Span span;              /* the sub's declaration */
@@ -210,6 +278,7 @@ typedef struct GirModule {
   const char *source_path;   /* the main file, for DWARF */
   VEC(GirFunc *) funcs;
   VEC(GirGlobal *) globals;
+  VEC(GirType *) types;      /* the object types, by id */
   /* The program's entry points: `main` (the user's, returns Unit or Int)
    * and `init` (computes every const in dependency order; may be NULL). */
   GirFunc *main;
@@ -220,6 +289,11 @@ typedef struct GirModule {
 /* ---- building --------------------------------------------------------- */
 
 GirModule *gir_module_new(Arena *a, const char *source_path);
+/* A new object type (the caller fills ctors; names must be unique per
+ * module, which names its derived functions). Types are compared by
+ * pointer: create each once (lowering interns by its own type). */
+GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
+                      bool is_tuple, uint32_t nctors);
 GirFunc *gir_func_new(GirModule *m, const char *name, const char *link_name,
                       const GirType *ret, Span span);
 /* Adds a parameter: to param_types and as a parameter of the entry block
@@ -272,6 +346,19 @@ void gir_jmp(GirBuilder *g, GirBlock *target, const GirValue *args,
 void gir_br(GirBuilder *g, GirValue cond, GirBlock *then_b, GirBlock *else_b,
             Span sp);
 void gir_unreachable(GirBuilder *g, Span sp);
+/* Objects: see GIR_OP_NEW / PROJ / TAG. */
+GirValue gir_new(GirBuilder *g, const GirType *t, uint32_t ctor,
+                 const GirValue *fields, uint32_t nfields, Span sp);
+GirValue gir_proj(GirBuilder *g, GirValue obj, const GirType *t, uint32_t ctor,
+                  uint32_t field, Span sp);
+GirValue gir_tag(GirBuilder *g, GirValue obj, Span sp);
+/* Derived operations on any type (scalars too: EQ on Int is plain ==). */
+GirValue gir_eq(GirBuilder *g, GirValue a, GirValue b, Span sp);
+GirValue gir_cmp(GirBuilder *g, GirValue a, GirValue b, Span sp);
+GirValue gir_append_text(GirBuilder *g, GirValue buf, GirValue v, bool nested,
+                         Span sp);
+void gir_switch(GirBuilder *g, GirValue v, const GirCase *cases,
+                uint32_t ncases, GirBlock *else_b, Span sp);
 
 static inline const GirType *gir_value_type(const GirFunc *f, GirValue v) {
   return f->values.data[v].type;

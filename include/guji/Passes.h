@@ -5,11 +5,15 @@
  * its last use, inc'd before a consuming use when it is still live after,
  * and dec'd at the start of a successor block where it is dead on entry.
  * Consuming uses: block arguments of jmp, ret, arguments of guji calls
- * (parameters are owned by the callee), 'S' arguments of runtime calls,
- * GLOBAL_SET. Borrowing uses: 's' arguments of runtime calls. Values of
- * GLOBAL_GET and CONST_STR are borrowed from immortal storage and are
- * inc'd when consumed (inc/dec of an immortal object is a no-op at run
- * time, and CodeGen may drop them for CONST_STR statically).
+ * (parameters are owned by the callee, but for its param_borrowed ones),
+ * 'S' arguments of runtime calls, GLOBAL_SET, NEW's fields, APPEND_TEXT's
+ * buffer. Borrowing uses: 's' arguments of runtime calls, the callee's
+ * borrowed parameters, PROJ, TAG, EQ, CMP, APPEND_TEXT's value. A PROJ
+ * result is a new reference (inc'd right after the PROJ). Values of
+ * GLOBAL_GET, borrowed parameters and CONST_STR are not owned: they are
+ * inc'd when consumed and never dec'd (inc/dec of an immortal object is a
+ * no-op at run time, and CodeGen may drop them for CONST_STR statically).
+ * Values dying on a br or switch edge are dec'd at the target's start.
  *
  * pass_mark_tail_calls sets imm.call.tail on every guji call whose result
  * is returned directly (the guaranteed tail calls of §8).

@@ -35,6 +35,9 @@ typedef enum Builtin {
   BM_FLOAT_ROUND, BM_FLOAT_FLOOR, BM_FLOAT_CEIL,
   BM_CHAR_CODE,
   BM_STR_LEN, BM_STR_IS_EMPTY,
+  /* Option and Result (§12) */
+  BM_OPT_IS_SOME, BM_OPT_IS_NONE, BM_RES_IS_OK, BM_RES_IS_ERR,
+  BM_UNWRAP, BM_EXPECT, BM_OR, BM_RES_OK, BM_RES_ERR,
   BI__COUNT
 } Builtin;
 
@@ -44,6 +47,7 @@ struct Symbol {
   Span span;            /* the name in its declaration */
   Item *item;           /* SYM_SUB, SYM_CONST */
   /* SYM_SUB */
+  VEC(Type *) tparams;  /* TY_PARAMs of a generic sub (§11), by index */
   VEC(Type *) params;
   Type *ret;
   /* SYM_CONST */
@@ -64,7 +68,13 @@ typedef struct Program {
   VEC(Symbol *) consts;     /* in initialization order */
   Symbol *main_sub;
   uint32_t nbindings;       /* Binding ids are < nbindings */
+  TypeCtx *types;           /* resolve expression types through it */
 } Program;
+
+typedef VEC(Pattern *) PatternVec;
+/* The PAT_BIND (and named rest) patterns of a pattern, in order; of an
+ * alternative, those of its first branch. */
+void sema_pattern_bindings(Pattern *pt, PatternVec *out, Arena *a);
 
 /* NULL only when the module is unusable; check diag_has_errors. */
 Program *sema_check(Session *s, Module *m);

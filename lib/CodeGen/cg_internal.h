@@ -3,6 +3,9 @@
  * module.c owns the per-module state (Cg): LLVM types, runtime
  * declarations, the interned GjLoc and Str-literal constants, globals and
  * the entry points. func.c translates one GirFunc at a time (CgFunc).
+ * obj.c lays out objects (records, tuples, sums) and generates, per
+ * object type, the functions behind inc/dec/drop and the derived
+ * operations (equality, order, text form).
  * debug.c wraps the DIBuilder; every cg_di_* function is a no-op when the
  * module is built without -g, so callers need not check.
  */
@@ -40,6 +43,29 @@ void cg_map_put(CgMap *m, uint64_t hash, const char *key, size_t klen,
                 LLVMValueRef val);
 void cg_map_free(CgMap *m);
 
+/* The functions obj.c generates per object type T, on first use:
+ *   inc.T(ptr), dec.T(ptr)   the count's fast paths (alwaysinline)
+ *   drop.T(ptr)              rc reached 0: dec the fields, free the object
+ *   eq.T(ptr, ptr) -> i1     cmp.T(ptr, ptr) -> i64
+ *   text.T(ptr buf, ptr v) -> ptr   consumes buf, appends v's text form */
+typedef enum CgObjFn {
+  CG_OBJ_INC, CG_OBJ_DEC, CG_OBJ_DROP, CG_OBJ_EQ, CG_OBJ_CMP, CG_OBJ_TEXT,
+  CG_OBJ__NFN
+} CgObjFn;
+
+typedef struct CgObj {
+  LLVMTypeRef *structs;     /* by constructor: { header, fields… } */
+  LLVMValueRef *statics;    /* by constructor: immortal header (no fields) */
+  LLVMValueRef fn[CG_OBJ__NFN];
+  LLVMTypeRef fn_ty[CG_OBJ__NFN];
+  LLVMMetadataRef di;       /* DWARF: the pointer typedef */
+} CgObj;
+
+typedef struct CgPending {
+  const GirType *type;
+  CgObjFn which;
+} CgPending;
+
 typedef struct Cg {
   Session *s;
   const GirModule *m;
@@ -52,6 +78,7 @@ typedef struct Cg {
   LLVMTypeRef t_void, t_unit, t_i1, t_i8, t_i16, t_i32, t_i64, t_f64, t_ptr;
   LLVMTypeRef t_loc;        /* GjLoc: { ptr, i32, i32 } */
   LLVMTypeRef t_str;        /* GjStr: { {i32,i16,i16}, i64, ptr, i64, ptr } */
+  LLVMTypeRef t_hdr;        /* GjHeader: {i32 rc, i16 kind, i16 flags} */
 
   LLVMValueRef rt_fn[GIR_RT__COUNT];   /* declared on first use */
   LLVMTypeRef rt_ty[GIR_RT__COUNT];
@@ -61,6 +88,17 @@ typedef struct Cg {
   LLVMTypeRef *fn_tys;
   unsigned *fn_cc;          /* calling convention, see choose_call_convs */
   LLVMValueRef *globals;    /* by position in m->globals */
+
+  /* objects (obj.c) */
+  CgObj *objs;              /* by GirType.id */
+  CgPending *pending;       /* generated functions declared, body not yet */
+  size_t npending, cappending;
+  LLVMTargetDataRef td;     /* the module's layout (a 64-bit default without
+                               a target machine): DWARF offsets */
+  bool has_dl;              /* the module has a data layout: sizes are
+                               constants, else `sizeof` constant expressions */
+  LLVMValueRef obj_alloc, obj_free;     /* gj_obj_alloc, gj_obj_free */
+  LLVMTypeRef obj_alloc_ty, obj_free_ty;
 
   CgMap locs;               /* (file, line, col) → GjLoc constant */
   CgMap strs;               /* bytes → GjStr constant */
@@ -91,6 +129,32 @@ LLVMValueRef cg_intrinsic(Cg *cg, const char *name, LLVMTypeRef *tys,
 void cg_set_weights(Cg *cg, LLVMValueRef br, uint32_t t, uint32_t f);
 void cg_span_line_col(Cg *cg, Span sp, int *line, int *col);
 void cg_add_fn_attrs(Cg *cg, LLVMValueRef fn);
+
+/* obj.c */
+void cg_obj_init(Cg *cg);
+void cg_obj_free(Cg *cg);
+/* Emits the bodies of every generated function declared so far (and of
+ * those they need in turn); call once all other code is emitted. */
+void cg_obj_finish(Cg *cg);
+/* May a value of type t be counted (not always an immortal static)? */
+bool cg_obj_counted(const GirType *t);
+LLVMTypeRef cg_obj_struct(Cg *cg, const GirType *t, uint32_t ctor);
+uint64_t cg_obj_offset(Cg *cg, const GirType *t, uint32_t ctor,
+                       uint32_t field);           /* bytes */
+uint64_t cg_obj_size(Cg *cg, const GirType *t, uint32_t ctor);
+CgObj *cg_obj_info(Cg *cg, const GirType *t);
+LLVMValueRef cg_obj_new(Cg *cg, const GirType *t, uint32_t ctor,
+                        const LLVMValueRef *fields, uint32_t nfields);
+LLVMValueRef cg_obj_proj(Cg *cg, const GirType *t, uint32_t ctor,
+                         uint32_t field, LLVMValueRef obj);
+LLVMValueRef cg_obj_tag(Cg *cg, const GirType *t, LLVMValueRef obj); /* i64 */
+/* inc / dec of a counted value of any heap type (Str or object). */
+void cg_rc(Cg *cg, const GirType *t, LLVMValueRef v, bool inc);
+/* §4, §13 for every type: i1, i64 (<0, 0, >0), the new buf. */
+LLVMValueRef cg_eq(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_cmp(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_append_text(Cg *cg, const GirType *t, LLVMValueRef buf,
+                            LLVMValueRef v, bool nested);
 
 /* func.c */
 void cg_func_body(Cg *cg, const GirFunc *gf, size_t index);

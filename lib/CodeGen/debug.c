@@ -15,7 +15,12 @@
  * Guji types in DWARF: Int a signed 64-bit base type, Float a 64-bit
  * float, Bool an 8-bit boolean, Char a 32-bit UTF character, Str a typedef
  * of a pointer to the runtime's GjStr struct (`print *s` shows len and
- * ptr).
+ * ptr). An object type T is a typedef T of a pointer to a struct T laid
+ * out as obj.c lays it out: the header's rc, kind and tag, then the fields
+ * by name (records) or as _0, _1… (tuples, constructor payloads), so
+ * `print *p` and `print p->x` work. A sum with several constructors
+ * points to a union T with one such struct per constructor, named after
+ * it (`print o->Some._0`; the tag says which member is live).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +89,94 @@ static LLVMMetadataRef str_type(Cg *cg, LLVMMetadataRef i64) {
   return LLVMDIBuilderCreateTypedef(d, ptr, "Str", 3, file, 0, cg->di_cu, 64);
 }
 
+static LLVMMetadataRef obj_type(Cg *cg, const GirType *t);
+
 static LLVMMetadataRef di_type(Cg *cg, const GirType *t) {
   if (t->kind == GIR_T_UNIT)
     return NULL;
+  if (t->kind == GIR_T_OBJ)
+    return obj_type(cg, t);
   return cg->di_types[t->kind];
+}
+
+/* struct NAME { int32_t rc; uint16_t kind, tag; fields… } for one
+ * constructor, members at obj.c's offsets. */
+static LLVMMetadataRef ctor_struct(Cg *cg, const GirType *t, uint32_t ctor,
+                                   const char *name) {
+  LLVMDIBuilderRef d = cg->dib;
+  LLVMMetadataRef file = di_file(cg, 0);
+  const GirCtor *c = &t->ctors[ctor];
+  uint64_t bits = cg_obj_size(cg, t, ctor) * 8;
+  LLVMMetadataRef *ms = malloc((c->nfields + 3) * sizeof *ms);
+  unsigned n = 0;
+  LLVMMetadataRef u16 = basic(cg, "uint16_t", 16, ATE_UNSIGNED);
+  ms[n++] = member(cg, file, "rc", 32, 0, basic(cg, "int32_t", 32, ATE_SIGNED));
+  ms[n++] = member(cg, file, "kind", 16, 32, u16);
+  ms[n++] = member(cg, file, "tag", 16, 48, u16);
+  for (uint32_t i = 0; i < c->nfields; i++) {
+    const GirType *ft = c->fields[i];
+    if (ft->kind == GIR_T_UNIT)
+      continue;
+    char num[16];
+    const char *fname = c->field_names ? c->field_names[i] : NULL;
+    if (!fname) {
+      snprintf(num, sizeof num, "_%u", i);
+      fname = num;
+    }
+    uint64_t fbits = ft->kind == GIR_T_BOOL ? 8 : ft->kind == GIR_T_CHAR ? 32 : 64;
+    ms[n++] = member(cg, file, fname, fbits, cg_obj_offset(cg, t, ctor, i) * 8,
+                     di_type(cg, ft));
+  }
+  LLVMMetadataRef st = LLVMDIBuilderCreateStructType(
+      d, cg->di_cu, name, strlen(name), file, 0, bits, 64, LLVMDIFlagZero,
+      NULL, ms, n, 0, NULL, NULL, 0);
+  free(ms);
+  return st;
+}
+
+/* typedef struct T {…} *T; or, for a sum of several constructors,
+ * typedef union T { struct C1 C1; … } *T. Made once per type; a forward
+ * declaration stands in while the fields refer back to T. */
+static LLVMMetadataRef obj_type(Cg *cg, const GirType *t) {
+  CgObj *o = cg_obj_info(cg, t);
+  if (o->di)
+    return o->di;
+  LLVMDIBuilderRef d = cg->dib;
+  LLVMMetadataRef file = di_file(cg, 0);
+  bool is_union = t->nctors > 1;
+  uint64_t bits = 0;
+  for (uint32_t c = 0; c < t->nctors; c++) {
+    uint64_t b = cg_obj_size(cg, t, c) * 8;
+    bits = b > bits ? b : bits;
+  }
+  const char *name = t->name ? t->name : "?";
+  size_t len = strlen(name);
+  LLVMMetadataRef fwd = LLVMDIBuilderCreateReplaceableCompositeType(
+      d, is_union ? 0x17 /*DW_TAG_union_type*/ : 0x13 /*structure*/, name,
+      len, cg->di_cu, file, 0, 0, bits, 64, LLVMDIFlagZero, NULL, 0);
+  LLVMMetadataRef ptr = LLVMDIBuilderCreatePointerType(d, fwd, 64, 64, 0, NULL, 0);
+  o->di = LLVMDIBuilderCreateTypedef(d, ptr, name, len, file, 0, cg->di_cu, 64);
+  LLVMMetadataRef full;
+  if (!is_union) {
+    full = t->nctors ? ctor_struct(cg, t, 0, name)
+                     : LLVMDIBuilderCreateStructType(
+                           d, cg->di_cu, name, len, file, 0, 0, 64,
+                           LLVMDIFlagZero, NULL, NULL, 0, 0, NULL, NULL, 0);
+  } else {
+    LLVMMetadataRef *ms = malloc(t->nctors * sizeof *ms);
+    for (uint32_t c = 0; c < t->nctors; c++) {
+      const char *cname = t->ctors[c].name;
+      ms[c] = LLVMDIBuilderCreateMemberType(
+          d, file, cname, strlen(cname), NULL, 0, cg_obj_size(cg, t, c) * 8, 0,
+          0, LLVMDIFlagZero, ctor_struct(cg, t, c, cname));
+    }
+    full = LLVMDIBuilderCreateUnionType(d, cg->di_cu, name, len, file, 0, bits,
+                                        64, LLVMDIFlagZero, ms, t->nctors, 0,
+                                        NULL, 0);
+    free(ms);
+  }
+  LLVMMetadataReplaceAllUsesWith(fwd, full);
+  return o->di;
 }
 
 void cg_di_init(Cg *cg) {

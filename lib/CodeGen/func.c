@@ -19,6 +19,10 @@
  * Panic paths are cold blocks at the end of the function, shared by every
  * check of one kind at one source location.
  *
+ * Objects, inc/dec of them and the derived operations (EQ, CMP,
+ * APPEND_TEXT) are obj.c's; a GIR switch is an LLVM switch whose default,
+ * without an else target, is a block of its own holding `unreachable`.
+ *
  * Int semantics (§6): + - * and negation and abs panic on overflow
  * (llvm.s*.with.overflow); / and % panic on a zero divisor; MIN / -1
  * overflows; MIN % -1 is 0 (the mathematically exact remainder, as in Go,
@@ -296,11 +300,32 @@ static LLVMValueRef emit_call_rt(CgFunc *cf, const GirInst *in) {
   return call_rt(cf, in->imm.rt, args, n, in->span);
 }
 
-/* inc/dec of a literal is a no-op at run time (rc 0): drop it statically. */
+/* inc/dec of a literal or of a constructor without fields is a no-op at
+ * run time (rc 0): drop it statically. */
 static bool is_literal(CgFunc *cf, GirValue v) {
   const GirValueInfo *vi = &cf->gf->values.data[v];
-  return vi->inst >= 0 && vi->block &&
-         vi->block->insts.data[vi->inst].op == GIR_OP_CONST_STR;
+  if (vi->inst < 0 || !vi->block)
+    return false;
+  const GirInst *in = &vi->block->insts.data[vi->inst];
+  return in->op == GIR_OP_CONST_STR ||
+         (in->op == GIR_OP_NEW && in->nargs == 0);
+}
+
+/* ---- objects and derived operations (obj.c) ------------------------------ */
+
+static LLVMValueRef emit_new(CgFunc *cf, const GirInst *in) {
+  LLVMValueRef *fields = malloc((in->nargs + 1) * sizeof *fields);
+  for (uint32_t i = 0; i < in->nargs; i++)
+    fields[i] = val(cf, in->args[i]);
+  LLVMValueRef r = cg_obj_new(cf->cg, in->imm.ctor.type, in->imm.ctor.index,
+                              fields, in->nargs);
+  free(fields);
+  return r;
+}
+
+static const GirType *arg_type(CgFunc *cf, const GirInst *in, unsigned i) {
+  return i < in->nargs && in->args[i] != GIR_NO_VALUE ? vtype(cf, in->args[i])
+                                                      : &gir_t_unit;
 }
 
 /* ---- instructions -------------------------------------------------------- */
@@ -401,11 +426,20 @@ static void emit_inst(CgFunc *cf, const GirInst *in) {
 
   case GIR_OP_INC:
   case GIR_OP_DEC:
-    if (in->nargs == 1 && !is_literal(cf, in->args[0])) {
-      LLVMValueRef x = A0;
-      call_rt(cf, in->op == GIR_OP_INC ? GIR_RT_INC : GIR_RT_DEC, &x, 1,
-              in->span);
-    }
+    if (in->nargs == 1 && !is_literal(cf, in->args[0]))
+      cg_rc(cg, vtype(cf, in->args[0]), A0, in->op == GIR_OP_INC);
+    break;
+
+  case GIR_OP_NEW: r = emit_new(cf, in); break;
+  case GIR_OP_PROJ:
+    r = cg_obj_proj(cg, in->imm.ctor.type, in->imm.ctor.index,
+                    in->imm.ctor.field, A0);
+    break;
+  case GIR_OP_TAG: r = cg_obj_tag(cg, arg_type(cf, in, 0), A0); break;
+  case GIR_OP_EQ: r = cg_eq(cg, arg_type(cf, in, 0), A0, A1); break;
+  case GIR_OP_CMP: r = cg_cmp(cg, arg_type(cf, in, 0), A0, A1); break;
+  case GIR_OP_APPEND_TEXT:
+    r = cg_append_text(cg, arg_type(cf, in, 1), A0, A1, in->imm.nested);
     break;
 
   case GIR_OP__COUNT:
@@ -445,6 +479,24 @@ static void emit_jmp(CgFunc *cf, const GirTerm *t) {
   LLVMBuildBr(cf->b, cf->bbs[target->id]);
 }
 
+/* Without an else target the cases are exhaustive: any other value is
+ * unreachable. */
+static void emit_switch(CgFunc *cf, const GirTerm *t) {
+  LLVMBasicBlockRef other;
+  if (t->else_target) {
+    other = cf->bbs[t->else_target->id];
+  } else {
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(cf->b);
+    other = LLVMAppendBasicBlockInContext(cf->cg->ctx, cf->fn, "no.case");
+    LLVMPositionBuilderAtEnd(cf->b, other);
+    LLVMBuildUnreachable(cf->b);
+    LLVMPositionBuilderAtEnd(cf->b, here);
+  }
+  LLVMValueRef sw = LLVMBuildSwitch(cf->b, val(cf, t->value), other, t->ncases);
+  for (uint32_t i = 0; i < t->ncases; i++)
+    LLVMAddCase(sw, i64c(cf, t->cases[i].value), cf->bbs[t->cases[i].target->id]);
+}
+
 static void emit_term(CgFunc *cf, const GirTerm *t) {
   set_loc(cf, t->span);
   switch (t->kind) {
@@ -459,6 +511,7 @@ static void emit_term(CgFunc *cf, const GirTerm *t) {
     LLVMBuildCondBr(cf->b, val(cf, t->value), cf->bbs[t->target->id],
                     cf->bbs[t->else_target->id]);
     break;
+  case GIR_TERM_SWITCH: emit_switch(cf, t); break;
   case GIR_TERM_UNREACHABLE: LLVMBuildUnreachable(cf->b); break;
   case GIR_TERM_NONE:
     cg_internal_error(cf->cg, "%s: block without a terminator", cf->gf->name);
@@ -502,13 +555,36 @@ static void emit_block(CgFunc *cf, const GirBlock *gb) {
   emit_term(cf, &gb->term);
 }
 
+/* Successor i of a terminator, or NULL past the last. */
+static const GirBlock *successor(const GirTerm *t, uint32_t i) {
+  switch (t->kind) {
+  case GIR_TERM_JMP: return i == 0 ? t->target : NULL;
+  case GIR_TERM_BR: return i == 0 ? t->target : i == 1 ? t->else_target : NULL;
+  case GIR_TERM_SWITCH:
+    if (i < t->ncases)
+      return t->cases[i].target;
+    return i == t->ncases ? t->else_target : NULL;
+  default: return NULL;
+  }
+}
+
+/* The number of successor slots (a switch's else may be NULL). */
+static uint32_t nsuccessors(const GirTerm *t) {
+  switch (t->kind) {
+  case GIR_TERM_JMP: return 1;
+  case GIR_TERM_BR: return 2;
+  case GIR_TERM_SWITCH: return t->ncases + 1;
+  default: return 0;
+  }
+}
+
 /* Reverse post-order of the blocks reachable from block 0 (iterative DFS:
  * a generated program may have very many blocks). Returns the count. */
 static size_t rpo(const GirFunc *gf, uint32_t *order) {
   size_t n = gf->blocks.len;
   uint8_t *state = calloc(n, 1);        /* 0 new, 1 on stack, 2 done */
   uint32_t *stack = malloc(n * sizeof *stack);
-  uint8_t *next = calloc(n, 1);         /* successor index to visit next */
+  uint32_t *next = calloc(n, sizeof *next); /* successor slot to visit next */
   size_t sp = 0, done = 0;
   stack[sp++] = 0;
   state[0] = 1;
@@ -516,11 +592,11 @@ static size_t rpo(const GirFunc *gf, uint32_t *order) {
     uint32_t id = stack[sp - 1];
     const GirTerm *t = &gf->blocks.data[id]->term;
     const GirBlock *succ = NULL;
-    if (t->kind == GIR_TERM_JMP && next[id] == 0)
-      succ = t->target;
-    else if (t->kind == GIR_TERM_BR && next[id] < 2)
-      succ = next[id] == 0 ? t->target : t->else_target;
-    next[id]++;
+    bool more = next[id] < nsuccessors(t);
+    if (more)
+      succ = successor(t, next[id]++);
+    if (more && !succ)
+      continue; /* a switch without an else */
     if (succ) {
       if (!state[succ->id]) {
         state[succ->id] = 1;
@@ -546,10 +622,11 @@ static size_t rpo(const GirFunc *gf, uint32_t *order) {
 static bool entry_is_jump_target(const GirFunc *gf) {
   for (size_t i = 0; i < gf->blocks.len; i++) {
     const GirTerm *t = &gf->blocks.data[i]->term;
-    if ((t->kind == GIR_TERM_JMP || t->kind == GIR_TERM_BR) &&
-        (t->target->id == 0 ||
-         (t->kind == GIR_TERM_BR && t->else_target->id == 0)))
-      return true;
+    for (uint32_t k = 0; k < nsuccessors(t); k++) {
+      const GirBlock *s = successor(t, k);
+      if (s && s->id == 0)
+        return true;
+    }
   }
   return false;
 }

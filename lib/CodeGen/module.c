@@ -10,7 +10,9 @@
  *     string, its bytes in a separate private array;
  *   - runtime functions, declared from RtFns.def's signatures with the C
  *     calling convention (Bool as zeroext i1, as C's bool);
- *   - intrinsics, by name.
+ *   - intrinsics, by name;
+ *   - objects' layouts and the functions generated per object type
+ *     (obj.c), whose bodies are emitted last.
  * Guji functions use tailcc (CallingConv::Tail): LLVM guarantees that a
  * call marked `tail` and followed by `ret` is a real tail call under it,
  * whatever the prototypes, which is what §8 promises.
@@ -129,6 +131,7 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_BOOL: return cg->t_i1;
   case GIR_T_CHAR: return cg->t_i32;
   case GIR_T_STR: return cg->t_ptr;
+  case GIR_T_OBJ: return cg->t_ptr; /* to a { header, fields… } (obj.c) */
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -468,11 +471,21 @@ static LLVMValueRef define_program_main(Cg *cg) {
   /* §3: consts live until main returns; then their values are released,
    * so an object a const computed at run time is not left behind. */
   for (size_t i = 0; i < m->globals.len; i++) {
-    if (!gir_type_is_heap(m->globals.data[i]->type)) continue;
+    const GirType *t = m->globals.data[i]->type;
+    if (!cg_obj_counted(t)) continue;
     LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->globals[i], "");
-    LLVMTypeRef dty;
-    LLVMValueRef dec = cg_rt_decl(cg, GIR_RT_DEC, &dty);
-    LLVMBuildCall2(cg->b, dty, dec, &v, 1, "");
+    if (t->kind == GIR_T_STR) { /* gj_dec ignores NULL */
+      cg_rc(cg, t, v, false);
+      continue;
+    }
+    /* an object's dec does not test for NULL (a const never computed) */
+    LLVMBasicBlockRef set = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");
+    LLVMBuildCondBr(cg->b, LLVMBuildIsNotNull(cg->b, v, ""), set, next);
+    LLVMPositionBuilderAtEnd(cg->b, set);
+    cg_rc(cg, t, v, false);
+    LLVMBuildBr(cg->b, next);
+    LLVMPositionBuilderAtEnd(cg->b, next);
   }
   bool int_result = m->main->ret->kind == GIR_T_INT;
   LLVMBuildRet(cg->b, r && int_result ? r : LLVMConstInt(cg->t_i64, 0, false));
@@ -532,9 +545,11 @@ static void init_cg(Cg *cg, Session *s, const GirModule *m, LLVMContextRef ctx,
    * setter for that flag itself).
    * JIT code may land far from the host's data, so it keeps the GOT. */
   if (opts->emit_c_main) LLVMSetVisibility(cg->stack_limit, LLVMHiddenVisibility);
+  cg_obj_init(cg); /* after the data layout */
 }
 
 static void free_cg(Cg *cg) {
+  cg_obj_free(cg);
   cg_map_free(&cg->locs);
   cg_map_free(&cg->strs);
   free(cg->fns);
@@ -584,6 +599,7 @@ LLVMModuleRef cg_module(Session *s, const GirModule *m, LLVMContextRef ctx,
       LLVMValueRef pm = define_program_main(&cg);
       if (opts->emit_c_main)
         define_c_main(&cg, pm);
+      cg_obj_finish(&cg);
     }
     cg_di_finish(&cg);
   }

@@ -18,6 +18,7 @@ GirModule *drv_frontend(Session *s, SrcFile *main_file) {
   Program *prog = sema_check(s, mod);
   if (!prog || diag_has_errors(s->diag)) return NULL;
   GirModule *m = lower_program(s, prog);
+  if (!m) return NULL;
   if (!gir_verify_module(m, stderr) || !pass_run_pipeline(m, true, stderr)) {
     diag_error_nospan(s->diag, "internal compiler error: invalid GIR for %s "
                       "(please report this bug with the program)",

@@ -184,6 +184,53 @@ GirValue gir_call_rt(GirBuilder *g, GirRtId rt, const GirValue *args,
   return emit(g, in, args, nargs);
 }
 
+/* ---- objects and derived operations ------------------------------------ */
+
+GirValue gir_new(GirBuilder *g, const GirType *t, uint32_t ctor,
+                 const GirValue *fields, uint32_t nfields, Span sp) {
+  GirInst in = inst_make(GIR_OP_NEW, t, sp);
+  in.imm.ctor.type = t;
+  in.imm.ctor.index = ctor;
+  return emit(g, in, fields, nfields);
+}
+
+/* The result has the field's type; with a bad type, constructor or field
+ * index the PROJ gets type Unit (no result), which the verifier reports. */
+GirValue gir_proj(GirBuilder *g, GirValue obj, const GirType *t, uint32_t ctor,
+                  uint32_t field, Span sp) {
+  const GirType *ft = NULL;
+  if (t && t->kind == GIR_T_OBJ && ctor < t->nctors &&
+      field < t->ctors[ctor].nfields)
+    ft = t->ctors[ctor].fields[field];
+  GirInst in = inst_make(GIR_OP_PROJ, ft, sp);
+  in.imm.ctor.type = t;
+  in.imm.ctor.index = ctor;
+  in.imm.ctor.field = field;
+  return emit(g, in, &obj, 1);
+}
+
+GirValue gir_tag(GirBuilder *g, GirValue obj, Span sp) {
+  return emit(g, inst_make(GIR_OP_TAG, &gir_t_int, sp), &obj, 1);
+}
+
+GirValue gir_eq(GirBuilder *g, GirValue a, GirValue b, Span sp) {
+  GirValue args[2] = {a, b};
+  return emit(g, inst_make(GIR_OP_EQ, &gir_t_bool, sp), args, 2);
+}
+
+GirValue gir_cmp(GirBuilder *g, GirValue a, GirValue b, Span sp) {
+  GirValue args[2] = {a, b};
+  return emit(g, inst_make(GIR_OP_CMP, &gir_t_int, sp), args, 2);
+}
+
+GirValue gir_append_text(GirBuilder *g, GirValue buf, GirValue v, bool nested,
+                         Span sp) {
+  GirInst in = inst_make(GIR_OP_APPEND_TEXT, &gir_t_str, sp);
+  in.imm.nested = nested;
+  GirValue args[2] = {buf, v};
+  return emit(g, in, args, 2);
+}
+
 GirValue gir_global_get(GirBuilder *g, GirGlobal *gl, Span sp) {
   GirInst in = inst_make(GIR_OP_GLOBAL_GET, gl->type, sp);
   in.imm.global = gl;
@@ -234,6 +281,20 @@ void gir_br(GirBuilder *g, GirValue cond, GirBlock *then_b, GirBlock *else_b,
   t->value = cond;
   t->target = then_b;
   t->else_target = else_b;
+}
+
+void gir_switch(GirBuilder *g, GirValue v, const GirCase *cases,
+                uint32_t ncases, GirBlock *else_b, Span sp) {
+  Arena *a = g->m->arena;
+  GirTerm *t = term_begin(g, GIR_TERM_SWITCH, sp);
+  if (t == NULL) return;
+  t->value = v;
+  t->else_target = else_b;
+  t->ncases = ncases;
+  if (ncases) {
+    t->cases = ARENA_ARRAY(a, GirCase, ncases);
+    memcpy(t->cases, cases, ncases * sizeof(GirCase));
+  }
 }
 
 void gir_unreachable(GirBuilder *g, Span sp) {

@@ -14,6 +14,14 @@
  *     ret %7
  *   }
  *
+ * Objects: `%5: Point = new Point(%3, %4)` (a sum's constructor as
+ * `new Option[Int].Some(%3)`), `%6: Float = proj %5.Point.x` (the field's
+ * name for records, its index otherwise; a tuple has no constructor name:
+ * `proj %5.1`), `%7: Int = tag %5`, `eq %a, %b`, `cmp %a, %b`,
+ * `append_text %buf, %v` (plus ` nested`), and the terminator
+ * `switch %7 [0 → b3, 1 → b4] else b5`. The module's object types head
+ * the output: `type Option[Int] = sum None | Some(Int)`.
+ *
  * One line per instruction: `%N: T = op args`, or just `op args` when the
  * type is Unit. A trailing comment (aligned at column 41) holds the guji
  * binding name (`$x`) and, when a SrcMgr is given, the source position; a
@@ -54,7 +62,10 @@ static const char *const op_names[GIR_OP__COUNT] = {
     [GIR_OP_C2I] = "c2i",             [GIR_OP_CALL] = "call",
     [GIR_OP_CALL_RT] = "call.rt",     [GIR_OP_GLOBAL_GET] = "global.get",
     [GIR_OP_GLOBAL_SET] = "global.set", [GIR_OP_INC] = "inc",
-    [GIR_OP_DEC] = "dec",
+    [GIR_OP_DEC] = "dec",             [GIR_OP_NEW] = "new",
+    [GIR_OP_PROJ] = "proj",           [GIR_OP_TAG] = "tag",
+    [GIR_OP_EQ] = "eq",               [GIR_OP_CMP] = "cmp",
+    [GIR_OP_APPEND_TEXT] = "append_text",
 };
 
 const char *gir_op_name(GirOp op) {
@@ -134,6 +145,44 @@ static void end_line(StrBuf *sb, size_t line_start, const char *dbg,
   sb_putc(sb, '\n');
 }
 
+static const GirCtor *inst_ctor(const GirInst *in) {
+  const GirType *t = in->imm.ctor.type;
+  if (t == NULL || t->kind != GIR_T_OBJ || in->imm.ctor.index >= t->nctors)
+    return NULL;
+  return &t->ctors[in->imm.ctor.index];
+}
+
+/* `new Point(..)`, `new Option[Int].Some(..)`, `new (Int, Str)(..)` */
+static void put_new(StrBuf *sb, const GirInst *in) {
+  const GirType *t = in->imm.ctor.type;
+  const GirCtor *c = inst_ctor(in);
+  sb_printf(sb, " %s", gir_type_name(t));
+  if (c == NULL)
+    sb_printf(sb, ".<bad ctor %u>", in->imm.ctor.index);
+  else if (t->is_sum)
+    sb_printf(sb, ".%s", c->name ? c->name : "?");
+  sb_putc(sb, '(');
+  put_values(sb, in->args, in->nargs);
+  sb_putc(sb, ')');
+}
+
+/* `proj %5.Point.x`, `proj %5.Some.0`, `proj %5.1` (tuples) */
+static void put_proj(StrBuf *sb, const GirInst *in) {
+  const GirCtor *c = inst_ctor(in);
+  uint32_t field = in->imm.ctor.field;
+  sb_putc(sb, ' ');
+  put_values(sb, in->args, in->nargs);
+  if (c == NULL) {
+    sb_printf(sb, ".<bad ctor %u>.%u", in->imm.ctor.index, field);
+    return;
+  }
+  if (c->name && c->name[0]) sb_printf(sb, ".%s", c->name);
+  if (c->field_names && field < c->nfields && c->field_names[field])
+    sb_printf(sb, ".%s", c->field_names[field]);
+  else
+    sb_printf(sb, ".%u", field);
+}
+
 static void put_inst_body(StrBuf *sb, const GirInst *in) {
   sb_puts(sb, gir_op_name(in->op));
   switch (in->op) {
@@ -172,6 +221,13 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     sb_putc(sb, ')');
     return;
   }
+  case GIR_OP_NEW: put_new(sb, in); return;
+  case GIR_OP_PROJ: put_proj(sb, in); return;
+  case GIR_OP_APPEND_TEXT:
+    sb_putc(sb, ' ');
+    put_values(sb, in->args, in->nargs);
+    if (in->imm.nested) sb_puts(sb, " nested");
+    return;
   case GIR_OP_GLOBAL_GET:
   case GIR_OP_GLOBAL_SET:
     sb_printf(sb, " @%s", in->imm.global ? in->imm.global->name : "<null>");
@@ -228,6 +284,17 @@ static void put_term(StrBuf *sb, const GirTerm *t, const SrcMgr *sm) {
     put_value(sb, t->value);
     sb_printf(sb, ", b%u, b%u", t->target ? t->target->id : 0u,
               t->else_target ? t->else_target->id : 0u);
+    break;
+  case GIR_TERM_SWITCH:
+    sb_puts(sb, "switch ");
+    put_value(sb, t->value);
+    sb_puts(sb, " [");
+    for (uint32_t i = 0; i < t->ncases; i++)
+      sb_printf(sb, "%s%lld → b%u", i ? ", " : "",
+                (long long)t->cases[i].value,
+                t->cases[i].target ? t->cases[i].target->id : 0u);
+    sb_putc(sb, ']');
+    if (t->else_target) sb_printf(sb, " else b%u", t->else_target->id);
     break;
   case GIR_TERM_UNREACHABLE:
     sb_puts(sb, "unreachable");
@@ -290,7 +357,31 @@ static void put_func(StrBuf *sb, const GirFunc *f, const SrcMgr *sm) {
   sb_puts(sb, "}\n");
 }
 
+/* `type Point = record Point(x: Float, y: Float)`,
+ * `type Option[Int] = sum None | Some(Int)`,
+ * `type (Int, Str) = tuple (Int, Str)` */
+static void put_type_decl(StrBuf *sb, const GirType *t) {
+  sb_printf(sb, "type %s = %s", gir_type_name(t),
+            t->is_sum ? "sum" : t->is_tuple ? "tuple" : "record");
+  for (uint32_t i = 0; i < t->nctors; i++) {
+    const GirCtor *c = &t->ctors[i];
+    sb_puts(sb, i ? " | " : " ");
+    if (c->name) sb_puts(sb, c->name);
+    if (c->nfields == 0 && t->is_sum) continue;
+    sb_putc(sb, '(');
+    for (uint32_t j = 0; j < c->nfields; j++) {
+      if (j) sb_puts(sb, ", ");
+      if (c->field_names && c->field_names[j])
+        sb_printf(sb, "%s: ", c->field_names[j]);
+      put_type(sb, c->fields ? c->fields[j] : NULL);
+    }
+    sb_putc(sb, ')');
+  }
+  sb_putc(sb, '\n');
+}
+
 static void put_module(StrBuf *sb, const GirModule *m, const SrcMgr *sm) {
+  for (size_t i = 0; i < m->types.len; i++) put_type_decl(sb, m->types.data[i]);
   for (size_t i = 0; i < m->globals.len; i++) {
     const GirGlobal *gl = m->globals.data[i];
     size_t start = sb->len;
@@ -304,7 +395,8 @@ static void put_module(StrBuf *sb, const GirModule *m, const SrcMgr *sm) {
     if (m->init) sb_printf(sb, "; init: %s\n", m->init->name);
   }
   for (size_t i = 0; i < m->funcs.len; i++) {
-    if (i || m->globals.len || m->main || m->init) sb_putc(sb, '\n');
+    if (i || m->types.len || m->globals.len || m->main || m->init)
+      sb_putc(sb, '\n');
     put_func(sb, m->funcs.data[i], sm);
   }
 }

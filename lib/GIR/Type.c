@@ -1,8 +1,9 @@
 /* Type.c — GIR's types and the runtime-function table.
  *
- * Types are a handful of canonical, statically allocated objects compared
- * by pointer; generic and composite types will add interned objects later,
- * so code asks gir_type_is_heap instead of naming GIR_T_STR.
+ * Scalar types and Str are canonical, statically allocated objects; object
+ * types (records, tuples, sums) are created once per module by
+ * gir_type_obj and live in its arena. All are compared by pointer, and code
+ * asks gir_type_is_heap instead of naming the counted kinds.
  *
  * The runtime functions come from RtFns.def, once: their signature strings
  * are decoded into GirRtInfo the first time anyone asks (pthread_once, so
@@ -21,7 +22,21 @@ const GirType gir_t_char = {GIR_T_CHAR};
 const GirType gir_t_str = {GIR_T_STR};
 
 bool gir_type_is_heap(const GirType *t) {
-  return t != NULL && t->kind == GIR_T_STR;
+  return t != NULL && (t->kind == GIR_T_STR || t->kind == GIR_T_OBJ);
+}
+
+GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
+                      bool is_tuple, uint32_t nctors) {
+  GirType *t = ARENA_NEW(m->arena, GirType);
+  t->kind = GIR_T_OBJ;
+  t->name = name;
+  t->id = (uint32_t)m->types.len;
+  t->is_sum = is_sum;
+  t->is_tuple = is_tuple;
+  t->nctors = nctors;
+  if (nctors) t->ctors = ARENA_ARRAY(m->arena, GirCtor, nctors); /* zeroed */
+  VEC_PUSH(m->arena, m->types, t);
+  return t;
 }
 
 const char *gir_type_name(const GirType *t) {
@@ -33,6 +48,7 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_BOOL: return "Bool";
   case GIR_T_CHAR: return "Char";
   case GIR_T_STR: return "Str";
+  case GIR_T_OBJ: return t->name ? t->name : "<anon obj>";
   }
   return "<bad type>";
 }

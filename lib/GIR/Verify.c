@@ -10,7 +10,8 @@
  * unreachable from the entry are only checked for definedness, as LLVM
  * does. Finally each op's operand and result types, calls against their
  * callee or RtFns.def signature, terminators against their targets and the
- * function's result, and `tail` marks.
+ * function's result, and `tail` marks. Object ops are checked against
+ * the constructor they name (imm.ctor), which must belong to the module.
  *
  * Messages are "gir: FUNC: bN: MESSAGE", one line each.
  */
@@ -49,6 +50,25 @@ static bool block_ok(const Verifier *v, const GirBlock *t) {
 
 static const char *tn(const GirType *t) { return gir_type_name(t); }
 
+/* The successor slots of a terminator: jmp 1, br 2, switch ncases + 1 (the
+ * else slot may be NULL). */
+static uint32_t nsuccs(const GirTerm *t) {
+  switch (t->kind) {
+  case GIR_TERM_JMP: return 1;
+  case GIR_TERM_BR: return 2;
+  case GIR_TERM_SWITCH: return t->ncases + 1;
+  default: return 0;
+  }
+}
+
+static const GirBlock *succ(const GirTerm *t, uint32_t k) {
+  if (t->kind == GIR_TERM_SWITCH) {
+    if (k == t->ncases) return t->else_target;
+    return t->cases && k < t->ncases ? t->cases[k].target : NULL;
+  }
+  return k == 0 ? t->target : t->else_target;
+}
+
 /* ---- structure and value table ------------------------------------------ */
 
 static void check_structure(Verifier *v) {
@@ -64,6 +84,17 @@ static void check_structure(Verifier *v) {
     case GIR_TERM_BR:
       if (!block_ok(v, t->target) || !block_ok(v, t->else_target))
         verr(v, b, "br to a foreign block");
+      break;
+    case GIR_TERM_SWITCH:
+      if (t->ncases == 0 && t->else_target == NULL)
+        verr(v, b, "switch without targets");
+      if (t->ncases && t->cases == NULL) {
+        verr(v, b, "switch without its case table");
+        break;
+      }
+      for (uint32_t k = 0; k <= t->ncases; k++)
+        if ((k < t->ncases || t->else_target) && !block_ok(v, succ(t, k)))
+          verr(v, b, "switch to a foreign block");
       break;
     default: break;
     }
@@ -130,14 +161,13 @@ static void compute_dominators(Verifier *v) {
   stack[sp++] = 0;
   while (sp) {
     const GirTerm *t = &f->blocks.data[stack[--sp]]->term;
-    const GirBlock *succ[2] = {NULL, NULL};
-    if (t->kind == GIR_TERM_JMP) succ[0] = t->target;
-    if (t->kind == GIR_TERM_BR) succ[0] = t->target, succ[1] = t->else_target;
-    for (int k = 0; k < 2; k++)
-      if (block_ok(v, succ[k]) && !v->reachable[succ[k]->id]) {
-        v->reachable[succ[k]->id] = true;
-        stack[sp++] = succ[k]->id;
+    for (uint32_t k = 0; k < nsuccs(t); k++) {
+      const GirBlock *s = succ(t, k);
+      if (block_ok(v, s) && !v->reachable[s->id]) {
+        v->reachable[s->id] = true;
+        stack[sp++] = s->id;
       }
+    }
   }
   free(stack);
   for (uint32_t b = 0; b < n; b++)
@@ -145,19 +175,19 @@ static void compute_dominators(Verifier *v) {
       v->dom[b * w + k] = b == 0 ? 0 : ~(uint64_t)0;
   v->dom[0] = 1;
   /* predecessor lists (CSR over reachable blocks) */
+  size_t nedges = 0;
+  for (uint32_t b = 0; b < n; b++) nedges += nsuccs(&f->blocks.data[b]->term);
   uint32_t *first = calloc(n + 1, sizeof *first);
-  uint32_t *preds = calloc(2 * (size_t)n + 1, sizeof *preds);
+  uint32_t *preds = calloc(nedges + 1, sizeof *preds);
   for (int pass = 0; pass < 2; pass++) {
     uint32_t *fill = pass ? calloc(n, sizeof *fill) : NULL;
     for (uint32_t b = 0; b < n; b++) {
       if (!v->reachable[b]) continue;
       const GirTerm *t = &f->blocks.data[b]->term;
-      const GirBlock *succ[2] = {NULL, NULL};
-      if (t->kind == GIR_TERM_JMP) succ[0] = t->target;
-      if (t->kind == GIR_TERM_BR) succ[0] = t->target, succ[1] = t->else_target;
-      for (int k = 0; k < 2; k++) {
-        if (!block_ok(v, succ[k])) continue;
-        uint32_t s = succ[k]->id;
+      for (uint32_t k = 0; k < nsuccs(t); k++) {
+        const GirBlock *sb = succ(t, k);
+        if (!block_ok(v, sb)) continue;
+        uint32_t s = sb->id;
         if (pass == 0)
           first[s + 1]++;
         else
@@ -285,6 +315,85 @@ static void check_call_rt(Verifier *v, const GirBlock *b, const GirInst *in,
          tn(in->type), tn(info->ret));
 }
 
+/* The constructor imm.ctor names, or NULL after reporting why not. */
+static const GirCtor *check_ctor(Verifier *v, const GirBlock *b,
+                                 const GirInst *in) {
+  const char *op = gir_op_name(in->op);
+  const GirType *t = in->imm.ctor.type;
+  if (t == NULL || t->kind != GIR_T_OBJ) {
+    verr(v, b, "%s of %s, which is not an object type", op, tn(t));
+    return NULL;
+  }
+  if (t->id >= v->m->types.len || v->m->types.data[t->id] != t)
+    verr(v, b, "%s: object type %s is not in the module", op, tn(t));
+  if (in->imm.ctor.index >= t->nctors) {
+    verr(v, b, "%s: %s has no constructor %u", op, tn(t), in->imm.ctor.index);
+    return NULL;
+  }
+  return &t->ctors[in->imm.ctor.index];
+}
+
+/* NEW: the constructor's fields, in order → the object type. */
+static void check_new(Verifier *v, const GirBlock *b, const GirInst *in,
+                      const GirType *const *ts) {
+  const GirCtor *c = check_ctor(v, b, in);
+  if (c == NULL) return;
+  const GirType *t = in->imm.ctor.type;
+  if (in->type != t)
+    verr(v, b, "new: result type %s, expected %s", tn(in->type), tn(t));
+  /* Unit fields have no storage and no argument (GIR.h) */
+  uint32_t nstored = 0;
+  for (uint32_t i = 0; i < c->nfields; i++)
+    if (!c->fields || c->fields[i]->kind != GIR_T_UNIT) nstored++;
+  if (in->nargs != nstored) {
+    verr(v, b, "new %s: %u fields given, constructor has %u", tn(t),
+         in->nargs, nstored);
+    return;
+  }
+  for (uint32_t i = 0, k = 0; i < c->nfields && c->fields; i++) {
+    if (c->fields[i]->kind == GIR_T_UNIT) continue;
+    if (ts[k] && ts[k] != c->fields[i])
+      verr(v, b, "new %s: field %u is %s, expected %s", tn(t), i + 1,
+           tn(ts[k]), tn(c->fields[i]));
+    k++;
+  }
+}
+
+/* PROJ: an object of imm.ctor.type → the field's type. */
+static void check_proj(Verifier *v, const GirBlock *b, const GirInst *in,
+                       const GirType *const *ts) {
+  if (in->nargs != 1) {
+    verr(v, b, "proj takes 1 operand, has %u", in->nargs);
+    return;
+  }
+  const GirCtor *c = check_ctor(v, b, in);
+  if (c == NULL) return;
+  const GirType *t = in->imm.ctor.type;
+  if (ts[0] && ts[0] != t)
+    verr(v, b, "proj: operand is %s, expected %s", tn(ts[0]), tn(t));
+  if (in->imm.ctor.field >= c->nfields) {
+    verr(v, b, "proj: constructor %u of %s has no field %u",
+         in->imm.ctor.index, tn(t), in->imm.ctor.field);
+    return;
+  }
+  const GirType *ft = c->fields ? c->fields[in->imm.ctor.field] : NULL;
+  if (in->type != ft)
+    verr(v, b, "proj: result type %s, field is %s", tn(in->type), tn(ft));
+}
+
+/* EQ and CMP: two operands of one type (any type but Unit). */
+static void check_derived2(Verifier *v, const GirBlock *b, const GirInst *in,
+                           const GirType *const *ts, const GirType *res) {
+  const char *op = gir_op_name(in->op);
+  if (in->nargs != 2)
+    verr(v, b, "%s takes 2 operands, has %u", op, in->nargs);
+  else if (ts[0] && ts[1] && ts[0] != ts[1])
+    verr(v, b, "%s: operands %s and %s (expected the same type)", op,
+         tn(ts[0]), tn(ts[1]));
+  if (in->type != res)
+    verr(v, b, "%s: result type %s, expected %s", op, tn(in->type), tn(res));
+}
+
 static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
                        const GirInst *in) {
   const GirType *ts_small[8];
@@ -359,6 +468,26 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
     if (in->type != &gir_t_unit)
       verr(v, b, "%s: result type %s, expected Unit", op, tn(in->type));
     break;
+  case GIR_OP_NEW: check_new(v, b, in, ts); break;
+  case GIR_OP_PROJ: check_proj(v, b, in, ts); break;
+  case GIR_OP_TAG:
+    if (in->nargs != 1)
+      verr(v, b, "tag takes 1 operand, has %u", in->nargs);
+    else if (ts[0] && (ts[0]->kind != GIR_T_OBJ || !ts[0]->is_sum))
+      verr(v, b, "tag of a %s, which is not a sum type", tn(ts[0]));
+    if (in->type != I)
+      verr(v, b, "tag: result type %s, expected Int", tn(in->type));
+    break;
+  case GIR_OP_EQ: check_derived2(v, b, in, ts, B); break;
+  case GIR_OP_CMP: check_derived2(v, b, in, ts, I); break;
+  case GIR_OP_APPEND_TEXT:
+    if (in->nargs != 2)
+      verr(v, b, "append_text takes 2 operands, has %u", in->nargs);
+    else if (ts[0] && ts[0] != &gir_t_str)
+      verr(v, b, "append_text: buffer is %s, expected Str", tn(ts[0]));
+    if (in->type != &gir_t_str)
+      verr(v, b, "append_text: result type %s, expected Str", tn(in->type));
+    break;
   default:
     verr(v, b, "unknown op %d", (int)in->op);
   }
@@ -418,6 +547,24 @@ static void check_term(Verifier *v, const GirBlock *b) {
     for (int k = 0; k < 2; k++)
       if (block_ok(v, tg[k]) && tg[k]->params.len)
         verr(v, b, "br target b%u takes parameters", tg[k]->id);
+    break;
+  }
+  case GIR_TERM_SWITCH: {
+    const GirType *st = use(v, b, pos, t->value);
+    if (st && st != &gir_t_int)
+      verr(v, b, "switch on a %s, expected Int", tn(st));
+    for (uint32_t k = 0; k < nsuccs(t); k++) {
+      const GirBlock *tg = succ(t, k);
+      if (block_ok(v, tg) && tg->params.len)
+        verr(v, b, "switch target b%u takes parameters", tg->id);
+    }
+    for (uint32_t i = 0; t->cases && i < t->ncases; i++)
+      for (uint32_t j = 0; j < i; j++)
+        if (t->cases[i].value == t->cases[j].value) {
+          verr(v, b, "switch case %lld appears twice",
+               (long long)t->cases[i].value);
+          break;
+        }
     break;
   }
   }

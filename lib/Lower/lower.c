@@ -40,6 +40,16 @@ typedef struct Loop {
   struct Loop *outer;
 } Loop;
 
+/* §11: one instance of a generic sub per list of concrete type arguments
+ * (monomorphization; the arguments are interned types, so compared by
+ * pointer). */
+typedef struct Instance {
+  Symbol *sym;
+  Type **targs;
+  GirFunc *f;
+  bool lowered;
+} Instance;
+
 typedef struct Lower {
   Session *s;
   Program *prog;
@@ -49,20 +59,72 @@ typedef struct Lower {
   VEC(Binding *) muts;      /* visible mut bindings, innermost last */
   Loop *loop;
   Type *fn_ret;
+  TypeCtx *tc;
+  Type **subst;             /* §11: the type arguments of the instance of a */
+  uint32_t nsubst;          /* generic sub being lowered (else none) */
+  VEC(struct Instance *) instances; /* of generic subs, lowered from a worklist */
+  VEC(Type *) obj_keys;     /* Sema object types … */
+  VEC(GirType *) obj_vals;  /* … and their GIR types */
 } Lower;
 
-static const GirType *gty(const Type *t) {
+/* The GIR type of a Sema type. Object types (tuples, records, sums) are
+ * created once per Sema type (interned, so pointer-keyed) and filled after
+ * being recorded, so a recursive type refers to itself. A variable still
+ * open after inference types a value nothing inhabits (`None` with no
+ * other use): it is Unit. */
+static const GirType *gty_in(Lower *L, const Type *t);
+#define gty(t) gty_in(L, (t))
+
+static const GirType *gty_scalar(const Type *t) {
   switch (t->kind) {
   case TY_INT: return &gir_t_int;
   case TY_FLOAT: return &gir_t_float;
   case TY_BOOL: return &gir_t_bool;
   case TY_CHAR: return &gir_t_char;
   case TY_STR: return &gir_t_str;
-  case TY_UNIT: case TY_NEVER: case TY_ERROR: case TY_RANGE:
-    return &gir_t_unit;
+  default: return &gir_t_unit;
   }
-  return &gir_t_unit;
 }
+
+/* A Sema type made concrete: the current instance's type arguments put
+ * in for its parameters, variables followed. */
+static Type *ST(Lower *L, const Type *ct) {
+  Type *t = (Type *)ct;
+  if (L->nsubst) t = type_subst(L->tc, t, L->subst, L->nsubst);
+  /* a variable still open types a value nothing inhabits (a lone None) */
+  return type_ground(L->tc, t, &ty_unit);
+}
+
+static const GirType *gty_in(Lower *L, const Type *ct) {
+  Type *t = ST(L, ct);
+  if (t->kind != TY_TUPLE && t->kind != TY_ADT) return gty_scalar(t);
+  for (size_t i = 0; i < L->obj_keys.len; i++)
+    if (L->obj_keys.data[i] == t) return L->obj_vals.data[i];
+  bool is_adt = t->kind == TY_ADT;
+  uint32_t nctors = is_adt ? (uint32_t)t->decl->ctors.len : 1;
+  GirType *g = gir_type_obj(L->m, type_name(L->tc, t),
+                            is_adt && !t->decl->is_record, !is_adt, nctors);
+  VEC_PUSH(L->s->arena, L->obj_keys, t);
+  VEC_PUSH(L->s->arena, L->obj_vals, g);
+  for (uint32_t c = 0; c < nctors; c++) {
+    GirCtor *gc = &g->ctors[c];
+    CtorDecl *k = is_adt ? t->decl->ctors.data[c] : NULL;
+    uint32_t n = is_adt ? (uint32_t)k->fields.len : t->nargs;
+    gc->name = is_adt ? k->name : "";
+    gc->nfields = n;
+    gc->fields = ARENA_ARRAY(L->s->arena, const GirType *, n ? n : 1);
+    for (uint32_t i = 0; i < n; i++)
+      gc->fields[i] = gty(is_adt ? type_ctor_field(L->tc, t, k, i) : t->args[i]);
+    if (is_adt && t->decl->is_record) {
+      gc->field_names = ARENA_ARRAY(L->s->arena, const char *, n ? n : 1);
+      for (uint32_t i = 0; i < n; i++) gc->field_names[i] = k->field_names.data[i];
+    }
+  }
+  return g;
+}
+
+static bool is_unit(Lower *L, Type *t) { return gty(t)->kind == GIR_T_UNIT; }
+static bool is_obj(Lower *L, const Type *t) { return gty(t)->kind == GIR_T_OBJ; }
 
 static bool dead(Lower *L) { return gir_is_terminated(&L->g); }
 
@@ -208,7 +270,11 @@ static GirValue lower_str(Lower *L, Expr *e) {
     }
     GirValue v = lower_expr(L, seg->expr);
     if (dead(L)) break;
-    GirRtId id = append_for(seg->expr->ty);
+    if (is_obj(L, seg->expr->ty)) {
+      acc = gir_append_text(&L->g, acc, v, false, seg->span);
+      continue;
+    }
+    GirRtId id = append_for(ST(L, seg->expr->ty));
     if (id == GIR_RT_STR_APPEND_UNIT) acc = rt(L, id, seg->span, 1, acc);
     else acc = rt(L, id, seg->span, 2, acc, v);
   }
@@ -239,6 +305,15 @@ static GirValue lower_short_circuit(Lower *L, Expr *e) {
 
 static GirValue lower_compare(Lower *L, TokKind op, const Type *t, GirValue l,
                               GirValue r, Span sp) {
+  if (is_obj(L, t)) {
+    if (op == TOK_EQ || op == TOK_NE) {
+      GirValue eq = gir_eq(&L->g, l, r, sp);
+      return op == TOK_EQ ? eq : gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool, eq, sp);
+    }
+    l = gir_cmp(&L->g, l, r, sp);
+    r = gir_const_int(&L->g, 0, sp);
+    t = &ty_int;
+  }
   if (t->kind == TY_UNIT)
     return gir_const_bool(&L->g, op == TOK_EQ || op == TOK_LE || op == TOK_GE,
                           sp);
@@ -296,9 +371,9 @@ static GirValue lower_binary(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   switch (op) {
   case TOK_EQ: case TOK_NE: case TOK_LT: case TOK_LE: case TOK_GT: case TOK_GE:
-    return lower_compare(L, op, e->bin.lhs->ty, l, r, e->span);
+    return lower_compare(L, op, ST(L, e->bin.lhs->ty), l, r, e->span);
   default:
-    return lower_arith(L, op, e->ty, l, r, e->span);
+    return lower_arith(L, op, ST(L, e->ty), l, r, e->span);
   }
 }
 
@@ -307,7 +382,7 @@ static GirValue lower_unary(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   switch (e->un.op) {
   case TOK_MINUS:
-    return gir_op1(&L->g, e->ty->kind == TY_FLOAT ? GIR_OP_FNEG : GIR_OP_INEG,
+    return gir_op1(&L->g, ST(L, e->ty)->kind == TY_FLOAT ? GIR_OP_FNEG : GIR_OP_INEG,
                    gty(e->ty), v, e->span);
   case TOK_BANG: return gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool, v, e->span);
   default: return gir_op1(&L->g, GIR_OP_INOT, &gir_t_int, v, e->span);
@@ -318,6 +393,12 @@ static GirValue lower_unary(Lower *L, Expr *e) {
 
 static GirValue write_value(Lower *L, const Type *t, GirValue v, int64_t flags,
                             Span sp) {
+  if (is_obj(L, t)) {
+    GirValue cap = gir_const_int(&L->g, 32, sp);
+    GirValue buf = rt(L, GIR_RT_STR_WITH_CAP, sp, 1, cap);
+    v = gir_append_text(&L->g, buf, v, false, sp);
+    t = &ty_str;
+  }
   GirValue f = gir_const_int(&L->g, flags, sp);
   switch (t->kind) {
   case TY_INT: return rt(L, GIR_RT_WRITE_INT, sp, 2, v, f);
@@ -358,7 +439,7 @@ static GirValue lower_builtin_call(Lower *L, Expr *e) {
     if (dead(L)) return GIR_NO_VALUE;
     int64_t flags = e->call.builtin == BI_PRINT ? 1
                   : e->call.builtin == BI_EPRINT ? 3 : 0;
-    write_value(L, args->data[0]->ty, v, flags, e->span);
+    write_value(L, ST(L, args->data[0]->ty), v, flags, e->span);
     return GIR_NO_VALUE;
   }
   case BI_ASSERT:
@@ -375,8 +456,43 @@ static GirValue lower_builtin_call(Lower *L, Expr *e) {
   }
 }
 
+static GirFunc *declare_func(Lower *L, Symbol *sym, Type **targs,
+                             const char *name);
+
+/* The GirFunc a call of `sym` with type arguments `targs` (as Sema wrote
+ * them, in terms of the current instance's parameters) goes to. */
+static GirFunc *instance_of(Lower *L, Symbol *sym, Type **targs) {
+  size_t n = sym->tparams.len;
+  if (!n) return sym->gir;
+  Type **ct = ARENA_ARRAY(L->s->arena, Type *, n);
+  for (size_t i = 0; i < n; i++) {
+    ct[i] = ST(L, targs[i]);
+  }
+  for (size_t i = 0; i < L->instances.len; i++) {
+    Instance *in = L->instances.data[i];
+    if (in->sym != sym) continue;
+    bool same = true;
+    for (size_t j = 0; j < n && same; j++) same = in->targs[j] == ct[j];
+    if (same) return in->f;
+  }
+  StrBuf b;
+  sb_init(&b);
+  sb_printf(&b, "%s[", sym->name);
+  for (size_t i = 0; i < n; i++)
+    sb_printf(&b, "%s%s", i ? ", " : "", type_name(L->tc, ct[i]));
+  sb_putc(&b, ']');
+  const char *name = arena_strdup(L->s->arena, sb_cstr(&b));
+  sb_free(&b);
+  Instance *in = ARENA_NEW(L->s->arena, Instance);
+  in->sym = sym;
+  in->targs = ct;
+  in->f = declare_func(L, sym, ct, name);
+  VEC_PUSH(L->s->arena, L->instances, in);
+  return in->f;
+}
+
 static GirValue lower_sub_call(Lower *L, Symbol *sym, Expr *recv,
-                               ExprList *args, Span sp) {
+                               ExprList *args, Type **targs, Span sp) {
   size_t n = args->len + (recv ? 1 : 0);
   GirValue *vs = ARENA_ARRAY(L->s->arena, GirValue, n ? n : 1);
   uint32_t k = 0;
@@ -386,16 +502,21 @@ static GirValue lower_sub_call(Lower *L, Symbol *sym, Expr *recv,
     if (dead(L)) return GIR_NO_VALUE;
     if (gty(a->ty)->kind != GIR_T_UNIT) vs[k++] = v;
   }
-  return gir_call(&L->g, (GirFunc *)sym->gir, vs, k, sp);
+  return gir_call(&L->g, instance_of(L, sym, targs), vs, k, sp);
 }
+
+static GirValue lower_option_method(Lower *L, Expr *e, GirValue v);
 
 static GirValue lower_method(Lower *L, Expr *e) {
   if (e->method.sym)
-    return lower_sub_call(L, e->method.sym, e->method.recv, &e->method.args,
-                          e->span);
+    return lower_sub_call(L, e->method.sym,
+                          e->method.static_call ? NULL : e->method.recv,
+                          &e->method.args, e->method.targs, e->span);
   Expr *recv = e->method.recv;
   GirValue v = lower_expr(L, recv);
   if (dead(L)) return GIR_NO_VALUE;
+  if (e->method.builtin >= BM_OPT_IS_SOME && e->method.builtin <= BM_RES_ERR)
+    return lower_option_method(L, e, v);
   GirValue a = GIR_NO_VALUE;
   if (e->method.args.len) {
     a = lower_expr(L, e->method.args.data[0]);
@@ -405,12 +526,17 @@ static GirValue lower_method(Lower *L, Expr *e) {
   GirBuilder *g = &L->g;
   switch (e->method.builtin) {
   case BM_TO_STR:
-    switch (recv->ty->kind) {
+    switch (ST(L, recv->ty)->kind) {
     case TY_INT: return rt(L, GIR_RT_STR_FROM_INT, sp, 1, v);
     case TY_FLOAT: return rt(L, GIR_RT_STR_FROM_FLOAT, sp, 1, v);
     case TY_BOOL: return rt(L, GIR_RT_STR_FROM_BOOL, sp, 1, v);
     case TY_CHAR: return rt(L, GIR_RT_STR_FROM_CHAR, sp, 1, v);
     case TY_STR: return v;
+    case TY_TUPLE: case TY_ADT: {
+      GirValue cap = gir_const_int(g, 32, sp);
+      return gir_append_text(g, rt(L, GIR_RT_STR_WITH_CAP, sp, 1, cap), v,
+                             false, sp);
+    }
     default: return gir_const_str(g, "()", 2, sp);
     }
   case BM_INT_TO_FLOAT: return gir_op1(g, GIR_OP_I2F, &gir_t_float, v, sp);
@@ -439,16 +565,38 @@ static GirValue lower_method(Lower *L, Expr *e) {
 
 static GirValue lower_block_stmts(Lower *L, Expr *e);
 
+static bool cond_binds(const Expr *c) {
+  if (c->kind == EX_IS) return true;
+  return c->kind == EX_BINARY && c->bin.op == TOK_ANDAND &&
+         (cond_binds(c->bin.lhs) || cond_binds(c->bin.rhs));
+}
+
+static void lower_cond(Lower *L, Expr *c, GirBlock *fail);
+
+/* Branches on an if/while condition. One that binds names (§9: `is`)
+ * reaches then_b only through its success path, where they are bound.
+ * False when the condition itself diverged (nothing reaches either). */
+static bool lower_branch(Lower *L, Expr *c, GirBlock *then_b, GirBlock *else_b) {
+  if (cond_binds(c)) {
+    lower_cond(L, c, else_b);
+    if (dead(L)) return false;
+    gir_jmp(&L->g, then_b, NULL, 0, c->span);
+    return true;
+  }
+  GirValue v = lower_expr(L, c);
+  if (dead(L)) return false;
+  gir_br(&L->g, v, then_b, else_b, c->span);
+  return true;
+}
+
 static GirValue lower_if(Lower *L, Expr *e) {
-  GirValue c = lower_expr(L, e->if_.cond);
-  if (dead(L)) return GIR_NO_VALUE;
   bool has_value = e->if_.else_ && gty(e->ty)->kind != GIR_T_UNIT;
   Join j;
   join_init(L, &j, has_value ? gty(e->ty) : NULL, "if.end");
   GirBlock *tb = gir_block_new(L->m, L->g.f, "then");
   GirBlock *fb = gir_block_new(L->m, L->g.f, "else");
-  gir_br(&L->g, c, tb, fb, e->span);
   Snapshot before = snapshot(L);
+  if (!lower_branch(L, e->if_.cond, tb, fb)) return GIR_NO_VALUE;
   gir_set_block(&L->g, tb);
   GirValue tv = lower_expr(L, e->if_.then_);
   join_jump(L, &j, tv, e->if_.then_->span);
@@ -475,11 +623,10 @@ static GirValue lower_while(Lower *L, Expr *e) {
   join_init(L, &exit, NULL, "while.end");
   join_jump(L, &head, GIR_NO_VALUE, e->span);
   join_enter(L, &head);
-  GirValue c = lower_expr(L, e->while_.cond);
-  if (!dead(L)) {
+  {
     GirBlock *body = gir_block_new(L->m, L->g.f, "while.body");
     GirBlock *out = gir_block_new(L->m, L->g.f, "while.exit");
-    gir_br(&L->g, c, body, out, e->span);
+    if (!lower_branch(L, e->while_.cond, body, out)) return GIR_NO_VALUE;
     gir_set_block(&L->g, out);
     join_jump(L, &exit, GIR_NO_VALUE, e->span);
     gir_set_block(&L->g, body);
@@ -539,6 +686,375 @@ static GirValue lower_for(Lower *L, Expr *e) {
   return join_enter(L, &exit);
 }
 
+/* ---- objects: tuples, records, sums (§4, §10) ------------------------------ */
+
+/* NEW of constructor `ctor` of object type `t` from field values (Unit
+ * fields have none and are skipped, GIR.h). */
+static GirValue new_object(Lower *L, const GirType *t, uint32_t ctor,
+                           GirValue *vals, Span sp) {
+  const GirCtor *c = &t->ctors[ctor];
+  GirValue args[64];
+  GirValue *a = c->nfields <= 64 ? args
+                : ARENA_ARRAY(L->s->arena, GirValue, c->nfields);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < c->nfields; i++)
+    if (c->fields[i]->kind != GIR_T_UNIT) a[n++] = vals[i];
+  return gir_new(&L->g, t, ctor, a, n, sp);
+}
+
+static GirValue proj(Lower *L, GirValue obj, const GirType *t, uint32_t ctor,
+                     uint32_t field, Span sp) {
+  if (t->ctors[ctor].fields[field]->kind == GIR_T_UNIT) return GIR_NO_VALUE;
+  return gir_proj(&L->g, obj, t, ctor, field, sp);
+}
+
+/* Evaluates args left to right (§6) and builds constructor k. */
+static GirValue lower_ctor(Lower *L, Expr *e, CtorDecl *k, ExprList *args) {
+  const GirType *t = gty(e->ty);
+  size_t n = args ? args->len : 0;
+  GirValue *vals = ARENA_ARRAY(L->s->arena, GirValue, n ? n : 1);
+  for (size_t i = 0; i < n; i++) {
+    vals[i] = lower_expr(L, args->data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  return new_object(L, t, k->index, vals, e->span);
+}
+
+static GirValue lower_tuple(Lower *L, Expr *e) {
+  const GirType *t = gty(e->ty);
+  size_t n = e->tuple.elems.len;
+  GirValue *vals = ARENA_ARRAY(L->s->arena, GirValue, n);
+  for (size_t i = 0; i < n; i++) {
+    vals[i] = lower_expr(L, e->tuple.elems.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  return new_object(L, t, 0, vals, e->span);
+}
+
+/* Fields are evaluated in source order (§6) and stored in declaration
+ * order. */
+static GirValue lower_record(Lower *L, Expr *e) {
+  const GirType *t = gty(e->ty);
+  uint32_t nf = t->ctors[0].nfields;
+  GirValue *vals = ARENA_ARRAY(L->s->arena, GirValue, nf ? nf : 1);
+  for (size_t i = 0; i < e->record.inits.len; i++) {
+    GirValue v = lower_expr(L, e->record.inits.data[i].value);
+    if (dead(L)) return GIR_NO_VALUE;
+    vals[e->record.index[i]] = v;
+  }
+  return new_object(L, t, 0, vals, e->span);
+}
+
+/* r with { f: v }: a new record; the other fields are projected from r. */
+static GirValue lower_with(Lower *L, Expr *e) {
+  GirValue r = lower_expr(L, e->with.recv);
+  if (dead(L)) return GIR_NO_VALUE;
+  const GirType *t = gty(e->ty);
+  uint32_t nf = t->ctors[0].nfields;
+  GirValue *vals = ARENA_ARRAY(L->s->arena, GirValue, nf ? nf : 1);
+  bool *given = ARENA_ARRAY(L->s->arena, bool, nf ? nf : 1);
+  for (size_t i = 0; i < e->with.inits.len; i++) {
+    GirValue v = lower_expr(L, e->with.inits.data[i].value);
+    if (dead(L)) return GIR_NO_VALUE;
+    vals[e->with.index[i]] = v;
+    given[e->with.index[i]] = true;
+  }
+  for (uint32_t i = 0; i < nf; i++)
+    if (!given[i]) vals[i] = proj(L, r, t, 0, i, e->span);
+  return new_object(L, t, 0, vals, e->span);
+}
+
+/* ---- patterns (§9) ------------------------------------------------------------
+ * lower_pattern tests value v against a pattern: on failure control goes
+ * to `fail` (a block without parameters); on success lowering continues
+ * in the current block with the pattern's bindings bound. An irrefutable
+ * pattern (fail == NULL) emits no test. */
+
+static void branch_on(Lower *L, GirValue cond, GirBlock *fail, Span sp) {
+  GirBlock *ok = gir_block_new(L->m, L->g.f, "pat.ok");
+  gir_br(&L->g, cond, ok, fail, sp);
+  gir_set_block(&L->g, ok);
+}
+
+static void lower_pattern(Lower *L, Pattern *pt, GirValue v, GirBlock *fail);
+
+static GirValue lit_value(Lower *L, Expr *lit) {
+  return lower_expr(L, lit);
+}
+
+static void lower_or_pattern(Lower *L, Pattern *pt, GirValue v, GirBlock *fail) {
+  PatternVec binds = {0};
+  sema_pattern_bindings(pt->elems.data[0], &binds, L->s->arena);
+  GirBlock *ok = gir_block_new(L->m, L->g.f, "or.ok");
+  for (size_t i = 0; i < binds.len; i++) {
+    Binding *b = binds.data[i]->binding;
+    if (is_unit(L, b->ty)) continue;
+    gir_block_add_param(L->m, L->g.f, ok, gty(b->ty));
+  }
+  for (size_t a = 0; a < pt->elems.len; a++) {
+    bool last = a + 1 == pt->elems.len;
+    GirBlock *next = last ? fail : gir_block_new(L->m, L->g.f, "or.next");
+    lower_pattern(L, pt->elems.data[a], v, next);
+    GirValue args[64];
+    uint32_t n = 0;
+    for (size_t i = 0; i < binds.len && n < 64; i++) {
+      Binding *b = binds.data[i]->binding;
+      if (!is_unit(L, b->ty)) args[n++] = L->vals[b->id];
+    }
+    gir_jmp(&L->g, ok, args, n, pt->span);
+    if (!last) gir_set_block(&L->g, next);
+  }
+  gir_set_block(&L->g, ok);
+  size_t k = 0;
+  for (size_t i = 0; i < binds.len; i++) {
+    Binding *b = binds.data[i]->binding;
+    if (is_unit(L, b->ty)) continue;
+    bind_value(L, b, ok->params.data[k++]);
+  }
+}
+
+static void lower_pattern(Lower *L, Pattern *pt, GirValue v, GirBlock *fail) {
+  if (dead(L)) return;
+  GirBuilder *g = &L->g;
+  Span sp = pt->span;
+  switch (pt->kind) {
+  case PAT_WILD: return;
+  case PAT_BIND: bind_value(L, pt->binding, v); return;
+  case PAT_LIT: {
+    GirValue c = lit_value(L, pt->lit);
+    GirValue eq = lower_compare(L, TOK_EQ, ST(L, pt->lit->ty), v, c, sp);
+    branch_on(L, eq, fail, sp);
+    return;
+  }
+  case PAT_RANGE: {
+    GirValue lo = lit_value(L, pt->lit);
+    GirValue hi = lit_value(L, pt->lit_hi);
+    branch_on(L, gir_op2(g, GIR_OP_IGE, &gir_t_bool, v, lo, sp), fail, sp);
+    branch_on(L, gir_op2(g, pt->inclusive ? GIR_OP_ILE : GIR_OP_ILT,
+                         &gir_t_bool, v, hi, sp), fail, sp);
+    return;
+  }
+  case PAT_CTOR: case PAT_RECORD: case PAT_TUPLE: {
+    const GirType *t = gty(pt->ty);
+    uint32_t ci = pt->kind == PAT_TUPLE ? 0 : pt->ctor->index;
+    if (t->is_sum && t->nctors > 1) {
+      GirValue tag = gir_tag(g, v, sp);
+      GirValue want = gir_const_int(g, ci, sp);
+      branch_on(L, gir_op2(g, GIR_OP_IEQ, &gir_t_bool, tag, want, sp), fail, sp);
+    }
+    if (pt->kind == PAT_RECORD) {
+      for (size_t i = 0; i < pt->fields.len; i++) {
+        Pattern *sub = pt->fields.data[i].pat;
+        if (sub->kind == PAT_WILD) continue;
+        uint32_t fx = (uint32_t)pt->field_index[i];
+        lower_pattern(L, sub, proj(L, v, t, ci, fx, sub->span), fail);
+      }
+      return;
+    }
+    for (size_t i = 0; i < pt->elems.len; i++) {
+      Pattern *sub = pt->elems.data[i];
+      if (sub->kind == PAT_WILD) continue;
+      lower_pattern(L, sub, proj(L, v, t, ci, (uint32_t)i, sub->span), fail);
+    }
+    return;
+  }
+  case PAT_OR:
+    lower_or_pattern(L, pt, v, fail);
+    return;
+  default:
+    GJ_UNREACHABLE("pattern kind not accepted by Sema");
+  }
+}
+
+/* §9: a condition whose `is` operands bind names in the rest of it and in
+ * the body. On failure control goes to `fail`; lowering continues in the
+ * success path. */
+static void lower_cond(Lower *L, Expr *c, GirBlock *fail) {
+  if (dead(L)) return;
+  if (c->kind == EX_IS) {
+    GirValue v = lower_expr(L, c->is.lhs);
+    if (dead(L)) return;
+    lower_pattern(L, c->is.pat, v, fail);
+    return;
+  }
+  if (c->kind == EX_BINARY && c->bin.op == TOK_ANDAND) {
+    lower_cond(L, c->bin.lhs, fail);
+    lower_cond(L, c->bin.rhs, fail);
+    return;
+  }
+  GirValue v = lower_expr(L, c);
+  if (dead(L)) return;
+  branch_on(L, v, fail, c->span);
+}
+
+/* `e is p` outside a condition: only a test. */
+static GirValue lower_is(Lower *L, Expr *e) {
+  Join j;
+  join_init(L, &j, &gir_t_bool, "is.end");
+  GirBlock *no = gir_block_new(L->m, L->g.f, "is.no");
+  Snapshot before = snapshot(L);
+  lower_cond(L, e, no);
+  join_jump(L, &j, gir_const_bool(&L->g, true, e->span), e->span);
+  restore(L, before);
+  gir_set_block(&L->g, no);
+  join_jump(L, &j, gir_const_bool(&L->g, false, e->span), e->span);
+  return join_enter(L, &j);
+}
+
+static void lower_tail(Lower *L, Expr *e);
+
+/* §9: arms are tried in order; each arm's pattern tests jump to the next
+ * arm on failure. (A decision tree that tests each discriminant once is
+ * the optimization still to come; this order is already the semantics.) */
+static GirValue lower_match(Lower *L, Expr *e, bool tail) {
+  GirValue v = lower_expr(L, e->match.scrut);
+  if (dead(L)) return GIR_NO_VALUE;
+  bool has_value = !tail && !is_unit(L, e->ty);
+  Join j;
+  join_init(L, &j, has_value ? gty(e->ty) : NULL, "match.end");
+  Snapshot before = snapshot(L);
+  for (size_t i = 0; i < e->match.arms.len; i++) {
+    MatchArm *arm = &e->match.arms.data[i];
+    GirBlock *next = gir_block_new(L->m, L->g.f, "arm.next");
+    size_t nmuts = L->muts.len;
+    lower_pattern(L, arm->pat, v, next);
+    if (arm->guard) lower_cond(L, arm->guard, next);
+    if (tail) {
+      lower_tail(L, arm->body);
+    } else {
+      GirValue bv = lower_expr(L, arm->body);
+      join_jump(L, &j, bv, arm->body->span);
+    }
+    L->muts.len = nmuts;
+    restore(L, before);
+    gir_set_block(&L->g, next);
+  }
+  /* exhaustive (Sema checked): nothing reaches past the last arm */
+  gir_unreachable(&L->g, e->span);
+  if (tail) return GIR_NO_VALUE;
+  return join_enter(L, &j);
+}
+
+/* ---- Option and Result (§12) ------------------------------------------------- */
+
+/* The payload of constructor `ci` of v when v has it, else the block
+ * `other` runs; returns the payload in the success path. */
+static GirValue payload_or(Lower *L, GirValue v, const GirType *t, uint32_t ci,
+                           GirBlock *other, Span sp) {
+  GirValue tag = gir_tag(&L->g, v, sp);
+  GirValue want = gir_const_int(&L->g, ci, sp);
+  branch_on(L, gir_op2(&L->g, GIR_OP_IEQ, &gir_t_bool, tag, want, sp), other, sp);
+  return proj(L, v, t, ci, 0, sp);
+}
+
+static GirValue tag_is(Lower *L, GirValue v, uint32_t ci, Span sp) {
+  GirValue tag = gir_tag(&L->g, v, sp);
+  return gir_op2(&L->g, GIR_OP_IEQ, &gir_t_bool, tag,
+                 gir_const_int(&L->g, ci, sp), sp);
+}
+
+/* Panics with "unwrap of None" / "unwrap of Err: E" / the message. */
+static void unwrap_panic(Lower *L, GirValue v, const GirType *t, bool is_opt,
+                         GirValue msg, Span sp) {
+  if (msg == GIR_NO_VALUE) {
+    if (is_opt) {
+      msg = gir_const_str(&L->g, "unwrap of None", 14, sp);
+    } else {
+      GirValue cap = gir_const_int(&L->g, 32, sp);
+      GirValue buf = rt(L, GIR_RT_STR_WITH_CAP, sp, 1, cap);
+      buf = rt(L, GIR_RT_STR_APPEND_STR, sp, 2, buf,
+               gir_const_str(&L->g, "unwrap of Err: ", 15, sp));
+      GirValue err = proj(L, v, t, 1, 0, sp);
+      if (err == GIR_NO_VALUE)
+        buf = rt(L, GIR_RT_STR_APPEND_UNIT, sp, 1, buf);
+      else
+        buf = gir_append_text(&L->g, buf, err, true, sp);
+      msg = buf;
+    }
+  }
+  rt(L, GIR_RT_PANIC, sp, 1, msg);
+  gir_unreachable(&L->g, sp);
+}
+
+static GirValue lower_option_method(Lower *L, Expr *e, GirValue v) {
+  Span sp = e->span;
+  Type *rt_ty = e->method.recv->ty;
+  const GirType *t = gty(rt_ty);
+  bool is_opt = ST(L, rt_ty)->decl->name[0] == 'O';
+  uint32_t good = is_opt ? 1 : 0; /* Some / Ok */
+  switch (e->method.builtin) {
+  case BM_OPT_IS_SOME: return tag_is(L, v, 1, sp);
+  case BM_OPT_IS_NONE: return tag_is(L, v, 0, sp);
+  case BM_RES_IS_OK: return tag_is(L, v, 0, sp);
+  case BM_RES_IS_ERR: return tag_is(L, v, 1, sp);
+  case BM_UNWRAP: case BM_EXPECT: {
+    GirValue msg = GIR_NO_VALUE;
+    if (e->method.builtin == BM_EXPECT) {
+      msg = lower_expr(L, e->method.args.data[0]);
+      if (dead(L)) return GIR_NO_VALUE;
+    }
+    GirBlock *bad = gir_block_new(L->m, L->g.f, "unwrap.fail");
+    GirValue p = payload_or(L, v, t, good, bad, sp);
+    GirBlock *cont = L->g.b;
+    gir_set_block(&L->g, bad);
+    unwrap_panic(L, v, t, is_opt, msg, sp);
+    gir_set_block(&L->g, cont);
+    return p;
+  }
+  case BM_OR: {
+    GirValue d = lower_expr(L, e->method.args.data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    Join j;
+    join_init(L, &j, gty(e->ty), "or.end");
+    GirBlock *bad = gir_block_new(L->m, L->g.f, "or.default");
+    GirValue p = payload_or(L, v, t, good, bad, sp);
+    join_jump(L, &j, p, sp);
+    gir_set_block(&L->g, bad);
+    join_jump(L, &j, d, sp);
+    return join_enter(L, &j);
+  }
+  case BM_RES_OK: case BM_RES_ERR: {
+    const GirType *ot = gty(e->ty);
+    uint32_t want = e->method.builtin == BM_RES_OK ? 0 : 1;
+    Join j;
+    join_init(L, &j, ot, "opt.end");
+    GirBlock *bad = gir_block_new(L->m, L->g.f, "opt.none");
+    GirValue p = payload_or(L, v, t, want, bad, sp);
+    join_jump(L, &j, new_object(L, ot, 1, &p, sp), sp);
+    gir_set_block(&L->g, bad);
+    join_jump(L, &j, new_object(L, ot, 0, NULL, sp), sp);
+    return join_enter(L, &j);
+  }
+  default:
+    GJ_UNREACHABLE("Option/Result method");
+  }
+}
+
+/* §12: e? — the payload, or return None / Err(e) from the sub. */
+static GirValue lower_try(Lower *L, Expr *e) {
+  GirValue v = lower_expr(L, e->try_.operand);
+  if (dead(L)) return GIR_NO_VALUE;
+  Span sp = e->span;
+  Type *ot = ST(L, e->try_.operand->ty);
+  const GirType *t = gty(ot);
+  bool is_opt = ot->decl->name[0] == 'O';
+  const GirType *rt_t = gty(L->fn_ret);
+  GirBlock *bad = gir_block_new(L->m, L->g.f, "try.return");
+  GirValue p = payload_or(L, v, t, is_opt ? 1 : 0, bad, sp);
+  GirBlock *cont = L->g.b;
+  gir_set_block(&L->g, bad);
+  GirValue r;
+  if (is_opt) {
+    r = new_object(L, rt_t, 0, NULL, sp);
+  } else {
+    GirValue err = proj(L, v, t, 1, 0, sp);
+    r = new_object(L, rt_t, 1, &err, sp);
+  }
+  gir_ret(&L->g, r, sp);
+  gir_set_block(&L->g, cont);
+  return p;
+}
+
 static GirValue lower_expr(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   GirBuilder *g = &L->g;
@@ -551,18 +1067,38 @@ static GirValue lower_expr(Lower *L, Expr *e) {
   case EX_STR: return lower_str(L, e);
   case EX_BINDING: return L->vals[e->bind.binding->id];
   case EX_NAME:
+    if (e->name.ctor) return lower_ctor(L, e, e->name.ctor, NULL);
     if (!e->name.sym->gir) return GIR_NO_VALUE; /* a Unit const */
     return gir_global_get(g, (GirGlobal *)e->name.sym->gir, e->span);
   case EX_UNARY: return lower_unary(L, e);
   case EX_BINARY: return lower_binary(L, e);
   case EX_CALL:
+    if (e->call.ctor) return lower_ctor(L, e, e->call.ctor, &e->call.args);
     if (e->call.builtin != BI_NONE) return lower_builtin_call(L, e);
-    return lower_sub_call(L, e->call.sym, NULL, &e->call.args, e->span);
+    return lower_sub_call(L, e->call.sym, NULL, &e->call.args, e->call.targs,
+                          e->span);
   case EX_METHOD: return lower_method(L, e);
   case EX_BLOCK: return lower_block_stmts(L, e);
   case EX_IF: return lower_if(L, e);
   case EX_WHILE: return lower_while(L, e);
   case EX_FOR: return lower_for(L, e);
+  case EX_TUPLE: return lower_tuple(L, e);
+  case EX_RECORD: return lower_record(L, e);
+  case EX_WITH: return lower_with(L, e);
+  case EX_FIELD: {
+    GirValue r = lower_expr(L, e->field.recv);
+    if (dead(L)) return GIR_NO_VALUE;
+    return proj(L, r, gty(e->field.recv->ty), 0, e->field.index, e->span);
+  }
+  case EX_TUPLE_INDEX: {
+    GirValue r = lower_expr(L, e->tindex.recv);
+    if (dead(L)) return GIR_NO_VALUE;
+    return proj(L, r, gty(e->tindex.recv->ty), 0, (uint32_t)e->tindex.index,
+                e->span);
+  }
+  case EX_MATCH: return lower_match(L, e, false);
+  case EX_IS: return lower_is(L, e);
+  case EX_TRY: return lower_try(L, e);
   case EX_RETURN:
     if (e->ret.value) lower_tail(L, e->ret.value);
     else gir_ret(g, GIR_NO_VALUE, e->span);
@@ -587,9 +1123,14 @@ static void lower_stmt(Lower *L, Stmt *st) {
     GirValue v = lower_expr(L, st->let.value);
     if (dead(L)) return;
     Pattern *pt = st->let.pat;
-    if (pt->kind != PAT_BIND) return; /* `$_ = e`: evaluated, dropped */
-    if (st->let.reassign) bind_value(L, pt->binding, v);
-    else declare_binding(L, pt->binding, v);
+    if (pt->kind == PAT_WILD) return; /* `$_ = e`: evaluated, dropped */
+    if (pt->kind == PAT_BIND) {
+      if (st->let.reassign) bind_value(L, pt->binding, v);
+      else declare_binding(L, pt->binding, v);
+      return;
+    }
+    /* destructuring (§5): an irrefutable pattern, so no test is emitted */
+    lower_pattern(L, pt, v, NULL);
     return;
   }
   case ST_ASSIGN_OP: {
@@ -605,7 +1146,7 @@ static void lower_stmt(Lower *L, Stmt *st) {
     case TOK_PERCENTEQ: op = TOK_PERCENT; break;
     default: op = TOK_PLUSPLUS; break;
     }
-    GirValue nv = lower_arith(L, op, b->ty, L->vals[b->id], r, st->span);
+    GirValue nv = lower_arith(L, op, ST(L, b->ty), L->vals[b->id], r, st->span);
     bind_value(L, b, nv);
     return;
   }
@@ -645,14 +1186,16 @@ static void lower_tail(Lower *L, Expr *e) {
     L->muts.len = nmuts;
     return;
   }
+  case EX_MATCH:
+    lower_match(L, e, true);
+    L->g.b = NULL;
+    return;
   case EX_IF: {
     if (!e->if_.else_) break;
-    GirValue c = lower_expr(L, e->if_.cond);
-    if (dead(L)) return;
     GirBlock *tb = gir_block_new(L->m, L->g.f, "then");
     GirBlock *fb = gir_block_new(L->m, L->g.f, "else");
-    gir_br(&L->g, c, tb, fb, e->span);
     Snapshot before = snapshot(L);
+    if (!lower_branch(L, e->if_.cond, tb, fb)) return;
     gir_set_block(&L->g, tb);
     lower_tail(L, e->if_.then_);
     restore(L, before);
@@ -673,9 +1216,29 @@ static void lower_tail(Lower *L, Expr *e) {
 
 /* ---- program ---------------------------------------------------------------- */
 
-static void lower_sub(Lower *L, Symbol *sym) {
-  GirFunc *f = sym->gir;
+/* A GirFunc for sub `sym` (an instance when targs is given). */
+static GirFunc *declare_func(Lower *L, Symbol *sym, Type **targs,
+                             const char *name) {
+  Type **saved = L->subst;
+  uint32_t nsaved = L->nsubst;
+  L->subst = targs;
+  L->nsubst = targs ? (uint32_t)sym->tparams.len : 0;
+  GirFunc *f = gir_func_new(L->m, name,
+                            arena_printf(L->s->arena, "%s.%s",
+                                         L->prog->main->name, name),
+                            gty(sym->ret), sym->item->span);
+  for (size_t j = 0; j < sym->params.len; j++)
+    if (gty(sym->params.data[j])->kind != GIR_T_UNIT)
+      gir_func_add_param(L->m, f, gty(sym->params.data[j]));
+  L->subst = saved;
+  L->nsubst = nsaved;
+  return f;
+}
+
+static void lower_sub(Lower *L, Symbol *sym, GirFunc *f, Type **targs) {
   SubDecl *sd = &sym->item->sub;
+  L->subst = targs;
+  L->nsubst = targs ? (uint32_t)sym->tparams.len : 0;
   L->g.m = L->m;
   L->g.f = f;
   L->fn_ret = sym->ret;
@@ -694,6 +1257,8 @@ static void lower_sub(Lower *L, Symbol *sym) {
     bind_value(L, pm->binding, entry->params.data[k++]);
   }
   lower_tail(L, sd->body);
+  L->subst = NULL;
+  L->nsubst = 0;
 }
 
 static void lower_init(Lower *L) {
@@ -715,30 +1280,39 @@ static void lower_init(Lower *L) {
 }
 
 GirModule *lower_program(Session *s, Program *p) {
-  Lower L = {.s = s, .prog = p};
+  Lower L = {.s = s, .prog = p, .tc = p->types};
   const SrcFile *mf = p->main->file;
   L.m = gir_module_new(s->arena, mf->path);
   L.vals = ARENA_ARRAY(s->arena, GirValue, p->nbindings ? p->nbindings : 1);
   const char *mod = p->main->name;
   for (size_t i = 0; i < p->consts.len; i++) {
     Symbol *c = p->consts.data[i];
-    if (gty(c->ty)->kind == GIR_T_UNIT) continue;
+    if (gty_in(&L, c->ty)->kind == GIR_T_UNIT) continue;
     c->gir = gir_global_new(L.m, c->name,
                             arena_printf(s->arena, "%s.%s", mod, c->name),
-                            gty(c->ty), c->span);
+                            gty_in(&L, c->ty), c->span);
   }
   for (size_t i = 0; i < p->subs.len; i++) {
     Symbol *sym = p->subs.data[i];
-    GirFunc *f = gir_func_new(L.m, sym->name,
-                              arena_printf(s->arena, "%s.%s", mod, sym->name),
-                              gty(sym->ret), sym->item->span);
-    for (size_t j = 0; j < sym->params.len; j++)
-      if (gty(sym->params.data[j])->kind != GIR_T_UNIT)
-        gir_func_add_param(L.m, f, gty(sym->params.data[j]));
-    sym->gir = f;
+    if (!sym->tparams.len) sym->gir = declare_func(&L, sym, NULL, sym->name);
   }
-  for (size_t i = 0; i < p->subs.len; i++) lower_sub(&L, p->subs.data[i]);
+  for (size_t i = 0; i < p->subs.len; i++)
+    if (!p->subs.data[i]->tparams.len)
+      lower_sub(&L, p->subs.data[i], p->subs.data[i]->gir, NULL);
   lower_init(&L);
+  /* instances of generic subs, as calls ask for them (each may ask for
+   * more; a program that needs unboundedly many is stopped) */
+  for (size_t i = 0; i < L.instances.len; i++) {
+    if (i >= 10000) {
+      diag_error(s->diag, L.instances.data[i]->sym->span, "too many "
+                 "instances of generic subs (10000): a generic sub calls "
+                 "itself with ever larger type arguments");
+      return NULL;
+    }
+    Instance *in = L.instances.data[i];
+    lower_sub(&L, in->sym, in->f, in->targs);
+    in->lowered = true;
+  }
   L.m->main = p->main_sub->gir;
   L.m->main_returns_int = p->main_sub->ret->kind == TY_INT;
   return L.m;

@@ -1,12 +1,19 @@
 /* RC.c — reference-count insertion, Perceus style (Reinking et al. 2021;
  * Lean 4's λRC).
  *
- * Ownership: every heap value is owned by its definition (call results,
- * runtime results, block and function parameters), except CONST_STR
- * (immortal: never inc'd or dec'd) and GLOBAL_GET (borrowed from the
- * global: never dec'd, inc'd at each consuming use). Consuming uses are
- * jmp arguments, the returned value, guji call arguments, 'S' runtime
- * arguments and GLOBAL_SET; 's' runtime arguments borrow.
+ * Ownership: every heap value (gir_type_is_heap: Str, objects) is owned by
+ * its definition (call, runtime, NEW, PROJ and APPEND_TEXT results, block
+ * and function parameters), except CONST_STR (immortal: never inc'd or
+ * dec'd), GLOBAL_GET and borrowed parameters (GirFunc.param_borrowed):
+ * those are never dec'd and are inc'd at each consuming use. Consuming
+ * uses are jmp arguments, the returned value, guji call arguments (but for
+ * the callee's borrowed parameters), 'S' runtime arguments, GLOBAL_SET,
+ * NEW's fields and APPEND_TEXT's buffer; everything else borrows ('s'
+ * runtime arguments, PROJ, TAG, EQ, CMP, APPEND_TEXT's value).
+ *
+ * A PROJ result is a new reference (Perceus' `let y = x.i; inc y`): when
+ * it is counted and used, `inc` goes right after the PROJ (before any dec
+ * of the object there); an unused one gets neither inc nor dec.
  *
  * 1. Backward liveness of owned heap values over the blocks (block
  *    parameters are definitions; terminator arguments are uses).
@@ -17,14 +24,16 @@
  *    the call); an owned value that is only borrowed and dead after gets a
  *    dec right after; a result that is never used is dec'd right after its
  *    definition; an unused block parameter at the block's start.
- * 3. Edges: a value live out of a `br` block but dead on entry to a target
- *    is dec'd at the start of that target, or in a new block on the edge
- *    when the target has other predecessors.
+ * 3. Edges: a value live out of a `br` or `switch` block but dead on entry
+ *    to a target is dec'd at the start of that target, or in a new block
+ *    on the edge when the target has other predecessors.
  *
  * So a dec always sits right after a value's last use, never later: in
  * `%r = call f(..); ret %r` nothing is inserted between the call and the
- * ret, and the tail call survives. After a NORETURN runtime call (a panic)
- * no decs are emitted: the block ends in `unreachable`.
+ * ret when f owns its arguments, and the tail call survives (a dec after a
+ * call that borrows makes it a non-tail call, which pass_mark_tail_calls
+ * sees). After a NORETURN runtime call (a panic) no decs are emitted: the
+ * block ends in `unreachable`.
  */
 #include <stdlib.h>
 
@@ -33,7 +42,8 @@
 typedef enum RcKind {
   RC_SCALAR,   /* not counted */
   RC_OWNED,    /* owned by its definition: tracked by liveness */
-  RC_BORROWED, /* GLOBAL_GET: inc when consumed, never dec */
+  RC_BORROWED, /* GLOBAL_GET, borrowed parameter: inc when consumed, never
+                  dec */
   RC_IMMORTAL, /* CONST_STR: never inc or dec */
 } RcKind;
 
@@ -86,16 +96,30 @@ static void classify(Rc *r) {
       if (in->op == GIR_OP_GLOBAL_GET) r->kind[in->result] = RC_BORROWED;
     }
   }
+  const GirBlock *entry = f->blocks.data[0];
+  for (size_t i = 0; f->param_borrowed && i < entry->params.len; i++) {
+    GirValue p = entry->params.data[i];
+    if (f->param_borrowed[i] && p < r->nv && r->kind[p] == RC_OWNED)
+      r->kind[p] = RC_BORROWED;
+  }
 }
 
 static UseMode inst_use_mode(const Rc *r, const GirInst *in, uint32_t i) {
   GirValue a = in->args[i];
   if (a >= r->nv || r->kind[a] == RC_SCALAR) return USE_NONE;
   switch (in->op) {
-  case GIR_OP_CALL:
+  case GIR_OP_CALL: {
+    const GirFunc *c = in->imm.call.callee;
+    return c && c->param_borrowed && i < c->param_types.len &&
+                   c->param_borrowed[i]
+               ? USE_BORROW : USE_CONSUME;
+  }
   case GIR_OP_GLOBAL_SET:
+  case GIR_OP_NEW:
   case GIR_OP_DEC:
     return USE_CONSUME;
+  case GIR_OP_APPEND_TEXT:
+    return i == 0 ? USE_CONSUME : USE_BORROW;
   case GIR_OP_CALL_RT: {
     const GirRtInfo *info = gir_rt_info(in->imm.rt);
     return info && i < info->nparams && info->consumed[i] ? USE_CONSUME
@@ -114,13 +138,21 @@ static bool is_noreturn(const GirInst *in) {
 
 /* ---- liveness ------------------------------------------------------------ */
 
-static void succs(const GirBlock *b, GirBlock *out[2]) {
-  out[0] = out[1] = NULL;
-  if (b->term.kind == GIR_TERM_JMP) out[0] = b->term.target;
-  if (b->term.kind == GIR_TERM_BR) {
-    out[0] = b->term.target;
-    out[1] = b->term.else_target;
+/* The successor slots of a terminator (jmp 1, br 2, switch ncases + 1);
+ * a slot may hold NULL (a switch without else). */
+static uint32_t nsuccs(const GirTerm *t) {
+  switch (t->kind) {
+  case GIR_TERM_JMP: return 1;
+  case GIR_TERM_BR: return 2;
+  case GIR_TERM_SWITCH: return t->ncases + 1;
+  default: return 0;
   }
+}
+
+static GirBlock **succ_slot(GirTerm *t, uint32_t k) {
+  if (t->kind == GIR_TERM_SWITCH)
+    return k < t->ncases ? &t->cases[k].target : &t->else_target;
+  return k == 0 ? &t->target : &t->else_target;
 }
 
 static void gen_kill(Rc *r, uint32_t bi) {
@@ -153,14 +185,16 @@ static void liveness(Rc *r) {
   while (changed) {
     changed = false;
     for (uint32_t b = r->nb; b-- > 0;) {
-      GirBlock *s[2];
-      succs(r->f->blocks.data[b], s);
+      GirTerm *t = &r->f->blocks.data[b]->term;
+      uint32_t ns = nsuccs(t);
       uint64_t *out = row(r, r->out, b), *in = row(r, r->in, b);
       const uint64_t *gen = row(r, r->gen, b), *kill = row(r, r->kill, b);
       for (uint32_t k = 0; k < r->w; k++) {
         uint64_t o = 0;
-        for (int j = 0; j < 2; j++)
-          if (s[j]) o |= row(r, r->in, s[j]->id)[k];
+        for (uint32_t j = 0; j < ns; j++) {
+          GirBlock *s = *succ_slot(t, j);
+          if (s) o |= row(r, r->in, s->id)[k];
+        }
         out[k] = o;
         uint64_t ni = gen[k] | (o & ~kill[k]);
         if (ni != in[k]) {
@@ -270,8 +304,13 @@ static void rewrite_block(Rc *r, GirBlock *b, uint64_t *live) {
     const GirInst *in = &b->insts.data[i];
     bool noreturn = is_noreturn(in);
     if (owned(r, in->result)) {
-      if (!bs_has(live, in->result) && !noreturn)
+      bool used = bs_has(live, in->result);
+      if (in->op == GIR_OP_PROJ) { /* a new reference, first after the PROJ */
+        if (used)
+          VEC_PUSH(a, r->after, rc_op(r->m, GIR_OP_INC, in->result, in->span));
+      } else if (!used && !noreturn) {
         VEC_PUSH(a, r->after, rc_op(r->m, GIR_OP_DEC, in->result, in->span));
+      }
       bs_clear(live, in->result);
     }
     uint8_t *modes = in->nargs <= 16 ? modes_small : malloc(in->nargs);
@@ -309,8 +348,9 @@ static void prepend(Rc *r, GirBlock *b, const InstVec *decs) {
   fix_indices(r->f, b);
 }
 
-/* The edge b → *target of a br: dec what dies on it. */
-static void fix_edge(Rc *r, GirBlock *b, GirBlock **target) {
+/* The edge b → *target of a br or switch: dec what dies on it. Returns
+ * the new block when the edge was split. */
+static GirBlock *fix_edge(Rc *r, GirBlock *b, GirBlock **target) {
   const uint64_t *out = row(r, r->out, b->id);
   const uint64_t *in = row(r, r->in, (*target)->id);
   InstVec decs = {0};
@@ -322,10 +362,10 @@ static void fix_edge(Rc *r, GirBlock *b, GirBlock **target) {
       VEC_PUSH(r->m->arena, decs, rc_op(r->m, GIR_OP_DEC, v, b->term.span));
     }
   }
-  if (decs.len == 0) return;
+  if (decs.len == 0) return NULL;
   if (r->npreds[(*target)->id] == 1) {
     prepend(r, *target, &decs);
-    return;
+    return NULL;
   }
   /* a critical edge: split it */
   GirBlock *e = gir_block_new(r->m, r->f, "edge");
@@ -335,15 +375,41 @@ static void fix_edge(Rc *r, GirBlock *b, GirBlock **target) {
   e->term.value = GIR_NO_VALUE;
   e->term.target = *target;
   *target = e;
+  return e;
+}
+
+/* All edges out of a br or switch. Several cases of one switch to the same
+ * target share its edge block (the same values die on each). */
+static void fix_edges(Rc *r, GirBlock *b) {
+  GirTerm *t = &b->term;
+  uint32_t n = nsuccs(t);
+  GirBlock **orig = calloc(n + 1, sizeof *orig);
+  GirBlock **repl = calloc(n + 1, sizeof *repl);
+  for (uint32_t k = 0; k < n; k++) {
+    GirBlock **slot = succ_slot(t, k);
+    orig[k] = *slot;
+    if (*slot == NULL) continue;
+    uint32_t j = 0;
+    while (j < k && orig[j] != *slot) j++;
+    if (j < k) { /* seen: reuse its edge block, if any */
+      if (repl[j]) *slot = repl[j];
+      repl[k] = repl[j];
+      continue;
+    }
+    repl[k] = fix_edge(r, b, slot);
+  }
+  free(orig);
+  free(repl);
 }
 
 static void count_preds(Rc *r) {
   r->npreds[0] = 1; /* the function's entry */
   for (uint32_t b = 0; b < r->nb; b++) {
-    GirBlock *s[2];
-    succs(r->f->blocks.data[b], s);
-    for (int j = 0; j < 2; j++)
-      if (s[j]) r->npreds[s[j]->id]++;
+    GirTerm *t = &r->f->blocks.data[b]->term;
+    for (uint32_t j = 0; j < nsuccs(t); j++) {
+      GirBlock *s = *succ_slot(t, j);
+      if (s) r->npreds[s->id]++;
+    }
   }
 }
 
@@ -370,9 +436,8 @@ static void rc_func(GirModule *m, GirFunc *f) {
   for (uint32_t b = 0; b < r.nb; b++) rewrite_block(&r, f->blocks.data[b], live);
   for (uint32_t b = 0; b < r.nb; b++) {
     GirBlock *blk = f->blocks.data[b];
-    if (blk->term.kind != GIR_TERM_BR) continue;
-    fix_edge(&r, blk, &blk->term.target);
-    fix_edge(&r, blk, &blk->term.else_target);
+    if (blk->term.kind == GIR_TERM_BR || blk->term.kind == GIR_TERM_SWITCH)
+      fix_edges(&r, blk);
   }
 
   free(r.kind);

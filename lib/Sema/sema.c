@@ -22,40 +22,11 @@
 #include <string.h>
 
 #include "guji/Sema.h"
+#include "exhaust.h"
 
-/* ---- types ---------------------------------------------------------------- */
-
-Type ty_error = {TY_ERROR}, ty_never = {TY_NEVER}, ty_unit = {TY_UNIT},
-     ty_int = {TY_INT}, ty_float = {TY_FLOAT}, ty_bool = {TY_BOOL},
-     ty_char = {TY_CHAR}, ty_str = {TY_STR}, ty_range = {TY_RANGE};
-
-const char *type_name(const Type *t) {
-  switch (t->kind) {
-  case TY_ERROR: return "{error}";
-  case TY_NEVER: return "Never";
-  case TY_UNIT: return "Unit";
-  case TY_INT: return "Int";
-  case TY_FLOAT: return "Float";
-  case TY_BOOL: return "Bool";
-  case TY_CHAR: return "Char";
-  case TY_STR: return "Str";
-  case TY_RANGE: return "Range";
-  }
-  return "?";
-}
-
-static bool is_soft(const Type *t) {
-  return t->kind == TY_ERROR || t->kind == TY_NEVER;
-}
-
-bool type_compatible(const Type *a, const Type *b) {
-  return a == b || is_soft(a) || is_soft(b);
-}
-bool type_has_eq(const Type *t) { (void)t; return true; }
-bool type_has_order(const Type *t) {
-  return t->kind != TY_RANGE && t->kind != TY_UNIT;
-}
-bool type_has_text(const Type *t) { (void)t; return true; }
+#define TN(t) type_name(S->tc, (t))
+#define UNIFY(a, b) type_unify(S->tc, (a), (b))
+#define SOFT(t) type_is_soft(S->tc, (t))
 
 /* ---- state ---------------------------------------------------------------- */
 
@@ -71,6 +42,7 @@ typedef struct Global {
 
 typedef struct Sema {
   Session *s;
+  TypeCtx *tc;
   Module *mod;
   Program *prog;
   VEC(Global) globals;
@@ -79,6 +51,12 @@ typedef struct Sema {
   Symbol *cur_const;      /* for dependency edges */
   Type *cur_ret;
   int loop_depth;
+  VEC(TypeDecl *) tdecls;
+  VEC(CtorDecl *) ctors;
+  TypeDecl *opt_decl, *res_decl;
+  VEC(Type *) tparams;    /* type parameters in scope (type declarations) */
+  VEC(Symbol *) methods;  /* `sub T.m`: name "T.m", owner in method_of */
+  VEC(TypeDecl *) method_of;
 } Sema;
 
 static void error(Sema *S, Span sp, const char *fmt, ...)
@@ -123,8 +101,7 @@ static int builtin_sub(const char *name) {
 static const char *prelude_section(const char *name) {
   static const struct { const char *name, *sec; } later[] = {
       {"channel", "§17"}, {"set", "§15"},   {"regex", "§14"}, {"char", "§13"},
-      {"range", "§15"},   {"Some", "§12"},  {"None", "§12"},  {"Ok", "§12"},
-      {"Err", "§12"},     {"Closed", "§17"},
+      {"range", "§15"},   {"Closed", "§17"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
     if (strcmp(name, later[i].name) == 0) return later[i].sec;
@@ -167,14 +144,111 @@ static Binding *declare(Sema *S, const char *name, Span sp, Type *ty,
   return b;
 }
 
-/* ---- type expressions ------------------------------------------------------ */
+/* ---- type declarations and type expressions (§10, §11) ------------------ */
+
+static TypeDecl *find_tdecl(Sema *S, const char *name) {
+  for (size_t i = S->tdecls.len; i-- > 0;)
+    if (S->tdecls.data[i]->name == name) return S->tdecls.data[i];
+  return NULL;
+}
+
+static CtorDecl *find_ctor(Sema *S, const char *name) {
+  for (size_t i = S->ctors.len; i-- > 0;)
+    if (S->ctors.data[i]->name == name) return S->ctors.data[i];
+  return NULL;
+}
+
+static TypeDecl *new_tdecl(Sema *S, const char *name, Span sp, Item *it) {
+  TypeDecl *d = ARENA_NEW(S->s->arena, TypeDecl);
+  d->name = name;
+  d->span = sp;
+  d->module = S->mod->name;
+  d->item = it;
+  VEC_PUSH(S->s->arena, S->tdecls, d);
+  return d;
+}
+
+static CtorDecl *new_ctor(Sema *S, TypeDecl *d, const char *name, Span sp,
+                          bool register_name) {
+  CtorDecl *k = ARENA_NEW(S->s->arena, CtorDecl);
+  k->name = name;
+  k->span = sp;
+  k->owner = d;
+  k->index = (uint32_t)d->ctors.len;
+  VEC_PUSH(S->s->arena, d->ctors, k);
+  if (register_name) {
+    CtorDecl *old = find_ctor(S, name);
+    if (old && old->owner->item) {
+      error(S, sp, "constructor %s is already defined by type %s; one "
+            "module's types cannot share a constructor name (§10)", name,
+            old->owner->name);
+      note(S, old->span, "%s is defined here", name);
+    }
+    VEC_PUSH(S->s->arena, S->ctors, k);
+  }
+  return k;
+}
+
+/* The fresh instance of a declaration: its params replaced by variables. */
+static Type *instantiate(Sema *S, TypeDecl *d) {
+  Type *args[16];
+  uint32_t n = (uint32_t)d->params.len;
+  for (uint32_t i = 0; i < n && i < 16; i++) args[i] = type_var(S->tc);
+  return type_adt(S->tc, d, args, n);
+}
+
+static void declare_prelude_types(Sema *S) {
+  Interner *in = S->s->names;
+  Span none = {0, 0, 0};
+  TypeDecl *opt = new_tdecl(S, intern_cstr(in, "Option"), none, NULL);
+  VEC_PUSH(S->s->arena, opt->params, type_param(S->tc, "T", 0));
+  new_ctor(S, opt, intern_cstr(in, "None"), none, true);
+  CtorDecl *some = new_ctor(S, opt, intern_cstr(in, "Some"), none, true);
+  VEC_PUSH(S->s->arena, some->fields, opt->params.data[0]);
+  opt->state = 2;
+  S->opt_decl = opt;
+  TypeDecl *res = new_tdecl(S, intern_cstr(in, "Result"), none, NULL);
+  VEC_PUSH(S->s->arena, res->params, type_param(S->tc, "T", 0));
+  VEC_PUSH(S->s->arena, res->params, type_param(S->tc, "E", 1));
+  CtorDecl *ok = new_ctor(S, res, intern_cstr(in, "Ok"), none, true);
+  VEC_PUSH(S->s->arena, ok->fields, res->params.data[0]);
+  CtorDecl *err = new_ctor(S, res, intern_cstr(in, "Err"), none, true);
+  VEC_PUSH(S->s->arena, err->fields, res->params.data[1]);
+  res->state = 2;
+  S->res_decl = res;
+}
+
+static Type *resolve_type(Sema *S, TypeExpr *te);
+
+static Type *resolve_type_args(Sema *S, TypeExpr *te, TypeDecl *d) {
+  if (te->args.len != d->params.len) {
+    if (d->params.len == 0)
+      error(S, te->span, "type %s takes no type arguments", d->name);
+    else
+      error(S, te->span, "type %s takes %zu type argument%s, but %zu %s given",
+            d->name, d->params.len, d->params.len == 1 ? "" : "s",
+            te->args.len, te->args.len == 1 ? "was" : "were");
+    return &ty_error;
+  }
+  Type *args[16];
+  for (size_t i = 0; i < te->args.len && i < 16; i++)
+    args[i] = resolve_type(S, te->args.data[i]);
+  return type_adt(S->tc, d, args, (uint32_t)te->args.len);
+}
 
 static Type *resolve_type(Sema *S, TypeExpr *te) {
   if (!te) return &ty_unit;
   switch (te->kind) {
-  case TE_TUPLE:
+  case TE_TUPLE: {
     if (te->args.len == 0) return &ty_unit;
-    return not_implemented(S, te->span, "tuple types", "§4");
+    Type *el[32];
+    if (te->args.len > 32)
+      return not_implemented(S, te->span, "tuples of more than 32 elements",
+                             "§4");
+    for (size_t i = 0; i < te->args.len; i++)
+      el[i] = resolve_type(S, te->args.data[i]);
+    return type_tuple(S->tc, el, (uint32_t)te->args.len);
+  }
   case TE_FN:
     return not_implemented(S, te->span, "function types", "§8");
   case TE_NAME:
@@ -182,6 +256,13 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   }
   if (te->module)
     return not_implemented(S, te->span, "types from other modules", "§3");
+  for (size_t i = 0; i < S->tparams.len; i++)
+    if (S->tparams.data[i]->name == te->name) {
+      if (te->args.len)
+        error(S, te->span, "type parameter %s takes no type arguments",
+              te->name);
+      return S->tparams.data[i];
+    }
   static const struct { const char *name; Type *ty; } scalars[] = {
       {"Int", &ty_int},   {"Float", &ty_float}, {"Bool", &ty_bool},
       {"Char", &ty_char}, {"Str", &ty_str},     {"Unit", &ty_unit},
@@ -192,10 +273,28 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
         error(S, te->span, "type %s takes no type arguments", te->name);
       return scalars[i].ty;
     }
+  TypeDecl *d = find_tdecl(S, te->name);
+  if (d) {
+    Item *it = d->item;
+    if (it && it->type.kind == TD_ALIAS && d->ctors.len == 0) {
+      /* an alias is the same type (§10): resolve its right side */
+      if (d->state == 1) {
+        error(S, te->span, "type alias %s refers to itself", d->name);
+        return &ty_error;
+      }
+      if (te->args.len)
+        return not_implemented(S, te->span, "generic type aliases", "§10, §11");
+      int saved = d->state;
+      d->state = 1;
+      Type *t = resolve_type(S, it->type.alias);
+      d->state = saved;
+      return t;
+    }
+    return resolve_type_args(S, te, d);
+  }
   static const struct { const char *name, *what, *sec; } later[] = {
       {"List", "List types", "§15"},     {"Map", "Map types", "§15"},
-      {"Set", "Set types", "§15"},       {"Option", "Option types", "§12"},
-      {"Result", "Result types", "§12"}, {"Range", "Range values", "§4"},
+      {"Set", "Set types", "§15"},       {"Range", "Range values", "§4"},
       {"Regex", "Regex types", "§14"},   {"Match", "Match types", "§14"},
       {"Chan", "channel types", "§17"},  {"Task", "Task types", "§17"},
       {"Lines", "Lines", "§18"},
@@ -203,26 +302,103 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
     if (strcmp(te->name, later[i].name) == 0)
       return not_implemented(S, te->span, later[i].what, later[i].sec);
-  for (size_t i = 0; i < S->mod->items.len; i++) {
-    Item *it = S->mod->items.data[i];
-    if (it->kind == ITEM_TYPE && it->type.name == te->name)
-      return not_implemented(S, te->span, "user-defined types", "§10");
-  }
   error(S, te->span, "unknown type %s", te->name);
   return &ty_error;
+}
+
+static bool is_known_type_name(Sema *S, const char *name) {
+  static const char *const builtin[] = {"Int", "Float", "Bool", "Char", "Str",
+                                        "Unit", "List", "Map", "Set", "Range",
+                                        "Regex", "Match", "Chan", "Task",
+                                        "Lines"};
+  for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+    if (strcmp(name, builtin[i]) == 0) return true;
+  return find_tdecl(S, name) != NULL;
+}
+
+/* First pass over `type` items: the declaration and its constructors'
+ * names, so types may refer to each other in any order. */
+static void declare_type_item(Sema *S, Item *it) {
+  if (find_tdecl(S, it->type.name) && find_tdecl(S, it->type.name)->item) {
+    error(S, it->type.name_span, "type %s is defined twice in this module",
+          it->type.name);
+    return;
+  }
+  TypeDecl *d = new_tdecl(S, it->type.name, it->type.name_span, it);
+  for (size_t i = 0; i < it->type.tparams.len; i++)
+    VEC_PUSH(S->s->arena, d->params,
+             type_param(S->tc, it->type.tparams.data[i], (uint32_t)i));
+  switch (it->type.kind) {
+  case TD_RECORD: {
+    d->is_record = true;
+    new_ctor(S, d, d->name, it->type.name_span, false);
+    break;
+  }
+  case TD_VARIANTS:
+    for (size_t i = 0; i < it->type.variants.len; i++) {
+      VariantDecl *v = &it->type.variants.data[i];
+      new_ctor(S, d, v->name, v->span, true);
+    }
+    break;
+  case TD_ALIAS:
+    break; /* decided in define_type_item, once all names are known */
+  }
+}
+
+/* Second pass: field types. */
+static void define_type_item(Sema *S, TypeDecl *d) {
+  Item *it = d->item;
+  S->tparams.len = 0;
+  for (size_t i = 0; i < d->params.len; i++)
+    VEC_PUSH(S->s->arena, S->tparams, d->params.data[i]);
+  if (it->type.kind == TD_ALIAS) {
+    TypeExpr *a = it->type.alias;
+    /* §10: one bare name that is not a type is a one-constructor sum */
+    if (a->kind == TE_NAME && !a->module && !a->args.len &&
+        !is_known_type_name(S, a->name)) {
+      new_ctor(S, d, a->name, a->span, true);
+    } else if (d->params.len) {
+      not_implemented(S, it->type.name_span, "generic type aliases",
+                      "§10, §11");
+    }
+  } else if (it->type.kind == TD_RECORD) {
+    CtorDecl *k = d->ctors.data[0];
+    for (size_t i = 0; i < it->type.fields.len; i++) {
+      FieldDecl *fd = &it->type.fields.data[i];
+      for (size_t j = 0; j < i; j++)
+        if (it->type.fields.data[j].name == fd->name)
+          error(S, fd->span, "field %s is declared twice in %s", fd->name,
+                d->name);
+      VEC_PUSH(S->s->arena, k->fields, resolve_type(S, fd->type));
+      VEC_PUSH(S->s->arena, k->field_names, fd->name);
+    }
+  } else {
+    for (size_t i = 0; i < it->type.variants.len; i++) {
+      VariantDecl *v = &it->type.variants.data[i];
+      CtorDecl *k = d->ctors.data[i];
+      for (size_t j = 0; j < v->fields.len; j++)
+        VEC_PUSH(S->s->arena, k->fields, resolve_type(S, v->fields.data[j]));
+    }
+  }
+  S->tparams.len = 0;
+  d->state = 2;
 }
 
 /* ---- expressions ----------------------------------------------------------- */
 
 static Type *check_expr(Sema *S, Expr *e, bool used);
 static Type *check_block(Sema *S, Expr *e, bool used);
+static Type *check_ctor_app(Sema *S, Expr *e, CtorDecl *k, ExprList *args,
+                            Span name_sp);
+static Type *check_match(Sema *S, Expr *e, bool used);
+static Type *check_try(Sema *S, Expr *e);
 
 /* Reports a mismatch of `got` where `want` is needed; returns want. */
 static Type *expect_type(Sema *S, Expr *e, Type *got, Type *want,
                          const char *context) {
-  if (type_compatible(got, want)) return got;
+  if (UNIFY(got, want)) return got;
   error(S, e->span, "mismatched types: expected %s%s, found %s",
-        type_name(want), context ? context : "", type_name(got));
+        TN(want), context ? context : "", TN(got));
   return want;
 }
 
@@ -284,21 +460,21 @@ static void arith_error(Sema *S, Span sp, TokKind op, Type *l, Type *r) {
   const char *o = op_text(op);
   if (op == TOK_PLUSPLUS) {
     error(S, sp, "cannot apply '++' to %s and %s: '++' concatenates two Strs "
-          "(or two Lists)", type_name(l), type_name(r));
+          "(or two Lists)", TN(l), TN(r));
   } else if (op == TOK_AMP || op == TOK_PIPE || op == TOK_CARET ||
              op == TOK_SHL || op == TOK_SHR) {
     error(S, sp, "cannot apply '%s' to %s and %s: bit operators need two Ints",
-          o, type_name(l), type_name(r));
+          o, TN(l), TN(r));
   } else if (type_is_numeric(l) && type_is_numeric(r)) {
     error(S, sp, "cannot apply '%s' to %s and %s: guji never converts "
-          "implicitly; use .to_float() or .to_int()", o, type_name(l),
-          type_name(r));
+          "implicitly; use .to_float() or .to_int()", o, TN(l),
+          TN(r));
   } else if (op == TOK_PLUS && (l->kind == TY_STR || r->kind == TY_STR)) {
     error(S, sp, "cannot apply '+' to %s and %s: join text with '++' or "
-          "interpolation \"${…}\"", type_name(l), type_name(r));
+          "interpolation \"${…}\"", TN(l), TN(r));
   } else {
     error(S, sp, "cannot apply '%s' to %s and %s: arithmetic needs two Ints "
-          "or two Floats", o, type_name(l), type_name(r));
+          "or two Floats", o, TN(l), TN(r));
   }
 }
 
@@ -315,16 +491,20 @@ static Type *check_binary(Sema *S, Expr *e) {
     return &ty_bool;
   case TOK_EQ: case TOK_NE: case TOK_LT: case TOK_LE: case TOK_GT:
   case TOK_GE: {
-    if (is_soft(l) || is_soft(r)) return &ty_bool;
-    if (l != r) {
+    if (SOFT(l) || SOFT(r)) return &ty_bool;
+    if (!UNIFY(l, r)) {
       error(S, e->span, "cannot compare %s with %s: both sides of '%s' must "
-            "have the same type", type_name(l), type_name(r), op_text(op));
+            "have the same type", TN(l), TN(r), op_text(op));
       return &ty_bool;
     }
     bool ordering = op != TOK_EQ && op != TOK_NE;
-    if (ordering && !type_has_order(l))
+    l = type_resolve(S->tc, l);
+    if (l->kind == TY_VAR)
+      error(S, e->span, "the type of both sides of '%s' is unknown; add a type "
+            "annotation", op_text(op));
+    else if (ordering && !type_has_order(S->tc, l))
       error(S, e->span, "%s values have no ordering; '%s' needs an ordered "
-            "type", type_name(l), op_text(op));
+            "type", TN(l), op_text(op));
     return &ty_bool;
   }
   case TOK_MATCH: case TOK_NOMATCH:
@@ -334,9 +514,9 @@ static Type *check_binary(Sema *S, Expr *e) {
     expect_type(S, e->bin.rhs, r, &ty_int, " (range bound)");
     return &ty_range;
   default: {
-    if (is_soft(l) || is_soft(r)) {
-      Type *t = is_soft(l) ? r : l;
-      return is_soft(t) ? &ty_error : t;
+    if (SOFT(l) || SOFT(r)) {
+      Type *t = SOFT(l) ? r : l;
+      return SOFT(t) ? &ty_error : t;
     }
     Type *t = arith_result(op, l, r);
     if (!t) {
@@ -350,22 +530,22 @@ static Type *check_binary(Sema *S, Expr *e) {
 
 static Type *check_unary(Sema *S, Expr *e) {
   Type *t = check_expr(S, e->un.operand, true);
-  if (is_soft(t)) return t->kind == TY_NEVER ? &ty_error : t;
+  if (SOFT(t)) return t->kind == TY_NEVER ? &ty_error : t;
   switch (e->un.op) {
   case TOK_MINUS:
     if (type_is_numeric(t)) return t;
     error(S, e->span, "cannot negate a %s: unary '-' needs an Int or a Float",
-          type_name(t));
+          TN(t));
     return &ty_error;
   case TOK_BANG:
     if (t->kind == TY_BOOL) return t;
     error(S, e->span, "cannot apply '!' to a %s: '!' negates a Bool (for Int "
-          "bits use '~')", type_name(t));
+          "bits use '~')", TN(t));
     return &ty_error;
   case TOK_TILDE:
     if (t->kind == TY_INT) return t;
     error(S, e->span, "cannot apply '~' to a %s: '~' flips the bits of an Int "
-          "(for Bool use '!')", type_name(t));
+          "(for Bool use '!')", TN(t));
     return &ty_error;
   default:
     GJ_UNREACHABLE("unary operator");
@@ -417,26 +597,52 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
 
 /* Checks a call of sub `sym` with `args` (plus an already-checked receiver
  * for method syntax). */
+/* §11: a generic sub's type arguments at a call: the given ones, or fresh
+ * variables that the arguments and the context fix. */
+static Type **instantiate_sub(Sema *S, Symbol *sym, TypeExprList *given,
+                              Span sp) {
+  size_t n = sym->tparams.len;
+  if (!n) {
+    if (given && given->len)
+      error(S, sp, "%s is not generic; it takes no type arguments", sym->name);
+    return NULL;
+  }
+  Type **targs = ARENA_ARRAY(S->s->arena, Type *, n);
+  if (given && given->len && given->len != n) {
+    error(S, sp, "%s takes %zu type argument%s, but %zu %s given (§11: give "
+          "all of them or none)", sym->name, n, n == 1 ? "" : "s", given->len,
+          given->len == 1 ? "was" : "were");
+    given = NULL;
+  }
+  for (size_t i = 0; i < n; i++)
+    targs[i] = given && given->len ? resolve_type(S, given->data[i])
+                                   : type_var(S->tc);
+  return targs;
+}
+
 static Type *check_sub_args(Sema *S, Span call_sp, Symbol *sym, Expr *recv,
-                            ExprList *args) {
+                            ExprList *args, Type **targs) {
   size_t n = args->len + (recv ? 1 : 0);
   Symbol *owner = S->cur_const ? S->cur_const : S->cur_sub;
   if (owner) VEC_PUSH(S->s->arena, owner->sub_deps, sym);
   for (size_t i = 0; i < args->len; i++) check_expr(S, args->data[i], true);
   char *what = arena_printf(S->s->arena, "%s", sym->name);
+  uint32_t nt = (uint32_t)sym->tparams.len;
+  Type *ret = targs ? type_subst(S->tc, sym->ret, targs, nt) : sym->ret;
   if (!check_arity(S, call_sp, what, n, sym->params.len, sym->params.len))
-    return sym->ret;
+    return ret;
   for (size_t i = 0; i < n; i++) {
     Expr *a = recv ? (i == 0 ? recv : args->data[i - 1]) : args->data[i];
     Type *want = sym->params.data[i];
-    if (type_compatible(a->ty, want)) continue;
+    if (targs) want = type_subst(S->tc, want, targs, nt);
+    if (UNIFY(a->ty, want)) continue;
     Param *pm = &sym->item->sub.params.data[i];
     error(S, a->span, "mismatched types: expected %s, found %s (argument %zu "
-          "of %s)", type_name(want), type_name(a->ty), i + 1, sym->name);
+          "of %s)", TN(want), TN(a->ty), i + 1, sym->name);
     note(S, pm->span, "parameter $%s of %s is declared here", pm->name,
          sym->name);
   }
-  return sym->ret;
+  return ret;
 }
 
 static Type *check_call(Sema *S, Expr *e) {
@@ -454,10 +660,16 @@ static Type *check_call(Sema *S, Expr *e) {
     error(S, callee->span, "this expression cannot be called");
     return &ty_error;
   }
-  if (callee->name.targs.len)
-    return not_implemented(S, callee->span, "explicit type arguments", "§11");
   const char *name = callee->name.name;
   Symbol *sym = global_lookup(S, name);
+  if (!sym) {
+    CtorDecl *k = find_ctor(S, name);
+    if (k) {
+      e->call.ctor = k;
+      callee->name.ctor = k;
+      return check_ctor_app(S, e, k, &e->call.args, callee->span);
+    }
+  }
   if (!sym) {
     int bi = builtin_sub(name);
     if (bi != BI_NONE) {
@@ -482,7 +694,8 @@ static Type *check_call(Sema *S, Expr *e) {
           name);
     return &ty_error;
   }
-  return check_sub_args(S, e->span, sym, NULL, &e->call.args);
+  e->call.targs = instantiate_sub(S, sym, &callee->name.targs, callee->span);
+  return check_sub_args(S, e->span, sym, NULL, &e->call.args, e->call.targs);
 }
 
 typedef struct MethodDef {
@@ -529,13 +742,99 @@ static bool is_later_str_method(const char *name) {
   return false;
 }
 
+/* §12's methods of Option and Result that need no closure. NULL: not one
+ * of them (the caller goes on to subs of that name). */
+static Type *check_option_method(Sema *S, Expr *e, Type *rt) {
+  static const struct { const char *name; Builtin bi; int nargs; bool res; bool opt; } ms[] = {
+      {"is_some", BM_OPT_IS_SOME, 0, false, true},
+      {"is_none", BM_OPT_IS_NONE, 0, false, true},
+      {"is_ok", BM_RES_IS_OK, 0, true, false},
+      {"is_err", BM_RES_IS_ERR, 0, true, false},
+      {"unwrap", BM_UNWRAP, 0, true, true},
+      {"expect", BM_EXPECT, 1, true, true},
+      {"or", BM_OR, 1, true, true},
+      {"ok", BM_RES_OK, 0, true, false},
+      {"err", BM_RES_ERR, 0, true, false},
+  };
+  bool is_opt = rt->decl == S->opt_decl;
+  const char *name = e->method.name;
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    if (strcmp(ms[i].name, name) != 0 || !(is_opt ? ms[i].opt : ms[i].res))
+      continue;
+    e->method.builtin = ms[i].bi;
+    for (size_t j = 0; j < e->method.args.len; j++)
+      check_expr(S, e->method.args.data[j], true);
+    char *what = arena_printf(S->s->arena, "%s.%s", is_opt ? "Option" : "Result",
+                              name);
+    if (!check_arity(S, e->span, what, e->method.args.len, ms[i].nargs,
+                     ms[i].nargs))
+      return &ty_error;
+    Type *t0 = rt->args[0];
+    switch (ms[i].bi) {
+    case BM_OPT_IS_SOME: case BM_OPT_IS_NONE: case BM_RES_IS_OK:
+    case BM_RES_IS_ERR:
+      return &ty_bool;
+    case BM_EXPECT:
+      expect_type(S, e->method.args.data[0], e->method.args.data[0]->ty,
+                  &ty_str, " (the message of expect)");
+      return t0;
+    case BM_OR:
+      expect_type(S, e->method.args.data[0], e->method.args.data[0]->ty, t0,
+                  " (the default of or)");
+      return t0;
+    case BM_RES_OK: case BM_RES_ERR: {
+      Type *a = ms[i].bi == BM_RES_OK ? t0 : rt->args[1];
+      return type_adt(S->tc, S->opt_decl, &a, 1);
+    }
+    default:
+      return t0;
+    }
+  }
+  static const char *const closures[] = {"map", "and_then", "or_else",
+                                         "map_err"};
+  for (size_t i = 0; i < sizeof closures / sizeof closures[0]; i++)
+    if (strcmp(closures[i], name) == 0)
+      return not_implemented(S, e->method.name_span, arena_printf(S->s->arena,
+                             "%s.%s (it takes a sub; anonymous subs come with "
+                             "closures)", is_opt ? "Option" : "Result", name),
+                             "§8, §12");
+  return NULL;
+}
+
 /* §8: $v.m(a) calls T.m($v, a) when T has m, else the sub m($v, a). */
+static Symbol *find_user_method(Sema *S, TypeDecl *d, const char *name) {
+  for (size_t i = 0; i < S->methods.len; i++)
+    if (S->method_of.data[i] == d &&
+        strcmp(S->methods.data[i]->name + strlen(d->name) + 1, name) == 0)
+      return S->methods.data[i];
+  return NULL;
+}
+
 static Type *check_method(Sema *S, Expr *e) {
   Expr *recv = e->method.recv;
   const char *name = e->method.name;
   e->method.builtin = BI_NONE;
   if (recv->kind == EX_NAME && !global_lookup(S, recv->name.name) &&
-      !recv->name.targs.len) {
+      !recv->name.targs.len && find_tdecl(S, recv->name.name) &&
+      !find_ctor(S, recv->name.name)) {
+    /* `T.m(args)`: the method called like a sub (§8) */
+    TypeDecl *d = find_tdecl(S, recv->name.name);
+    Symbol *sym = find_user_method(S, d, name);
+    if (!sym) {
+      for (size_t i = 0; i < e->method.args.len; i++)
+        check_expr(S, e->method.args.data[i], true);
+      error(S, e->method.name_span, "type %s has no sub %s.%s", d->name,
+            d->name, name);
+      return &ty_error;
+    }
+    e->method.sym = sym;
+    e->method.static_call = true;
+    e->method.targs = instantiate_sub(S, sym, NULL, e->span);
+    return check_sub_args(S, e->span, sym, NULL, &e->method.args,
+                          e->method.targs);
+  }
+  if (recv->kind == EX_NAME && !global_lookup(S, recv->name.name) &&
+      !recv->name.targs.len && !find_ctor(S, recv->name.name)) {
     for (size_t i = 0; i < e->method.args.len; i++)
       check_expr(S, e->method.args.data[i], true);
     return not_implemented(S, recv->span, arena_printf(S->s->arena,
@@ -543,7 +842,7 @@ static Type *check_method(Sema *S, Expr *e) {
                            "§3, §18");
   }
   Type *rt = check_expr(S, recv, true);
-  if (is_soft(rt)) {
+  if (SOFT(rt)) {
     for (size_t i = 0; i < e->method.args.len; i++)
       check_expr(S, e->method.args.data[i], true);
     return &ty_error;
@@ -555,12 +854,26 @@ static Type *check_method(Sema *S, Expr *e) {
       return not_implemented(S, e->span, "Range's text form", "§4");
     return &ty_str;
   }
+  if (rt->kind == TY_ADT) {
+    /* §8: an existing T.m wins, even if its arguments do not fit */
+    Symbol *um = find_user_method(S, rt->decl, name);
+    if (um) {
+      e->method.sym = um;
+      e->method.targs = instantiate_sub(S, um, NULL, e->span);
+      return check_sub_args(S, e->span, um, recv, &e->method.args,
+                            e->method.targs);
+    }
+  }
+  if (rt->kind == TY_ADT && (rt->decl == S->opt_decl || rt->decl == S->res_decl)) {
+    Type *r = check_option_method(S, e, rt);
+    if (r) return r;
+  }
   const MethodDef *md = find_method(rt->kind, name);
   if (md) {
     e->method.builtin = md->bi;
     for (size_t i = 0; i < e->method.args.len; i++)
       check_expr(S, e->method.args.data[i], true);
-    char *what = arena_printf(S->s->arena, "%s.%s", type_name(rt), name);
+    char *what = arena_printf(S->s->arena, "%s.%s", TN(rt), name);
     if (check_arity(S, e->span, what, e->method.args.len, md->nargs, md->nargs)
         && md->nargs == 1)
       expect_type(S, e->method.args.data[0], e->method.args.data[0]->ty,
@@ -570,7 +883,9 @@ static Type *check_method(Sema *S, Expr *e) {
   Symbol *sym = global_lookup(S, name);
   if (sym && sym->kind == SYM_SUB) {
     e->method.sym = sym;
-    return check_sub_args(S, e->span, sym, recv, &e->method.args);
+    e->method.targs = instantiate_sub(S, sym, NULL, e->span);
+    return check_sub_args(S, e->span, sym, recv, &e->method.args,
+                          e->method.targs);
   }
   for (size_t i = 0; i < e->method.args.len; i++)
     check_expr(S, e->method.args.data[i], true);
@@ -580,13 +895,394 @@ static Type *check_method(Sema *S, Expr *e) {
     return not_implemented(S, e->method.name_span,
                            arena_printf(S->s->arena, "Str.%s", name), "§13");
   error(S, e->method.name_span, "no method '%s' on %s, and no sub '%s' in "
-        "scope to call as a method", name, type_name(rt), name);
+        "scope to call as a method", name, TN(rt), name);
   return &ty_error;
+}
+
+/* ---- constructors, records, tuples (§10, §4) ----------------------------- */
+
+/* `C` or `C(args)`: a constructor of a sum type, instantiated afresh. */
+static Type *check_ctor_app(Sema *S, Expr *e, CtorDecl *k, ExprList *args,
+                            Span name_sp) {
+  Type *t = instantiate(S, k->owner);
+  if (args)
+    for (size_t i = 0; i < args->len; i++) check_expr(S, args->data[i], true);
+  if (k->owner->is_record) {
+    error(S, name_sp, "%s is a record type; build one with %s { field: "
+          "value, … }", k->name, k->name);
+    return &ty_error;
+  }
+  size_t n = args ? args->len : 0;
+  if (!args && k->fields.len) {
+    error(S, name_sp, "constructor %s takes %zu field%s; write %s(…)", k->name,
+          k->fields.len, k->fields.len == 1 ? "" : "s", k->name);
+    return t;
+  }
+  if (n != k->fields.len) {
+    error(S, e->span, "constructor %s takes %zu field%s, but %zu %s given",
+          k->name, k->fields.len, k->fields.len == 1 ? "" : "s", n,
+          n == 1 ? "was" : "were");
+    return t;
+  }
+  for (size_t i = 0; i < n; i++) {
+    Expr *a = args->data[i];
+    Type *want = type_ctor_field(S->tc, t, k, (uint32_t)i);
+    if (!UNIFY(a->ty, want))
+      error(S, a->span, "mismatched types: expected %s, found %s (field %zu "
+            "of %s)", TN(want), TN(a->ty), i + 1, k->name);
+  }
+  return t;
+}
+
+static int64_t field_index(CtorDecl *k, const char *name) {
+  for (size_t i = 0; i < k->field_names.len; i++)
+    if (k->field_names.data[i] == name) return (int64_t)i;
+  return -1;
+}
+
+static Type *check_record(Sema *S, Expr *e) {
+  if (e->record.module)
+    return not_implemented(S, e->span, "types from other modules", "§3");
+  TypeDecl *d = find_tdecl(S, e->record.name);
+  size_t n = e->record.inits.len;
+  for (size_t i = 0; i < n; i++) check_expr(S, e->record.inits.data[i].value, true);
+  if (!d || !d->is_record) {
+    if (d) error(S, e->span, "%s is not a record type; only records are built "
+                 "with { field: value }", e->record.name);
+    else error(S, e->span, "unknown type %s", e->record.name);
+    return &ty_error;
+  }
+  CtorDecl *k = d->ctors.data[0];
+  e->record.ctor = k;
+  e->record.index = ARENA_ARRAY(S->s->arena, int64_t, n ? n : 1);
+  Type *t = instantiate(S, d);
+  bool *seen = ARENA_ARRAY(S->s->arena, bool, k->fields.len + 1);
+  for (size_t i = 0; i < n; i++) {
+    FieldInit *fi = &e->record.inits.data[i];
+    int64_t fx = field_index(k, fi->name);
+    e->record.index[i] = fx;
+    if (fx < 0) {
+      error(S, fi->span, "record %s has no field %s", d->name, fi->name);
+      continue;
+    }
+    if (seen[fx]) error(S, fi->span, "field %s is given twice", fi->name);
+    seen[fx] = true;
+    Type *want = type_ctor_field(S->tc, t, k, (uint32_t)fx);
+    if (!UNIFY(fi->value->ty, want))
+      error(S, fi->value->span, "mismatched types: expected %s, found %s "
+            "(field %s of %s)", TN(want), TN(fi->value->ty), fi->name, d->name);
+  }
+  for (size_t i = 0; i < k->fields.len; i++)
+    if (!seen[i]) {
+      error(S, e->span, "missing field %s in %s { … }", k->field_names.data[i],
+            d->name);
+      break;
+    }
+  return t;
+}
+
+/* The record constructor of a record-typed value, or NULL (reported). */
+static CtorDecl *record_of(Sema *S, Type *t, Span sp, const char *what) {
+  t = type_resolve(S->tc, t);
+  if (SOFT(t)) return NULL;
+  if (t->kind == TY_ADT && t->decl->is_record) return t->decl->ctors.data[0];
+  if (t->kind == TY_VAR)
+    error(S, sp, "the type here must be known before %s; add a type "
+          "annotation", what);
+  else if (t->kind == TY_TUPLE)
+    error(S, sp, "%s is a tuple; its elements are .0, .1, …", TN(t));
+  else
+    error(S, sp, "%s has no fields; only records have %s", TN(t), what);
+  return NULL;
+}
+
+static Type *check_field(Sema *S, Expr *e) {
+  Type *rt = check_expr(S, e->field.recv, true);
+  CtorDecl *k = record_of(S, rt, e->field.recv->span, "a field access");
+  if (!k) return &ty_error;
+  int64_t fx = field_index(k, e->field.name);
+  if (fx < 0) {
+    error(S, e->field.name_span, "record %s has no field %s", k->owner->name,
+          e->field.name);
+    return &ty_error;
+  }
+  e->field.index = (uint32_t)fx;
+  return type_ctor_field(S->tc, rt, k, (uint32_t)fx);
+}
+
+static Type *check_with(Sema *S, Expr *e) {
+  Type *rt = check_expr(S, e->with.recv, true);
+  size_t n = e->with.inits.len;
+  for (size_t i = 0; i < n; i++) check_expr(S, e->with.inits.data[i].value, true);
+  CtorDecl *k = record_of(S, rt, e->with.recv->span, "'with'");
+  if (!k) return &ty_error;
+  e->with.index = ARENA_ARRAY(S->s->arena, int64_t, n ? n : 1);
+  for (size_t i = 0; i < n; i++) {
+    FieldInit *fi = &e->with.inits.data[i];
+    int64_t fx = field_index(k, fi->name);
+    e->with.index[i] = fx;
+    if (fx < 0) {
+      error(S, fi->span, "record %s has no field %s", k->owner->name, fi->name);
+      continue;
+    }
+    for (size_t j = 0; j < i; j++)
+      if (e->with.index[j] == fx) error(S, fi->span, "field %s is given twice",
+                                        fi->name);
+    Type *want = type_ctor_field(S->tc, rt, k, (uint32_t)fx);
+    if (!UNIFY(fi->value->ty, want))
+      error(S, fi->value->span, "mismatched types: expected %s, found %s "
+            "(field %s of %s)", TN(want), TN(fi->value->ty), fi->name,
+            k->owner->name);
+  }
+  return type_resolve(S->tc, rt);
+}
+
+static Type *check_tuple(Sema *S, Expr *e) {
+  Type *el[32];
+  size_t n = e->tuple.elems.len;
+  for (size_t i = 0; i < n; i++) {
+    Type *t = check_expr(S, e->tuple.elems.data[i], true);
+    if (i < 32) el[i] = t->kind == TY_NEVER ? &ty_error : t;
+  }
+  if (n > 32) return not_implemented(S, e->span, "tuples of more than 32 "
+                                     "elements", "§4");
+  return type_tuple(S->tc, el, (uint32_t)n);
+}
+
+static Type *check_tuple_index(Sema *S, Expr *e) {
+  Type *t = type_resolve(S->tc, check_expr(S, e->tindex.recv, true));
+  if (SOFT(t)) return &ty_error;
+  if (t->kind != TY_TUPLE) {
+    if (t->kind == TY_VAR)
+      error(S, e->span, "the type here must be known before .%lld; add a type "
+            "annotation", (long long)e->tindex.index);
+    else
+      error(S, e->span, "%s is not a tuple; .%lld indexes tuples",
+            TN(t), (long long)e->tindex.index);
+    return &ty_error;
+  }
+  if (e->tindex.index < 0 || (uint64_t)e->tindex.index >= t->nargs) {
+    error(S, e->span, "tuple %s has no element .%lld (it has %u)", TN(t),
+          (long long)e->tindex.index, t->nargs);
+    return &ty_error;
+  }
+  return t->args[e->tindex.index];
+}
+
+/* ---- patterns (§9) ---------------------------------------------------------- */
+
+static void check_pattern(Sema *S, Pattern *pt, Type *t);
+
+static void check_lit_pattern(Sema *S, Pattern *pt, Expr *lit, Type *t) {
+  Type *lt = check_expr(S, lit, true);
+  if (!UNIFY(lt, t))
+    error(S, lit->span, "this pattern is %s, but the value matched is %s",
+          TN(lt), TN(t));
+  (void)pt;
+}
+
+/* Collects the binding patterns of a pattern (for alternatives, §9: the
+ * first alternative's stand for all). */
+void sema_pattern_bindings(Pattern *pt, PatternVec *out, Arena *a) {
+  switch (pt->kind) {
+  case PAT_BIND: VEC_PUSH(a, *out, pt); return;
+  case PAT_REST: if (pt->name) VEC_PUSH(a, *out, pt); return;
+  case PAT_OR:
+    if (pt->elems.len) sema_pattern_bindings(pt->elems.data[0], out, a);
+    return;
+  default:
+    for (size_t i = 0; i < pt->elems.len; i++)
+      sema_pattern_bindings(pt->elems.data[i], out, a);
+    for (size_t i = 0; i < pt->fields.len; i++)
+      sema_pattern_bindings(pt->fields.data[i].pat, out, a);
+  }
+}
+
+static void check_or_pattern(Sema *S, Pattern *pt, Type *t) {
+  check_pattern(S, pt->elems.data[0], t);
+  PatternVec first = {0};
+  sema_pattern_bindings(pt->elems.data[0], &first, S->s->arena);
+  for (size_t i = 1; i < pt->elems.len; i++) {
+    Pattern *alt = pt->elems.data[i];
+    push_scope(S, false);
+    check_pattern(S, alt, t);
+    pop_scope(S);
+    PatternVec these = {0};
+    sema_pattern_bindings(alt, &these, S->s->arena);
+    bool same = these.len == first.len;
+    for (size_t j = 0; same && j < these.len; j++) {
+      Pattern *m = NULL;
+      for (size_t k = 0; k < first.len; k++)
+        if (first.data[k]->name == these.data[j]->name) m = first.data[k];
+      if (!m) { same = false; break; }
+      these.data[j]->binding = m->binding; /* one binding, several sources */
+      if (m->binding && !UNIFY(these.data[j]->ty, m->binding->ty))
+        error(S, these.data[j]->span, "$%s has type %s here but %s in the "
+              "first alternative", m->name, TN(these.data[j]->ty),
+              TN(m->binding->ty));
+    }
+    if (!same)
+      error(S, alt->span, "each alternative of '|' must bind the same names "
+            "(§9)");
+  }
+}
+
+static void check_pattern(Sema *S, Pattern *pt, Type *t) {
+  pt->ty = t;
+  switch (pt->kind) {
+  case PAT_WILD: return;
+  case PAT_BIND:
+    pt->binding = declare(S, pt->name, pt->span, t, false);
+    return;
+  case PAT_LIT: check_lit_pattern(S, pt, pt->lit, t); return;
+  case PAT_RANGE: {
+    check_lit_pattern(S, pt, pt->lit, t);
+    check_lit_pattern(S, pt, pt->lit_hi, t);
+    Type *r = type_resolve(S->tc, t);
+    if (!SOFT(r) && r->kind != TY_INT && r->kind != TY_CHAR)
+      error(S, pt->span, "range patterns match Int or Char, not %s", TN(r));
+    return;
+  }
+  case PAT_CTOR: {
+    if (pt->module) {
+      not_implemented(S, pt->span, "constructors from other modules", "§3");
+      return;
+    }
+    CtorDecl *k = find_ctor(S, pt->name);
+    if (!k) {
+      TypeDecl *d = find_tdecl(S, pt->name);
+      if (d && d->is_record)
+        error(S, pt->span, "%s is a record; match it with %s { field: "
+              "pattern, .. }", pt->name, pt->name);
+      else
+        error(S, pt->span, "unknown constructor %s", pt->name);
+      return;
+    }
+    pt->ctor = k;
+    Type *inst = instantiate(S, k->owner);
+    if (!UNIFY(inst, t)) {
+      error(S, pt->span, "constructor %s makes a %s, but the value matched is "
+            "%s", k->name, TN(inst), TN(t));
+      return;
+    }
+    if (pt->elems.len != k->fields.len) {
+      error(S, pt->span, "constructor %s has %zu field%s, but the pattern has "
+            "%zu", k->name, k->fields.len, k->fields.len == 1 ? "" : "s",
+            pt->elems.len);
+      return;
+    }
+    for (size_t i = 0; i < pt->elems.len; i++)
+      check_pattern(S, pt->elems.data[i],
+                    type_ctor_field(S->tc, inst, k, (uint32_t)i));
+    return;
+  }
+  case PAT_TUPLE: {
+    Type *r = type_resolve(S->tc, t);
+    size_t n = pt->elems.len;
+    if (r->kind == TY_VAR && n <= 32) {
+      Type *el[32];
+      for (size_t i = 0; i < n; i++) el[i] = type_var(S->tc);
+      UNIFY(r, type_tuple(S->tc, el, (uint32_t)n));
+      r = type_resolve(S->tc, r);
+    }
+    if (SOFT(r)) {
+      for (size_t i = 0; i < n; i++) check_pattern(S, pt->elems.data[i], &ty_error);
+      return;
+    }
+    if (r->kind != TY_TUPLE || r->nargs != n) {
+      error(S, pt->span, "a tuple pattern of %zu elements cannot match %s", n,
+            TN(r));
+      return;
+    }
+    for (size_t i = 0; i < n; i++) check_pattern(S, pt->elems.data[i], r->args[i]);
+    return;
+  }
+  case PAT_RECORD: {
+    if (pt->module) {
+      not_implemented(S, pt->span, "types from other modules", "§3");
+      return;
+    }
+    TypeDecl *d = find_tdecl(S, pt->name);
+    if (!d || !d->is_record) {
+      error(S, pt->span, "%s is not a record type", pt->name);
+      return;
+    }
+    CtorDecl *k = d->ctors.data[0];
+    pt->ctor = k;
+    Type *inst = instantiate(S, d);
+    if (!UNIFY(inst, t)) {
+      error(S, pt->span, "this pattern matches %s, but the value is %s",
+            TN(inst), TN(t));
+      return;
+    }
+    size_t n = pt->fields.len;
+    pt->field_index = ARENA_ARRAY(S->s->arena, int64_t, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+      FieldPat *fp = &pt->fields.data[i];
+      int64_t fx = field_index(k, fp->name);
+      pt->field_index[i] = fx;
+      if (fx < 0) {
+        error(S, fp->span, "record %s has no field %s", d->name, fp->name);
+        continue;
+      }
+      check_pattern(S, fp->pat, type_ctor_field(S->tc, inst, k, (uint32_t)fx));
+    }
+    if (!pt->has_rest && n < k->fields.len) {
+      for (size_t j = 0; j < k->fields.len; j++) {
+        bool named = false;
+        for (size_t i = 0; i < n; i++) named |= pt->field_index[i] == (int64_t)j;
+        if (!named) {
+          error(S, pt->span, "this pattern does not mention field %s of %s; "
+                "add it, or end the pattern with '..'", k->field_names.data[j],
+                d->name);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  case PAT_LIST:
+    not_implemented(S, pt->span, "list patterns", "§9, §15");
+    return;
+  case PAT_OR:
+    check_or_pattern(S, pt, t);
+    return;
+  case PAT_REST:
+    error(S, pt->span, "'..' stands only inside a list pattern");
+    return;
+  }
+}
+
+/* §9: irrefutable patterns (let, for) can never fail. */
+static bool irrefutable(Sema *S, Pattern *pt) {
+  switch (pt->kind) {
+  case PAT_WILD: case PAT_BIND: return true;
+  case PAT_TUPLE: case PAT_RECORD:
+    for (size_t i = 0; i < pt->elems.len; i++)
+      if (!irrefutable(S, pt->elems.data[i])) return false;
+    for (size_t i = 0; i < pt->fields.len; i++)
+      if (!irrefutable(S, pt->fields.data[i].pat)) return false;
+    return true;
+  case PAT_CTOR:
+    if (!pt->ctor || pt->ctor->owner->ctors.len != 1) return false;
+    for (size_t i = 0; i < pt->elems.len; i++)
+      if (!irrefutable(S, pt->elems.data[i])) return false;
+    return true;
+  default:
+    return false;
+  }
 }
 
 static Type *check_name(Sema *S, Expr *e) {
   const char *name = e->name.name;
   Symbol *sym = global_lookup(S, name);
+  if (!sym && !e->name.module) {
+    CtorDecl *k = find_ctor(S, name);
+    if (k) {
+      e->name.ctor = k;
+      return check_ctor_app(S, e, k, NULL, e->span);
+    }
+  }
   if (!sym) {
     if (builtin_sub(name) != BI_NONE)
       return not_implemented(S, e->span, "built-in subs as values", "§8");
@@ -605,22 +1301,112 @@ static Type *check_name(Sema *S, Expr *e) {
   return sym->ty;
 }
 
+/* §9: `$x is p` as a condition, or an operand of the &&s forming it, binds
+ * p's names in the operands to its right and in the body: they go into
+ * the current scope, which the caller opened for the body. */
+static void check_cond(Sema *S, Expr *c, const char *what) {
+  if (c->kind == EX_IS) {
+    Type *t = check_expr(S, c->is.lhs, true);
+    check_pattern(S, c->is.pat, t);
+    c->ty = &ty_bool;
+    return;
+  }
+  if (c->kind == EX_BINARY && c->bin.op == TOK_ANDAND) {
+    check_cond(S, c->bin.lhs, what);
+    check_cond(S, c->bin.rhs, what);
+    c->ty = &ty_bool;
+    return;
+  }
+  Type *t = check_expr(S, c, true);
+  if (!UNIFY(t, &ty_bool))
+    error(S, c->span, "the condition of '%s' must be a Bool, found %s", what,
+          TN(t));
+}
+
 static Type *check_if(Sema *S, Expr *e, bool used) {
-  Type *c = check_expr(S, e->if_.cond, true);
-  if (!type_compatible(c, &ty_bool))
-    error(S, e->if_.cond->span, "the condition of 'if' must be a Bool, found %s",
-          type_name(c));
+  push_scope(S, false);
+  check_cond(S, e->if_.cond, "if");
   Type *t = check_expr(S, e->if_.then_, used && e->if_.else_);
+  pop_scope(S);
   if (!e->if_.else_) return &ty_unit;
   Type *f = check_expr(S, e->if_.else_, used);
   if (t->kind == TY_NEVER) return f;
   if (f->kind == TY_NEVER) return t;
-  if (t == f) return t;
+  if (UNIFY(t, f)) return type_resolve(S->tc, t);
   if (!used) return &ty_unit;
-  if (is_soft(t) || is_soft(f)) return &ty_error;
+  if (SOFT(t) || SOFT(f)) return &ty_error;
   error(S, e->span, "'if' and 'else' have different types: %s and %s",
-        type_name(t), type_name(f));
+        TN(t), TN(f));
   return &ty_error;
+}
+
+/* §9: arms in order; the match must be exhaustive (guarded arms may fail),
+ * an arm no value can reach is a warning. */
+static Type *check_match(Sema *S, Expr *e, bool used) {
+  int errors_before = S->s->diag->nerrors;
+  Type *st = check_expr(S, e->match.scrut, true);
+  Type *result = used ? type_var(S->tc) : &ty_unit;
+  bool all_never = true;
+  size_t n = e->match.arms.len;
+  Pattern **rows = ARENA_ARRAY(S->s->arena, Pattern *, n + 1);
+  size_t nrows = 0;
+  for (size_t i = 0; i < n; i++) {
+    MatchArm *arm = &e->match.arms.data[i];
+    push_scope(S, false);
+    check_pattern(S, arm->pat, st);
+    if (arm->guard) {
+      Type *g = check_expr(S, arm->guard, true);
+      if (!UNIFY(g, &ty_bool))
+        error(S, arm->guard->span, "a match guard must be a Bool, found %s",
+              TN(g));
+    }
+    Type *bt = check_expr(S, arm->body, used);
+    if (type_resolve(S->tc, bt)->kind != TY_NEVER) all_never = false;
+    if (used && !UNIFY(result, bt))
+      error(S, arm->body->span, "match arms have different types: %s and %s",
+            TN(result), TN(bt));
+    pop_scope(S);
+    if (S->s->diag->nerrors == errors_before &&
+        !sema_pattern_useful(S->tc, S->s->arena, rows, nrows, arm->pat, st))
+      diag_warning(S->s->diag, arm->pat->span, "unreachable match arm: the "
+                   "arms before it match every value it could");
+    if (!arm->guard) rows[nrows++] = arm->pat;
+  }
+  if (!SOFT(st) && S->s->diag->nerrors == errors_before) {
+    const char *missing = sema_missing_case(S->tc, S->s->arena, rows, nrows, st);
+    if (missing)
+      error(S, e->span, "non-exhaustive match: %s is not covered; add an arm "
+            "for it (or '_ => …')", missing);
+  }
+  if (!used) return &ty_unit;
+  if (n && all_never) return &ty_never;
+  return type_resolve(S->tc, result);
+}
+
+/* §12: `e?` returns early on None / Err(e) from a sub returning Option /
+ * Result (with the same E). */
+static Type *check_try(Sema *S, Expr *e) {
+  Type *t = type_resolve(S->tc, check_expr(S, e->try_.operand, true));
+  if (SOFT(t)) return &ty_error;
+  Type *ret = S->cur_sub ? type_resolve(S->tc, S->cur_ret) : NULL;
+  bool is_opt = t->kind == TY_ADT && t->decl == S->opt_decl;
+  bool is_res = t->kind == TY_ADT && t->decl == S->res_decl;
+  if (!is_opt && !is_res) {
+    error(S, e->span, "'?' needs an Option or a Result, found %s", TN(t));
+    return &ty_error;
+  }
+  if (!ret || ret->kind != TY_ADT || ret->decl != t->decl) {
+    error(S, e->span, "'?' on %s returns early, so it needs a sub whose result "
+          "is %s; %s returns %s", TN(t), is_opt ? "an Option" : "a Result",
+          S->cur_sub ? S->cur_sub->name : "this initializer",
+          ret ? TN(ret) : "nothing");
+    return t->args[0];
+  }
+  if (is_res && !UNIFY(t->args[1], ret->args[1]))
+    error(S, e->span, "'?' passes on the error, but its type %s is not the "
+          "error type %s of %s's result (§12: error types never convert)",
+          TN(t->args[1]), TN(ret->args[1]), S->cur_sub->name);
+  return t->args[0];
 }
 
 static Type *check_loop_body(Sema *S, Expr *body) {
@@ -633,10 +1419,10 @@ static Type *check_loop_body(Sema *S, Expr *body) {
 static Type *check_for(Sema *S, Expr *e) {
   Expr *it = e->for_.iter;
   Type *t = check_expr(S, it, true);
-  if (t->kind != TY_RANGE && !is_soft(t)) {
+  if (t->kind != TY_RANGE && !SOFT(t)) {
     return not_implemented(S, it->span, arena_printf(S->s->arena,
                            "iterating over %s (for supports Int ranges a..b "
-                           "and a..=b so far)", type_name(t)), "§7, §15");
+                           "and a..=b so far)", TN(t)), "§7, §15");
   }
   if (it->kind != EX_BINARY) {
     not_implemented(S, it->span, "Range values other than a literal a..b",
@@ -684,12 +1470,26 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
   case EX_BLOCK: return check_block(S, e, used);
   case EX_IF: return check_if(S, e, used);
   case EX_WHILE: {
-    Type *c = check_expr(S, e->while_.cond, true);
-    if (!type_compatible(c, &ty_bool))
-      error(S, e->while_.cond->span, "the condition of 'while' must be a "
-            "Bool, found %s", type_name(c));
-    return check_loop_body(S, e->while_.body);
+    push_scope(S, false);
+    check_cond(S, e->while_.cond, "while");
+    check_loop_body(S, e->while_.body);
+    pop_scope(S);
+    return &ty_unit;
   }
+  case EX_IS: {
+    /* elsewhere `is` only tests: its bindings are not visible (§9) */
+    Type *t = check_expr(S, e->is.lhs, true);
+    push_scope(S, false);
+    check_pattern(S, e->is.pat, t);
+    pop_scope(S);
+    return &ty_bool;
+  }
+  case EX_MATCH: return check_match(S, e, used);
+  case EX_TRY: return check_try(S, e);
+  case EX_TUPLE: return check_tuple(S, e);
+  case EX_TUPLE_INDEX: return check_tuple_index(S, e);
+  case EX_RECORD: return check_record(S, e);
+  case EX_WITH: return check_with(S, e);
   case EX_FOR: return check_for(S, e);
   case EX_RETURN: {
     if (!S->cur_sub) {
@@ -698,15 +1498,15 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
     }
     if (e->ret.value) {
       Type *t = check_expr(S, e->ret.value, true);
-      if (S->cur_ret->kind == TY_UNIT && !is_soft(t) && t->kind != TY_UNIT)
+      if (S->cur_ret->kind == TY_UNIT && !SOFT(t) && t->kind != TY_UNIT)
         error(S, e->ret.value->span, "mismatched types: %s returns Unit, but "
-              "this returns %s", S->cur_sub->name, type_name(t));
+              "this returns %s", S->cur_sub->name, TN(t));
       else if (S->cur_ret->kind != TY_UNIT)
         expect_type(S, e->ret.value, t, S->cur_ret, arena_printf(S->s->arena,
                     " (the result type of %s)", S->cur_sub->name));
     } else if (S->cur_ret->kind != TY_UNIT) {
       error(S, e->span, "'return' without a value in %s, which returns %s",
-            S->cur_sub->name, type_name(S->cur_ret));
+            S->cur_sub->name, TN(S->cur_ret));
     }
     return &ty_never;
   }
@@ -716,24 +1516,16 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
             e->kind == EX_BREAK ? "break" : "continue");
     return &ty_never;
   case EX_REGEX: return not_implemented(S, e->span, "regex literals", "§14");
-  case EX_IS: return not_implemented(S, e->span, "'is' patterns", "§9");
   case EX_FIELD:
     if (e->field.recv->kind == EX_NAME && !global_lookup(S, e->field.recv->name.name))
       return not_implemented(S, e->span, arena_printf(S->s->arena,
                              "module '%s' (use of modules)",
                              e->field.recv->name.name), "§3, §18");
-    check_expr(S, e->field.recv, true);
-    return not_implemented(S, e->span, "record fields", "§10");
-  case EX_TUPLE_INDEX: return not_implemented(S, e->span, "tuples", "§4");
+    return check_field(S, e);
   case EX_INDEX: return not_implemented(S, e->span, "indexing and slicing",
                                         "§13, §15");
-  case EX_TRY: return not_implemented(S, e->span, "the '?' operator", "§12");
-  case EX_WITH: return not_implemented(S, e->span, "'with' updates", "§10");
-  case EX_TUPLE: return not_implemented(S, e->span, "tuples", "§4");
   case EX_LIST: return not_implemented(S, e->span, "List literals", "§15");
   case EX_MAP: return not_implemented(S, e->span, "Map literals", "§15");
-  case EX_RECORD: return not_implemented(S, e->span, "records", "§10");
-  case EX_MATCH: return not_implemented(S, e->span, "match", "§9");
   case EX_SELECT: return not_implemented(S, e->span, "select", "§17");
   case EX_HATCH: return not_implemented(S, e->span, "hatch", "§17");
   case EX_LAMBDA: return not_implemented(S, e->span, "anonymous subs", "§8");
@@ -743,12 +1535,60 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
 }
 
 static Type *check_expr(Sema *S, Expr *e, bool used) {
-  Type *t = check_expr_inner(S, e, used);
+  Type *t = type_resolve(S->tc, check_expr_inner(S, e, used));
   e->ty = t;
   return t;
 }
 
 /* ---- statements (§5) -------------------------------------------------------- */
+
+/* §5: `($a, $b) = e` re-assigns when every name is a visible mut binding
+ * of this sub, declares when none is visible, and is an error otherwise. */
+static void check_destructuring(Sema *S, Stmt *st, Type *t) {
+  Pattern *pt = st->let.pat;
+  PatternVec names = {0};
+  sema_pattern_bindings(pt, &names, S->s->arena);
+  size_t nmut = 0, nvisible = 0;
+  for (size_t i = 0; i < names.len; i++) {
+    bool same_sub = false;
+    Binding *b = lookup_binding(S, names.data[i]->name, &same_sub);
+    if (b && same_sub) {
+      nvisible++;
+      if (b->is_mut) nmut++;
+    }
+  }
+  if (st->let.is_mut) {
+    error(S, pt->span, "'mut' declares one binding; write mut $x = … for each");
+    return;
+  }
+  if (nvisible && nmut != names.len) {
+    error(S, pt->span, "this destructuring names bindings that already exist; "
+          "it re-assigns only when every name is a visible mut binding, and "
+          "declares only when none is (§5)");
+    return;
+  }
+  if (nmut && nmut == names.len) {
+    /* re-assignment: check the shape in a throwaway scope, then point each
+     * name at the existing binding */
+    push_scope(S, false);
+    check_pattern(S, pt, t);
+    pop_scope(S);
+    for (size_t i = 0; i < names.len; i++) {
+      Binding *b = lookup_binding(S, names.data[i]->name, NULL);
+      if (!UNIFY(names.data[i]->ty, b->ty))
+        error(S, names.data[i]->span, "mismatched types: $%s is %s, but this "
+              "part of the value is %s", b->name, TN(b->ty),
+              TN(names.data[i]->ty));
+      names.data[i]->binding = b;
+    }
+    st->let.reassign = true;
+  } else {
+    check_pattern(S, pt, t);
+  }
+  if (!irrefutable(S, pt))
+    error(S, pt->span, "this pattern can fail to match; a binding needs a "
+          "pattern that always matches (use match or 'if … is' instead)");
+}
 
 static void check_let(Sema *S, Stmt *st) {
   Pattern *pt = st->let.pat;
@@ -761,7 +1601,7 @@ static void check_let(Sema *S, Stmt *st) {
     return;
   }
   if (pt->kind != PAT_BIND) {
-    not_implemented(S, pt->span, "destructuring bindings", "§5, §9");
+    check_destructuring(S, st, t);
     return;
   }
   if (t->kind == TY_NEVER) t = annot ? annot : &ty_error;
@@ -784,9 +1624,9 @@ static void check_let(Sema *S, Stmt *st) {
     st->let.reassign = true;
     pt->binding = old;
     pt->ty = old->ty;
-    if (!type_compatible(t, old->ty))
+    if (!UNIFY(t, old->ty))
       error(S, st->let.value->span, "mismatched types: $%s is %s, but this "
-            "value is %s", pt->name, type_name(old->ty), type_name(t));
+            "value is %s", pt->name, TN(old->ty), TN(t));
     return;
   }
   if (!declares && old && same_sub) {
@@ -831,7 +1671,7 @@ static void check_assign_op(Sema *S, Stmt *st) {
   case TOK_PERCENTEQ: bin = TOK_PERCENT; break;
   default: bin = TOK_PLUSPLUS; break;
   }
-  if (is_soft(rt) || is_soft(b->ty)) return;
+  if (SOFT(rt) || SOFT(b->ty)) return;
   if (!arith_result(bin, b->ty, rt)) arith_error(S, st->span, st->assign.op,
                                                  b->ty, rt);
 }
@@ -873,15 +1713,6 @@ static void declare_item(Sema *S, Item *it) {
     name = it->sub.name;
     sp = it->sub.name_span;
     k = SYM_SUB;
-    if (it->sub.recv_type) {
-      not_implemented(S, it->sub.name_span, "methods declared as sub T.m",
-                      "§8");
-      return;
-    }
-    if (it->sub.tparams.len) {
-      not_implemented(S, it->sub.name_span, "generic subs", "§11");
-      return;
-    }
     break;
   case ITEM_CONST:
     name = it->const_.name;
@@ -889,8 +1720,7 @@ static void declare_item(Sema *S, Item *it) {
     k = SYM_CONST;
     break;
   case ITEM_TYPE:
-    not_implemented(S, it->type.name_span, "type declarations", "§10");
-    return;
+    return; /* declared by declare_type_item */
   case ITEM_USE:
     not_implemented(S, it->use.module_span, "use of modules", "§3");
     return;
@@ -903,7 +1733,27 @@ static void declare_item(Sema *S, Item *it) {
   default:
     return;
   }
-  Symbol *old = global_lookup(S, name);
+  TypeDecl *owner = NULL;
+  if (k == SYM_SUB && it->sub.recv_type) {
+    /* §8: `sub T.m` is declared only in T's module */
+    owner = find_tdecl(S, it->sub.recv_type);
+    if (!owner || !owner->item) {
+      if (is_known_type_name(S, it->sub.recv_type))
+        error(S, it->span, "sub %s.%s: methods may be declared only in the "
+              "module of their type, and %s is a built-in type (§8)",
+              it->sub.recv_type, name, it->sub.recv_type);
+      else
+        error(S, it->span, "sub %s.%s: unknown type %s", it->sub.recv_type,
+              name, it->sub.recv_type);
+      return;
+    }
+    if (find_user_method(S, owner, name)) {
+      error(S, sp, "sub %s.%s is defined twice", owner->name, name);
+      return;
+    }
+    name = arena_printf(A, "%s.%s", owner->name, name);
+  }
+  Symbol *old = owner ? NULL : global_lookup(S, name);
   if (old) {
     error(S, sp, "'%s' is defined twice in this module (one name, one item, "
           "§8)", name);
@@ -916,9 +1766,20 @@ static void declare_item(Sema *S, Item *it) {
   sym->span = sp;
   sym->item = it;
   it->sym = sym;
-  Global g = {name, sym};
-  VEC_PUSH(A, S->globals, g);
+  if (owner) {
+    VEC_PUSH(A, S->methods, sym);
+    VEC_PUSH(A, S->method_of, owner);
+  } else {
+    Global g = {name, sym};
+    VEC_PUSH(A, S->globals, g);
+  }
   if (k == SYM_SUB) {
+    S->tparams.len = 0;
+    for (size_t i = 0; i < it->sub.tparams.len; i++) {
+      Type *tp = type_param(S->tc, it->sub.tparams.data[i], (uint32_t)i);
+      VEC_PUSH(A, sym->tparams, tp);
+      VEC_PUSH(A, S->tparams, tp);
+    }
     for (size_t i = 0; i < it->sub.params.len; i++) {
       Param *pm = &it->sub.params.data[i];
       for (size_t j = 0; j < i; j++)
@@ -928,6 +1789,7 @@ static void declare_item(Sema *S, Item *it) {
       VEC_PUSH(A, sym->params, t);
     }
     sym->ret = resolve_type(S, it->sub.ret);
+    S->tparams.len = 0;
     VEC_PUSH(A, S->prog->subs, sym);
   } else {
     sym->ty = resolve_type(S, it->const_.type);
@@ -938,6 +1800,10 @@ static void check_sub_body(Sema *S, Symbol *sym) {
   SubDecl *sd = &sym->item->sub;
   S->cur_sub = sym;
   S->cur_ret = sym->ret;
+  /* §11: the body is checked once, its type parameters as rigid types */
+  S->tparams.len = 0;
+  for (size_t i = 0; i < sym->tparams.len; i++)
+    VEC_PUSH(S->s->arena, S->tparams, sym->tparams.data[i]);
   push_scope(S, true);
   for (size_t i = 0; i < sd->params.len; i++) {
     Param *pm = &sd->params.data[i];
@@ -945,17 +1811,18 @@ static void check_sub_body(Sema *S, Symbol *sym) {
   }
   bool unit = sym->ret->kind == TY_UNIT;
   Type *t = check_expr(S, sd->body, !unit);
-  if (!unit && !type_compatible(t, sym->ret)) {
+  if (!unit && !UNIFY(t, sym->ret)) {
     Expr *at = sd->body->block.value ? sd->body->block.value : sd->body;
     if (t->kind == TY_UNIT && !sd->body->block.value)
       error(S, sd->body->span, "%s must return %s, but its body ends without "
-            "a value", sym->name, type_name(sym->ret));
+            "a value", sym->name, TN(sym->ret));
     else
       error(S, at->span, "mismatched types: expected %s (the result type of "
-            "%s), found %s", type_name(sym->ret), sym->name, type_name(t));
+            "%s), found %s", TN(sym->ret), sym->name, TN(t));
   }
   pop_scope(S);
   S->cur_sub = NULL;
+  S->tparams.len = 0;
 }
 
 static bool order_const(Sema *S, Symbol *c);
@@ -1012,19 +1879,28 @@ static void check_main(Sema *S) {
     return;
   }
   S->prog->main_sub = m;
+  if (m->tparams.len)
+    error(S, m->span, "main cannot be generic");
   if (m->params.len)
     error(S, m->item->sub.params.data[0].span, "main takes no parameters; "
           "the command line comes from os.args() (§3)");
   if (m->ret->kind != TY_UNIT && m->ret->kind != TY_INT &&
       m->ret->kind != TY_ERROR)
     error(S, m->item->sub.ret->span, "main must return Unit or Int (the exit "
-          "status), not %s", type_name(m->ret));
+          "status), not %s", TN(m->ret));
 }
 
 Program *sema_check(Session *s, Module *m) {
-  Sema S = {.s = s, .mod = m};
+  Sema S = {.s = s, .mod = m, .tc = type_ctx_new(s->arena)};
   S.prog = ARENA_NEW(s->arena, Program);
+  S.prog->types = S.tc;
   S.prog->main = m;
+  declare_prelude_types(&S);
+  for (size_t i = 0; i < m->items.len; i++)
+    if (m->items.data[i]->kind == ITEM_TYPE)
+      declare_type_item(&S, m->items.data[i]);
+  for (size_t i = 0; i < S.tdecls.len; i++)
+    if (S.tdecls.data[i]->item) define_type_item(&S, S.tdecls.data[i]);
   for (size_t i = 0; i < m->items.len; i++) declare_item(&S, m->items.data[i]);
   check_main(&S);
   for (size_t i = 0; i < S.globals.len; i++) {

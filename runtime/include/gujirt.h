@@ -39,6 +39,14 @@ typedef struct GjHeader {
 
 typedef enum GjKind {
   GJ_KIND_STR = 1,
+  GJ_KIND_LIST = 2,      /* GjList */
+  GJ_KIND_LIST_NODE = 3, /* a list's trie node or leaf (internal to list.c) */
+  /* A record, tuple or sum value: the header (flags = the constructor's
+   * tag), then the constructor's fields, laid out as a C struct (Bool one
+   * byte). Compiled code allocates, drops and frees these itself (with
+   * gj_obj_alloc / gj_obj_free and its generated drop functions); gj_dec
+   * does not know their layout. */
+  GJ_KIND_OBJ = 8,
   GJ_KIND__COUNT
 } GjKind;
 
@@ -61,6 +69,22 @@ typedef struct GjStr {
 void gj_inc(void *obj);
 /* consumes obj: frees it when the count drops to zero */
 void gj_dec(void *obj);
+
+/* ---- allocation (§16) ----------------------------------------------------
+ * Blocks of up to 512 bytes come from per-thread size-class free lists
+ * (no lock, no malloc per object); larger ones from malloc. The caller
+ * passes the same size to free as to alloc: blocks carry no size, each
+ * kind's free routine computes it from the object. Built with the CMake
+ * option GUJI_MALLOC_OBJECTS every block is one malloc, so ASan and
+ * LeakSanitizer see each object. */
+
+/* Raw memory of `size` bytes, 16-byte aligned; not counted as an object. */
+void *gj_alloc(size_t size);
+void gj_free(void *p, size_t size);
+/* An object: `size` bytes with the header set to rc 1, `kind`, flags 0,
+ * counted live under `kind` (for GUJI_LEAKCHECK) until gj_obj_free. */
+void *gj_obj_alloc(size_t size, uint32_t kind);
+void gj_obj_free(void *obj, size_t size);
 
 /* ---- source locations for panics -------------------------------------- */
 
@@ -144,6 +168,98 @@ bool gj_str_eq(const GjStr *a, const GjStr *b);
 /* <0, 0, >0: lexicographic by bytes (= by scalar values for UTF-8) */
 int64_t gj_str_cmp(const GjStr *a, const GjStr *b);
 
+/* Nested text forms (§13): the Str quoted and escapes (\\ \" \n \t \r \0,
+ * \u{1b} for other control characters), the Char as 'x' (\' escaped).
+ * Each consumes buf. */
+GjStr *gj_str_append_quoted(GjStr *buf, const GjStr *s);
+GjStr *gj_str_append_char_quoted(GjStr *buf, uint32_t c);
+
+/* ---- hashing (§4, §15) ---------------------------------------------------
+ * Equal values hash equal for the same seed. A composite hashes its
+ * components in order, passing each result on as the next seed. */
+uint64_t gj_hash_int(int64_t v, uint64_t seed);
+uint64_t gj_hash_bytes(const void *p, int64_t len, uint64_t seed);
+uint64_t gj_str_hash(const GjStr *s, uint64_t seed);
+
+/* ---- type descriptors ----------------------------------------------------
+ * Generic runtime code (collections) sees elements through a GjType: the
+ * element is stored unboxed, `size` bytes, and every function takes a
+ * pointer to an element's storage. The compiler emits constant GjTypes for
+ * records, sums and tuples, with pointers to generated functions. One
+ * descriptor, gj_type_list, serves every List[T]: a list knows its own
+ * element type. */
+enum {
+  GJ_TYPE_HEAP = 1,    /* elements hold references: inc and dec are set */
+  GJ_TYPE_BITWISE = 2, /* eq is equality of the `size` bytes (Int, Char, Bool, Unit) */
+};
+
+typedef struct GjType GjType;
+struct GjType {
+  uint32_t size;  /* Int, Float, pointers 8; Char 4; Bool 1 (0 or 1); Unit 0 */
+  uint32_t flags; /* GJ_TYPE_* */
+  void (*inc)(const void *elem); /* NULL unless GJ_TYPE_HEAP */
+  void (*dec)(const void *elem); /* NULL unless GJ_TYPE_HEAP */
+  bool (*eq)(const void *a, const void *b);
+  uint64_t (*hash)(const void *a, uint64_t seed);
+  /* <0, 0, >0 in §4's order; Float by IEEE-754 totalOrder (what sorting
+   * uses: -nan < -inf < ... < -0.0 < 0.0 < ... < inf < nan) */
+  int64_t (*cmp)(const void *a, const void *b);
+  /* consumes buf, appends the NESTED text form (Str and Char quoted) */
+  GjStr *(*append_text)(GjStr *buf, const void *a);
+  const char *name; /* "Int", "List" */
+};
+
+extern const GjType gj_type_int, gj_type_float, gj_type_bool, gj_type_char,
+    gj_type_str, gj_type_unit, gj_type_list;
+
+/* ---- List[T] (§15): a persistent vector ----------------------------------
+ * A 32-way trie of leaves plus a tail leaf, the elements unboxed (a leaf
+ * holds 32 elements of elem->size bytes). Nodes are counted objects shared
+ * between versions; an update mutates in place what is uniquely owned
+ * (the list object and every node on the path with rc 1) and path-copies
+ * the rest, so old versions never change. Arguments are borrowed unless
+ * the comment says "consumes"; an element passed by pointer that is
+ * consumed has its reference moved into the list. */
+typedef struct GjList GjList; /* opaque */
+
+GjList *gj_list_new(const GjType *elem);                 /* empty, rc 1 */
+/* empty, with a tail leaf for up to min(n, 32) pushes */
+GjList *gj_list_with_cap(const GjType *elem, int64_t n);
+int64_t gj_list_len(const GjList *l);
+const GjType *gj_list_elem_type(const GjList *l);
+/* Consumes l and *elem. Amortized O(1) and allocation-free while the tail
+ * has room when l is unique. */
+GjList *gj_list_push(GjList *l, const void *elem);
+/* Copies element i to *out, borrowed (no inc). Panics "index out of
+ * range: I (length N)" (negative I too). */
+void gj_list_get(const GjList *l, int64_t i, void *out, const GjLoc *loc);
+/* As gj_list_get, false instead of the panic. */
+bool gj_list_try_get(const GjList *l, int64_t i, void *out);
+/* Consumes l and *elem; panics out of range as gj_list_get. */
+GjList *gj_list_set(GjList *l, int64_t i, const void *elem, const GjLoc *loc);
+/* Consumes l; precondition len > 0 (fatal otherwise). Moves the last
+ * element (owned, +1) into *out_last. */
+GjList *gj_list_pop(GjList *l, void *out_last);
+GjList *gj_list_concat(const GjList *a, const GjList *b); /* a ++ b */
+/* Panics "slice out of range: A..B (length N)" unless 0 <= a <= b <= len. */
+GjList *gj_list_slice(const GjList *l, int64_t a, int64_t b, const GjLoc *loc);
+GjList *gj_list_take(const GjList *l, int64_t n); /* saturating */
+GjList *gj_list_drop(const GjList *l, int64_t n); /* saturating */
+/* Iteration: the element storage holding index i, and in *n how many
+ * elements from i on are contiguous there (>= 1); NULL and 0 when i is
+ * out of range. Element j of the chunk is at p + j * elem->size. */
+const void *gj_list_chunk(const GjList *l, int64_t i, int64_t *n);
+bool gj_list_eq(const GjList *a, const GjList *b);
+int64_t gj_list_cmp(const GjList *a, const GjList *b); /* lexicographic */
+uint64_t gj_list_hash(const GjList *l, uint64_t seed);
+/* Consumes buf: "[1, 2, 3]", "[\"a\"]", "[]" (elements nested). */
+GjStr *gj_list_append_text(GjStr *buf, const GjList *l);
+GjList *gj_list_sorted(const GjList *l); /* stable, by elem->cmp */
+GjList *gj_list_reversed(const GjList *l);
+bool gj_list_contains(const GjList *l, const void *x);
+int64_t gj_list_index_of(const GjList *l, const void *x); /* -1: absent */
+GjStr *gj_list_join(const GjList *strs, const GjStr *sep); /* List[Str] */
+
 /* ---- Float (§18) -------------------------------------------------------- */
 
 /* Truncates toward zero; panics ("cannot convert NaN to Int" / "Float
@@ -163,10 +279,26 @@ GJ_NORETURN void gj_panic_stack_overflow(const GjLoc *loc);/* stack overflow */
 GJ_NORETURN void gj_assert_fail(const GjLoc *loc);         /* assertion failed */
 GJ_NORETURN void gj_assert_fail_msg(const GjStr *msg, const GjLoc *loc);
 
-/* ---- statistics (for tests and GUJI_LEAKCHECK later) -------------------- */
+/* ---- statistics and GUJI_LEAKCHECK -------------------------------------- */
 
-/* Number of live (allocated, not yet freed) objects of each kind. */
+/* Number of live (allocated, not yet freed) objects, in all and of one
+ * kind, summed over all threads. Immortal objects are never counted. */
 int64_t gj_rt_live_objects(void);
+int64_t gj_rt_live_objects_of(GjKind kind);
+/* Blocks handed out by gj_alloc / gj_obj_alloc so far (all threads). */
+int64_t gj_rt_alloc_count(void);
+/* True when built with GUJI_MALLOC_OBJECTS. */
+bool gj_rt_objects_use_malloc(void);
+
+/* With GUJI_LEAKCHECK=1 in the environment, gj_rt_start ends (after the
+ * entry returns, i.e. after generated code released its constants) with
+ * gj_rt_leakcheck_report(status): when any object is still live it prints
+ *   guji: leakcheck: 3 objects still live (Str: 2, List: 1)
+ * to stderr and returns GJ_LEAKCHECK_STATUS instead of `status`; when none
+ * is, it prints nothing and returns `status`. A panic exits before (101).
+ * (Objects of tasks still running will be excepted by the task runtime.) */
+enum { GJ_LEAKCHECK_STATUS = 98 };
+int gj_rt_leakcheck_report(int status);
 
 #ifdef __cplusplus
 }

@@ -10,16 +10,13 @@
  * shared (Lean 4's mark_mt), so a relaxed load is enough to choose the
  * path: the owning task is the only one that could see a positive count.
  *
- * Freeing dispatches on `kind`. gj_rt_live_objects counts objects between
- * allocation and free, for tests and a later GUJI_LEAKCHECK.
+ * Freeing dispatches on `kind`; each kind's routine gives the block back
+ * to alloc.c with the size it was allocated with (alloc.c also keeps the
+ * live counts behind gj_rt_live_objects and GUJI_LEAKCHECK).
  */
 #include "rt_internal.h"
 
-#include <stdatomic.h>
-#include <stdlib.h>
 #include <unistd.h>
-
-static _Atomic int64_t live_objects;
 
 _Noreturn void gj_rt_fatal(const char *msg) {
   static const char prefix[] = "guji: fatal: ";
@@ -33,39 +30,25 @@ _Noreturn void gj_rt_fatal(const char *msg) {
   _exit(134);
 }
 
-void *gj_rt_alloc(size_t size, GjKind kind) {
-  GjHeader *h = malloc(size);
-  if (!h)
-    gj_rt_fatal("out of memory");
-  h->rc = 1;
-  h->kind = (uint16_t)kind;
-  h->flags = 0;
-  atomic_fetch_add_explicit(&live_objects, 1, memory_order_relaxed);
-  return h;
-}
-
-void *gj_rt_realloc(void *obj, size_t size) {
-  void *p = realloc(obj, size);
-  if (!p)
-    gj_rt_fatal("out of memory");
-  return p;
-}
-
 /* A Str slice keeps its owner alive (§13); a flat string owns only its
  * own block. */
 static void free_str(GjStr *s) {
   GjStr *owner = s->owner;
-  free(s);
+  gj_rt_free(s, sizeof(GjStr) + (size_t)s->cap);
   if (owner)
     gj_dec(owner);
 }
 
 static void free_object(GjHeader *h) {
-  atomic_fetch_sub_explicit(&live_objects, 1, memory_order_relaxed);
   switch ((GjKind)h->kind) {
   case GJ_KIND_STR:
     free_str((GjStr *)h);
     return;
+  case GJ_KIND_LIST:
+    gj_rt_list_free((GjList *)h);
+    return;
+  case GJ_KIND_LIST_NODE: /* released only by list.c, which knows its depth */
+  case GJ_KIND_OBJ: /* dropped only by compiled code, which knows its layout */
   case GJ_KIND__COUNT:
     break;
   }
@@ -74,36 +57,12 @@ static void free_object(GjHeader *h) {
 
 /* §16: one more reference. */
 void gj_inc(void *obj) {
-  if (!obj)
-    return;
-  GjHeader *h = obj;
-  int32_t rc = __atomic_load_n(&h->rc, __ATOMIC_RELAXED);
-  if (rc > 0)
-    h->rc = rc + 1;
-  else if (rc < 0)
-    __atomic_fetch_sub(&h->rc, 1, __ATOMIC_RELAXED);
+  if (obj)
+    gj_rt_rc_inc(obj);
 }
 
 /* §16: one reference fewer; the last one frees. */
 void gj_dec(void *obj) {
-  if (!obj)
-    return;
-  GjHeader *h = obj;
-  int32_t rc = __atomic_load_n(&h->rc, __ATOMIC_RELAXED);
-  if (rc > 1) {
-    h->rc = rc - 1;
-  } else if (rc == 1) {
-    free_object(h);
-  } else if (rc < 0) {
-    /* Release our writes to the object; the freeing thread acquires them
-     * all (as in Arc::drop). */
-    if (__atomic_fetch_add(&h->rc, 1, __ATOMIC_RELEASE) == -1) {
-      __atomic_thread_fence(__ATOMIC_ACQUIRE);
-      free_object(h);
-    }
-  }
-}
-
-int64_t gj_rt_live_objects(void) {
-  return atomic_load_explicit(&live_objects, memory_order_relaxed);
+  if (obj && gj_rt_rc_dec(obj))
+    free_object(obj);
 }

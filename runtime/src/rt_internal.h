@@ -14,11 +14,49 @@
 
 #define GJ_RT_HIDDEN __attribute__((visibility("hidden")))
 
-/* mem.c: a new object of `size` bytes (header included) with rc 1 and the
- * given kind, counted as live. Never returns NULL (out of memory is fatal). */
+/* alloc.c: a new object of `size` bytes (header included) with rc 1, the
+ * given kind and flags 0, counted as live for its kind. Never returns NULL
+ * (out of memory is fatal). */
 GJ_RT_HIDDEN void *gj_rt_alloc(size_t size, GjKind kind);
-/* Resizes an object made by gj_rt_alloc; it stays the same live object. */
-GJ_RT_HIDDEN void *gj_rt_realloc(void *obj, size_t size);
+/* Frees an object made by gj_rt_alloc; `size` must be the size it was
+ * allocated (or last resized) with. Uncounts it under its header's kind. */
+GJ_RT_HIDDEN void gj_rt_free(void *obj, size_t size);
+/* Resizes an object made by gj_rt_alloc from old_size to new_size bytes;
+ * it stays the same live object (the header is copied). */
+GJ_RT_HIDDEN void *gj_rt_realloc(void *obj, size_t old_size, size_t new_size);
+
+/* Reference counts (§16) for runtime code that manages its own internal
+ * objects (list nodes): the same three states as gj_inc/gj_dec. */
+static inline void gj_rt_rc_inc(GjHeader *h) {
+  int32_t rc = __atomic_load_n(&h->rc, __ATOMIC_RELAXED);
+  if (rc > 0)
+    h->rc = rc + 1;
+  else if (rc < 0)
+    __atomic_fetch_sub(&h->rc, 1, __ATOMIC_RELAXED);
+}
+/* Drops one reference; true when it was the last one (the caller frees). */
+static inline bool gj_rt_rc_dec(GjHeader *h) {
+  int32_t rc = __atomic_load_n(&h->rc, __ATOMIC_RELAXED);
+  if (rc > 1) {
+    h->rc = rc - 1;
+    return false;
+  }
+  if (rc == 1)
+    return true;
+  if (rc < 0 && __atomic_fetch_add(&h->rc, 1, __ATOMIC_RELEASE) == -1) {
+    /* as in Arc::drop: the freeing thread acquires every release */
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return true;
+  }
+  return false;
+}
+
+/* list.c: frees a list whose count reached zero (gj_dec's dispatch). */
+GJ_RT_HIDDEN void gj_rt_list_free(GjList *l);
+
+/* str.c: appends n raw bytes; consumes s (as gj_str_append_str). */
+GJ_RT_HIDDEN GjStr *gj_rt_str_append_bytes(GjStr *s, const char *p, int64_t n);
+
 /* Prints "guji: fatal: MSG" and exits with status 134 (internal failure,
  * not a user panic). */
 _Noreturn GJ_RT_HIDDEN void gj_rt_fatal(const char *msg);

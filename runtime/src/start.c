@@ -2,7 +2,8 @@
  *
  * gj_rt_start is what a generated `main` (and `guji run`) calls: it keeps
  * the arguments, sets up stdout, finds the end of the calling thread's
- * stack, runs the entry and flushes.
+ * stack, runs the entry and flushes; with GUJI_LEAKCHECK=1 it then checks
+ * that no object is left live (alloc.c).
  *
  * Stack overflow: each guji sub compares its stack pointer with
  * gj_stack_limit, which sits STACK_MARGIN above the stack's low end so
@@ -20,6 +21,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -116,7 +118,10 @@ int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   gj_rt_io_init();
   set_stack_limit();
   install_segv_handler();
-  int64_t status = entry();
+  int status = (int)entry();
   gj_flush();
-  return (int)status;
+  const char *check = getenv("GUJI_LEAKCHECK");
+  if (check && check[0] && strcmp(check, "0") != 0)
+    status = gj_rt_leakcheck_report(status);
+  return status;
 }

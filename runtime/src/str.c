@@ -1,6 +1,7 @@
 /* str.c — Str values (§13): building, text forms, comparison.
  *
- * A flat string is one malloc block: the GjStr header, then `cap` bytes,
+ * A flat string is one block from the object allocator (alloc.c) of
+ * sizeof(GjStr) + cap bytes, which is how free_str finds its size: the GjStr header, then `cap` bytes,
  * with ptr == (char *)(s + 1) and owner == NULL. A literal is an immortal
  * (rc 0) GjStr laid out by the compiler with ptr into constant data and
  * cap 0; it is never written or freed. A slice (later) has owner != NULL.
@@ -59,7 +60,8 @@ static GjStr *reserve(GjStr *s, int64_t extra) {
   if (s->h.rc == 1 && is_flat(s)) {
     if (s->cap >= need)
       return s;
-    s = gj_rt_realloc(s, sizeof(GjStr) + (size_t)cap);
+    s = gj_rt_realloc(s, sizeof(GjStr) + (size_t)s->cap,
+                      sizeof(GjStr) + (size_t)cap);
     s->ptr = bytes_of(s);
     s->cap = cap;
     return s;
@@ -80,6 +82,10 @@ static GjStr *append_bytes(GjStr *s, const char *p, int64_t n) {
   memcpy(bytes_of(s) + s->len, p, (size_t)n);
   s->len += n;
   return s;
+}
+
+GjStr *gj_rt_str_append_bytes(GjStr *s, const char *p, int64_t n) {
+  return append_bytes(s, p, n);
 }
 
 GjStr *gj_str_with_cap(int64_t cap) { return new_flat(cap < 0 ? 0 : cap); }
@@ -173,4 +179,127 @@ int64_t gj_str_cmp(const GjStr *a, const GjStr *b) {
   if (c)
     return c < 0 ? -1 : 1;
   return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* §13: nested in another value, a Str or Char is quoted, with the escapes
+ * \\ \" \' \n \t \r \0 and \u{…} (lower-case hex) for any other control
+ * character (C0, DEL and C1). A Str escapes its double quote, a Char its
+ * single quote; the other quote stays as it is. */
+static int escape_of(uint32_t c, uint32_t quote, char *buf) {
+  const char *e = NULL;
+  switch (c) {
+  case '\\': e = "\\\\"; break;
+  case '\n': e = "\\n"; break;
+  case '\t': e = "\\t"; break;
+  case '\r': e = "\\r"; break;
+  case 0: e = "\\0"; break;
+  default:
+    if (c == quote) {
+      buf[0] = '\\';
+      buf[1] = (char)c;
+      return 2;
+    }
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+      static const char hex[] = "0123456789abcdef";
+      int n = 0;
+      buf[n++] = '\\';
+      buf[n++] = 'u';
+      buf[n++] = '{';
+      if (c >= 0x10)
+        buf[n++] = hex[c >> 4];
+      buf[n++] = hex[c & 15];
+      buf[n++] = '}';
+      return n;
+    }
+    return 0;
+  }
+  buf[0] = e[0];
+  buf[1] = e[1];
+  return 2;
+}
+
+static GjStr *append_quoted(GjStr *buf, const GjStr *s) {
+  buf = reserve(buf, s->len + 2);
+  buf = append_bytes(buf, "\"", 1);
+  const unsigned char *p = (const unsigned char *)s->ptr;
+  int64_t run = 0, n = s->len;
+  for (int64_t i = 0; i < n; i++) {
+    uint32_t c = p[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F && c != 0xC2)
+      continue;
+    if (c == 0xC2) { /* C1 controls are U+0080..U+009F: C2 80..C2 9F */
+      if (i + 1 >= n || p[i + 1] < 0x80 || p[i + 1] > 0x9F)
+        continue;
+      c = p[i + 1];
+    }
+    char esc[8];
+    int k = escape_of(c, '"', esc);
+    buf = append_bytes(buf, (const char *)p + run, i - run);
+    buf = append_bytes(buf, esc, k);
+    i += c >= 0x80; /* skip the second byte of a C1 control */
+    run = i + 1;
+  }
+  buf = append_bytes(buf, (const char *)p + run, n - run);
+  return append_bytes(buf, "\"", 1);
+}
+
+GjStr *gj_str_append_quoted(GjStr *buf, const GjStr *s) {
+  if (buf != s)
+    return append_quoted(buf, s);
+  /* Appending s to itself: a second reference keeps s's bytes in place
+   * while buf is copied. */
+  gj_inc(buf);
+  buf = append_quoted(buf, s);
+  gj_dec((GjStr *)s);
+  return buf;
+}
+
+GjStr *gj_str_append_char_quoted(GjStr *buf, uint32_t c) {
+  char out[16];
+  int n = 0;
+  out[n++] = '\'';
+  int k = escape_of(c, '\'', out + n);
+  n += k ? k : gj_rt_fmt_char(c, out + n);
+  out[n++] = '\'';
+  return append_bytes(buf, out, n);
+}
+
+/* §15: hashing. One 64x64->128 multiply folds two words (wyhash's mum);
+ * the seed comes from the caller (a Map seeds it per process). */
+static inline uint64_t mum(uint64_t a, uint64_t b) {
+  __uint128_t r = (__uint128_t)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+#define HASH_P0 0xa0761d6478bd642full
+#define HASH_P1 0xe7037ed1a0b428dbull
+#define HASH_P2 0x8ebc6af09c88c6e3ull
+
+uint64_t gj_hash_int(int64_t v, uint64_t seed) {
+  return mum((uint64_t)v ^ HASH_P0, seed ^ HASH_P1);
+}
+
+uint64_t gj_hash_bytes(const void *data, int64_t len, uint64_t seed) {
+  const unsigned char *p = data;
+  uint64_t h = seed ^ mum((uint64_t)len ^ HASH_P0, HASH_P1);
+  int64_t n = len;
+  for (; n >= 16; n -= 16, p += 16) {
+    uint64_t a, b;
+    memcpy(&a, p, 8);
+    memcpy(&b, p + 8, 8);
+    h = mum(a ^ HASH_P1, b ^ h);
+  }
+  uint64_t a = 0, b = 0;
+  if (n > 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + 8, (size_t)(n - 8));
+  } else if (n > 0) {
+    memcpy(&a, p, (size_t)n);
+  }
+  h = mum(a ^ HASH_P1, b ^ h ^ HASH_P2);
+  return mum(h ^ HASH_P0, (uint64_t)len ^ HASH_P2);
+}
+
+uint64_t gj_str_hash(const GjStr *s, uint64_t seed) {
+  return gj_hash_bytes(s->ptr, s->len, seed);
 }

@@ -26,6 +26,7 @@ extern "C" {
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ extern "C" {
 #undef GJ_RT
 #pragma weak gj_stack_limit
 #pragma weak gj_rt_start
+#pragma weak gj_obj_alloc
+#pragma weak gj_obj_free
+#pragma weak gj_rt_live_objects
 
 namespace {
 
@@ -50,6 +54,10 @@ const std::vector<RtSym> &runtime_symbols() {
 #undef GJ_RT
       {"gj_stack_limit", (void *)&gj_stack_limit},
       {"gj_rt_start", (void *)&gj_rt_start},
+      // declared by CodeGen itself (obj.c), not from RtFns.def
+      {"gj_obj_alloc", (void *)&gj_obj_alloc},
+      {"gj_obj_free", (void *)&gj_obj_free},
+      {"gj_rt_live_objects", (void *)&gj_rt_live_objects},
   };
   return syms;
 }
@@ -659,3 +667,631 @@ TEST(CodeGen, CallingConventionGroups) {
   LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
 }
+
+// ---- objects: records, tuples, sums (§10) and derived operations (§4, §13)
+
+namespace {
+
+struct FieldSpec {
+  const char *name;     // records only
+  const GirType *type;  // nullptr: the type being defined (recursion)
+};
+struct CtorSpec {
+  const char *name;
+  std::vector<FieldSpec> fields;
+};
+
+// An object type as lowering makes one: records have field names, tuples
+// the empty constructor name.
+GirType *obj_type(Prog &p, const char *name, bool is_sum, bool is_tuple,
+                  const std::vector<CtorSpec> &ctors) {
+  Arena *a = p.m->arena;
+  GirType *t = gir_type_obj(p.m, arena_strdup(a, name), is_sum, is_tuple,
+                            (uint32_t)ctors.size());
+  for (size_t c = 0; c < ctors.size(); c++) {
+    GirCtor *gc = &t->ctors[c];
+    uint32_t n = (uint32_t)ctors[c].fields.size();
+    gc->name = arena_strdup(a, ctors[c].name);
+    gc->nfields = n;
+    gc->fields = ARENA_ARRAY(a, const GirType *, n ? n : 1);
+    bool record = !is_sum && !is_tuple;
+    gc->field_names = record ? ARENA_ARRAY(a, const char *, n ? n : 1) : nullptr;
+    for (uint32_t i = 0; i < n; i++) {
+      const FieldSpec &f = ctors[c].fields[i];
+      gc->fields[i] = f.type ? f.type : t;
+      if (record)
+        gc->field_names[i] = arena_strdup(a, f.name);
+    }
+  }
+  return t;
+}
+
+GirType *point_type(Prog &p) {
+  return obj_type(p, "Point", false, false,
+                  {{"Point", {{"x", &gir_t_float}, {"y", &gir_t_float}}}});
+}
+
+// type Shape = Circle(Float) | Rect(Float, Float) | Empty
+GirType *shape_type(Prog &p) {
+  return obj_type(p, "Shape", true, false,
+                  {{"Circle", {{nullptr, &gir_t_float}}},
+                   {"Rect", {{nullptr, &gir_t_float}, {nullptr, &gir_t_float}}},
+                   {"Empty", {}}});
+}
+
+GirValue fconst(Prog &p, double v) { return gir_const_float(&p.g, v, p.at(60)); }
+GirValue iconst(Prog &p, int64_t v) { return gir_const_int(&p.g, v, p.at(60)); }
+
+GirValue new_obj(Prog &p, const GirType *t, uint32_t ctor,
+                 std::vector<GirValue> fields) {
+  return gir_new(&p.g, t, ctor, fields.data(), (uint32_t)fields.size(),
+                 p.at(61));
+}
+
+void dec(Prog &p, GirValue v) { gir_op1(&p.g, GIR_OP_DEC, &gir_t_unit, v, p.at(62)); }
+void inc(Prog &p, GirValue v) { gir_op1(&p.g, GIR_OP_INC, &gir_t_unit, v, p.at(62)); }
+
+// Bool → Int (1 / 0) through CMP against false.
+GirValue bool_to_int(Prog &p, GirValue b) {
+  return gir_cmp(&p.g, b, gir_const_bool(&p.g, false, p.at(63)), p.at(63));
+}
+
+// Runs main at each optimization level; checks the result and that every
+// object it made is freed again.
+template <class F> void expect_main(F build, int64_t want) {
+  for (int opt : {-1, 0, 2}) {
+    Prog p;
+    p.main_int([&] { return build(p); });
+    int64_t before = gj_rt_live_objects();
+    EXPECT_EQ(p.run(opt), want) << "opt " << opt;
+    EXPECT_EQ(gj_rt_live_objects(), before) << "opt " << opt;
+  }
+}
+
+// §10: a record, its fields read back: (x + y) * 4 with x 1.5, y 2.25.
+TEST(CodeGenObj, RecordNewProj) {
+  REQUIRE_RUNTIME();
+  expect_main(
+      [](Prog &p) {
+        GirType *pt = point_type(p);
+        GirValue v = new_obj(p, pt, 0, {fconst(p, 1.5), fconst(p, 2.25)});
+        GirValue x = gir_proj(&p.g, v, pt, 0, 0, p.at(64));
+        GirValue y = gir_proj(&p.g, v, pt, 0, 1, p.at(64));
+        GirValue s = gir_op2(&p.g, GIR_OP_FADD, &gir_t_float, x, y, p.at(64));
+        s = gir_op2(&p.g, GIR_OP_FMUL, &gir_t_float, s, fconst(p, 4.0), p.at(64));
+        dec(p, v);
+        return gir_call_rt(&p.g, GIR_RT_FLOAT_TO_INT, &s, 1, p.at(64));
+      },
+      15);
+}
+
+// Bool fields are bytes in memory, Bool in registers; Char and Int beside.
+TEST(CodeGenObj, MixedFieldsRoundTrip) {
+  REQUIRE_RUNTIME();
+  expect_main(
+      [](Prog &p) {
+        GirType *t = obj_type(p, "Mixed", false, false,
+                              {{"Mixed",
+                                {{"b", &gir_t_bool},
+                                 {"c", &gir_t_char},
+                                 {"b2", &gir_t_bool},
+                                 {"n", &gir_t_int}}}});
+        GirValue v = new_obj(p, t, 0,
+                             {gir_const_bool(&p.g, true, p.at(65)),
+                              gir_const_char(&p.g, 0x1F600, p.at(65)),
+                              gir_const_bool(&p.g, false, p.at(65)),
+                              iconst(p, -7)});
+        GirValue b = bool_to_int(p, gir_proj(&p.g, v, t, 0, 0, p.at(65)));
+        GirValue c = gir_op1(&p.g, GIR_OP_C2I, &gir_t_int,
+                             gir_proj(&p.g, v, t, 0, 1, p.at(65)), p.at(65));
+        GirValue b2 = bool_to_int(p, gir_proj(&p.g, v, t, 0, 2, p.at(65)));
+        GirValue n = gir_proj(&p.g, v, t, 0, 3, p.at(65));
+        dec(p, v);
+        // b * 1000 + b2 * 100 + n + (c == 0x1F600) * 10
+        GirValue r = gir_op2(&p.g, GIR_OP_IMUL, &gir_t_int, b, iconst(p, 1000), p.at(65));
+        GirValue r2 = gir_op2(&p.g, GIR_OP_IMUL, &gir_t_int, b2, iconst(p, 100), p.at(65));
+        r = gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, r, r2, p.at(65));
+        r = gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, r, n, p.at(65));
+        GirValue ok = bool_to_int(
+            p, gir_op2(&p.g, GIR_OP_IEQ, &gir_t_bool, c, iconst(p, 0x1F600), p.at(65)));
+        ok = gir_op2(&p.g, GIR_OP_IMUL, &gir_t_int, ok, iconst(p, 10), p.at(65));
+        return gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, r, ok, p.at(65));
+      },
+      1000 - 7 + 10);
+}
+
+// sub area($s: Shape): Int by TAG and an exhaustive SWITCH (no else); it
+// consumes $s. area(Circle(2.0)) + area(Rect(3.0, 4.0)) + area(Empty) with
+// Circle 3 r², Empty 1.
+GirFunc *build_area(Prog &p, GirType *shape) {
+  GirFunc *f = p.func("area", &gir_t_int, 70);
+  GirValue s = gir_func_add_param(p.m, f, shape);
+  gir_value_set_dbg(f, s, "s", p.at(70));
+  GirBlock *b0 = f->blocks.data[0], *circle = p.block(f), *rect = p.block(f),
+           *empty = p.block(f);
+  p.enter(f, b0);
+  GirValue tag = gir_tag(&p.g, s, p.at(71));
+  GirCase cases[] = {{0, circle}, {1, rect}, {2, empty}};
+  gir_switch(&p.g, tag, cases, 3, nullptr, p.at(71));
+  p.enter(f, circle);
+  GirValue r = gir_proj(&p.g, s, shape, 0, 0, p.at(72));
+  GirValue a = gir_op2(&p.g, GIR_OP_FMUL, &gir_t_float, r, r, p.at(72));
+  a = gir_op2(&p.g, GIR_OP_FMUL, &gir_t_float, a, fconst(p, 3.0), p.at(72));
+  dec(p, s);
+  gir_ret(&p.g, gir_call_rt(&p.g, GIR_RT_FLOAT_TO_INT, &a, 1, p.at(72)), p.at(72));
+  p.enter(f, rect);
+  GirValue w = gir_proj(&p.g, s, shape, 1, 0, p.at(73));
+  GirValue h = gir_proj(&p.g, s, shape, 1, 1, p.at(73));
+  GirValue wh = gir_op2(&p.g, GIR_OP_FMUL, &gir_t_float, w, h, p.at(73));
+  dec(p, s);
+  gir_ret(&p.g, gir_call_rt(&p.g, GIR_RT_FLOAT_TO_INT, &wh, 1, p.at(73)), p.at(73));
+  p.enter(f, empty);
+  dec(p, s);
+  gir_ret(&p.g, iconst(p, 1), p.at(74));
+  return f;
+}
+
+TEST(CodeGenObj, SumTagSwitch) {
+  REQUIRE_RUNTIME();
+  for (int opt : {-1, 0, 2}) {
+    Prog p;
+    GirType *shape = shape_type(p);
+    GirFunc *area = build_area(p, shape);
+    p.main_int([&] {
+      GirValue c = new_obj(p, shape, 0, {fconst(p, 2.0)});
+      GirValue r = new_obj(p, shape, 1, {fconst(p, 3.0), fconst(p, 4.0)});
+      GirValue e = new_obj(p, shape, 2, {});
+      GirValue a = gir_call(&p.g, area, &c, 1, p.at(75));
+      GirValue b = gir_call(&p.g, area, &r, 1, p.at(75));
+      GirValue d = gir_call(&p.g, area, &e, 1, p.at(75));
+      GirValue s = gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, a, b, p.at(75));
+      return gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, s, d, p.at(75));
+    });
+    int64_t before = gj_rt_live_objects();
+    EXPECT_EQ(p.run(opt, /*debug=*/opt == 0), 25) << "opt " << opt;
+    EXPECT_EQ(gj_rt_live_objects(), before) << "opt " << opt;
+  }
+}
+
+// type Opt = None | Some(Point); type Named = { name: Str, at: Opt }
+struct EqTypes {
+  GirType *point, *opt, *named;
+  explicit EqTypes(Prog &p) {
+    point = point_type(p);
+    opt = obj_type(p, "Opt", true, false, {{"None", {}}, {"Some", {{nullptr, point}}}});
+    named = obj_type(p, "Named", false, false,
+                     {{"Named", {{"name", &gir_t_str}, {"at", opt}}}});
+  }
+};
+
+GirValue some_point(Prog &p, EqTypes &t, double x, double y) {
+  GirValue pt = new_obj(p, t.point, 0, {fconst(p, x), fconst(p, y)});
+  return new_obj(p, t.opt, 1, {pt});
+}
+
+// EQ or CMP (as an Int: EQ 1 / 0) of two values made by `mk`; both dropped.
+template <class F> int64_t run_derived(bool eq, F mk) {
+  Prog p;
+  EqTypes t(p);
+  p.main_int([&] {
+    auto [a, b] = mk(p, t);
+    GirValue r = eq ? bool_to_int(p, gir_eq(&p.g, a, b, p.at(80)))
+                    : gir_cmp(&p.g, a, b, p.at(80));
+    dec(p, a);
+    dec(p, b);
+    return r;
+  });
+  int64_t before = gj_rt_live_objects();
+  int status = p.run(0);
+  EXPECT_EQ(gj_rt_live_objects(), before);
+  return status;
+}
+
+// §4: structural equality and the order of sums (tag, then fields) and
+// records (fields in order), through nested objects and Str fields.
+TEST(CodeGenObj, EqCmpNested) {
+  REQUIRE_RUNTIME();
+  using V = std::pair<GirValue, GirValue>;
+  auto same = [](Prog &p, EqTypes &t) {
+    return V{some_point(p, t, 1, 2), some_point(p, t, 1, 2)};
+  };
+  auto differ = [](Prog &p, EqTypes &t) {
+    return V{some_point(p, t, 1, 2), some_point(p, t, 1, 3)};
+  };
+  auto none_some = [](Prog &p, EqTypes &t) {
+    return V{new_obj(p, t.opt, 0, {}), some_point(p, t, -5, -5)};
+  };
+  auto none_none = [](Prog &p, EqTypes &t) {
+    return V{new_obj(p, t.opt, 0, {}), new_obj(p, t.opt, 0, {})};
+  };
+  auto named = [](Prog &p, EqTypes &t) {
+    GirValue b = gir_const_str(&p.g, "b", 1, p.at(81));
+    GirValue a = gir_const_str(&p.g, "a", 1, p.at(81));
+    return V{new_obj(p, t.named, 0, {b, new_obj(p, t.opt, 0, {})}),
+             new_obj(p, t.named, 0, {a, some_point(p, t, 9, 9)})};
+  };
+  auto named_eq = [](Prog &p, EqTypes &t) {
+    GirValue n = iconst(p, 42); // a counted (non-literal) Str
+    GirValue s1 = gir_call_rt(&p.g, GIR_RT_STR_FROM_INT, &n, 1, p.at(81));
+    GirValue s2 = gir_call_rt(&p.g, GIR_RT_STR_FROM_INT, &n, 1, p.at(81));
+    return V{new_obj(p, t.named, 0, {s1, some_point(p, t, 1, 2)}),
+             new_obj(p, t.named, 0, {s2, some_point(p, t, 1, 2)})};
+  };
+  auto nan = [](Prog &p, EqTypes &t) {
+    GirValue z = fconst(p, 0.0);
+    GirValue n = gir_op2(&p.g, GIR_OP_FDIV, &gir_t_float, z, z, p.at(81));
+    GirValue a = new_obj(p, t.point, 0, {n, z});
+    inc(p, a);
+    return V{a, a}; // the same object: still NaN != NaN
+  };
+  EXPECT_EQ(run_derived(true, same), 1);
+  EXPECT_EQ(run_derived(false, same), 0);
+  EXPECT_EQ(run_derived(true, differ), 0);
+  EXPECT_EQ(run_derived(false, differ), -1);
+  EXPECT_EQ(run_derived(true, none_some), 0);
+  EXPECT_EQ(run_derived(false, none_some), -1); // None < Some(x)
+  EXPECT_EQ(run_derived(true, none_none), 1);
+  EXPECT_EQ(run_derived(false, none_none), 0);
+  EXPECT_EQ(run_derived(false, named), 1); // "b" > "a" decides
+  EXPECT_EQ(run_derived(true, named), 0);
+  EXPECT_EQ(run_derived(true, named_eq), 1);
+  EXPECT_EQ(run_derived(false, named_eq), 0);
+  EXPECT_EQ(run_derived(true, nan), 0);
+  EXPECT_EQ(run_derived(false, nan), 0);
+}
+
+// Scalars: CMP of Int (signed), Char and Bool (unsigned), Float (IEEE).
+TEST(CodeGenObj, CmpScalars) {
+  REQUIRE_RUNTIME();
+  auto run = [](auto mk) {
+    Prog p;
+    p.main_int([&] {
+      auto [a, b] = mk(p);
+      return gir_cmp(&p.g, a, b, p.at(82));
+    });
+    return p.run(0);
+  };
+  using V = std::pair<GirValue, GirValue>;
+  EXPECT_EQ(run([](Prog &p) { return V{iconst(p, -3), iconst(p, 2)}; }), -1);
+  EXPECT_EQ(run([](Prog &p) { return V{iconst(p, 5), iconst(p, 5)}; }), 0);
+  EXPECT_EQ(run([](Prog &p) {
+              return V{gir_const_char(&p.g, 0x1F600, p.at(82)),
+                       gir_const_char(&p.g, 'a', p.at(82))};
+            }),
+            1);
+  EXPECT_EQ(run([](Prog &p) {
+              return V{gir_const_bool(&p.g, false, p.at(82)),
+                       gir_const_bool(&p.g, true, p.at(82))};
+            }),
+            -1);
+  EXPECT_EQ(run([](Prog &p) { return V{fconst(p, 2.5), fconst(p, -1.0)}; }), 1);
+  EXPECT_EQ(run([](Prog &p) {
+              return V{gir_const_str(&p.g, "ab", 2, p.at(82)),
+                       gir_const_str(&p.g, "b", 1, p.at(82))};
+            }),
+            -1);
+}
+
+// write(to_str(v)) for each value `mk` makes, one line each; returns stdout.
+std::string run_text(std::function<std::vector<std::pair<GirValue, bool>>(Prog &)> mk) {
+  Prog p;
+  GirFunc *f = p.func("main", &gir_t_unit, 1);
+  p.enter(f, p.block(f));
+  for (auto [v, nested] : mk(p)) {
+    GirValue cap = iconst(p, 0);
+    GirValue buf = gir_call_rt(&p.g, GIR_RT_STR_WITH_CAP, &cap, 1, p.at(90));
+    buf = gir_append_text(&p.g, buf, v, nested, p.at(90));
+    GirValue args[] = {buf, iconst(p, GJ_WRITE_NL)};
+    gir_call_rt(&p.g, GIR_RT_WRITE_STR, args, 2, p.at(90));
+    dec(p, buf);
+    if (gir_type_is_heap(gir_value_type(f, v)))
+      dec(p, v);
+  }
+  gir_ret(&p.g, GIR_NO_VALUE, p.at(91));
+  p.m->main = f;
+  int64_t before = gj_rt_live_objects();
+  testing::internal::CaptureStdout();
+  int status = p.run(0);
+  std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(gj_rt_live_objects(), before);
+  return out;
+}
+
+// §13: records, sums, tuples; fields nested (Str and Char quoted with
+// escapes), a Str or Char on its own raw.
+TEST(CodeGenObj, TextForms) {
+  REQUIRE_RUNTIME();
+  std::string out = run_text([](Prog &p) {
+    GirType *pt = point_type(p);
+    GirType *shape = shape_type(p);
+    GirType *opt_str = obj_type(p, "Option[Str]", true, false,
+                                {{"None", {}}, {"Some", {{nullptr, &gir_t_str}}}});
+    GirType *opt_pt = obj_type(p, "Option[Point]", true, false,
+                               {{"None", {}}, {"Some", {{nullptr, pt}}}});
+    GirType *tup = obj_type(p, "(Int, Char)", false, true,
+                            {{"", {{nullptr, &gir_t_int}, {nullptr, &gir_t_char}}}});
+    GirType *misc = obj_type(p, "Misc", false, false,
+                             {{"Misc",
+                               {{"on", &gir_t_bool},
+                                {"name", &gir_t_str},
+                                {"c", &gir_t_char},
+                                {"u", &gir_t_unit},
+                                {"n", &gir_t_int}}}});
+    // Unit fields have no storage: NEW takes no argument for them
+    GirType *res = obj_type(p, "Result[Unit, Str]", true, false,
+                            {{"Ok", {{nullptr, &gir_t_unit}}},
+                             {"Err", {{nullptr, &gir_t_str}}}});
+    const char *quote = "a\"b";
+    const char *tab = "n\tm\x1b";
+    GirValue p1 = new_obj(p, pt, 0, {fconst(p, 1.0), fconst(p, 2.5)});
+    GirValue p2 = new_obj(p, pt, 0, {fconst(p, -0.5), fconst(p, 1e100)});
+    return std::vector<std::pair<GirValue, bool>>{
+        {new_obj(p, pt, 0, {fconst(p, 1.0), fconst(p, 2.5)}), false},
+        {new_obj(p, opt_str, 1, {gir_const_str(&p.g, quote, 3, p.at(92))}), false},
+        {new_obj(p, opt_str, 0, {}), false},
+        {new_obj(p, tup, 0, {iconst(p, 1), gir_const_char(&p.g, 'x', p.at(92))}), false},
+        {new_obj(p, shape, 2, {}), false},
+        {new_obj(p, shape, 1, {fconst(p, 3.0), fconst(p, 4.0)}), true},
+        {new_obj(p, opt_pt, 1, {p1}), false},
+        {new_obj(p, misc, 0,
+                 {gir_const_bool(&p.g, true, p.at(92)),
+                  gir_const_str(&p.g, tab, strlen(tab), p.at(92)),
+                  gir_const_char(&p.g, '\'', p.at(92)), iconst(p, -12)}),
+         false},
+        {new_obj(p, res, 0, {}), false},
+        {p2, true},
+        {gir_const_str(&p.g, quote, 3, p.at(92)), false},
+        {gir_const_str(&p.g, quote, 3, p.at(92)), true},
+        {gir_const_char(&p.g, 'x', p.at(92)), false},
+        {gir_const_char(&p.g, 'x', p.at(92)), true},
+    };
+  });
+  EXPECT_EQ(out, "Point { x: 1.0, y: 2.5 }\n"
+                 "Some(\"a\\\"b\")\n"
+                 "None\n"
+                 "(1, 'x')\n"
+                 "Empty\n"
+                 "Rect(3.0, 4.0)\n"
+                 "Some(Point { x: 1.0, y: 2.5 })\n"
+                 "Misc { on: true, name: \"n\\tm\\u{1b}\", c: '\\'', u: (), n: -12 }\n"
+                 "Ok(())\n"
+                 "Point { x: -0.5, y: 1e+100 }\n"
+                 "a\"b\n"
+                 "\"a\\\"b\"\n"
+                 "x\n"
+                 "'x'\n");
+}
+
+// type Tree = Leaf | Node(Tree, Str, Tree); type Holder = { t: Tree, s: Str }
+// Dropping the root frees every node and string, a shared subtree once.
+TEST(CodeGenObj, DropNestedFreesEverything) {
+  REQUIRE_RUNTIME();
+  for (int opt : {-1, 0, 2}) {
+    Prog p;
+    GirType *tree = obj_type(p, "Tree", true, false,
+                             {{"Leaf", {}},
+                              {"Node", {{nullptr, nullptr}, {nullptr, &gir_t_str},
+                                        {nullptr, nullptr}}}});
+    GirType *holder = obj_type(p, "Holder", false, false,
+                               {{"Holder", {{"t", tree}, {"s", &gir_t_str}}}});
+    p.main_int([&] {
+      auto str = [&](int64_t n) {
+        GirValue v = iconst(p, n);
+        return gir_call_rt(&p.g, GIR_RT_STR_FROM_INT, &v, 1, p.at(95));
+      };
+      auto leaf = [&] { return new_obj(p, tree, 0, {}); };
+      GirValue a = new_obj(p, tree, 1, {leaf(), str(1), leaf()});
+      inc(p, a); // shared by b and c
+      GirValue b = new_obj(p, tree, 1, {a, str(2), leaf()});
+      GirValue c = new_obj(p, tree, 1, {b, str(3), a});
+      GirValue h = new_obj(p, holder, 0, {c, str(4)});
+      dec(p, h);
+      return iconst(p, 7);
+    });
+    int64_t before = gj_rt_live_objects();
+    EXPECT_EQ(p.run(opt), 7) << "opt " << opt;
+    EXPECT_EQ(gj_rt_live_objects(), before) << "opt " << opt;
+  }
+}
+
+// A chain of a million Cons cells is dropped in constant stack: the drop
+// of the last field is a musttail call, even without the optimizer.
+TEST(CodeGenObj, DropLongChainInConstantStack) {
+  REQUIRE_RUNTIME();
+  for (int opt : {-1, 2}) {
+    Prog p;
+    GirType *list = obj_type(p, "IntList", true, false,
+                             {{"Nil", {}}, {"Cons", {{nullptr, &gir_t_int}, {nullptr, nullptr}}}});
+    GirFunc *f = p.func("main", &gir_t_int, 1);
+    GirBlock *b0 = p.block(f), *head = p.block(f), *body = p.block(f),
+             *done = p.block(f);
+    GirValue i = gir_block_add_param(p.m, f, head, &gir_t_int);
+    GirValue acc = gir_block_add_param(p.m, f, head, list);
+    p.enter(f, b0);
+    GirValue init[] = {iconst(p, 0), new_obj(p, list, 0, {})};
+    gir_jmp(&p.g, head, init, 2, p.at(96));
+    p.enter(f, head);
+    gir_br(&p.g, gir_op2(&p.g, GIR_OP_ILT, &gir_t_bool, i, iconst(p, 1000000), p.at(96)),
+           body, done, p.at(96));
+    p.enter(f, body);
+    GirValue next[] = {gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, i, iconst(p, 1), p.at(96)),
+                       new_obj(p, list, 1, {i, acc})};
+    gir_jmp(&p.g, head, next, 2, p.at(96));
+    p.enter(f, done);
+    GirValue t = gir_tag(&p.g, acc, p.at(97));
+    dec(p, acc);
+    gir_ret(&p.g, t, p.at(97));
+    p.m->main = f;
+    p.m->main_returns_int = true;
+    int64_t before = gj_rt_live_objects();
+    EXPECT_EQ(p.run(opt), 1) << "opt " << opt;
+    EXPECT_EQ(gj_rt_live_objects(), before) << "opt " << opt;
+  }
+}
+
+// INC/DEC of an immortal (fieldless) constructor leave it alone at run
+// time; the static is never freed. The value reaches `f` as a parameter,
+// so the run-time rc == 0 path is what runs.
+TEST(CodeGenObj, ImmortalIncDecIsNoOp) {
+  REQUIRE_RUNTIME();
+  for (int opt : {-1, 2}) {
+    Prog p;
+    GirType *shape = shape_type(p);
+    GirFunc *f = p.func("f", &gir_t_int, 100);
+    GirValue s = gir_func_add_param(p.m, f, shape);
+    p.enter(f, f->blocks.data[0]);
+    inc(p, s);
+    inc(p, s);
+    dec(p, s);
+    dec(p, s);
+    dec(p, s);
+    dec(p, s); // more decs than references: still nothing
+    gir_ret(&p.g, gir_tag(&p.g, s, p.at(101)), p.at(101));
+    p.main_int([&] {
+      GirValue e = new_obj(p, shape, 2, {});
+      GirValue a = gir_call(&p.g, f, &e, 1, p.at(102));
+      GirValue e2 = new_obj(p, shape, 2, {});
+      GirValue b = gir_call(&p.g, f, &e2, 1, p.at(102));
+      return gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, a, b, p.at(102));
+    });
+    int64_t before = gj_rt_live_objects();
+    EXPECT_EQ(p.run(opt), 4) << "opt " << opt;
+    EXPECT_EQ(gj_rt_live_objects(), before);
+  }
+}
+
+// The module's shape: one immortal header per fieldless constructor, the
+// generated functions by name, none at all for a type of only fieldless
+// constructors (its inc and dec vanish).
+TEST(CodeGenObj, GeneratedFunctions) {
+  Prog p;
+  GirType *shape = shape_type(p);
+  GirType *pt = point_type(p);
+  GirType *color = obj_type(p, "Color", true, false, {{"Red", {}}, {"Green", {}}});
+  GirType *label = obj_type(p, "Label", false, false, {{"Label", {{"s", &gir_t_str}}}});
+  GirFunc *area = build_area(p, shape);
+  GirFunc *g = p.func("g", &gir_t_int, 110);
+  GirValue c = gir_func_add_param(p.m, g, color);
+  p.enter(g, g->blocks.data[0]);
+  inc(p, c);
+  dec(p, c);
+  dec(p, c);
+  gir_ret(&p.g, iconst(p, 0), p.at(110));
+  p.main_int([&] {
+    GirValue e = new_obj(p, shape, 2, {});
+    GirValue e2 = new_obj(p, shape, 2, {});
+    GirValue a = gir_call(&p.g, area, &e, 1, p.at(111));
+    gir_call(&p.g, area, &e2, 1, p.at(111));
+    GirValue q = new_obj(p, pt, 0, {fconst(p, 1), fconst(p, 2)});
+    gir_eq(&p.g, q, q, p.at(111));
+    dec(p, q);
+    GirValue red = new_obj(p, color, 0, {});
+    gir_call(&p.g, g, &red, 1, p.at(111));
+    GirValue n = iconst(p, 5);
+    GirValue str = gir_call_rt(&p.g, GIR_RT_STR_FROM_INT, &n, 1, p.at(111));
+    dec(p, new_obj(p, label, 0, {str}));
+    return a;
+  });
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = p.codegen(ctx);
+  ASSERT_NE(mod, nullptr);
+  for (const char *name : {"dec.Shape", "drop.Shape", "dec.Point", "drop.Point", "eq.Point"}) {
+    LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
+    ASSERT_NE(fn, nullptr) << name;
+    EXPECT_EQ(LLVMGetLinkage(fn), LLVMInternalLinkage) << name;
+  }
+  EXPECT_EQ(LLVMGetNamedFunction(mod, "inc.Color"), nullptr);
+  EXPECT_EQ(LLVMGetNamedFunction(mod, "dec.Color"), nullptr);
+  int nstatic = 0;
+  for (LLVMValueRef gl = LLVMGetFirstGlobal(mod); gl; gl = LLVMGetNextGlobal(gl))
+    if (strncmp(LLVMGetValueName(gl), "gj.obj.Shape.Empty", 18) == 0) {
+      nstatic++;
+      EXPECT_TRUE(LLVMIsGlobalConstant(gl));
+    }
+  EXPECT_EQ(nstatic, 1);
+  char *ir = LLVMPrintModuleToString(mod);
+  std::string text = ir;
+  LLVMDisposeMessage(ir);
+  // drop.Label: free the object, then hand its Str to gj_dec in tail position
+  EXPECT_NE(text.find("musttail call void @gj_dec"), std::string::npos) << text;
+  EXPECT_NE(text.find("call void @gj_obj_free(ptr %0, i64 ptrtoint"), std::string::npos);
+  EXPECT_NE(text.find("switch i64"), std::string::npos);
+  LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+}
+
+// §3: a const holding an object is released after main.
+TEST(CodeGenObj, ObjectGlobalReleasedAfterMain) {
+  REQUIRE_RUNTIME();
+  Prog p;
+  GirType *pt = point_type(p);
+  GirGlobal *gl = gir_global_new(p.m, "ORIGIN", "guji.ORIGIN", pt, p.at(120));
+  GirFunc *init = p.func("init", &gir_t_unit, 120);
+  p.enter(init, p.block(init));
+  gir_global_set(&p.g, gl, new_obj(p, pt, 0, {fconst(p, 6.0), fconst(p, 7.0)}),
+                 p.at(120));
+  gir_ret(&p.g, GIR_NO_VALUE, p.at(120));
+  p.m->init = init;
+  p.main_int([&] {
+    GirValue o = gir_global_get(&p.g, gl, p.at(121));
+    GirValue y = gir_proj(&p.g, o, pt, 0, 1, p.at(121));
+    return gir_call_rt(&p.g, GIR_RT_FLOAT_TO_INT, &y, 1, p.at(121));
+  });
+  int64_t before = gj_rt_live_objects();
+  EXPECT_EQ(p.run(0), 7);
+  EXPECT_EQ(gj_rt_live_objects(), before);
+}
+
+// -g: object types are pointers to structures with the fields at their
+// offsets (a union of constructor structs for a sum), so gdb prints
+// `*p` and `p->x`.
+TEST(CodeGenObj, DebugInfo) {
+  Prog p;
+  GirType *pt = point_type(p);
+  GirType *shape = shape_type(p);
+  GirFunc *area = build_area(p, shape);
+  p.main_int([&] {
+    GirValue q = new_obj(p, pt, 0, {fconst(p, 1), fconst(p, 2)});
+    gir_value_set_dbg(p.g.f, q, "q", p.at(1));
+    dec(p, q);
+    GirValue e = new_obj(p, shape, 2, {});
+    return gir_call(&p.g, area, &e, 1, p.at(1));
+  });
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = p.codegen(ctx, /*debug=*/true);
+  ASSERT_NE(mod, nullptr);
+  char *ir = LLVMPrintModuleToString(mod);
+  std::string text = ir;
+  LLVMDisposeMessage(ir);
+  auto has_line = [&](std::vector<std::string> parts) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      std::string line = text.substr(pos, end - pos);
+      bool all = true;
+      for (auto &s : parts)
+        all = all && line.find(s) != std::string::npos;
+      if (all)
+        return true;
+      if (end == std::string::npos)
+        break;
+      pos = end + 1;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_line({"DW_TAG_structure_type", "name: \"Point\"", "size: 192"})) << text;
+  EXPECT_TRUE(has_line({"DW_TAG_member", "name: \"y\"", "offset: 128"})) << text;
+  EXPECT_TRUE(has_line({"DW_TAG_typedef", "name: \"Point\""}));
+  EXPECT_TRUE(has_line({"DW_TAG_union_type", "name: \"Shape\""}));
+  EXPECT_TRUE(has_line({"DW_TAG_member", "name: \"Rect\""}));
+  EXPECT_TRUE(has_line({"DILocalVariable(name: \"q\""}));
+  EXPECT_TRUE(has_line({"DILocalVariable(name: \"s\", arg: 1"}));
+  LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+  if (runtime_linked()) {
+    EXPECT_EQ(p.run(0, true), 1);
+  }
+}
+
+} // namespace

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <initializer_list>
 #include <string>
 
 #define _Noreturn [[noreturn]] // Support.h is C17
 extern "C" {
 #include "guji/GIR.h"
 }
+
+// a temporary argument array for one call
+#define ARGS(...) std::initializer_list<GirValue>{__VA_ARGS__}.begin()
 
 namespace {
 
@@ -298,6 +302,162 @@ TEST_F(GirFixture, PrintJmpAndUnreachable) {
             "  jmp b1(%1)\n"
             "b2:\n"
             "  call.rt gj_panic_overflow()\n"
+            "  unreachable\n"
+            "}\n");
+}
+
+// ---- objects (§10) ----------------------------------------------------------
+
+// Point = {x: Float, y: Float}; Option[Str] = None | Some(Str); (Int, Str).
+struct ObjTypes {
+  GirType *point, *opt, *pair;
+};
+
+ObjTypes make_obj_types(GirModule *m) {
+  Arena *a = m->arena;
+  ObjTypes t;
+  t.point = gir_type_obj(m, "Point", false, false, 1);
+  GirCtor *pc = &t.point->ctors[0];
+  pc->name = "Point";
+  pc->nfields = 2;
+  pc->fields = ARENA_ARRAY(a, const GirType *, 2);
+  pc->fields[0] = pc->fields[1] = &gir_t_float;
+  pc->field_names = ARENA_ARRAY(a, const char *, 2);
+  pc->field_names[0] = "x";
+  pc->field_names[1] = "y";
+  t.opt = gir_type_obj(m, "Option[Str]", true, false, 2);
+  t.opt->ctors[0].name = "None";
+  t.opt->ctors[1].name = "Some";
+  t.opt->ctors[1].nfields = 1;
+  t.opt->ctors[1].fields = ARENA_ARRAY(a, const GirType *, 1);
+  t.opt->ctors[1].fields[0] = &gir_t_str;
+  t.pair = gir_type_obj(m, "(Int, Str)", false, true, 1);
+  t.pair->ctors[0].name = "";
+  t.pair->ctors[0].nfields = 2;
+  t.pair->ctors[0].fields = ARENA_ARRAY(a, const GirType *, 2);
+  t.pair->ctors[0].fields[0] = &gir_t_int;
+  t.pair->ctors[0].fields[1] = &gir_t_str;
+  return t;
+}
+
+TEST_F(GirFixture, ObjectTypes) {
+  GirType *a = gir_type_obj(m, "A", true, false, 3);
+  GirType *b = gir_type_obj(m, "(Int, Int)", false, true, 1);
+  EXPECT_EQ(a->kind, GIR_T_OBJ);
+  EXPECT_EQ(a->id, 0u);
+  EXPECT_EQ(b->id, 1u);
+  ASSERT_EQ(m->types.len, 2u);
+  EXPECT_EQ(m->types.data[1], b);
+  EXPECT_TRUE(a->is_sum);
+  EXPECT_FALSE(a->is_tuple);
+  EXPECT_TRUE(b->is_tuple);
+  ASSERT_EQ(a->nctors, 3u);
+  for (uint32_t i = 0; i < 3; i++) { // zeroed: the caller fills them
+    EXPECT_EQ(a->ctors[i].name, nullptr);
+    EXPECT_EQ(a->ctors[i].nfields, 0u);
+    EXPECT_EQ(a->ctors[i].fields, nullptr);
+  }
+  EXPECT_TRUE(gir_type_is_heap(a));
+  EXPECT_STREQ(gir_type_name(a), "A");
+  EXPECT_STREQ(gir_type_name(b), "(Int, Int)");
+}
+
+TEST_F(GirFixture, ObjectOpResultTypes) {
+  ObjTypes t = make_obj_types(m);
+  GirFunc *f = gir_func_new(m, "f", "guji.f", &gir_t_unit, sp());
+  GirValue s = gir_func_add_param(m, f, &gir_t_str);
+  GirBuilder g = {m, f, f->blocks.data[0]};
+  GirValue o = gir_new(&g, t.opt, 1, &s, 1, sp());
+  EXPECT_EQ(gir_value_type(f, o), t.opt);
+  const GirInst &nw = VEC_LAST(f->blocks.data[0]->insts);
+  EXPECT_EQ(nw.imm.ctor.type, t.opt);
+  EXPECT_EQ(nw.imm.ctor.index, 1u);
+  EXPECT_EQ(gir_value_type(f, gir_proj(&g, o, t.opt, 1, 0, sp())), &gir_t_str);
+  EXPECT_EQ(gir_value_type(f, gir_tag(&g, o, sp())), &gir_t_int);
+  EXPECT_EQ(gir_value_type(f, gir_eq(&g, o, o, sp())), &gir_t_bool);
+  EXPECT_EQ(gir_value_type(f, gir_cmp(&g, o, o, sp())), &gir_t_int);
+  GirValue e = gir_const_str(&g, "", 0, sp());
+  EXPECT_EQ(gir_value_type(f, gir_append_text(&g, e, o, true, sp())),
+            &gir_t_str);
+  EXPECT_TRUE(VEC_LAST(f->blocks.data[0]->insts).imm.nested);
+  // a bad field index: no result; the verifier says why
+  EXPECT_EQ(gir_proj(&g, o, t.opt, 1, 5, sp()), GIR_NO_VALUE);
+  GirCase cs[1] = {{0, f->blocks.data[0]}};
+  GirValue k = gir_const_int(&g, 0, sp());
+  gir_switch(&g, k, cs, 1, nullptr, sp());
+  EXPECT_TRUE(gir_is_terminated(&g));
+  const GirTerm &term = f->blocks.data[0]->term;
+  EXPECT_EQ(term.kind, GIR_TERM_SWITCH);
+  ASSERT_EQ(term.ncases, 1u);
+  EXPECT_NE(term.cases, cs); // copied
+  EXPECT_EQ(term.else_target, nullptr);
+  EXPECT_EQ(gir_new(&g, t.point, 0, nullptr, 0, sp()), GIR_NO_VALUE);
+}
+
+TEST_F(GirFixture, PrintObjectsAndSwitch) {
+  ObjTypes t = make_obj_types(m);
+  GirFunc *f = gir_func_new(m, "f", "guji.f", &gir_t_str, sp());
+  GirValue s = gir_func_add_param(m, f, &gir_t_str);
+  GirValue o = gir_func_add_param(m, f, &gir_t_str);
+  (void)o;
+  GirBlock *none_b = gir_block_new(m, f, "none");
+  GirBlock *some_b = gir_block_new(m, f, "some");
+  GirBlock *other = gir_block_new(m, f, nullptr);
+  GirBuilder g = {m, f, f->blocks.data[0]};
+  GirValue x = gir_const_float(&g, 1.5, sp());
+  GirValue p = gir_new(&g, t.point, 0, ARGS(x, x), 2, sp());
+  GirValue px = gir_proj(&g, p, t.point, 0, 1, sp());
+  (void)px;
+  GirValue n = gir_const_int(&g, 7, sp());
+  GirValue pr = gir_new(&g, t.pair, 0, ARGS(n, s), 2, sp());
+  gir_proj(&g, pr, t.pair, 0, 1, sp());
+  GirValue some = gir_new(&g, t.opt, 1, &s, 1, sp());
+  gir_new(&g, t.opt, 0, nullptr, 0, sp());
+  gir_proj(&g, some, t.opt, 1, 0, sp());
+  GirValue tag = gir_tag(&g, some, sp());
+  gir_eq(&g, p, p, sp());
+  gir_cmp(&g, some, some, sp());
+  GirValue e = gir_const_str(&g, "", 0, sp());
+  GirValue b1 = gir_append_text(&g, e, p, false, sp());
+  GirValue b2 = gir_append_text(&g, b1, some, true, sp());
+  GirCase cs[2] = {{0, none_b}, {1, some_b}};
+  gir_switch(&g, tag, cs, 2, other, sp());
+  gir_set_block(&g, none_b);
+  gir_ret(&g, b2, sp());
+  gir_set_block(&g, some_b);
+  GirCase one[1] = {{-3, none_b}};
+  gir_switch(&g, tag, one, 1, nullptr, sp());
+  gir_set_block(&g, other);
+  gir_unreachable(&g, sp());
+  EXPECT_TRUE(gir_verify_module(m, stderr)) << print();
+  EXPECT_EQ(print(),
+            "type Point = record Point(x: Float, y: Float)\n"
+            "type Option[Str] = sum None | Some(Str)\n"
+            "type (Int, Str) = tuple (Int, Str)\n"
+            "\n"
+            "func f(%0: Str, %1: Str) -> Str {\n"
+            "b0(%0: Str, %1: Str):\n"
+            "  %2: Float = const.f 1.5\n"
+            "  %3: Point = new Point(%2, %2)\n"
+            "  %4: Float = proj %3.Point.y\n"
+            "  %5: Int = const.i 7\n"
+            "  %6: (Int, Str) = new (Int, Str)(%5, %0)\n"
+            "  %7: Str = proj %6.1\n"
+            "  %8: Option[Str] = new Option[Str].Some(%0)\n"
+            "  %9: Option[Str] = new Option[Str].None()\n"
+            "  %10: Str = proj %8.Some.0\n"
+            "  %11: Int = tag %8\n"
+            "  %12: Bool = eq %3, %3\n"
+            "  %13: Int = cmp %8, %8\n"
+            "  %14: Str = const.s \"\"\n"
+            "  %15: Str = append_text %14, %3\n"
+            "  %16: Str = append_text %15, %8 nested\n"
+            "  switch %11 [0 → b1, 1 → b2] else b3\n"
+            "b1.none:\n"
+            "  ret %16\n"
+            "b2.some:\n"
+            "  switch %11 [-3 → b1]\n"
+            "b3:\n"
             "  unreachable\n"
             "}\n");
 }

@@ -264,4 +264,206 @@ TEST_F(VerifyTest, BlockIdMismatchAndForeignTarget) {
   expect_error("gir: f: b0: jmp to a foreign block");
 }
 
+// ---- objects and switch (§10) -------------------------------------------------
+
+struct VerifyObjTest : VerifyTest {
+  GirType *point = nullptr, *opt = nullptr;
+  // Point = {x: Float, y: Float}; Option[Str] = None | Some(Str)
+  void types() {
+    point = gir_type_obj(m, "Point", false, false, 1);
+    point->ctors[0].name = "Point";
+    point->ctors[0].nfields = 2;
+    point->ctors[0].fields = ARENA_ARRAY(arena, const GirType *, 2);
+    point->ctors[0].fields[0] = point->ctors[0].fields[1] = &gir_t_float;
+    opt = gir_type_obj(m, "Option[Str]", true, false, 2);
+    opt->ctors[0].name = "None";
+    opt->ctors[1].name = "Some";
+    opt->ctors[1].nfields = 1;
+    opt->ctors[1].fields = ARENA_ARRAY(arena, const GirType *, 1);
+    opt->ctors[1].fields[0] = &gir_t_str;
+    start();
+  }
+  GirInst &last() { return VEC_LAST(g.b->insts); }
+};
+
+TEST_F(VerifyObjTest, WellFormedSwitchOnTag) {
+  types();
+  GirBlock *none_b = gir_block_new(m, f, "none");
+  GirBlock *some_b = gir_block_new(m, f, "some");
+  GirValue o = gir_new(&g, opt, 1, ARGS(1), 1, sp());
+  GirValue t = gir_tag(&g, o, sp());
+  GirCase cs[2] = {{0, none_b}, {1, some_b}};
+  gir_switch(&g, t, cs, 2, nullptr, sp());
+  gir_set_block(&g, none_b);
+  gir_ret(&g, 0, sp());
+  gir_set_block(&g, some_b);
+  GirValue s = gir_proj(&g, o, opt, 1, 0, sp());
+  GirValue e = gir_eq(&g, s, 1, sp());
+  GirValue c = gir_cmp(&g, o, o, sp());
+  GirValue txt = gir_append_text(&g, s, e, true, sp());
+  (void)txt;
+  gir_ret(&g, c, sp());
+  EXPECT_EQ(verify(), "");
+}
+
+TEST_F(VerifyObjTest, NewFieldType) {
+  types();
+  gir_new(&g, point, 0, ARGS(0, 0), 2, sp());
+  gir_ret(&g, 0, sp());
+  expect_error("gir: f: b0: new Point: field 1 is Int, expected Float");
+}
+
+TEST_F(VerifyObjTest, NewArity) {
+  types();
+  GirValue x = gir_const_float(&g, 1.0, sp());
+  gir_new(&g, point, 0, ARGS(x), 1, sp());
+  gir_ret(&g, 0, sp());
+  expect_error("new Point: 1 fields given, constructor has 2");
+}
+
+TEST_F(VerifyObjTest, NewBadConstructor) {
+  types();
+  gir_new(&g, opt, 0, nullptr, 0, sp());
+  last().imm.ctor.index = 5;
+  gir_ret(&g, 0, sp());
+  expect_error("new: Option[Str] has no constructor 5");
+}
+
+TEST_F(VerifyObjTest, NewResultType) {
+  types();
+  GirValue o = gir_new(&g, opt, 0, nullptr, 0, sp());
+  last().type = point;
+  f->values.data[o].type = point;
+  gir_ret(&g, 0, sp());
+  expect_error("new: result type Point, expected Option[Str]");
+}
+
+TEST_F(VerifyObjTest, ObjectTypeNotInModule) {
+  types();
+  GirType *stray = ARENA_NEW(arena, GirType);
+  *stray = *point; // same id, but not the module's
+  stray->name = "Stray";
+  GirValue x = gir_const_float(&g, 1.0, sp());
+  gir_new(&g, stray, 0, ARGS(x, x), 2, sp());
+  gir_ret(&g, 0, sp());
+  expect_error("new: object type Stray is not in the module");
+}
+
+TEST_F(VerifyObjTest, ProjOperandType) {
+  types();
+  gir_proj(&g, 1, opt, 1, 0, sp());
+  gir_ret(&g, 0, sp());
+  expect_error("gir: f: b0: proj: operand is Str, expected Option[Str]");
+}
+
+TEST_F(VerifyObjTest, ProjFieldIndex) {
+  types();
+  GirValue o = gir_new(&g, opt, 1, ARGS(1), 1, sp());
+  gir_proj(&g, o, opt, 1, 0, sp());
+  last().imm.ctor.field = 9;
+  gir_ret(&g, 0, sp());
+  expect_error("proj: constructor 1 of Option[Str] has no field 9");
+}
+
+TEST_F(VerifyObjTest, ProjResultType) {
+  types();
+  GirValue o = gir_new(&g, opt, 1, ARGS(1), 1, sp());
+  GirValue s = gir_proj(&g, o, opt, 1, 0, sp());
+  last().type = &gir_t_int;
+  f->values.data[s].type = &gir_t_int;
+  gir_ret(&g, 0, sp());
+  expect_error("proj: result type Int, field is Str");
+}
+
+TEST_F(VerifyObjTest, TagOfARecord) {
+  types();
+  GirValue x = gir_const_float(&g, 1.0, sp());
+  GirValue p = gir_new(&g, point, 0, ARGS(x, x), 2, sp());
+  GirValue t = gir_tag(&g, p, sp());
+  gir_ret(&g, t, sp());
+  expect_error("tag of a Point, which is not a sum type");
+}
+
+TEST_F(VerifyObjTest, EqOfMixedTypes) {
+  types();
+  gir_eq(&g, 0, 1, sp());
+  gir_ret(&g, 0, sp());
+  expect_error("gir: f: b0: eq: operands Int and Str (expected the same type)");
+}
+
+TEST_F(VerifyObjTest, CmpResultType) {
+  types();
+  GirValue c = gir_cmp(&g, 0, 0, sp());
+  last().type = &gir_t_bool;
+  f->values.data[c].type = &gir_t_bool;
+  gir_ret(&g, 0, sp());
+  expect_error("cmp: result type Bool, expected Int");
+}
+
+TEST_F(VerifyObjTest, AppendTextBuffer) {
+  types();
+  gir_append_text(&g, 0, 1, false, sp());
+  gir_ret(&g, 0, sp());
+  expect_error("append_text: buffer is Int, expected Str");
+}
+
+TEST_F(VerifyObjTest, SwitchOnBool) {
+  types();
+  GirBlock *b1 = gir_block_new(m, f, nullptr);
+  GirValue c = gir_const_bool(&g, true, sp());
+  GirCase cs[1] = {{1, b1}};
+  gir_switch(&g, c, cs, 1, b1, sp());
+  gir_set_block(&g, b1);
+  gir_ret(&g, 0, sp());
+  expect_error("gir: f: b0: switch on a Bool, expected Int");
+}
+
+TEST_F(VerifyObjTest, SwitchTargetTakesParameters) {
+  types();
+  GirBlock *b1 = gir_block_new(m, f, nullptr);
+  gir_block_add_param(m, f, b1, &gir_t_int);
+  GirCase cs[1] = {{1, b1}};
+  gir_switch(&g, 0, cs, 1, nullptr, sp());
+  gir_set_block(&g, b1);
+  gir_ret(&g, 0, sp());
+  expect_error("switch target b1 takes parameters");
+}
+
+TEST_F(VerifyObjTest, SwitchDuplicateCase) {
+  types();
+  GirBlock *b1 = gir_block_new(m, f, nullptr);
+  GirBlock *b2 = gir_block_new(m, f, nullptr);
+  GirCase cs[3] = {{1, b1}, {2, b2}, {1, b2}};
+  gir_switch(&g, 0, cs, 3, nullptr, sp());
+  gir_set_block(&g, b1);
+  gir_ret(&g, 0, sp());
+  gir_set_block(&g, b2);
+  gir_ret(&g, 0, sp());
+  expect_error("switch case 1 appears twice");
+}
+
+TEST_F(VerifyObjTest, SwitchWithoutTargets) {
+  types();
+  gir_switch(&g, 0, nullptr, 0, nullptr, sp());
+  expect_error("gir: f: b0: switch without targets");
+}
+
+// A value defined in one arm of a switch does not dominate the join.
+TEST_F(VerifyObjTest, SwitchArmDoesNotDominateJoin) {
+  types();
+  GirBlock *b1 = gir_block_new(m, f, nullptr);
+  GirBlock *b2 = gir_block_new(m, f, nullptr);
+  GirBlock *b3 = gir_block_new(m, f, nullptr);
+  GirCase cs[1] = {{0, b1}};
+  gir_switch(&g, 0, cs, 1, b2, sp());
+  gir_set_block(&g, b1);
+  GirValue x = gir_const_int(&g, 1, sp());
+  gir_jmp(&g, b3, nullptr, 0, sp());
+  gir_set_block(&g, b2);
+  gir_jmp(&g, b3, nullptr, 0, sp());
+  gir_set_block(&g, b3);
+  gir_ret(&g, x, sp());
+  expect_error("gir: f: b3: %2 (defined in b1) does not dominate its use");
+}
+
 } // namespace

@@ -1,0 +1,256 @@
+/* types.c — hash-consed types, inference variables and unification.
+ *
+ * Ground composite types live in one open-addressing table keyed by
+ * (kind, decl, args); building the same type twice returns the same
+ * pointer, so Sema and lowering compare types by pointer. A type with an
+ * unbound variable is built fresh and not interned; type_resolve rebuilds
+ * it through the table once its variables are bound. Unification is the
+ * textbook one with an occurs check; variables bind to the other side.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "guji/Types.h"
+
+Type ty_error = {.kind = TY_ERROR, .ground = true},
+     ty_never = {.kind = TY_NEVER, .ground = true},
+     ty_unit = {.kind = TY_UNIT, .ground = true},
+     ty_int = {.kind = TY_INT, .ground = true},
+     ty_float = {.kind = TY_FLOAT, .ground = true},
+     ty_bool = {.kind = TY_BOOL, .ground = true},
+     ty_char = {.kind = TY_CHAR, .ground = true},
+     ty_str = {.kind = TY_STR, .ground = true},
+     ty_range = {.kind = TY_RANGE, .ground = true};
+
+struct TypeCtx {
+  Arena *arena;
+  Type **slots;
+  size_t cap, len;
+  uint32_t nvars;
+};
+
+TypeCtx *type_ctx_new(Arena *a) {
+  TypeCtx *c = ARENA_NEW(a, TypeCtx);
+  c->arena = a;
+  c->cap = 256;
+  c->slots = ARENA_ARRAY(a, Type *, c->cap);
+  return c;
+}
+
+static uint64_t key_hash(TypeKind k, const TypeDecl *d, Type **args,
+                         uint32_t n) {
+  uint64_t h = 1469598103934665603ull ^ (uint64_t)k;
+  h = (h ^ (uint64_t)(uintptr_t)d) * 1099511628211ull;
+  for (uint32_t i = 0; i < n; i++)
+    h = (h ^ (uint64_t)(uintptr_t)args[i]) * 1099511628211ull;
+  return h;
+}
+
+static bool key_eq(const Type *t, TypeKind k, const TypeDecl *d, Type **args,
+                   uint32_t n) {
+  if (t->kind != k || t->decl != d || t->nargs != n) return false;
+  for (uint32_t i = 0; i < n; i++)
+    if (t->args[i] != args[i]) return false;
+  return true;
+}
+
+static void grow(TypeCtx *c) {
+  size_t ncap = c->cap * 2;
+  Type **ns = ARENA_ARRAY(c->arena, Type *, ncap);
+  for (size_t i = 0; i < c->cap; i++) {
+    Type *t = c->slots[i];
+    if (!t) continue;
+    size_t j = key_hash(t->kind, t->decl, t->args, t->nargs) & (ncap - 1);
+    while (ns[j]) j = (j + 1) & (ncap - 1);
+    ns[j] = t;
+  }
+  c->slots = ns;
+  c->cap = ncap;
+}
+
+static Type *make(TypeCtx *c, TypeKind k, TypeDecl *d, Type **args,
+                  uint32_t n) {
+  bool ground = true;
+  for (uint32_t i = 0; i < n; i++)
+    if (!args[i]->ground) ground = false;
+  if (ground) {
+    if (c->len * 2 >= c->cap) grow(c);
+    size_t j = key_hash(k, d, args, n) & (c->cap - 1);
+    for (; c->slots[j]; j = (j + 1) & (c->cap - 1))
+      if (key_eq(c->slots[j], k, d, args, n)) return c->slots[j];
+    Type *t = ARENA_NEW(c->arena, Type);
+    t->kind = k;
+    t->decl = d;
+    t->nargs = n;
+    t->args = ARENA_ARRAY(c->arena, Type *, n ? n : 1);
+    memcpy(t->args, args, n * sizeof *args);
+    t->ground = true;
+    c->slots[j] = t;
+    c->len++;
+    return t;
+  }
+  Type *t = ARENA_NEW(c->arena, Type);
+  t->kind = k;
+  t->decl = d;
+  t->nargs = n;
+  t->args = ARENA_ARRAY(c->arena, Type *, n ? n : 1);
+  memcpy(t->args, args, n * sizeof *args);
+  return t;
+}
+
+Type *type_tuple(TypeCtx *c, Type **elems, uint32_t n) {
+  return make(c, TY_TUPLE, NULL, elems, n);
+}
+Type *type_adt(TypeCtx *c, TypeDecl *d, Type **args, uint32_t n) {
+  return make(c, TY_ADT, d, args, n);
+}
+
+Type *type_param(TypeCtx *c, const char *name, uint32_t index) {
+  Type *t = ARENA_NEW(c->arena, Type);
+  t->kind = TY_PARAM;
+  t->name = name;
+  t->id = index;
+  t->ground = true; /* a rigid type: never bound */
+  return t;
+}
+
+Type *type_var(TypeCtx *c) {
+  Type *t = ARENA_NEW(c->arena, Type);
+  t->kind = TY_VAR;
+  t->id = ++c->nvars;
+  return t;
+}
+
+static Type *prune(Type *t) {
+  while (t->kind == TY_VAR && t->bound) t = t->bound;
+  return t;
+}
+
+Type *type_resolve(TypeCtx *c, Type *t) {
+  t = prune(t);
+  if (t->ground || t->kind == TY_VAR) return t;
+  Type *buf[16];
+  Type **args = t->nargs <= 16 ? buf : ARENA_ARRAY(c->arena, Type *, t->nargs);
+  for (uint32_t i = 0; i < t->nargs; i++) args[i] = type_resolve(c, t->args[i]);
+  return make(c, t->kind, t->decl, args, t->nargs);
+}
+
+Type *type_ground(TypeCtx *c, Type *t, Type *fallback) {
+  t = prune(t);
+  if (t->kind == TY_VAR) return fallback;
+  if (t->ground) return t;
+  Type *buf[16];
+  Type **args = t->nargs <= 16 ? buf : ARENA_ARRAY(c->arena, Type *, t->nargs);
+  for (uint32_t i = 0; i < t->nargs; i++)
+    args[i] = type_ground(c, t->args[i], fallback);
+  return make(c, t->kind, t->decl, args, t->nargs);
+}
+
+Type *type_subst(TypeCtx *c, Type *t, Type **args, uint32_t nargs) {
+  t = prune(t);
+  if (t->kind == TY_PARAM) return t->id < nargs ? args[t->id] : &ty_error;
+  if (t->kind != TY_TUPLE && t->kind != TY_ADT) return t;
+  Type *buf[16];
+  Type **na = t->nargs <= 16 ? buf : ARENA_ARRAY(c->arena, Type *, t->nargs);
+  for (uint32_t i = 0; i < t->nargs; i++)
+    na[i] = type_subst(c, t->args[i], args, nargs);
+  return make(c, t->kind, t->decl, na, t->nargs);
+}
+
+Type *type_ctor_field(TypeCtx *c, Type *adt, CtorDecl *k, uint32_t i) {
+  adt = prune(adt);
+  return type_subst(c, k->fields.data[i], adt->args, adt->nargs);
+}
+
+static bool occurs(Type *v, Type *t) {
+  t = prune(t);
+  if (t == v) return true;
+  for (uint32_t i = 0; i < t->nargs; i++)
+    if (occurs(v, t->args[i])) return true;
+  return false;
+}
+
+bool type_is_soft(TypeCtx *c, Type *t) {
+  (void)c;
+  t = prune(t);
+  return t->kind == TY_ERROR || t->kind == TY_NEVER;
+}
+
+bool type_unify(TypeCtx *c, Type *a, Type *b) {
+  a = prune(a);
+  b = prune(b);
+  if (a == b) return true;
+  if (a->kind == TY_ERROR || a->kind == TY_NEVER || b->kind == TY_ERROR ||
+      b->kind == TY_NEVER)
+    return true;
+  if (a->kind == TY_VAR) {
+    if (occurs(a, b)) return false;
+    a->bound = b;
+    return true;
+  }
+  if (b->kind == TY_VAR) return type_unify(c, b, a);
+  if (a->kind != b->kind || a->decl != b->decl || a->nargs != b->nargs)
+    return false;
+  if (a->kind != TY_TUPLE && a->kind != TY_ADT) return false; /* distinct scalars */
+  for (uint32_t i = 0; i < a->nargs; i++)
+    if (!type_unify(c, a->args[i], b->args[i])) return false;
+  return true;
+}
+
+static void name_into(TypeCtx *c, Type *t, StrBuf *b) {
+  t = prune(t);
+  switch (t->kind) {
+  case TY_ERROR: sb_puts(b, "{error}"); return;
+  case TY_NEVER: sb_puts(b, "Never"); return;
+  case TY_UNIT: sb_puts(b, "Unit"); return;
+  case TY_INT: sb_puts(b, "Int"); return;
+  case TY_FLOAT: sb_puts(b, "Float"); return;
+  case TY_BOOL: sb_puts(b, "Bool"); return;
+  case TY_CHAR: sb_puts(b, "Char"); return;
+  case TY_STR: sb_puts(b, "Str"); return;
+  case TY_RANGE: sb_puts(b, "Range"); return;
+  case TY_VAR: sb_puts(b, "?"); return;
+  case TY_PARAM: sb_puts(b, t->name); return;
+  case TY_TUPLE:
+    sb_putc(b, '(');
+    for (uint32_t i = 0; i < t->nargs; i++) {
+      if (i) sb_puts(b, ", ");
+      name_into(c, t->args[i], b);
+    }
+    sb_putc(b, ')');
+    return;
+  case TY_ADT:
+    sb_puts(b, t->decl->name);
+    if (t->nargs) {
+      sb_putc(b, '[');
+      for (uint32_t i = 0; i < t->nargs; i++) {
+        if (i) sb_puts(b, ", ");
+        name_into(c, t->args[i], b);
+      }
+      sb_putc(b, ']');
+    }
+    return;
+  }
+}
+
+const char *type_name(TypeCtx *c, Type *t) {
+  StrBuf b;
+  sb_init(&b);
+  name_into(c, t, &b);
+  char *s = arena_strndup(c->arena, b.data ? b.data : "", b.len);
+  sb_free(&b);
+  return s;
+}
+
+bool type_has_eq(TypeCtx *c, Type *t) { (void)c; (void)t; return true; }
+bool type_has_order(TypeCtx *c, Type *t) {
+  t = prune(t);
+  if (t->kind == TY_RANGE || t->kind == TY_UNIT) return t->kind == TY_UNIT;
+  for (uint32_t i = 0; i < t->nargs; i++)
+    if (!type_has_order(c, t->args[i])) return false;
+  return true;
+}
+bool type_has_text(TypeCtx *c, Type *t) {
+  (void)c;
+  return prune(t)->kind != TY_RANGE;
+}

@@ -1,0 +1,268 @@
+/* alloc.c — the object allocator, live-object counts and GUJI_LEAKCHECK.
+ *
+ * Small blocks (up to 512 bytes) come from size classes: multiples of 16
+ * up to 128, then 160..256 by 32, 272 (a list node: an 8-byte header and
+ * 32 eight-byte slots), 320, 384, 448, 512. Each thread has its own free
+ * list per class (LIFO, so the block freed last, still in cache, is the
+ * next one handed out) and a bump region carved from 64 KiB chunks taken
+ * from malloc. No lock and no atomic operation on either path. Larger
+ * blocks go to malloc. A block is never returned to the OS; a block freed
+ * on another thread joins that thread's list.
+ *
+ * The caller says the size at free time (each kind's free routine computes
+ * it from the object: sizeof(GjStr) + cap, a node's capacity), so blocks
+ * carry no size field and the header's flags stay free for the kinds.
+ *
+ * Chunks are linked from a global list, so memory on a free list (or the
+ * free lists of a thread that exited) stays reachable and LeakSanitizer
+ * sees no leak there — and, by the same token, cannot see a leaked object.
+ * Hence the counts: every object made by gj_rt_alloc is counted live under
+ * its kind until gj_rt_free. Counters are per thread (plain loads and
+ * stores, no lock prefix) in a block that outlives the thread; a sum over
+ * all blocks is the live count. GUJI_LEAKCHECK=1 makes gj_rt_start check
+ * at exit that the sum is zero. With GUJI_MALLOC_OBJECTS (a CMake option)
+ * every block is its own malloc, so ASan and LSan see each object.
+ */
+#include "rt_internal.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GUJI_MALLOC_OBJECTS
+#define GUJI_MALLOC_OBJECTS 0
+#endif
+
+#define MAX_SMALL 512
+#define CHUNK_SIZE ((size_t)64 * 1024)
+#define CHUNK_HEAD 16 /* the link to the next chunk, keeping 16-byte alignment */
+
+static const uint16_t class_size[] = {16,  32,  48,  64,  80,  96,
+                                      112, 128, 160, 192, 224, 256,
+                                      272, 320, 384, 448, 512};
+enum { NCLASSES = sizeof class_size / sizeof class_size[0] };
+
+/* class_of[(size + 15) / 16]: the smallest class that holds size bytes. */
+static const uint8_t class_of[MAX_SMALL / 16 + 1] = {
+    0,  0,  1,  2,  3,  4,  5,  6,  7,  /* 0..128 */
+    8,  8,  9,  9,  10, 10, 11, 11,     /* ..256 */
+    12,                                 /* 272 */
+    13, 13, 13, 14, 14, 14, 14,         /* 320, 384 */
+    15, 15, 15, 15, 16, 16, 16, 16};    /* 448, 512 */
+
+typedef struct FreeBlock {
+  struct FreeBlock *next;
+} FreeBlock;
+
+typedef struct ThreadHeap {
+  FreeBlock *free[NCLASSES];
+  char *bump, *bump_end;
+  /* Written only by the owning thread; read by anyone summing. */
+  _Atomic int64_t live[GJ_KIND__COUNT];
+  _Atomic int64_t allocs;
+  struct ThreadHeap *next;
+} ThreadHeap;
+
+static _Thread_local ThreadHeap *tl_heap
+    __attribute__((tls_model("initial-exec")));
+static _Atomic(ThreadHeap *) all_heaps;
+static _Atomic(void *) all_chunks;
+
+static const char *const kind_names[GJ_KIND__COUNT] = {
+    [GJ_KIND_STR] = "Str",
+    [GJ_KIND_LIST] = "List",
+    [GJ_KIND_LIST_NODE] = "ListNode",
+};
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p)
+    gj_rt_fatal("out of memory");
+  return p;
+}
+
+/* A thread's first allocation or free makes its heap block; the block is
+ * never freed (its counts must survive the thread). */
+static __attribute__((noinline)) ThreadHeap *heap_init(void) {
+  ThreadHeap *th = calloc(1, sizeof *th);
+  if (!th)
+    gj_rt_fatal("out of memory");
+  ThreadHeap *head = atomic_load_explicit(&all_heaps, memory_order_relaxed);
+  do
+    th->next = head;
+  while (!atomic_compare_exchange_weak_explicit(
+      &all_heaps, &head, th, memory_order_release, memory_order_relaxed));
+  tl_heap = th;
+  return th;
+}
+
+static inline ThreadHeap *heap(void) {
+  ThreadHeap *th = tl_heap;
+  return __builtin_expect(th != NULL, 1) ? th : heap_init();
+}
+
+/* Owner-only increment without a locked instruction. */
+static inline void bump_counter(_Atomic int64_t *c, int64_t d) {
+  atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
+                        memory_order_relaxed);
+}
+
+static __attribute__((noinline)) void *refill(ThreadHeap *th, size_t csize) {
+  if ((size_t)(th->bump_end - th->bump) < csize) {
+    char *chunk = xmalloc(CHUNK_SIZE);
+    void *head = atomic_load_explicit(&all_chunks, memory_order_relaxed);
+    do
+      *(void **)chunk = head;
+    while (!atomic_compare_exchange_weak_explicit(
+        &all_chunks, &head, chunk, memory_order_release, memory_order_relaxed));
+    th->bump = chunk + CHUNK_HEAD;
+    th->bump_end = chunk + CHUNK_SIZE;
+  }
+  void *p = th->bump;
+  th->bump += csize;
+  return p;
+}
+
+static inline void *alloc_block(ThreadHeap *th, size_t size) {
+  bump_counter(&th->allocs, 1);
+  if (GUJI_MALLOC_OBJECTS || size > MAX_SMALL)
+    return xmalloc(size);
+  unsigned c = class_of[(size + 15) >> 4];
+  FreeBlock *b = th->free[c];
+  if (__builtin_expect(b != NULL, 1)) {
+    th->free[c] = b->next;
+    return b;
+  }
+  return refill(th, class_size[c]);
+}
+
+static inline void free_block(ThreadHeap *th, void *p, size_t size) {
+  if (GUJI_MALLOC_OBJECTS || size > MAX_SMALL) {
+    free(p);
+    return;
+  }
+  unsigned c = class_of[(size + 15) >> 4];
+  FreeBlock *b = p;
+  b->next = th->free[c];
+  th->free[c] = b;
+}
+
+void *gj_alloc(size_t size) { return alloc_block(heap(), size); }
+
+void gj_free(void *p, size_t size) {
+  if (p)
+    free_block(heap(), p, size);
+}
+
+void *gj_obj_alloc(size_t size, uint32_t kind) {
+  ThreadHeap *th = heap();
+  GjHeader *h = alloc_block(th, size);
+  h->rc = 1;
+  h->kind = (uint16_t)kind;
+  h->flags = 0;
+  if (kind < GJ_KIND__COUNT)
+    bump_counter(&th->live[kind], 1);
+  return h;
+}
+
+void gj_obj_free(void *obj, size_t size) {
+  ThreadHeap *th = heap();
+  uint16_t kind = ((GjHeader *)obj)->kind;
+  if (kind < GJ_KIND__COUNT)
+    bump_counter(&th->live[kind], -1);
+  free_block(th, obj, size);
+}
+
+void *gj_rt_alloc(size_t size, GjKind kind) {
+  return gj_obj_alloc(size, (uint32_t)kind);
+}
+
+void gj_rt_free(void *obj, size_t size) { gj_obj_free(obj, size); }
+
+void *gj_rt_realloc(void *obj, size_t old_size, size_t new_size) {
+  if (GUJI_MALLOC_OBJECTS || (old_size > MAX_SMALL && new_size > MAX_SMALL)) {
+    void *p = realloc(obj, new_size);
+    if (!p)
+      gj_rt_fatal("out of memory");
+    bump_counter(&heap()->allocs, 1);
+    return p;
+  }
+  if (old_size <= MAX_SMALL && new_size <= MAX_SMALL &&
+      class_of[(old_size + 15) >> 4] == class_of[(new_size + 15) >> 4])
+    return obj; /* same class: the block already has the room */
+  ThreadHeap *th = heap();
+  void *p = alloc_block(th, new_size);
+  memcpy(p, obj, old_size < new_size ? old_size : new_size);
+  free_block(th, obj, old_size);
+  return p;
+}
+
+/* ---- counts -------------------------------------------------------------- */
+
+static int64_t sum_live(unsigned kind) {
+  int64_t n = 0;
+  for (ThreadHeap *th = atomic_load_explicit(&all_heaps, memory_order_acquire);
+       th; th = th->next)
+    n += atomic_load_explicit(&th->live[kind], memory_order_relaxed);
+  return n;
+}
+
+int64_t gj_rt_live_objects_of(GjKind kind) {
+  return (unsigned)kind < GJ_KIND__COUNT ? sum_live((unsigned)kind) : 0;
+}
+
+int64_t gj_rt_live_objects(void) {
+  int64_t n = 0;
+  for (unsigned k = 0; k < GJ_KIND__COUNT; k++)
+    n += sum_live(k);
+  return n;
+}
+
+int64_t gj_rt_alloc_count(void) {
+  int64_t n = 0;
+  for (ThreadHeap *th = atomic_load_explicit(&all_heaps, memory_order_acquire);
+       th; th = th->next)
+    n += atomic_load_explicit(&th->allocs, memory_order_relaxed);
+  return n;
+}
+
+bool gj_rt_objects_use_malloc(void) { return GUJI_MALLOC_OBJECTS; }
+
+/* GUJI_LEAKCHECK: "guji: leakcheck: 3 objects still live (Str: 2, List: 1)"
+ * and status GJ_LEAKCHECK_STATUS when anything is live. */
+int gj_rt_leakcheck_report(int status) {
+  int64_t total = gj_rt_live_objects();
+  if (total == 0)
+    return status;
+  char msg[256];
+  char num[24];
+  size_t len = 0;
+#define PUT(p, n)                                                             \
+  do {                                                                        \
+    size_t n_ = (n);                                                          \
+    if (len + n_ < sizeof msg) {                                              \
+      memcpy(msg + len, (p), n_);                                             \
+      len += n_;                                                              \
+    }                                                                         \
+  } while (0)
+  PUT("guji: leakcheck: ", 17);
+  PUT(num, (size_t)gj_rt_fmt_int(total, num));
+  PUT(" objects still live (", 21);
+  const char *sep = "";
+  for (unsigned k = 0; k < GJ_KIND__COUNT; k++) {
+    int64_t n = sum_live(k);
+    if (n == 0)
+      continue;
+    const char *name = kind_names[k] ? kind_names[k] : "?";
+    PUT(sep, strlen(sep));
+    PUT(name, strlen(name));
+    PUT(": ", 2);
+    PUT(num, (size_t)gj_rt_fmt_int(n, num));
+    sep = ", ";
+  }
+  PUT(")\n", 2);
+#undef PUT
+  gj_flush();
+  gj_rt_write_fd(2, msg, len);
+  return GJ_LEAKCHECK_STATUS;
+}
