@@ -48,6 +48,10 @@ typedef enum GirTypeKind {
   GIR_T_STR,    /* pointer to a GjStr (counted) */
   GIR_T_OBJ,    /* pointer to a counted object of a user type: a record, a
                    tuple or a sum (see GirType.ctors) */
+  GIR_T_LIST,   /* pointer to a GjList (runtime/include/gujirt.h) whose
+                   elements are of type `elem`, stored unboxed */
+  GIR_T_FN,     /* pointer to a counted closure object: a sub value with
+                   parameters `params` and result `ret` (§8) */
 } GirTypeKind;
 
 typedef struct GirType GirType;
@@ -82,6 +86,12 @@ struct GirType {
   bool is_tuple;
   uint32_t nctors;
   GirCtor *ctors;
+  /* GIR_T_LIST: */
+  const GirType *elem;
+  /* GIR_T_FN: */
+  uint32_t nparams;
+  const GirType **params;
+  const GirType *ret;
 };
 
 /* The canonical type objects (statically allocated; compare by pointer). */
@@ -182,6 +192,36 @@ typedef enum GirOp {
    *         strings and chars quoted; a top-level Str or Char raw) */
   GIR_OP_NEW, GIR_OP_PROJ, GIR_OP_TAG,
   GIR_OP_EQ, GIR_OP_CMP, GIR_OP_APPEND_TEXT,
+  /* Lists (§15), on the runtime's persistent vector; result types from
+   * the list type (imm.list.type for LIST_NEW, else args[0]'s type):
+   *   LIST_NEW   args = the elements (consumed) → a new list, in order
+   *   LIST_PUSH  list (consumed), elem (consumed) → list (in place when
+   *              uniquely owned)
+   *   LIST_SET   list (consumed), index Int, elem (consumed) → list;
+   *              panics out of range (the instruction's span)
+   *   LIST_GET   list (borrowed), index Int → elem, a new reference (the
+   *              RC pass incs it, as for PROJ); panics out of range
+   *   LIST_LEN   list (borrowed) → Int
+   *   LIST_CONCAT  a, b (borrowed) → list
+   *   LIST_SLICE list (borrowed), from Int, to Int → list; panics unless
+   *              0 <= from <= to <= len
+   *   LIST_OP    imm.list.fn (GirListFn) on a borrowed list, see below
+   * EQ, CMP and APPEND_TEXT accept lists (the runtime's gj_list_eq, …). */
+  GIR_OP_LIST_NEW, GIR_OP_LIST_PUSH, GIR_OP_LIST_SET, GIR_OP_LIST_GET,
+  GIR_OP_LIST_LEN, GIR_OP_LIST_CONCAT, GIR_OP_LIST_SLICE, GIR_OP_LIST_OP,
+  /* Closures (§8):
+   *   CLOSURE_NEW  imm.call.callee = the lifted sub, whose first parameter
+   *              is the closure itself (borrowed, param_borrowed[0]) and
+   *              whose `captures` give the layout; args = the captured
+   *              values (consumed) → a closure of type imm.fn_type (a
+   *              closure without captures is an immortal static)
+   *   CAPTURE    args[0] = the closure (inside its lifted sub), imm.field
+   *              = capture index → the captured value, a new reference
+   *              (the RC pass incs it, as for PROJ); result type from
+   *              the instruction
+   *   CALL_CLOSURE args[0] = closure (borrowed), then the arguments
+   *              (consumed) → the fn type's result */
+  GIR_OP_CLOSURE_NEW, GIR_OP_CAPTURE, GIR_OP_CALL_CLOSURE,
   GIR_OP__COUNT
 } GirOp;
 
@@ -203,6 +243,9 @@ typedef struct GirInst {
     GirGlobal *global;
     struct { const GirType *type; uint32_t index; uint32_t field; } ctor;
     bool nested;          /* APPEND_TEXT: text form as nested in a value */
+    struct { const GirType *type; int fn; } list; /* LIST_NEW, LIST_OP */
+    struct { GirFunc *callee; const GirType *fn_type; uint32_t field; }
+        closure;          /* CLOSURE_NEW (callee, fn_type), CAPTURE (field) */
   } imm;
 } GirInst;
 
@@ -216,6 +259,16 @@ typedef enum GirTermKind {
                            exhaustive); targets take no params */
   GIR_TERM_UNREACHABLE,
 } GirTermKind;
+
+/* LIST_OP functions: args[0] is the list (borrowed) unless noted.
+ *   SORTED () → list (stable, §4 order)   REVERSED () → list
+ *   CONTAINS (x: elem, borrowed) → Bool    INDEX_OF (x) → Int, -1 if absent
+ *   TAKE (n: Int) → list    DROP (n: Int) → list   (both saturate)
+ *   JOIN (sep: Str, borrowed) → Str, for List[Str] */
+typedef enum GirListFn {
+  GIR_LIST_SORTED, GIR_LIST_REVERSED, GIR_LIST_CONTAINS, GIR_LIST_INDEX_OF,
+  GIR_LIST_TAKE, GIR_LIST_DROP, GIR_LIST_JOIN,
+} GirListFn;
 
 typedef struct GirCase {
   int64_t value;
@@ -252,6 +305,10 @@ typedef struct GirValueInfo {
 
 struct GirFunc {
   uint32_t id;
+  /* a lifted anonymous sub (or a sub used as a value): its closure's
+   * captured values, in order; the closure is its first parameter */
+  VEC(const GirType *) captures;
+  bool is_closure_body;
   /* parameters the callee only borrows (Perceus): the caller keeps
    * ownership and the callee neither decs them nor passes them on without
    * an inc; NULL or all false: every parameter is owned */
@@ -294,6 +351,11 @@ GirModule *gir_module_new(Arena *a, const char *source_path);
  * pointer: create each once (lowering interns by its own type). */
 GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
                       bool is_tuple, uint32_t nctors);
+/* List[elem] and sub(params): ret, interned per module (same arguments,
+ * same pointer). */
+const GirType *gir_type_list(GirModule *m, const GirType *elem);
+const GirType *gir_type_fn(GirModule *m, const GirType **params,
+                           uint32_t nparams, const GirType *ret);
 GirFunc *gir_func_new(GirModule *m, const char *name, const char *link_name,
                       const GirType *ret, Span span);
 /* Adds a parameter: to param_types and as a parameter of the entry block
@@ -359,6 +421,20 @@ GirValue gir_append_text(GirBuilder *g, GirValue buf, GirValue v, bool nested,
                          Span sp);
 void gir_switch(GirBuilder *g, GirValue v, const GirCase *cases,
                 uint32_t ncases, GirBlock *else_b, Span sp);
+/* Lists (see GIR_OP_LIST_*). */
+GirValue gir_list_new(GirBuilder *g, const GirType *list_t,
+                      const GirValue *elems, uint32_t n, Span sp);
+GirValue gir_list_op(GirBuilder *g, GirListFn fn, const GirValue *args,
+                     uint32_t nargs, Span sp);
+/* Closures (see GIR_OP_CLOSURE_NEW etc.). */
+GirValue gir_closure_new(GirBuilder *g, GirFunc *lifted, const GirType *fn_t,
+                         const GirValue *captures, uint32_t n, Span sp);
+GirValue gir_capture(GirBuilder *g, GirValue env, uint32_t index,
+                     const GirType *t, Span sp);
+GirValue gir_call_closure(GirBuilder *g, GirValue clo, const GirValue *args,
+                          uint32_t nargs, Span sp);
+/* The other list ops (PUSH, SET, GET, LEN, CONCAT, SLICE) go through gir_op
+ * with the result type given (the element type for GET). */
 
 static inline const GirType *gir_value_type(const GirFunc *f, GirValue v) {
   return f->values.data[v].type;
