@@ -205,7 +205,9 @@ struct Expr {
     struct { Expr *scrut; VEC(MatchArm) arms; } match;
     struct { VEC(SelectArm) arms; Expr *else_; } select;
     struct { Expr *body; } hatch;
-    struct { ParamList params; TypeExpr *ret; Expr *body; } lambda;
+    struct { ParamList params; TypeExpr *ret; Expr *body;
+             VEC(Binding *) captures;  /* Sema: outer bindings it mentions */
+           } lambda;
     struct { Expr *value; } ret;
     struct { TypeExpr *elem; ExprList args; } chan;
   };

@@ -210,12 +210,14 @@ typedef enum GirOp {
   GIR_OP_LIST_NEW, GIR_OP_LIST_PUSH, GIR_OP_LIST_SET, GIR_OP_LIST_GET,
   GIR_OP_LIST_LEN, GIR_OP_LIST_CONCAT, GIR_OP_LIST_SLICE, GIR_OP_LIST_OP,
   /* Closures (§8):
-   *   CLOSURE_NEW  imm.call.callee = the lifted sub, whose first parameter
+   *   CLOSURE_NEW  imm.closure.callee = the lifted sub, whose first parameter
    *              is the closure itself (borrowed, param_borrowed[0]) and
    *              whose `captures` give the layout; args = the captured
-   *              values (consumed) → a closure of type imm.fn_type (a
-   *              closure without captures is an immortal static)
-   *   CAPTURE    args[0] = the closure (inside its lifted sub), imm.field
+   *              values (consumed) → a closure of type imm.closure.fn_type
+   *              (a closure without captures is an immortal static). The
+   *              callee is_closure_body; its parameters are (fn_type, then
+   *              fn_type's params) and its result fn_type's ret.
+   *   CAPTURE    args[0] = the closure (inside its lifted sub), imm.closure.field
    *              = capture index → the captured value, a new reference
    *              (the RC pass incs it, as for PROJ); result type from
    *              the instruction
@@ -336,6 +338,8 @@ typedef struct GirModule {
   VEC(GirFunc *) funcs;
   VEC(GirGlobal *) globals;
   VEC(GirType *) types;      /* the object types, by id */
+  VEC(const GirType *) list_types; /* the interned List[T] types */
+  VEC(GirType *) fn_types;   /* interned sub(…) types (gir_type_fn) */
   /* The program's entry points: `main` (the user's, returns Unit or Int)
    * and `init` (computes every const in dependency order; may be NULL). */
   GirFunc *main;

@@ -20,6 +20,8 @@ struct Binding {
   Type *ty;
   bool is_mut;
   uint32_t id;         /* dense per program: lowering indexes by it */
+  uint32_t depth;      /* how many anonymous subs / hatch blocks enclose
+                          its declaration (0: a top-level sub's own) */
 };
 
 typedef enum SymKind { SYM_SUB, SYM_CONST, SYM_BUILTIN } SymKind;
@@ -38,6 +40,12 @@ typedef enum Builtin {
   /* Option and Result (§12) */
   BM_OPT_IS_SOME, BM_OPT_IS_NONE, BM_RES_IS_OK, BM_RES_IS_ERR,
   BM_UNWRAP, BM_EXPECT, BM_OR, BM_RES_OK, BM_RES_ERR,
+  /* List (§15) */
+  BM_LIST_LEN, BM_LIST_IS_EMPTY, BM_LIST_PUSH, BM_LIST_GET, BM_LIST_FIRST,
+  BM_LIST_LAST, BM_LIST_SET, BM_LIST_CONTAINS, BM_LIST_INDEX_OF,
+  BM_LIST_SORTED, BM_LIST_REVERSED, BM_LIST_TAKE, BM_LIST_DROP,
+  BM_LIST_JOIN, BM_LIST_SUM, BM_LIST_MIN, BM_LIST_MAX, BM_LIST_ENUMERATE,
+  BM_LIST_POP, BM_LIST_ZIP,
   BI__COUNT
 } Builtin;
 

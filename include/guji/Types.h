@@ -30,6 +30,8 @@ typedef enum TypeKind {
   TY_RANGE,
   TY_TUPLE,   /* args: the elements (two or more) */
   TY_ADT,     /* a user or prelude type applied to args */
+  TY_LIST,    /* args[0]: the element type (§15) */
+  TY_FN,      /* args[0..nargs-1): parameters, args[nargs-1]: result (§8) */
   TY_PARAM,   /* a type parameter inside a generic type declaration */
   TY_VAR,     /* an inference variable */
 } TypeKind;
@@ -78,6 +80,8 @@ typedef struct TypeCtx TypeCtx;
 TypeCtx *type_ctx_new(Arena *a);
 Type *type_tuple(TypeCtx *c, Type **elems, uint32_t n);
 Type *type_adt(TypeCtx *c, TypeDecl *d, Type **args, uint32_t n);
+Type *type_list(TypeCtx *c, Type *elem);
+Type *type_fn(TypeCtx *c, Type **params, uint32_t n, Type *ret);
 Type *type_param(TypeCtx *c, const char *name, uint32_t index);
 Type *type_var(TypeCtx *c);
 /* Follows bound variables; returns the interned type once ground. */

@@ -6,6 +6,7 @@
  * obj.c lays out objects (records, tuples, sums) and generates, per
  * object type, the functions behind inc/dec/drop and the derived
  * operations (equality, order, text form).
+ * closure.c lays out closures (sub values), makes, calls and drops them.
  * debug.c wraps the DIBuilder; every cg_di_* function is a no-op when the
  * module is built without -g, so callers need not check.
  */
@@ -100,6 +101,11 @@ typedef struct Cg {
   LLVMValueRef obj_alloc, obj_free;     /* gj_obj_alloc, gj_obj_free */
   LLVMTypeRef obj_alloc_ty, obj_free_ty;
 
+  /* closures (closure.c) */
+  struct CgClosures *clo;
+  /* lists (list.c): its state, made on first use in the session's arena */
+  struct CgList *list;
+
   CgMap locs;               /* (file, line, col) → GjLoc constant */
   CgMap strs;               /* bytes → GjStr constant */
   LLVMValueRef *file_names; /* by SrcFile id: the file name C string */
@@ -148,13 +154,47 @@ LLVMValueRef cg_obj_new(Cg *cg, const GirType *t, uint32_t ctor,
 LLVMValueRef cg_obj_proj(Cg *cg, const GirType *t, uint32_t ctor,
                          uint32_t field, LLVMValueRef obj);
 LLVMValueRef cg_obj_tag(Cg *cg, const GirType *t, LLVMValueRef obj); /* i64 */
-/* inc / dec of a counted value of any heap type (Str or object). */
+/* inc / dec of a counted value of any heap type (Str, object, closure). */
 void cg_rc(Cg *cg, const GirType *t, LLVMValueRef v, bool inc);
+/* The last dec in a drop function `fn`: a musttail call where the value
+ * is released, then `ret void` (emits the return itself). */
+void cg_obj_tail_dec(Cg *cg, LLVMValueRef fn, const GirType *ft,
+                     LLVMValueRef v);
 /* §4, §13 for every type: i1, i64 (<0, 0, >0), the new buf. */
 LLVMValueRef cg_eq(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef cg_cmp(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef cg_append_text(Cg *cg, const GirType *t, LLVMValueRef buf,
                             LLVMValueRef v, bool nested);
+
+/* closure.c: closure objects (GIR_T_FN values), see the file's header. */
+void cg_closure_init(Cg *cg);
+void cg_closure_free(Cg *cg);
+/* CLOSURE_NEW of `lifted` (its captures' values, in order). */
+LLVMValueRef cg_closure_new(Cg *cg, const GirFunc *lifted,
+                            const LLVMValueRef *caps, uint32_t ncaps);
+/* CAPTURE `index` of `env`, inside the lifted sub `cur`. */
+LLVMValueRef cg_closure_capture(Cg *cg, const GirFunc *cur, uint32_t index,
+                                LLVMValueRef env);
+/* CALL_CLOSURE: calls clo's code with (clo, args…); NULL for Unit. */
+LLVMValueRef cg_closure_call(Cg *cg, const GirType *fn_t, LLVMValueRef clo,
+                             const LLVMValueRef *args, uint32_t nargs);
+void cg_closure_rc(Cg *cg, LLVMValueRef clo, bool inc);
+void cg_closure_tail_dec(Cg *cg, LLVMValueRef fn, LLVMValueRef clo);
+/* DWARF: a typedef named after the sub type of a pointer to GjClosure. */
+LLVMMetadataRef cg_closure_di_type(Cg *cg, const GirType *fn_t);
+
+/* list.c: List[T] values (GIR_OP_LIST_*), see the file's header. */
+/* A LIST_* instruction; `list_t` is its list type (imm.list.type for
+ * LIST_NEW, else args[0]'s), args its operands' values. NULL for Unit. */
+LLVMValueRef cg_list_inst(Cg *cg, const GirInst *in, const GirType *list_t,
+                          const LLVMValueRef *args);
+void cg_list_rc(Cg *cg, LLVMValueRef list, bool inc);
+LLVMValueRef cg_list_eq(Cg *cg, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_list_cmp(Cg *cg, LLVMValueRef a, LLVMValueRef b);
+/* consumes buf: gj_list_append_text (elements always nested) */
+LLVMValueRef cg_list_append_text(Cg *cg, LLVMValueRef buf, LLVMValueRef v);
+/* ptr to the GjType descriptor of elements of type `elem` */
+LLVMValueRef cg_list_desc(Cg *cg, const GirType *elem);
 
 /* func.c */
 void cg_func_body(Cg *cg, const GirFunc *gf, size_t index);

@@ -20,7 +20,7 @@
  * check of one kind at one source location.
  *
  * Objects, inc/dec of them and the derived operations (EQ, CMP,
- * APPEND_TEXT) are obj.c's; a GIR switch is an LLVM switch whose default,
+ * APPEND_TEXT) are obj.c's; lists (LIST_*) list.c's; a GIR switch is an LLVM switch whose default,
  * without an else target, is a block of its own holding `unreachable`.
  *
  * Int semantics (§6): + - * and negation and abs panic on overflow
@@ -286,10 +286,47 @@ static LLVMValueRef emit_call(CgFunc *cf, const GirInst *in) {
   free(args);
   unsigned cc = LLVMGetFunctionCallConv(fn);
   LLVMSetInstructionCallConv(call, cc);
-  if (in->imm.call.tail)
-    LLVMSetTailCallKind(call, cc == CG_TAILCC ? LLVMTailCallKindTail
-                                              : LLVMTailCallKindMustTail);
+  if (in->imm.call.tail) {
+    /* guaranteed within a calling-convention group (module.c); a lifted
+     * sub (always C) calling across groups gets a hint at most */
+    unsigned caller_cc = LLVMGetFunctionCallConv(cf->fn);
+    LLVMTailCallKind k = LLVMTailCallKindNone;
+    if (cc == CG_TAILCC && caller_cc == CG_TAILCC)
+      k = LLVMTailCallKindTail;
+    else if (cc == caller_cc && ty == LLVMGlobalGetValueType(cf->fn))
+      k = LLVMTailCallKindMustTail;
+    else if (cc == caller_cc)
+      k = LLVMTailCallKindTail;
+    LLVMSetTailCallKind(call, k);
+  }
   return call;
+}
+
+/* CALL_CLOSURE: args[0] is the closure, the rest its arguments. */
+static LLVMValueRef emit_call_closure(CgFunc *cf, const GirInst *in) {
+  if (in->nargs < 1) {
+    cg_internal_error(cf->cg, "%s: call.closure without a closure",
+                      cf->gf->name);
+    return NULL;
+  }
+  uint32_t n = in->nargs - 1;
+  LLVMValueRef *args = malloc((n + 1) * sizeof *args);
+  for (uint32_t i = 0; i < n; i++)
+    args[i] = val(cf, in->args[i + 1]);
+  LLVMValueRef r = cg_closure_call(cf->cg, vtype(cf, in->args[0]),
+                                   val(cf, in->args[0]), args, n);
+  free(args);
+  return r;
+}
+
+static LLVMValueRef emit_closure_new(CgFunc *cf, const GirInst *in) {
+  LLVMValueRef *caps = malloc((in->nargs + 1) * sizeof *caps);
+  for (uint32_t i = 0; i < in->nargs; i++)
+    caps[i] = val(cf, in->args[i]);
+  LLVMValueRef r =
+      cg_closure_new(cf->cg, in->imm.closure.callee, caps, in->nargs);
+  free(caps);
+  return r;
 }
 
 static LLVMValueRef emit_call_rt(CgFunc *cf, const GirInst *in) {
@@ -308,7 +345,8 @@ static bool is_literal(CgFunc *cf, GirValue v) {
     return false;
   const GirInst *in = &vi->block->insts.data[vi->inst];
   return in->op == GIR_OP_CONST_STR ||
-         (in->op == GIR_OP_NEW && in->nargs == 0);
+         (in->op == GIR_OP_NEW && in->nargs == 0) ||
+         (in->op == GIR_OP_CLOSURE_NEW && in->nargs == 0);
 }
 
 /* ---- objects and derived operations (obj.c) ------------------------------ */
@@ -326,6 +364,21 @@ static LLVMValueRef emit_new(CgFunc *cf, const GirInst *in) {
 static const GirType *arg_type(CgFunc *cf, const GirInst *in, unsigned i) {
   return i < in->nargs && in->args[i] != GIR_NO_VALUE ? vtype(cf, in->args[i])
                                                       : &gir_t_unit;
+}
+
+/* LIST_*: list.c, with the list type (LIST_NEW's own, else args[0]'s). */
+static LLVMValueRef emit_list(CgFunc *cf, const GirInst *in) {
+  LLVMValueRef small[4];
+  LLVMValueRef *args = in->nargs <= 4 ? small
+                                      : malloc(in->nargs * sizeof *args);
+  for (uint32_t i = 0; i < in->nargs; i++)
+    args[i] = val(cf, in->args[i]);
+  const GirType *lt = in->op == GIR_OP_LIST_NEW ? in->imm.list.type
+                                                : arg_type(cf, in, 0);
+  LLVMValueRef r = cg_list_inst(cf->cg, in, lt, args);
+  if (args != small)
+    free(args);
+  return r;
 }
 
 /* ---- instructions -------------------------------------------------------- */
@@ -440,6 +493,18 @@ static void emit_inst(CgFunc *cf, const GirInst *in) {
   case GIR_OP_CMP: r = cg_cmp(cg, arg_type(cf, in, 0), A0, A1); break;
   case GIR_OP_APPEND_TEXT:
     r = cg_append_text(cg, arg_type(cf, in, 1), A0, A1, in->imm.nested);
+    break;
+
+  case GIR_OP_CLOSURE_NEW: r = emit_closure_new(cf, in); break;
+  case GIR_OP_CAPTURE:
+    r = cg_closure_capture(cg, cf->gf, in->imm.closure.field, A0);
+    break;
+  case GIR_OP_CALL_CLOSURE: r = emit_call_closure(cf, in); break;
+
+  case GIR_OP_LIST_NEW: case GIR_OP_LIST_PUSH: case GIR_OP_LIST_SET:
+  case GIR_OP_LIST_GET: case GIR_OP_LIST_LEN: case GIR_OP_LIST_CONCAT:
+  case GIR_OP_LIST_SLICE: case GIR_OP_LIST_OP:
+    r = emit_list(cf, in);
     break;
 
   case GIR_OP__COUNT:

@@ -132,6 +132,8 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_CHAR: return cg->t_i32;
   case GIR_T_STR: return cg->t_ptr;
   case GIR_T_OBJ: return cg->t_ptr; /* to a { header, fields… } (obj.c) */
+  case GIR_T_FN: return cg->t_ptr;  /* to a closure (closure.c) */
+  case GIR_T_LIST: return cg->t_ptr; /* to a GjList (list.c) */
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -371,7 +373,10 @@ static LLVMTypeRef func_type(Cg *cg, const GirFunc *f) {
  * about a third of fib's time). So functions are grouped by the tail calls
  * between them (union-find over call → callee edges); a group with a tail
  * call between different prototypes uses tailcc, every other group the C
- * convention with musttail. */
+ * convention with musttail. Lifted subs (closure bodies) always use the C
+ * convention, since closures are called indirectly without knowing which
+ * sub they hold; they stay out of the groups, and a tail call from or to
+ * one is guaranteed only where musttail allows it (func.c). */
 
 static size_t uf_find(size_t *parent, size_t i) {
   while (parent[i] != i) i = parent[i] = parent[parent[i]];
@@ -391,6 +396,8 @@ static void choose_call_convs(Cg *cg) {
       for (size_t k = 0; k < bl->insts.len; k++) {
         const GirInst *in = &bl->insts.data[k];
         if (in->op != GIR_OP_CALL || !in->imm.call.tail) continue;
+        if (f->is_closure_body || in->imm.call.callee->is_closure_body)
+          continue;
         size_t j = in->imm.call.callee->id;
         size_t ri = uf_find(parent, i), rj = uf_find(parent, j);
         bool differ = cg->fn_tys[i] != cg->fn_tys[j] || mixed[ri] || mixed[rj];
@@ -400,7 +407,8 @@ static void choose_call_convs(Cg *cg) {
     }
   }
   for (size_t i = 0; i < n; i++) {
-    cg->fn_cc[i] = mixed[uf_find(parent, i)] ? CG_TAILCC : LLVMCCallConv;
+    cg->fn_cc[i] = mixed[uf_find(parent, i)] && !m->funcs.data[i]->is_closure_body
+                       ? CG_TAILCC : LLVMCCallConv;
     LLVMSetFunctionCallConv(cg->fns[i], cg->fn_cc[i]);
   }
   free(parent);
@@ -546,9 +554,11 @@ static void init_cg(Cg *cg, Session *s, const GirModule *m, LLVMContextRef ctx,
    * JIT code may land far from the host's data, so it keeps the GOT. */
   if (opts->emit_c_main) LLVMSetVisibility(cg->stack_limit, LLVMHiddenVisibility);
   cg_obj_init(cg); /* after the data layout */
+  cg_closure_init(cg);
 }
 
 static void free_cg(Cg *cg) {
+  cg_closure_free(cg);
   cg_obj_free(cg);
   cg_map_free(&cg->locs);
   cg_map_free(&cg->strs);

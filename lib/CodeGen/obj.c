@@ -103,7 +103,7 @@ static uint32_t nstored(const GirCtor *c) {
 }
 
 bool cg_obj_counted(const GirType *t) {
-  if (t->kind == GIR_T_STR)
+  if (t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST)
     return true;
   if (t->kind != GIR_T_OBJ)
     return false;
@@ -338,6 +338,10 @@ static LLVMValueRef call_obj_fn(Cg *cg, const GirType *t, CgObjFn which,
 void cg_rc(Cg *cg, const GirType *t, LLVMValueRef v, bool inc) {
   if (t->kind == GIR_T_STR)
     call_rt(cg, inc ? GIR_RT_INC : GIR_RT_DEC, &v, 1);
+  else if (t->kind == GIR_T_FN)
+    cg_closure_rc(cg, v, inc);
+  else if (t->kind == GIR_T_LIST)
+    cg_list_rc(cg, v, inc);
   else if (cg_obj_counted(t))
     call_obj_fn(cg, t, inc ? CG_OBJ_INC : CG_OBJ_DEC, &v, 1);
 }
@@ -462,12 +466,16 @@ static void body_dec(Cg *cg, LLVMValueRef fn, const GirType *t) {
 }
 
 /* The last dec of a drop, in tail position: a musttail call (all drop
- * functions and gj_dec are `void (ptr)`), so the stack does not grow
- * along a chain of last fields. */
-static void tail_dec(Cg *cg, LLVMValueRef fn, const GirType *ft,
+ * functions, a closure's drop and gj_dec are `void (ptr)`), so the stack
+ * does not grow along a chain of last fields. */
+void cg_obj_tail_dec(Cg *cg, LLVMValueRef fn, const GirType *ft,
                      LLVMValueRef v) {
   LLVMValueRef c;
-  if (ft->kind == GIR_T_STR) {
+  if (ft->kind == GIR_T_FN) {
+    cg_closure_tail_dec(cg, fn, v);
+    return;
+  }
+  if (ft->kind == GIR_T_STR || ft->kind == GIR_T_LIST) { /* gj_dec */
     c = call_rt(cg, GIR_RT_DEC, &v, 1);
     LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
     LLVMBuildRetVoid(cg->b);
@@ -503,7 +511,7 @@ static void drop_ctor(Cg *cg, LLVMValueRef fn, const GirType *t, uint32_t ctor,
   for (uint32_t i = 0; i + 1 < n; i++)
     cg_rc(cg, tys[i], vals[i], false);
   if (n)
-    tail_dec(cg, fn, tys[n - 1], vals[n - 1]);
+    cg_obj_tail_dec(cg, fn, tys[n - 1], vals[n - 1]);
   else
     LLVMBuildRetVoid(cg->b);
   free(vals);
@@ -543,6 +551,8 @@ LLVMValueRef cg_eq(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef args[] = {a, b};
     return call_obj_fn(cg, t, CG_OBJ_EQ, args, 2);
   }
+  case GIR_T_LIST: return cg_list_eq(cg, a, b);
+  case GIR_T_FN: break; /* subs have no equality (Sema, the verifier) */
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -576,6 +586,8 @@ LLVMValueRef cg_cmp(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
     LLVMValueRef args[] = {a, b};
     return call_obj_fn(cg, t, CG_OBJ_CMP, args, 2);
   }
+  case GIR_T_LIST: return cg_list_cmp(cg, a, b);
+  case GIR_T_FN: break; /* nor an order */
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -678,6 +690,8 @@ LLVMValueRef cg_append_text(Cg *cg, const GirType *t, LLVMValueRef buf,
     return call_rt(cg, nested ? GIR_RT_STR_APPEND_QUOTED
                               : GIR_RT_STR_APPEND_STR, args, 2);
   case GIR_T_OBJ: return call_obj_fn(cg, t, CG_OBJ_TEXT, args, 2);
+  case GIR_T_LIST: return cg_list_append_text(cg, buf, v);
+  case GIR_T_FN: break; /* nor a text form */
   }
   GJ_UNREACHABLE("bad GIR type");
 }

@@ -10,6 +10,8 @@
  * and returns GIR_NO_VALUE, so the code after `return`/`break` needs no
  * special case. An instruction of type Unit has no result value.
  */
+#include <stdlib.h>
+
 #include "guji/GIR.h"
 
 GirModule *gir_module_new(Arena *a, const char *source_path) {
@@ -299,4 +301,74 @@ void gir_switch(GirBuilder *g, GirValue v, const GirCase *cases,
 
 void gir_unreachable(GirBuilder *g, Span sp) {
   term_begin(g, GIR_TERM_UNREACHABLE, sp);
+}
+
+/* ---- closures ------------------------------------------------------------ */
+
+GirValue gir_closure_new(GirBuilder *g, GirFunc *lifted, const GirType *fn_t,
+                         const GirValue *captures, uint32_t n, Span sp) {
+  GirInst in = inst_make(GIR_OP_CLOSURE_NEW, fn_t, sp);
+  in.imm.closure.callee = lifted;
+  in.imm.closure.fn_type = fn_t;
+  return emit(g, in, captures, n);
+}
+
+GirValue gir_capture(GirBuilder *g, GirValue env, uint32_t index,
+                     const GirType *t, Span sp) {
+  GirInst in = inst_make(GIR_OP_CAPTURE, t, sp);
+  in.imm.closure.field = index;
+  return emit(g, in, &env, 1);
+}
+
+/* args[0] is the closure; the result is its type's ret (none for Unit; a
+ * closure that is not of a sub type gives Unit, which the verifier
+ * reports). */
+GirValue gir_call_closure(GirBuilder *g, GirValue clo, const GirValue *args,
+                          uint32_t nargs, Span sp) {
+  if (gir_is_terminated(g)) return GIR_NO_VALUE;
+  const GirType *ft = clo < g->f->values.len ? gir_value_type(g->f, clo)
+                                             : NULL;
+  const GirType *ret =
+      ft && ft->kind == GIR_T_FN ? ft->ret : &gir_t_unit;
+  GirValue small[8];
+  GirValue *all = nargs < 8 ? small : malloc((nargs + 1) * sizeof *all);
+  all[0] = clo;
+  if (nargs) memcpy(all + 1, args, nargs * sizeof *args);
+  GirInst in = inst_make(GIR_OP_CALL_CLOSURE, ret, sp);
+  GirValue r = emit(g, in, all, nargs + 1);
+  if (all != small) free(all);
+  return r;
+}
+
+/* ---- lists ----------------------------------------------------------------- */
+
+GirValue gir_list_new(GirBuilder *g, const GirType *list_t,
+                      const GirValue *elems, uint32_t n, Span sp) {
+  GirInst in = inst_make(GIR_OP_LIST_NEW, list_t, sp);
+  in.imm.list.type = list_t;
+  in.imm.list.fn = 0;
+  return emit(g, in, elems, n);
+}
+
+/* The result type follows from fn and args[0]'s list type (GirListFn);
+ * without arguments the result is Unit, which the verifier reports. */
+GirValue gir_list_op(GirBuilder *g, GirListFn fn, const GirValue *args,
+                     uint32_t nargs, Span sp) {
+  if (gir_is_terminated(g)) return GIR_NO_VALUE;
+  const GirType *lt = nargs && args[0] < g->f->values.len
+                          ? gir_value_type(g->f, args[0]) : NULL;
+  const GirType *res = &gir_t_unit;
+  switch (fn) {
+  case GIR_LIST_SORTED: case GIR_LIST_REVERSED:
+  case GIR_LIST_TAKE: case GIR_LIST_DROP:
+    if (lt) res = lt;
+    break;
+  case GIR_LIST_CONTAINS: res = &gir_t_bool; break;
+  case GIR_LIST_INDEX_OF: res = &gir_t_int; break;
+  case GIR_LIST_JOIN: res = &gir_t_str; break;
+  }
+  GirInst in = inst_make(GIR_OP_LIST_OP, res, sp);
+  in.imm.list.type = lt;
+  in.imm.list.fn = (int)fn;
+  return emit(g, in, args, nargs);
 }

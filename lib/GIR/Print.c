@@ -21,6 +21,13 @@
  * `append_text %buf, %v` (plus ` nested`), and the terminator
  * `switch %7 [0 → b3, 1 → b4] else b5`. The module's object types head
  * the output: `type Option[Int] = sum None | Some(Int)`.
+ * Lists: `%5: List[Int] = list.new [%1, %2]`, `list.push %5, %3`,
+ * `list.get %5, %6`, `list.set %5, %6, %3`, `list.len %5`,
+ * `list.concat %5, %7`, `list.slice %5, %1, %2`, `list.op sorted %5`,
+ * `list.op contains %5, %3` (the GirListFn's name, then the arguments).
+ * Closures: `%3: sub(Int): Int = closure.new lam.1(%1, %2)`,
+ * `%4: Int = capture %0.1`, `%6: Int = call.closure %3(%5)`; a lifted
+ * sub's header ends in `captures(Int, Str)`.
  *
  * One line per instruction: `%N: T = op args`, or just `op args` when the
  * type is Unit. A trailing comment (aligned at column 41) holds the guji
@@ -66,6 +73,12 @@ static const char *const op_names[GIR_OP__COUNT] = {
     [GIR_OP_PROJ] = "proj",           [GIR_OP_TAG] = "tag",
     [GIR_OP_EQ] = "eq",               [GIR_OP_CMP] = "cmp",
     [GIR_OP_APPEND_TEXT] = "append_text",
+    [GIR_OP_LIST_NEW] = "list.new",   [GIR_OP_LIST_PUSH] = "list.push",
+    [GIR_OP_LIST_SET] = "list.set",   [GIR_OP_LIST_GET] = "list.get",
+    [GIR_OP_LIST_LEN] = "list.len",   [GIR_OP_LIST_CONCAT] = "list.concat",
+    [GIR_OP_LIST_SLICE] = "list.slice", [GIR_OP_LIST_OP] = "list.op",
+    [GIR_OP_CLOSURE_NEW] = "closure.new", [GIR_OP_CAPTURE] = "capture",
+    [GIR_OP_CALL_CLOSURE] = "call.closure",
 };
 
 const char *gir_op_name(GirOp op) {
@@ -221,6 +234,41 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     sb_putc(sb, ')');
     return;
   }
+  case GIR_OP_CLOSURE_NEW: /* closure.new lifted(%1, %2) */
+    sb_printf(sb, " %s(", in->imm.closure.callee
+                              ? in->imm.closure.callee->name : "<null>");
+    put_values(sb, in->args, in->nargs);
+    sb_putc(sb, ')');
+    return;
+  case GIR_OP_CAPTURE: /* capture %0.1 */
+    sb_putc(sb, ' ');
+    put_values(sb, in->args, in->nargs);
+    sb_printf(sb, ".%u", in->imm.closure.field);
+    return;
+  case GIR_OP_CALL_CLOSURE: /* call.closure %3(%4) */
+    sb_putc(sb, ' ');
+    if (in->nargs) put_value(sb, in->args[0]);
+    sb_putc(sb, '(');
+    if (in->nargs > 1) put_values(sb, in->args + 1, in->nargs - 1);
+    sb_putc(sb, ')');
+    return;
+  case GIR_OP_LIST_NEW: /* list.new [%1, %2] */
+    sb_puts(sb, " [");
+    put_values(sb, in->args, in->nargs);
+    sb_putc(sb, ']');
+    return;
+  case GIR_OP_LIST_OP: { /* list.op sorted %3, list.op take %3, %4 */
+    static const char *const fns[] = {
+        [GIR_LIST_SORTED] = "sorted",     [GIR_LIST_REVERSED] = "reversed",
+        [GIR_LIST_CONTAINS] = "contains", [GIR_LIST_INDEX_OF] = "index_of",
+        [GIR_LIST_TAKE] = "take",         [GIR_LIST_DROP] = "drop",
+        [GIR_LIST_JOIN] = "join"};
+    int fn = in->imm.list.fn;
+    sb_printf(sb, " %s", fn >= 0 && fn <= GIR_LIST_JOIN ? fns[fn] : "?fn");
+    if (in->nargs) sb_putc(sb, ' ');
+    put_values(sb, in->args, in->nargs);
+    return;
+  }
   case GIR_OP_NEW: put_new(sb, in); return;
   case GIR_OP_PROJ: put_proj(sb, in); return;
   case GIR_OP_APPEND_TEXT:
@@ -350,6 +398,14 @@ static void put_func(StrBuf *sb, const GirFunc *f, const SrcMgr *sm) {
   }
   sb_puts(sb, ") -> ");
   put_type(sb, f->ret);
+  if (f->is_closure_body) {
+    sb_puts(sb, " captures(");
+    for (size_t i = 0; i < f->captures.len; i++) {
+      if (i) sb_puts(sb, ", ");
+      put_type(sb, f->captures.data[i]);
+    }
+    sb_putc(sb, ')');
+  }
   sb_puts(sb, " {");
   end_line(sb, start, NULL, sm, f->span);
   for (size_t i = 0; i < f->blocks.len; i++)

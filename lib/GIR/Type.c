@@ -22,7 +22,8 @@ const GirType gir_t_char = {GIR_T_CHAR};
 const GirType gir_t_str = {GIR_T_STR};
 
 bool gir_type_is_heap(const GirType *t) {
-  return t != NULL && (t->kind == GIR_T_STR || t->kind == GIR_T_OBJ);
+  return t != NULL && (t->kind == GIR_T_STR || t->kind == GIR_T_OBJ ||
+                       t->kind == GIR_T_FN || t->kind == GIR_T_LIST);
 }
 
 GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
@@ -39,6 +40,57 @@ GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
   return t;
 }
 
+/* sub(params): ret, interned by a linear search (a module has few
+ * distinct sub types); named "sub(Int, Int): Int", or "sub(Int)" for a
+ * Unit result. */
+const GirType *gir_type_fn(GirModule *m, const GirType **params,
+                           uint32_t nparams, const GirType *ret) {
+  if (ret == NULL) ret = &gir_t_unit;
+  for (size_t i = 0; i < m->fn_types.len; i++) {
+    const GirType *t = m->fn_types.data[i];
+    if (t->ret != ret || t->nparams != nparams) continue;
+    uint32_t k = 0;
+    while (k < nparams && t->params[k] == params[k]) k++;
+    if (k == nparams) return t;
+  }
+  GirType *t = ARENA_NEW(m->arena, GirType);
+  t->kind = GIR_T_FN;
+  t->nparams = nparams;
+  t->params = ARENA_ARRAY(m->arena, const GirType *, nparams ? nparams : 1);
+  if (nparams) memcpy(t->params, params, nparams * sizeof *params);
+  t->ret = ret;
+  StrBuf sb;
+  sb_init(&sb);
+  sb_puts(&sb, "sub(");
+  for (uint32_t i = 0; i < nparams; i++) {
+    if (i) sb_puts(&sb, ", ");
+    sb_puts(&sb, gir_type_name(params[i]));
+  }
+  sb_putc(&sb, ')');
+  if (ret->kind != GIR_T_UNIT) {
+    sb_puts(&sb, ": ");
+    sb_puts(&sb, gir_type_name(ret));
+  }
+  t->name = arena_strndup(m->arena, sb.data ? sb.data : "", sb.len);
+  sb_free(&sb);
+  VEC_PUSH(m->arena, m->fn_types, t);
+  return t;
+}
+
+/* List[elem], interned by a linear search of the module's list types;
+ * named "List[Int]", "List[List[Str]]". */
+const GirType *gir_type_list(GirModule *m, const GirType *elem) {
+  if (elem == NULL) elem = &gir_t_unit;
+  for (size_t i = 0; i < m->list_types.len; i++)
+    if (m->list_types.data[i]->elem == elem) return m->list_types.data[i];
+  GirType *t = ARENA_NEW(m->arena, GirType);
+  t->kind = GIR_T_LIST;
+  t->elem = elem;
+  t->name = arena_printf(m->arena, "List[%s]", gir_type_name(elem));
+  VEC_PUSH(m->arena, m->list_types, t);
+  return t;
+}
+
 const char *gir_type_name(const GirType *t) {
   if (t == NULL) return "<null>";
   switch (t->kind) {
@@ -49,6 +101,8 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_CHAR: return "Char";
   case GIR_T_STR: return "Str";
   case GIR_T_OBJ: return t->name ? t->name : "<anon obj>";
+  case GIR_T_FN: return t->name ? t->name : "<anon sub>";
+  case GIR_T_LIST: return t->name ? t->name : "List[?]";
   }
   return "<bad type>";
 }

@@ -12,6 +12,11 @@
  * callee or RtFns.def signature, terminators against their targets and the
  * function's result, and `tail` marks. Object ops are checked against
  * the constructor they name (imm.ctor), which must belong to the module.
+ * Closures: CLOSURE_NEW against its lifted sub (is_closure_body, the
+ * captures, parameters (fn type, fn type's params…), result), CAPTURE only
+ * of the first parameter of a closure body, CALL_CLOSURE against the sub
+ * type; a closure body borrows its first parameter; EQ, CMP and
+ * APPEND_TEXT reject sub-typed operands.
  *
  * Messages are "gir: FUNC: bN: MESSAGE", one line each.
  */
@@ -381,7 +386,7 @@ static void check_proj(Verifier *v, const GirBlock *b, const GirInst *in,
     verr(v, b, "proj: result type %s, field is %s", tn(in->type), tn(ft));
 }
 
-/* EQ and CMP: two operands of one type (any type but Unit). */
+/* EQ and CMP: two operands of one type (any type but Unit and subs). */
 static void check_derived2(Verifier *v, const GirBlock *b, const GirInst *in,
                            const GirType *const *ts, const GirType *res) {
   const char *op = gir_op_name(in->op);
@@ -390,8 +395,269 @@ static void check_derived2(Verifier *v, const GirBlock *b, const GirInst *in,
   else if (ts[0] && ts[1] && ts[0] != ts[1])
     verr(v, b, "%s: operands %s and %s (expected the same type)", op,
          tn(ts[0]), tn(ts[1]));
+  else if (ts[0] && ts[0]->kind == GIR_T_FN)
+    verr(v, b, "%s of a %s: subs have no equality or order", op, tn(ts[0]));
   if (in->type != res)
     verr(v, b, "%s: result type %s, expected %s", op, tn(in->type), tn(res));
+}
+
+/* ---- closures ------------------------------------------------------------ */
+
+static bool func_in_module(const Verifier *v, const GirFunc *f) {
+  const GirModule *m = v->m;
+  if (f->id < m->funcs.len && m->funcs.data[f->id] == f) return true;
+  for (size_t i = 0; i < m->funcs.len; i++)
+    if (m->funcs.data[i] == f) return true;
+  return false;
+}
+
+/* CLOSURE_NEW: the captures of a lifted sub whose parameters after the
+ * closure and result are the sub type's → that type. */
+static void check_closure_new(Verifier *v, const GirBlock *b,
+                              const GirInst *in, const GirType *const *ts) {
+  const GirFunc *c = in->imm.closure.callee;
+  const GirType *ft = in->imm.closure.fn_type;
+  if (c == NULL) {
+    verr(v, b, "closure.new without a lifted sub");
+    return;
+  }
+  if (ft == NULL || ft->kind != GIR_T_FN) {
+    verr(v, b, "closure.new %s: type %s is not a sub type", c->name, tn(ft));
+    return;
+  }
+  if (in->type != ft)
+    verr(v, b, "closure.new %s: result type %s, expected %s", c->name,
+         tn(in->type), tn(ft));
+  if (!func_in_module(v, c))
+    verr(v, b, "closure.new %s: the sub is not in the module", c->name);
+  if (!c->is_closure_body) {
+    verr(v, b, "closure.new %s: the sub is not a closure body", c->name);
+    return;
+  }
+  if (in->nargs != c->captures.len) {
+    verr(v, b, "closure.new %s: %u captures given, the sub has %zu", c->name,
+         in->nargs, c->captures.len);
+  } else {
+    for (uint32_t i = 0; i < in->nargs; i++)
+      if (ts[i] && ts[i] != c->captures.data[i])
+        verr(v, b, "closure.new %s: capture %u is %s, expected %s", c->name,
+             i, tn(ts[i]), tn(c->captures.data[i]));
+  }
+  if (c->param_types.len != (size_t)ft->nparams + 1 ||
+      c->param_types.data[0] != ft) {
+    verr(v, b, "closure.new %s: the sub's parameters do not fit %s "
+         "(the closure, then the sub type's parameters)", c->name, tn(ft));
+  } else {
+    for (uint32_t i = 0; i < ft->nparams; i++)
+      if (c->param_types.data[i + 1] != ft->params[i])
+        verr(v, b, "closure.new %s: parameter %u is %s, %s says %s", c->name,
+             i + 1, tn(c->param_types.data[i + 1]), tn(ft),
+             tn(ft->params[i]));
+  }
+  if (c->ret != ft->ret)
+    verr(v, b, "closure.new %s: the sub returns %s, %s returns %s", c->name,
+         tn(c->ret), tn(ft), tn(ft->ret));
+}
+
+/* CAPTURE: inside a lifted sub, of its first parameter. */
+static void check_capture(Verifier *v, const GirBlock *b, const GirInst *in) {
+  const GirFunc *f = v->f;
+  if (!f->is_closure_body) {
+    verr(v, b, "capture outside a closure body");
+    return;
+  }
+  const GirBlock *entry = f->blocks.data[0];
+  if (in->nargs != 1) {
+    verr(v, b, "capture takes 1 operand, has %u", in->nargs);
+    return;
+  }
+  if (entry->params.len == 0 || in->args[0] != entry->params.data[0])
+    verr(v, b, "capture of %%%u, not of the closure (the first parameter)",
+         in->args[0]);
+  uint32_t i = in->imm.closure.field;
+  if (i >= f->captures.len) {
+    verr(v, b, "capture %u of a closure with %zu captures", i,
+         f->captures.len);
+    return;
+  }
+  if (in->type != f->captures.data[i])
+    verr(v, b, "capture %u: result type %s, the capture is %s", i,
+         tn(in->type), tn(f->captures.data[i]));
+}
+
+/* CALL_CLOSURE: a closure, then its type's parameters → its result. */
+static void check_call_closure(Verifier *v, const GirBlock *b,
+                               const GirInst *in, const GirType *const *ts) {
+  if (in->nargs < 1) {
+    verr(v, b, "call.closure without a closure");
+    return;
+  }
+  const GirType *ft = ts[0];
+  if (ft == NULL) return;
+  if (ft->kind != GIR_T_FN) {
+    verr(v, b, "call.closure of a %s, which is not a sub", tn(ft));
+    return;
+  }
+  if (in->nargs - 1 != ft->nparams) {
+    verr(v, b, "call.closure: %u arguments, %s takes %u", in->nargs - 1,
+         tn(ft), ft->nparams);
+  } else {
+    for (uint32_t i = 0; i < ft->nparams; i++)
+      if (ts[i + 1] && ts[i + 1] != ft->params[i])
+        verr(v, b, "call.closure: argument %u is %s, expected %s", i + 1,
+             tn(ts[i + 1]), tn(ft->params[i]));
+  }
+  if (in->type != ft->ret)
+    verr(v, b, "call.closure: result type %s, %s returns %s", tn(in->type),
+         tn(ft), tn(ft->ret));
+}
+
+/* A lifted sub: its first parameter is the closure (a sub type), which it
+ * borrows; its captures have storage (not Unit). */
+static void check_closure_body(Verifier *v) {
+  const GirFunc *f = v->f;
+  const GirBlock *entry = f->blocks.data[0];
+  if (!f->is_closure_body) {
+    if (f->captures.len)
+      verr(v, entry, "captures in a sub that is not a closure body");
+    return;
+  }
+  if (f->param_types.len == 0 || f->param_types.data[0] == NULL ||
+      f->param_types.data[0]->kind != GIR_T_FN)
+    verr(v, entry, "closure body without the closure as its first parameter");
+  if (f->param_borrowed == NULL || !f->param_borrowed[0])
+    verr(v, entry, "closure body does not borrow its closure parameter");
+  for (size_t i = 0; i < f->captures.len; i++)
+    if (f->captures.data[i] == NULL ||
+        f->captures.data[i]->kind == GIR_T_UNIT)
+      verr(v, entry, "capture %zu has no storage (type %s)", i,
+           tn(f->captures.data[i]));
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+/* t, when it is a List type interned in the module (gir_type_list), else
+ * NULL after reporting. */
+static const GirType *list_type(Verifier *v, const GirBlock *b, const char *op,
+                                const GirType *t) {
+  if (t == NULL) return NULL;
+  if (t->kind != GIR_T_LIST || t->elem == NULL) {
+    verr(v, b, "%s of a %s, which is not a list", op, tn(t));
+    return NULL;
+  }
+  for (size_t i = 0; i < v->m->list_types.len; i++)
+    if (v->m->list_types.data[i] == t) return t;
+  verr(v, b, "%s: %s is not a list type of the module", op, tn(t));
+  return NULL;
+}
+
+static void operand_is(Verifier *v, const GirBlock *b, const char *op,
+                       const GirType *const *ts, uint32_t i,
+                       const GirType *want) {
+  if (ts[i] && want && ts[i] != want)
+    verr(v, b, "%s: operand %u is %s, expected %s", op, i + 1, tn(ts[i]),
+         tn(want));
+}
+
+static void result_is(Verifier *v, const GirBlock *b, const char *op,
+                      const GirInst *in, const GirType *want) {
+  if (want && in->type != want)
+    verr(v, b, "%s: result type %s, expected %s", op, tn(in->type), tn(want));
+}
+
+/* GIR_OP_LIST_*: the list type comes from imm.list.type (LIST_NEW) or
+ * args[0]; elements must be of its `elem`, indexes Int. */
+static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
+                       const GirType *const *ts) {
+  const char *op = gir_op_name(in->op);
+  const GirType *I = &gir_t_int;
+  static const uint32_t arity[] = {
+      [GIR_OP_LIST_PUSH - GIR_OP_LIST_NEW] = 2,
+      [GIR_OP_LIST_SET - GIR_OP_LIST_NEW] = 3,
+      [GIR_OP_LIST_GET - GIR_OP_LIST_NEW] = 2,
+      [GIR_OP_LIST_LEN - GIR_OP_LIST_NEW] = 1,
+      [GIR_OP_LIST_CONCAT - GIR_OP_LIST_NEW] = 2,
+      [GIR_OP_LIST_SLICE - GIR_OP_LIST_NEW] = 3};
+  if (in->op == GIR_OP_LIST_NEW) {
+    const GirType *lt = list_type(v, b, op, in->imm.list.type);
+    if (lt == NULL) {
+      if (in->imm.list.type == NULL) verr(v, b, "list.new without a type");
+      return;
+    }
+    result_is(v, b, op, in, lt);
+    for (uint32_t i = 0; i < in->nargs; i++)
+      if (ts[i] && ts[i] != lt->elem)
+        verr(v, b, "list.new %s: element %u is %s", tn(lt), i + 1, tn(ts[i]));
+    return;
+  }
+  if (in->op == GIR_OP_LIST_OP) {
+    int fn = in->imm.list.fn;
+    uint32_t want = fn == GIR_LIST_SORTED || fn == GIR_LIST_REVERSED ? 1 : 2;
+    if (fn < GIR_LIST_SORTED || fn > GIR_LIST_JOIN) {
+      verr(v, b, "list.op with an unknown function %d", fn);
+      return;
+    }
+    static const char *const fns[] = {"sorted", "reversed", "contains",
+                                      "index_of", "take", "drop", "join"};
+    if (in->nargs != want) {
+      verr(v, b, "list.op %s takes %u operands, has %u", fns[fn], want,
+           in->nargs);
+      return;
+    }
+    const GirType *lt = list_type(v, b, op, ts[0]);
+    if (lt == NULL) return;
+    switch ((GirListFn)fn) {
+    case GIR_LIST_SORTED: case GIR_LIST_REVERSED: result_is(v, b, op, in, lt); break;
+    case GIR_LIST_TAKE: case GIR_LIST_DROP:
+      operand_is(v, b, op, ts, 1, I);
+      result_is(v, b, op, in, lt);
+      break;
+    case GIR_LIST_CONTAINS: case GIR_LIST_INDEX_OF:
+      operand_is(v, b, op, ts, 1, lt->elem);
+      result_is(v, b, op, in, fn == GIR_LIST_CONTAINS ? &gir_t_bool : I);
+      break;
+    case GIR_LIST_JOIN:
+      if (lt->elem != &gir_t_str)
+        verr(v, b, "list.op join of a %s, expected List[Str]", tn(lt));
+      operand_is(v, b, op, ts, 1, &gir_t_str);
+      result_is(v, b, op, in, &gir_t_str);
+      break;
+    }
+    return;
+  }
+  uint32_t want = arity[in->op - GIR_OP_LIST_NEW];
+  if (in->nargs != want) {
+    verr(v, b, "%s takes %u operands, has %u", op, want, in->nargs);
+    return;
+  }
+  const GirType *lt = list_type(v, b, op, ts[0]);
+  if (lt == NULL) return;
+  switch (in->op) {
+  case GIR_OP_LIST_PUSH:
+    operand_is(v, b, op, ts, 1, lt->elem);
+    result_is(v, b, op, in, lt);
+    break;
+  case GIR_OP_LIST_SET:
+    operand_is(v, b, op, ts, 1, I);
+    operand_is(v, b, op, ts, 2, lt->elem);
+    result_is(v, b, op, in, lt);
+    break;
+  case GIR_OP_LIST_GET:
+    operand_is(v, b, op, ts, 1, I);
+    result_is(v, b, op, in, lt->elem);
+    break;
+  case GIR_OP_LIST_LEN: result_is(v, b, op, in, I); break;
+  case GIR_OP_LIST_CONCAT:
+    operand_is(v, b, op, ts, 1, lt);
+    result_is(v, b, op, in, lt);
+    break;
+  case GIR_OP_LIST_SLICE:
+    operand_is(v, b, op, ts, 1, I);
+    operand_is(v, b, op, ts, 2, I);
+    result_is(v, b, op, in, lt);
+    break;
+  default: break;
+  }
 }
 
 static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
@@ -478,6 +744,14 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
     if (in->type != I)
       verr(v, b, "tag: result type %s, expected Int", tn(in->type));
     break;
+  case GIR_OP_CLOSURE_NEW: check_closure_new(v, b, in, ts); break;
+  case GIR_OP_CAPTURE: check_capture(v, b, in); break;
+  case GIR_OP_CALL_CLOSURE: check_call_closure(v, b, in, ts); break;
+  case GIR_OP_LIST_NEW: case GIR_OP_LIST_PUSH: case GIR_OP_LIST_SET:
+  case GIR_OP_LIST_GET: case GIR_OP_LIST_LEN: case GIR_OP_LIST_CONCAT:
+  case GIR_OP_LIST_SLICE: case GIR_OP_LIST_OP:
+    check_list(v, b, in, ts);
+    break;
   case GIR_OP_EQ: check_derived2(v, b, in, ts, B); break;
   case GIR_OP_CMP: check_derived2(v, b, in, ts, I); break;
   case GIR_OP_APPEND_TEXT:
@@ -485,6 +759,8 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
       verr(v, b, "append_text takes 2 operands, has %u", in->nargs);
     else if (ts[0] && ts[0] != &gir_t_str)
       verr(v, b, "append_text: buffer is %s, expected Str", tn(ts[0]));
+    else if (ts[1] && ts[1]->kind == GIR_T_FN)
+      verr(v, b, "append_text of a %s: subs have no text form", tn(ts[1]));
     if (in->type != &gir_t_str)
       verr(v, b, "append_text: result type %s, expected Str", tn(in->type));
     break;
@@ -593,6 +869,7 @@ bool gir_verify_func(const GirModule *m, const GirFunc *f, FILE *errs) {
   v.dom = calloc((size_t)v.nblocks * v.words, sizeof *v.dom);
   check_structure(&v);
   check_values(&v);
+  check_closure_body(&v);
   compute_dominators(&v);
   for (uint32_t i = 0; i < v.nblocks; i++) {
     const GirBlock *b = f->blocks.data[i];

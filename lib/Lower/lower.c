@@ -63,6 +63,9 @@ typedef struct Lower {
   Type **subst;             /* §11: the type arguments of the instance of a */
   uint32_t nsubst;          /* generic sub being lowered (else none) */
   VEC(struct Instance *) instances; /* of generic subs, lowered from a worklist */
+  VEC(Symbol *) wrapped;    /* subs used as values … */
+  VEC(GirFunc *) wrappers;  /* … and the closure bodies that call them */
+  uint32_t nlambdas;
   VEC(Type *) obj_keys;     /* Sema object types … */
   VEC(GirType *) obj_vals;  /* … and their GIR types */
 } Lower;
@@ -97,6 +100,15 @@ static Type *ST(Lower *L, const Type *ct) {
 
 static const GirType *gty_in(Lower *L, const Type *ct) {
   Type *t = ST(L, ct);
+  if (t->kind == TY_LIST) return gir_type_list(L->m, gty(t->args[0]));
+  if (t->kind == TY_FN) {
+    /* Unit parameters have no value, so no place in the GIR signature */
+    const GirType *ps[32];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i + 1 < t->nargs && n < 32; i++)
+      if (gty(t->args[i])->kind != GIR_T_UNIT) ps[n++] = gty(t->args[i]);
+    return gir_type_fn(L->m, ps, n, gty(t->args[t->nargs - 1]));
+  }
   if (t->kind != TY_TUPLE && t->kind != TY_ADT) return gty_scalar(t);
   for (size_t i = 0; i < L->obj_keys.len; i++)
     if (L->obj_keys.data[i] == t) return L->obj_vals.data[i];
@@ -124,7 +136,12 @@ static const GirType *gty_in(Lower *L, const Type *ct) {
 }
 
 static bool is_unit(Lower *L, Type *t) { return gty(t)->kind == GIR_T_UNIT; }
-static bool is_obj(Lower *L, const Type *t) { return gty(t)->kind == GIR_T_OBJ; }
+/* Has its text form, equality and order from derived operations (objects
+ * and lists) rather than from scalar ops? */
+static bool is_obj(Lower *L, const Type *t) {
+  GirTypeKind k = gty(t)->kind;
+  return k == GIR_T_OBJ || k == GIR_T_LIST;
+}
 
 static bool dead(Lower *L) { return gir_is_terminated(&L->g); }
 
@@ -139,6 +156,15 @@ static void join_init(Lower *L, Join *j, const GirType *result,
   j->result = (result && result->kind != GIR_T_UNIT) ? result : NULL;
   j->nmuts = L->muts.len;
   j->label = label;
+}
+
+/* A join for a merge inside one construct of the lowering's own (a
+ * min/max step, an Option built from a test): no user code runs in its
+ * branches, so no mut can change there and none is threaded. */
+static void join_init_plain(Lower *L, Join *j, const GirType *result,
+                            const char *label) {
+  join_init(L, j, result, label);
+  j->nmuts = 0;
 }
 
 static GirBlock *join_block(Lower *L, Join *j) {
@@ -343,6 +369,8 @@ static GirValue lower_compare(Lower *L, TokKind op, const Type *t, GirValue l,
 /* Int/Float arithmetic and bit operators, and Str ++. */
 static GirValue lower_arith(Lower *L, TokKind op, const Type *t, GirValue l,
                             GirValue r, Span sp) {
+  if (op == TOK_PLUSPLUS && t->kind == TY_LIST)
+    return gir_op2(&L->g, GIR_OP_LIST_CONCAT, gty(t), l, r, sp);
   if (op == TOK_PLUSPLUS) return rt(L, GIR_RT_STR_CONCAT, sp, 2, l, r);
   bool fl = t->kind == TY_FLOAT;
   GirOp o;
@@ -506,6 +534,7 @@ static GirValue lower_sub_call(Lower *L, Symbol *sym, Expr *recv,
 }
 
 static GirValue lower_option_method(Lower *L, Expr *e, GirValue v);
+static GirValue lower_list_method(Lower *L, Expr *e, GirValue v);
 
 static GirValue lower_method(Lower *L, Expr *e) {
   if (e->method.sym)
@@ -517,6 +546,8 @@ static GirValue lower_method(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   if (e->method.builtin >= BM_OPT_IS_SOME && e->method.builtin <= BM_RES_ERR)
     return lower_option_method(L, e, v);
+  if (e->method.builtin >= BM_LIST_LEN && e->method.builtin <= BM_LIST_ZIP)
+    return lower_list_method(L, e, v);
   GirValue a = GIR_NO_VALUE;
   if (e->method.args.len) {
     a = lower_expr(L, e->method.args.data[0]);
@@ -532,7 +563,7 @@ static GirValue lower_method(Lower *L, Expr *e) {
     case TY_BOOL: return rt(L, GIR_RT_STR_FROM_BOOL, sp, 1, v);
     case TY_CHAR: return rt(L, GIR_RT_STR_FROM_CHAR, sp, 1, v);
     case TY_STR: return v;
-    case TY_TUPLE: case TY_ADT: {
+    case TY_TUPLE: case TY_ADT: case TY_LIST: {
       GirValue cap = gir_const_int(g, 32, sp);
       return gir_append_text(g, rt(L, GIR_RT_STR_WITH_CAP, sp, 1, cap), v,
                              false, sp);
@@ -777,6 +808,9 @@ static void branch_on(Lower *L, GirValue cond, GirBlock *fail, Span sp) {
 }
 
 static void lower_pattern(Lower *L, Pattern *pt, GirValue v, GirBlock *fail);
+static void lower_list_pattern(Lower *L, Pattern *pt, GirValue v,
+                               GirBlock *fail);
+static void lower_loop_body(Lower *L, Expr *body, Join *brk, Join *cont);
 
 static GirValue lit_value(Lower *L, Expr *lit) {
   return lower_expr(L, lit);
@@ -861,6 +895,9 @@ static void lower_pattern(Lower *L, Pattern *pt, GirValue v, GirBlock *fail) {
   case PAT_OR:
     lower_or_pattern(L, pt, v, fail);
     return;
+  case PAT_LIST:
+    lower_list_pattern(L, pt, v, fail);
+    return;
   default:
     GJ_UNREACHABLE("pattern kind not accepted by Sema");
   }
@@ -890,7 +927,7 @@ static void lower_cond(Lower *L, Expr *c, GirBlock *fail) {
 /* `e is p` outside a condition: only a test. */
 static GirValue lower_is(Lower *L, Expr *e) {
   Join j;
-  join_init(L, &j, &gir_t_bool, "is.end");
+  join_init_plain(L, &j, &gir_t_bool, "is.end");
   GirBlock *no = gir_block_new(L->m, L->g.f, "is.no");
   Snapshot before = snapshot(L);
   lower_cond(L, e, no);
@@ -933,6 +970,483 @@ static GirValue lower_match(Lower *L, Expr *e, bool tail) {
   gir_unreachable(&L->g, e->span);
   if (tail) return GIR_NO_VALUE;
   return join_enter(L, &j);
+}
+
+/* ---- closures (§8) --------------------------------------------------------------
+ * An anonymous sub is lifted to a GirFunc of its own whose first parameter
+ * is the closure (borrowed) and whose `captures` are the values of the
+ * outer bindings it mentions (Sema listed them), read with CAPTURE. It is
+ * lowered on the spot: the builder state of the enclosing function is
+ * saved and restored around it. */
+
+typedef struct Saved {
+  GirBuilder g;
+  Binding **muts;
+  size_t nmuts;
+  Loop *loop;
+  Type *fn_ret;
+} Saved;
+
+static Saved save_state(Lower *L) {
+  Saved sv = {L->g, NULL, L->muts.len, L->loop, L->fn_ret};
+  sv.muts = ARENA_ARRAY(L->s->arena, Binding *, L->muts.len + 1);
+  if (L->muts.len) memcpy(sv.muts, L->muts.data, L->muts.len * sizeof *sv.muts);
+  return sv;
+}
+
+static void restore_state(Lower *L, Saved *sv) {
+  L->g = sv->g;
+  L->muts.len = 0;
+  for (size_t i = 0; i < sv->nmuts; i++) VEC_PUSH(L->s->arena, L->muts, sv->muts[i]);
+  L->loop = sv->loop;
+  L->fn_ret = sv->fn_ret;
+}
+
+/* A lifted function: closure parameter first (borrowed), then `params`. */
+static GirFunc *new_closure_body(Lower *L, const char *name, const GirType *ft,
+                                 const GirType *ret, Span sp) {
+  GirFunc *f = gir_func_new(L->m, name, arena_printf(L->s->arena, "%s.%s",
+                            L->prog->main->name, name), ret, sp);
+  f->is_closure_body = true;
+  gir_func_add_param(L->m, f, ft);
+  for (uint32_t i = 0; i < ft->nparams; i++)
+    gir_func_add_param(L->m, f, ft->params[i]);
+  f->param_borrowed = ARENA_ARRAY(L->s->arena, bool, ft->nparams + 1);
+  f->param_borrowed[0] = true;
+  return f;
+}
+
+static GirValue lower_lambda(Lower *L, Expr *e) {
+  Type *ft = ST(L, e->ty);
+  const GirType *gft = gty(ft);
+  const char *name = arena_printf(L->s->arena, "%s.lambda%u", L->g.f->name,
+                                  ++L->nlambdas);
+  GirFunc *f = new_closure_body(L, name, gft, gft->ret, e->span);
+  /* the captured values, as the enclosing function sees them now */
+  size_t nc = e->lambda.captures.len;
+  GirValue *cv = ARENA_ARRAY(L->s->arena, GirValue, nc + 1);
+  GirValue *outer = ARENA_ARRAY(L->s->arena, GirValue, nc + 1);
+  uint32_t ncv = 0;
+  for (size_t i = 0; i < nc; i++) {
+    Binding *b = e->lambda.captures.data[i];
+    outer[i] = L->vals[b->id];
+    if (is_unit(L, b->ty)) continue;
+    cv[ncv++] = L->vals[b->id];
+    VEC_PUSH(L->s->arena, f->captures, gty(b->ty));
+  }
+  Saved sv = save_state(L);
+  L->g.f = f;
+  L->g.m = L->m;
+  gir_set_block(&L->g, f->blocks.data[0]);
+  L->muts.len = 0;
+  L->loop = NULL;
+  L->fn_ret = ft->args[ft->nargs - 1];
+  GirValue env = f->blocks.data[0]->params.data[0];
+  for (size_t i = 0, k = 0; i < nc; i++) {
+    Binding *b = e->lambda.captures.data[i];
+    if (is_unit(L, b->ty)) continue;
+    bind_value(L, b, gir_capture(&L->g, env, (uint32_t)k++, gty(b->ty), e->span));
+  }
+  for (size_t i = 0, k = 1; i < e->lambda.params.len; i++) {
+    Param *pm = &e->lambda.params.data[i];
+    if (is_unit(L, pm->binding->ty)) {
+      L->vals[pm->binding->id] = GIR_NO_VALUE;
+      continue;
+    }
+    bind_value(L, pm->binding, f->blocks.data[0]->params.data[k++]);
+  }
+  lower_tail(L, e->lambda.body);
+  restore_state(L, &sv);
+  for (size_t i = 0; i < nc; i++) L->vals[e->lambda.captures.data[i]->id] = outer[i];
+  return gir_closure_new(&L->g, f, gft, cv, ncv, e->span);
+}
+
+/* `f` used as a value (§8): a capture-free closure whose body calls it. */
+static GirValue lower_sub_value(Lower *L, Expr *e) {
+  Symbol *sym = e->name.sym;
+  const GirType *gft = gty(e->ty);
+  GirFunc *w = NULL;
+  for (size_t i = 0; i < L->wrapped.len; i++)
+    if (L->wrapped.data[i] == sym) w = L->wrappers.data[i];
+  if (!w) {
+    w = new_closure_body(L, arena_printf(L->s->arena, "%s.value", sym->name),
+                         gft, gft->ret, sym->item->span);
+    GirBuilder saved = L->g;
+    L->g.f = w;
+    gir_set_block(&L->g, w->blocks.data[0]);
+    GirBlock *entry = w->blocks.data[0];
+    GirValue r = gir_call(&L->g, sym->gir, entry->params.data + 1,
+                          (uint32_t)entry->params.len - 1, sym->item->span);
+    gir_ret(&L->g, gft->ret->kind == GIR_T_UNIT ? GIR_NO_VALUE : r,
+            sym->item->span);
+    L->g = saved;
+    VEC_PUSH(L->s->arena, L->wrapped, sym);
+    VEC_PUSH(L->s->arena, L->wrappers, w);
+  }
+  return gir_closure_new(&L->g, w, gft, NULL, 0, e->span);
+}
+
+static GirValue lower_fn_call(Lower *L, Expr *e) {
+  GirValue clo = lower_expr(L, e->call.callee);
+  if (dead(L)) return GIR_NO_VALUE;
+  size_t n = e->call.args.len;
+  GirValue *vs = ARENA_ARRAY(L->s->arena, GirValue, n + 1);
+  uint32_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    Expr *a = e->call.args.data[i];
+    GirValue v = lower_expr(L, a);
+    if (dead(L)) return GIR_NO_VALUE;
+    if (!is_unit(L, a->ty)) vs[k++] = v;
+  }
+  return gir_call_closure(&L->g, clo, vs, k, e->span);
+}
+
+/* ---- lists (§15) ------------------------------------------------------------- */
+
+static GirValue list_len(Lower *L, GirValue l, Span sp) {
+  return gir_op1(&L->g, GIR_OP_LIST_LEN, &gir_t_int, l, sp);
+}
+
+static GirValue list_get(Lower *L, GirValue l, const GirType *lt, GirValue i,
+                         Span sp) {
+  return gir_op2(&L->g, GIR_OP_LIST_GET, lt->elem, l, i, sp);
+}
+
+static GirValue lower_list(Lower *L, Expr *e) {
+  size_t n = e->tuple.elems.len;
+  GirValue *vals = ARENA_ARRAY(L->s->arena, GirValue, n ? n : 1);
+  for (size_t i = 0; i < n; i++) {
+    vals[i] = lower_expr(L, e->tuple.elems.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  return gir_list_new(&L->g, gty(e->ty), vals, (uint32_t)n, e->span);
+}
+
+static GirValue lower_index(Lower *L, Expr *e) {
+  GirValue l = lower_expr(L, e->index.recv);
+  if (dead(L)) return GIR_NO_VALUE;
+  const GirType *lt = gty(e->index.recv->ty);
+  Expr *ix = e->index.index;
+  if (ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT) {
+    GirValue a = lower_expr(L, ix->bin.lhs);
+    if (dead(L)) return GIR_NO_VALUE;
+    GirValue b = lower_expr(L, ix->bin.rhs);
+    if (dead(L)) return GIR_NO_VALUE;
+    GirValue args[3] = {l, a, b};
+    return gir_op(&L->g, GIR_OP_LIST_SLICE, lt, args, 3, e->span);
+  }
+  GirValue i = lower_expr(L, ix);
+  if (dead(L)) return GIR_NO_VALUE;
+  return list_get(L, l, lt, i, e->span);
+}
+
+/* for $x in $xs { body } over a List (§7), with break and continue. */
+static GirValue lower_for_list(Lower *L, Expr *e) {
+  GirValue l = lower_expr(L, e->for_.iter);
+  if (dead(L)) return GIR_NO_VALUE;
+  const GirType *lt = gty(e->for_.iter->ty);
+  Span sp = e->span;
+  GirValue n = list_len(L, l, sp);
+  Join head, next, exit;
+  join_init(L, &head, &gir_t_int, "for.head");
+  join_init(L, &exit, NULL, "for.end");
+  join_jump(L, &head, gir_const_int(&L->g, 0, sp), sp);
+  GirValue i = join_enter(L, &head);
+  join_init(L, &next, NULL, "for.next");
+  GirBlock *body = gir_block_new(L->m, L->g.f, "for.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "for.exit");
+  gir_br(&L->g, gir_op2(&L->g, GIR_OP_ILT, &gir_t_bool, i, n, sp), body, out, sp);
+  gir_set_block(&L->g, out);
+  join_jump(L, &exit, GIR_NO_VALUE, sp);
+  gir_set_block(&L->g, body);
+  size_t nmuts = L->muts.len;
+  GirValue x = list_get(L, l, lt, i, sp);
+  lower_pattern(L, e->for_.pat, x, NULL);
+  lower_loop_body(L, e->for_.body, &exit, &next);
+  L->muts.len = nmuts;
+  join_jump(L, &next, GIR_NO_VALUE, sp);
+  if (next.block) {
+    join_enter(L, &next);
+    GirValue i1 = gir_op2(&L->g, GIR_OP_IADD, &gir_t_int, i,
+                          gir_const_int(&L->g, 1, sp), sp);
+    join_jump(L, &head, i1, sp);
+  }
+  return join_enter(L, &exit);
+}
+
+/* Some(x) / None of Option type t. */
+static GirValue some(Lower *L, const GirType *t, GirValue x, Span sp) {
+  return new_object(L, t, 1, &x, sp);
+}
+static GirValue none(Lower *L, const GirType *t, Span sp) {
+  return new_object(L, t, 0, NULL, sp);
+}
+
+/* cond ? Some(get(l, i)) : None */
+static GirValue opt_get(Lower *L, GirValue l, const GirType *lt, GirValue i,
+                        GirValue cond, const GirType *ot, Span sp) {
+  Join j;
+  join_init_plain(L, &j, ot, "get.end");
+  GirBlock *yes = gir_block_new(L->m, L->g.f, "get.some");
+  GirBlock *no = gir_block_new(L->m, L->g.f, "get.none");
+  gir_br(&L->g, cond, yes, no, sp);
+  gir_set_block(&L->g, yes);
+  join_jump(L, &j, some(L, ot, list_get(L, l, lt, i, sp), sp), sp);
+  gir_set_block(&L->g, no);
+  join_jump(L, &j, none(L, ot, sp), sp);
+  return join_enter(L, &j);
+}
+
+typedef struct FoldCtx {
+  GirValue list;
+  const GirType *lt;
+  Builtin bi;
+  const Type *elem;    /* Sema type of the elements */
+  GirValue acc;        /* running value (sum; best so far) */
+  GirValue other;      /* zip: the other list */
+  const GirType *ot;   /* zip/enumerate: the tuple type */
+  Span sp;
+} FoldCtx;
+
+static void fold_step(Lower *L, GirValue i, void *vctx) {
+  FoldCtx *c = vctx;
+  GirValue x = list_get(L, c->list, c->lt, i, c->sp);
+  switch (c->bi) {
+  case BM_LIST_SUM:
+    c->acc = gir_op2(&L->g, c->lt->elem->kind == GIR_T_FLOAT ? GIR_OP_FADD
+                                                              : GIR_OP_IADD,
+                     c->lt->elem, c->acc, x, c->sp);
+    break;
+  case BM_LIST_ENUMERATE: {
+    GirValue pair[2] = {i, x};
+    GirValue t = new_object(L, c->ot, 0, pair, c->sp);
+    c->acc = gir_op2(&L->g, GIR_OP_LIST_PUSH, gir_value_type(L->g.f, c->acc),
+                     c->acc, t, c->sp);
+    break;
+  }
+  case BM_LIST_ZIP: {
+    const GirType *olt = gir_value_type(L->g.f, c->other);
+    GirValue y = list_get(L, c->other, olt, i, c->sp);
+    GirValue pair[2] = {x, y};
+    GirValue t = new_object(L, c->ot, 0, pair, c->sp);
+    c->acc = gir_op2(&L->g, GIR_OP_LIST_PUSH, gir_value_type(L->g.f, c->acc),
+                     c->acc, t, c->sp);
+    break;
+  }
+  default: { /* MIN / MAX: keep the better of acc and x */
+    GirValue better = lower_compare(L, c->bi == BM_LIST_MIN ? TOK_LT : TOK_GT,
+                                    c->elem, x, c->acc, c->sp);
+    Join j;
+    join_init_plain(L, &j, c->lt->elem, "minmax");
+    GirBlock *take = gir_block_new(L->m, L->g.f, "minmax.take");
+    GirBlock *keep = gir_block_new(L->m, L->g.f, "minmax.keep");
+    gir_br(&L->g, better, take, keep, c->sp);
+    gir_set_block(&L->g, take);
+    join_jump(L, &j, x, c->sp);
+    gir_set_block(&L->g, keep);
+    join_jump(L, &j, c->acc, c->sp);
+    c->acc = join_enter(L, &j);
+  }
+  }
+}
+
+/* A loop carrying `c->acc` through its iterations (a block parameter of
+ * the loop header, like a mut binding). */
+static GirValue fold_list(Lower *L, FoldCtx *c, GirValue init, GirValue start,
+                          GirValue n) {
+  Span sp = c->sp;
+  const GirType *at = gir_value_type(L->g.f, init);
+  GirBlock *head = gir_block_new(L->m, L->g.f, "fold.head");
+  GirValue hi = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
+  GirValue hacc = gir_block_add_param(L->m, L->g.f, head, at);
+  GirBlock *exit = gir_block_new(L->m, L->g.f, "fold.end");
+  GirValue racc = gir_block_add_param(L->m, L->g.f, exit, at);
+  GirValue a0[2] = {start, init};
+  gir_jmp(&L->g, head, a0, 2, sp);
+  gir_set_block(&L->g, head);
+  GirBlock *body = gir_block_new(L->m, L->g.f, "fold.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "fold.exit");
+  gir_br(&L->g, gir_op2(&L->g, GIR_OP_ILT, &gir_t_bool, hi, n, sp), body, out, sp);
+  gir_set_block(&L->g, out);
+  gir_jmp(&L->g, exit, &hacc, 1, sp);
+  gir_set_block(&L->g, body);
+  c->acc = hacc;
+  fold_step(L, hi, c);
+  GirValue a1[2] = {gir_op2(&L->g, GIR_OP_IADD, &gir_t_int, hi,
+                            gir_const_int(&L->g, 1, sp), sp), c->acc};
+  gir_jmp(&L->g, head, a1, 2, sp);
+  gir_set_block(&L->g, exit);
+  return racc;
+}
+
+static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  const GirType *lt = gty(e->method.recv->ty);
+  ExprList *args = &e->method.args;
+  GirValue a[2] = {GIR_NO_VALUE, GIR_NO_VALUE};
+  for (size_t i = 0; i < args->len && i < 2; i++) {
+    a[i] = lower_expr(L, args->data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  Builtin bi = e->method.builtin;
+  switch (bi) {
+  case BM_LIST_LEN: return list_len(L, l, sp);
+  case BM_LIST_IS_EMPTY:
+    return gir_op2(g, GIR_OP_IEQ, &gir_t_bool, list_len(L, l, sp),
+                   gir_const_int(g, 0, sp), sp);
+  case BM_LIST_PUSH: return gir_op2(g, GIR_OP_LIST_PUSH, lt, l, a[0], sp);
+  case BM_LIST_SET: {
+    GirValue xs[3] = {l, a[0], a[1]};
+    return gir_op(g, GIR_OP_LIST_SET, lt, xs, 3, sp);
+  }
+  case BM_LIST_GET: {
+    GirValue n = list_len(L, l, sp);
+    /* 0 <= i < n, as one unsigned compare would; two signed ones here */
+    Join j;
+    join_init_plain(L, &j, &gir_t_bool, "inrange");
+    GirBlock *lo_ok = gir_block_new(L->m, L->g.f, "inrange.lo");
+    GirBlock *no = gir_block_new(L->m, L->g.f, "inrange.no");
+    gir_br(g, gir_op2(g, GIR_OP_IGE, &gir_t_bool, a[0], gir_const_int(g, 0, sp),
+                      sp), lo_ok, no, sp);
+    gir_set_block(g, lo_ok);
+    join_jump(L, &j, gir_op2(g, GIR_OP_ILT, &gir_t_bool, a[0], n, sp), sp);
+    gir_set_block(g, no);
+    join_jump(L, &j, gir_const_bool(g, false, sp), sp);
+    GirValue ok = join_enter(L, &j);
+    return opt_get(L, l, lt, a[0], ok, gty(e->ty), sp);
+  }
+  case BM_LIST_FIRST: case BM_LIST_LAST: {
+    GirValue n = list_len(L, l, sp);
+    GirValue ok = gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp), sp);
+    GirValue i = bi == BM_LIST_FIRST ? gir_const_int(g, 0, sp)
+                 : gir_op2(g, GIR_OP_ISUB, &gir_t_int, n, gir_const_int(g, 1, sp), sp);
+    return opt_get(L, l, lt, i, ok, gty(e->ty), sp);
+  }
+  case BM_LIST_CONTAINS: {
+    GirValue xs[2] = {l, a[0]};
+    return gir_list_op(g, GIR_LIST_CONTAINS, xs, 2, sp);
+  }
+  case BM_LIST_INDEX_OF: {
+    GirValue xs[2] = {l, a[0]};
+    GirValue r = gir_list_op(g, GIR_LIST_INDEX_OF, xs, 2, sp);
+    const GirType *ot = gty(e->ty);
+    Join j;
+    join_init_plain(L, &j, ot, "index.end");
+    GirBlock *yes = gir_block_new(L->m, L->g.f, "index.some");
+    GirBlock *no = gir_block_new(L->m, L->g.f, "index.none");
+    gir_br(g, gir_op2(g, GIR_OP_IGE, &gir_t_bool, r, gir_const_int(g, 0, sp), sp),
+           yes, no, sp);
+    gir_set_block(g, yes);
+    join_jump(L, &j, some(L, ot, r, sp), sp);
+    gir_set_block(g, no);
+    join_jump(L, &j, none(L, ot, sp), sp);
+    return join_enter(L, &j);
+  }
+  case BM_LIST_SORTED: return gir_list_op(g, GIR_LIST_SORTED, &l, 1, sp);
+  case BM_LIST_REVERSED: return gir_list_op(g, GIR_LIST_REVERSED, &l, 1, sp);
+  case BM_LIST_TAKE: case BM_LIST_DROP: {
+    GirValue xs[2] = {l, a[0]};
+    return gir_list_op(g, bi == BM_LIST_TAKE ? GIR_LIST_TAKE : GIR_LIST_DROP,
+                       xs, 2, sp);
+  }
+  case BM_LIST_JOIN: {
+    GirValue xs[2] = {l, a[0]};
+    return gir_list_op(g, GIR_LIST_JOIN, xs, 2, sp);
+  }
+  case BM_LIST_SUM: {
+    FoldCtx c = {.list = l, .lt = lt, .bi = bi, .sp = sp};
+    GirValue zero = lt->elem->kind == GIR_T_FLOAT ? gir_const_float(g, 0.0, sp)
+                                                   : gir_const_int(g, 0, sp);
+    return fold_list(L, &c, zero, gir_const_int(g, 0, sp), list_len(L, l, sp));
+  }
+  case BM_LIST_MIN: case BM_LIST_MAX: {
+    const GirType *ot = gty(e->ty);
+    Type *el = ST(L, e->method.recv->ty)->args[0];
+    GirValue n = list_len(L, l, sp);
+    Join j;
+    join_init_plain(L, &j, ot, "minmax.end");
+    GirBlock *yes = gir_block_new(L->m, L->g.f, "minmax.some");
+    GirBlock *no = gir_block_new(L->m, L->g.f, "minmax.none");
+    gir_br(g, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp), sp),
+           yes, no, sp);
+    gir_set_block(g, no);
+    join_jump(L, &j, none(L, ot, sp), sp);
+    gir_set_block(g, yes);
+    FoldCtx c = {.list = l, .lt = lt, .bi = bi, .elem = el, .sp = sp};
+    GirValue first = list_get(L, l, lt, gir_const_int(g, 0, sp), sp);
+    GirValue best = fold_list(L, &c, first, gir_const_int(g, 1, sp), n);
+    join_jump(L, &j, some(L, ot, best, sp), sp);
+    return join_enter(L, &j);
+  }
+  case BM_LIST_ENUMERATE: case BM_LIST_ZIP: {
+    const GirType *rlt = gty(e->ty);
+    GirValue n = list_len(L, l, sp);
+    if (bi == BM_LIST_ZIP) {
+      GirValue m = list_len(L, a[0], sp);
+      n = gir_op2(g, GIR_OP_IMIN, &gir_t_int, n, m, sp);
+    }
+    FoldCtx c = {.list = l, .lt = lt, .bi = bi, .other = a[0],
+                 .ot = rlt->elem, .sp = sp};
+    GirValue empty = gir_list_new(g, rlt, NULL, 0, sp);
+    return fold_list(L, &c, empty, gir_const_int(g, 0, sp), n);
+  }
+  case BM_LIST_POP: {
+    /* Some((xs[0..n-1], xs[n-1])) or None */
+    const GirType *ot = gty(e->ty);
+    const GirType *tt = ot->ctors[1].fields[0];
+    GirValue n = list_len(L, l, sp);
+    Join j;
+    join_init_plain(L, &j, ot, "pop.end");
+    GirBlock *yes = gir_block_new(L->m, L->g.f, "pop.some");
+    GirBlock *no = gir_block_new(L->m, L->g.f, "pop.none");
+    gir_br(g, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp), sp),
+           yes, no, sp);
+    gir_set_block(g, no);
+    join_jump(L, &j, none(L, ot, sp), sp);
+    gir_set_block(g, yes);
+    GirValue last = gir_op2(g, GIR_OP_ISUB, &gir_t_int, n, gir_const_int(g, 1, sp), sp);
+    GirValue sl[3] = {l, gir_const_int(g, 0, sp), last};
+    GirValue init = gir_op(g, GIR_OP_LIST_SLICE, lt, sl, 3, sp);
+    GirValue pair[2] = {init, list_get(L, l, lt, last, sp)};
+    join_jump(L, &j, some(L, ot, new_object(L, tt, 0, pair, sp), sp), sp);
+    return join_enter(L, &j);
+  }
+  default:
+    GJ_UNREACHABLE("list method");
+  }
+}
+
+/* §9 list patterns: [], [p, q], [p, ..$rest], [$first, .., $last]. */
+static void lower_list_pattern(Lower *L, Pattern *pt, GirValue v, GirBlock *fail) {
+  GirBuilder *g = &L->g;
+  Span sp = pt->span;
+  const GirType *lt = gty(pt->ty);
+  size_t n = pt->elems.len, rest = n;
+  for (size_t i = 0; i < n; i++)
+    if (pt->elems.data[i]->kind == PAT_REST) rest = i;
+  size_t fixed = rest < n ? n - 1 : n;
+  GirValue len = list_len(L, v, sp);
+  GirValue k = gir_const_int(g, (int64_t)fixed, sp);
+  branch_on(L, gir_op2(g, rest < n ? GIR_OP_IGE : GIR_OP_IEQ, &gir_t_bool, len,
+                       k, sp), fail, sp);
+  for (size_t i = 0; i < n; i++) {
+    Pattern *sub = pt->elems.data[i];
+    if (sub->kind == PAT_WILD) continue;
+    if (sub->kind == PAT_REST) {
+      if (!sub->binding) continue;
+      GirValue from = gir_const_int(g, (int64_t)i, sp);
+      GirValue to = gir_op2(g, GIR_OP_ISUB, &gir_t_int, len,
+                            gir_const_int(g, (int64_t)(n - 1 - i), sp), sp);
+      GirValue sl[3] = {v, from, to};
+      bind_value(L, sub->binding, gir_op(g, GIR_OP_LIST_SLICE, lt, sl, 3, sp));
+      continue;
+    }
+    GirValue idx = i < rest ? gir_const_int(g, (int64_t)i, sp)
+                   : gir_op2(g, GIR_OP_ISUB, &gir_t_int, len,
+                             gir_const_int(g, (int64_t)(n - i), sp), sp);
+    lower_pattern(L, sub, list_get(L, v, lt, idx, sub->span), fail);
+  }
 }
 
 /* ---- Option and Result (§12) ------------------------------------------------- */
@@ -1005,7 +1519,7 @@ static GirValue lower_option_method(Lower *L, Expr *e, GirValue v) {
     GirValue d = lower_expr(L, e->method.args.data[0]);
     if (dead(L)) return GIR_NO_VALUE;
     Join j;
-    join_init(L, &j, gty(e->ty), "or.end");
+    join_init_plain(L, &j, gty(e->ty), "or.end");
     GirBlock *bad = gir_block_new(L->m, L->g.f, "or.default");
     GirValue p = payload_or(L, v, t, good, bad, sp);
     join_jump(L, &j, p, sp);
@@ -1017,7 +1531,7 @@ static GirValue lower_option_method(Lower *L, Expr *e, GirValue v) {
     const GirType *ot = gty(e->ty);
     uint32_t want = e->method.builtin == BM_RES_OK ? 0 : 1;
     Join j;
-    join_init(L, &j, ot, "opt.end");
+    join_init_plain(L, &j, ot, "opt.end");
     GirBlock *bad = gir_block_new(L->m, L->g.f, "opt.none");
     GirValue p = payload_or(L, v, t, want, bad, sp);
     join_jump(L, &j, new_object(L, ot, 1, &p, sp), sp);
@@ -1068,12 +1582,14 @@ static GirValue lower_expr(Lower *L, Expr *e) {
   case EX_BINDING: return L->vals[e->bind.binding->id];
   case EX_NAME:
     if (e->name.ctor) return lower_ctor(L, e, e->name.ctor, NULL);
+    if (e->name.sym->kind == SYM_SUB) return lower_sub_value(L, e);
     if (!e->name.sym->gir) return GIR_NO_VALUE; /* a Unit const */
     return gir_global_get(g, (GirGlobal *)e->name.sym->gir, e->span);
   case EX_UNARY: return lower_unary(L, e);
   case EX_BINARY: return lower_binary(L, e);
   case EX_CALL:
     if (e->call.ctor) return lower_ctor(L, e, e->call.ctor, &e->call.args);
+    if (!e->call.sym && e->call.builtin == BI_NONE) return lower_fn_call(L, e);
     if (e->call.builtin != BI_NONE) return lower_builtin_call(L, e);
     return lower_sub_call(L, e->call.sym, NULL, &e->call.args, e->call.targs,
                           e->span);
@@ -1081,7 +1597,9 @@ static GirValue lower_expr(Lower *L, Expr *e) {
   case EX_BLOCK: return lower_block_stmts(L, e);
   case EX_IF: return lower_if(L, e);
   case EX_WHILE: return lower_while(L, e);
-  case EX_FOR: return lower_for(L, e);
+  case EX_FOR:
+    if (ST(L, e->for_.iter->ty)->kind == TY_LIST) return lower_for_list(L, e);
+    return lower_for(L, e);
   case EX_TUPLE: return lower_tuple(L, e);
   case EX_RECORD: return lower_record(L, e);
   case EX_WITH: return lower_with(L, e);
@@ -1097,6 +1615,9 @@ static GirValue lower_expr(Lower *L, Expr *e) {
                 e->span);
   }
   case EX_MATCH: return lower_match(L, e, false);
+  case EX_LIST: return lower_list(L, e);
+  case EX_LAMBDA: return lower_lambda(L, e);
+  case EX_INDEX: return lower_index(L, e);
   case EX_IS: return lower_is(L, e);
   case EX_TRY: return lower_try(L, e);
   case EX_RETURN:

@@ -8,12 +8,18 @@
  * those are never dec'd and are inc'd at each consuming use. Consuming
  * uses are jmp arguments, the returned value, guji call arguments (but for
  * the callee's borrowed parameters), 'S' runtime arguments, GLOBAL_SET,
- * NEW's fields and APPEND_TEXT's buffer; everything else borrows ('s'
- * runtime arguments, PROJ, TAG, EQ, CMP, APPEND_TEXT's value).
+ * NEW's fields, CLOSURE_NEW's captures, CALL_CLOSURE's arguments after the
+ * closure, and APPEND_TEXT's buffer; everything else borrows ('s' runtime
+ * arguments, PROJ, TAG, EQ, CMP, APPEND_TEXT's value, CAPTURE's closure,
+ * CALL_CLOSURE's closure, LIST_GET, LIST_LEN, LIST_CONCAT, LIST_SLICE,
+ * LIST_OP). LIST_NEW consumes its elements, LIST_PUSH and LIST_SET the
+ * list and the element (in place when unique: GIR.h). A lifted sub's
+ * closure parameter is borrowed (param_borrowed[0]).
  *
- * A PROJ result is a new reference (Perceus' `let y = x.i; inc y`): when
- * it is counted and used, `inc` goes right after the PROJ (before any dec
- * of the object there); an unused one gets neither inc nor dec.
+ * A PROJ, CAPTURE or LIST_GET result is a new reference (Perceus' `let y
+ * = x.i; inc y`): when it is counted and used, `inc` goes right after the
+ * PROJ (before any dec of the object there); an unused one gets neither
+ * inc nor dec.
  *
  * 1. Backward liveness of owned heap values over the blocks (block
  *    parameters are definitions; terminator arguments are uses).
@@ -116,8 +122,14 @@ static UseMode inst_use_mode(const Rc *r, const GirInst *in, uint32_t i) {
   }
   case GIR_OP_GLOBAL_SET:
   case GIR_OP_NEW:
+  case GIR_OP_CLOSURE_NEW: /* the captures */
+  case GIR_OP_LIST_NEW:     /* the elements */
+  case GIR_OP_LIST_PUSH:    /* the list and the element */
+  case GIR_OP_LIST_SET:     /* the list and the element (the index: scalar) */
   case GIR_OP_DEC:
     return USE_CONSUME;
+  case GIR_OP_CALL_CLOSURE: /* the closure is borrowed, its arguments not */
+    return i == 0 ? USE_BORROW : USE_CONSUME;
   case GIR_OP_APPEND_TEXT:
     return i == 0 ? USE_CONSUME : USE_BORROW;
   case GIR_OP_CALL_RT: {
@@ -305,7 +317,9 @@ static void rewrite_block(Rc *r, GirBlock *b, uint64_t *live) {
     bool noreturn = is_noreturn(in);
     if (owned(r, in->result)) {
       bool used = bs_has(live, in->result);
-      if (in->op == GIR_OP_PROJ) { /* a new reference, first after the PROJ */
+      if (in->op == GIR_OP_PROJ || in->op == GIR_OP_CAPTURE ||
+          in->op == GIR_OP_LIST_GET) {
+        /* a new reference, first after the PROJ (CAPTURE) */
         if (used)
           VEC_PUSH(a, r->after, rc_op(r->m, GIR_OP_INC, in->result, in->span));
       } else if (!used && !noreturn) {

@@ -5,6 +5,9 @@
  * constructors (a sum, a record or tuple — one constructor —, Bool) is
  * split by constructor ("specialization"); any other column (Int, Char,
  * Str, Float, …) is covered only by a wildcard or binding, since literals
+ * and ranges never cover their whole type (§9). A List column is split as
+ * the two constructors [] and "head, then a tail list", so `[]` and
+ * `[$h, ..$t]` together cover every list. Remaining:
  * and ranges never cover their whole type (§9). `missing` returns a
  * witness — the text of a value no row matches, such as `Blue` or
  * `Some((_, false))` — which the error message shows.
@@ -23,8 +26,14 @@ typedef struct Cx {
   Arena *a;
 } Cx;
 
+/* A list pattern with nothing fixed: [..] or [..$rest]. */
+static bool list_any(const Pattern *p) {
+  return p->kind == PAT_LIST && p->elems.len == 1 &&
+         p->elems.data[0]->kind == PAT_REST;
+}
+
 static bool is_wild(const Pattern *p) {
-  return !p || p->kind == PAT_WILD || p->kind == PAT_BIND;
+  return !p || p->kind == PAT_WILD || p->kind == PAT_BIND || list_any(p);
 }
 
 /* The constructor count of a finite type, or 0 for an infinite one. */
@@ -33,6 +42,7 @@ static size_t nctors(Cx *cx, Type *t) {
   if (t->kind == TY_ADT) return t->decl->ctors.len;
   if (t->kind == TY_TUPLE) return 1;
   if (t->kind == TY_BOOL) return 2;
+  if (t->kind == TY_LIST) return 2; /* [] and head + tail */
   return 0;
 }
 
@@ -40,6 +50,7 @@ static size_t ctor_arity(Cx *cx, Type *t, size_t c) {
   t = type_resolve(cx->tc, t);
   if (t->kind == TY_ADT) return t->decl->ctors.data[c]->fields.len;
   if (t->kind == TY_TUPLE) return t->nargs;
+  if (t->kind == TY_LIST) return c == 0 ? 0 : 2;
   return 0;
 }
 
@@ -47,6 +58,7 @@ static Type *ctor_field_type(Cx *cx, Type *t, size_t c, size_t i) {
   t = type_resolve(cx->tc, t);
   if (t->kind == TY_ADT)
     return type_ctor_field(cx->tc, t, t->decl->ctors.data[c], (uint32_t)i);
+  if (t->kind == TY_LIST) return i == 0 ? t->args[0] : t;
   return t->args[i];
 }
 
@@ -59,15 +71,30 @@ static long head_ctor(const Pattern *p) {
   case PAT_LIT:
     if (p->lit && p->lit->kind == EX_BOOL) return p->lit->b.value ? 0 : 1;
     return -1;
+  case PAT_LIST:
+    if (p->elems.len == 0) return 0;                 /* [] */
+    if (p->elems.data[0]->kind != PAT_REST) return 1; /* [p, …] */
+    return -1; /* [.., p]: fixed from the end; not split (conservative) */
   default: return -1;
   }
 }
 
 /* The sub-patterns of p for constructor c (arity n) into out. */
 static void sub_patterns(Cx *cx, const Pattern *p, size_t n, Pattern **out) {
-  (void)cx;
   for (size_t i = 0; i < n; i++) out[i] = NULL;
   if (is_wild(p)) return;
+  if (p->kind == PAT_LIST) {
+    if (n != 2 || p->elems.len == 0) return;
+    out[0] = p->elems.data[0];
+    /* the tail: the rest of the pattern, as a list pattern */
+    Pattern *tail = ARENA_NEW(cx->a, Pattern);
+    *tail = *p;
+    tail->elems.data = p->elems.data + 1;
+    tail->elems.len = p->elems.len - 1;
+    tail->elems.cap = tail->elems.len;
+    out[1] = tail;
+    return;
+  }
   if (p->kind == PAT_RECORD) {
     for (size_t i = 0; i < p->fields.len; i++) {
       int64_t fx = p->field_index ? p->field_index[i] : -1;
@@ -143,6 +170,16 @@ static const char *ctor_text(Cx *cx, Type *t, size_t c, const char **sub,
   sb_init(&b);
   if (t->kind == TY_BOOL) {
     sb_puts(&b, c == 0 ? "true" : "false");
+  } else if (t->kind == TY_LIST) {
+    if (c == 0) {
+      sb_puts(&b, "[]");
+    } else {
+      /* head, then the tail's own text without its brackets */
+      const char *tl = sub[1];
+      if (strcmp(tl, "[]") == 0) sb_printf(&b, "[%s]", sub[0]);
+      else if (tl[0] == '[') sb_printf(&b, "[%s, %s", sub[0], tl + 1);
+      else sb_printf(&b, "[%s, ..]", sub[0]);
+    }
   } else if (t->kind == TY_TUPLE) {
     sb_putc(&b, '(');
     for (size_t i = 0; i < n; i++) sb_printf(&b, "%s%s", i ? ", " : "", sub[i]);

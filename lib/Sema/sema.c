@@ -56,6 +56,10 @@ typedef struct Sema {
   TypeDecl *opt_decl, *res_decl;
   VEC(Type *) tparams;    /* type parameters in scope (type declarations) */
   VEC(Symbol *) methods;  /* `sub T.m`: name "T.m", owner in method_of */
+  uint32_t depth;         /* anonymous subs / hatch blocks we are inside */
+  Type *value_want;       /* the type a sub body's final value must have,
+                             for an anonymous sub there (§8) */
+  VEC(Expr *) lambdas;    /* the enclosing anonymous subs (NULL: hatch) */
   VEC(TypeDecl *) method_of;
 } Sema;
 
@@ -139,6 +143,7 @@ static Binding *declare(Sema *S, const char *name, Span sp, Type *ty,
   b->span = sp;
   b->ty = ty;
   b->is_mut = is_mut;
+  b->depth = S->depth;
   b->id = S->prog->nbindings++;
   VEC_PUSH(S->s->arena, VEC_LAST(S->scopes).binds, b);
   return b;
@@ -249,8 +254,14 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
       el[i] = resolve_type(S, te->args.data[i]);
     return type_tuple(S->tc, el, (uint32_t)te->args.len);
   }
-  case TE_FN:
-    return not_implemented(S, te->span, "function types", "§8");
+  case TE_FN: {
+    Type *ps[32];
+    if (te->args.len > 32)
+      return not_implemented(S, te->span, "more than 32 parameters", "§8");
+    for (size_t i = 0; i < te->args.len; i++) ps[i] = resolve_type(S, te->args.data[i]);
+    Type *ret = te->ret ? resolve_type(S, te->ret) : &ty_unit;
+    return type_fn(S->tc, ps, (uint32_t)te->args.len, ret);
+  }
   case TE_NAME:
     break;
   }
@@ -273,6 +284,14 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
         error(S, te->span, "type %s takes no type arguments", te->name);
       return scalars[i].ty;
     }
+  if (strcmp(te->name, "List") == 0) {
+    if (te->args.len != 1) {
+      error(S, te->span, "List takes 1 type argument (its element type), as "
+            "in List[Int]");
+      return &ty_error;
+    }
+    return type_list(S->tc, resolve_type(S, te->args.data[0]));
+  }
   TypeDecl *d = find_tdecl(S, te->name);
   if (d) {
     Item *it = d->item;
@@ -293,7 +312,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
     return resolve_type_args(S, te, d);
   }
   static const struct { const char *name, *what, *sec; } later[] = {
-      {"List", "List types", "§15"},     {"Map", "Map types", "§15"},
+      {"Map", "Map types", "§15"},
       {"Set", "Set types", "§15"},       {"Range", "Range values", "§4"},
       {"Regex", "Regex types", "§14"},   {"Match", "Match types", "§14"},
       {"Chan", "channel types", "§17"},  {"Task", "Task types", "§17"},
@@ -391,6 +410,12 @@ static Type *check_block(Sema *S, Expr *e, bool used);
 static Type *check_ctor_app(Sema *S, Expr *e, CtorDecl *k, ExprList *args,
                             Span name_sp);
 static Type *check_match(Sema *S, Expr *e, bool used);
+static Type *check_lambda(Sema *S, Expr *e, Type *want);
+static Type *check_fn_call(Sema *S, Expr *e, Type *ft);
+static void note_capture(Sema *S, Expr *e, Binding *b);
+static Type *check_list(Sema *S, Expr *e);
+static Type *check_index(Sema *S, Expr *e);
+static Type *check_list_method(Sema *S, Expr *e, Type *rt);
 static Type *check_try(Sema *S, Expr *e);
 
 /* Reports a mismatch of `got` where `want` is needed; returns want. */
@@ -502,6 +527,9 @@ static Type *check_binary(Sema *S, Expr *e) {
     if (l->kind == TY_VAR)
       error(S, e->span, "the type of both sides of '%s' is unknown; add a type "
             "annotation", op_text(op));
+    else if (!ordering && !type_has_eq(S->tc, l))
+      error(S, e->span, "%s values have no equality (§4: functions are not "
+            "comparable), so '%s' cannot compare them", TN(l), op_text(op));
     else if (ordering && !type_has_order(S->tc, l))
       error(S, e->span, "%s values have no ordering; '%s' needs an ordered "
             "type", TN(l), op_text(op));
@@ -517,6 +545,15 @@ static Type *check_binary(Sema *S, Expr *e) {
     if (SOFT(l) || SOFT(r)) {
       Type *t = SOFT(l) ? r : l;
       return SOFT(t) ? &ty_error : t;
+    }
+    if (op == TOK_PLUSPLUS && (type_resolve(S->tc, l)->kind == TY_LIST ||
+                               type_resolve(S->tc, r)->kind == TY_LIST)) {
+      if (!UNIFY(l, r)) {
+        error(S, e->span, "cannot apply '++' to %s and %s: both must be "
+              "Lists of one element type", TN(l), TN(r));
+        return &ty_error;
+      }
+      return type_resolve(S->tc, l);
     }
     Type *t = arith_result(op, l, r);
     if (!t) {
@@ -574,6 +611,9 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
       Type *t = args->data[0]->ty;
       if (t->kind == TY_RANGE)
         not_implemented(S, args->data[0]->span, "printing a Range", "§4");
+      else if (!type_has_text(S->tc, t))
+        error(S, args->data[0]->span, "%s has no text form (§4: functions "
+              "cannot be printed)", TN(t));
     }
     return &ty_unit;
   case BI_ASSERT:
@@ -625,9 +665,20 @@ static Type *check_sub_args(Sema *S, Span call_sp, Symbol *sym, Expr *recv,
   size_t n = args->len + (recv ? 1 : 0);
   Symbol *owner = S->cur_const ? S->cur_const : S->cur_sub;
   if (owner) VEC_PUSH(S->s->arena, owner->sub_deps, sym);
-  for (size_t i = 0; i < args->len; i++) check_expr(S, args->data[i], true);
-  char *what = arena_printf(S->s->arena, "%s", sym->name);
   uint32_t nt = (uint32_t)sym->tparams.len;
+  /* §8: an anonymous sub argument is checked after the others, with its
+   * parameter types from the parameter it is passed to */
+  for (size_t i = 0; i < args->len; i++)
+    if (args->data[i]->kind != EX_LAMBDA) check_expr(S, args->data[i], true);
+  for (size_t i = 0; i < args->len; i++) {
+    Expr *a = args->data[i];
+    if (a->kind != EX_LAMBDA) continue;
+    size_t pi = i + (recv ? 1 : 0);
+    Type *want = pi < sym->params.len ? sym->params.data[pi] : NULL;
+    if (want && targs) want = type_subst(S->tc, want, targs, nt);
+    a->ty = check_lambda(S, a, want);
+  }
+  char *what = arena_printf(S->s->arena, "%s", sym->name);
   Type *ret = targs ? type_subst(S->tc, sym->ret, targs, nt) : sym->ret;
   if (!check_arity(S, call_sp, what, n, sym->params.len, sym->params.len))
     return ret;
@@ -649,15 +700,13 @@ static Type *check_call(Sema *S, Expr *e) {
   Expr *callee = e->call.callee;
   e->call.builtin = BI_NONE;
   if (callee->kind != EX_NAME) {
+    Type *ft = type_resolve(S->tc, check_expr(S, callee, true));
+    if (ft->kind == TY_FN) return check_fn_call(S, e, ft);
     for (size_t i = 0; i < e->call.args.len; i++)
       check_expr(S, e->call.args.data[i], true);
-    if (callee->kind == EX_BINDING || callee->kind == EX_FIELD ||
-        callee->kind == EX_LAMBDA)
-      return not_implemented(S, callee->span, "calling a sub held in a value",
-                             "§8");
-    if (callee->kind == EX_METHOD)
-      return not_implemented(S, callee->span, "calling a returned sub", "§8");
-    error(S, callee->span, "this expression cannot be called");
+    if (SOFT(ft)) return &ty_error;
+    error(S, callee->span, "this is a %s, not a sub; it cannot be called",
+          TN(ft));
     return &ty_error;
   }
   const char *name = callee->name.name;
@@ -740,6 +789,167 @@ static bool is_later_str_method(const char *name) {
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (strcmp(name, names[i]) == 0) return true;
   return false;
+}
+
+/* ---- lists (§15) -------------------------------------------------------------- */
+
+static Type *check_list(Sema *S, Expr *e) {
+  Type *el = type_var(S->tc);
+  for (size_t i = 0; i < e->tuple.elems.len; i++) {
+    Expr *x = e->tuple.elems.data[i];
+    Type *t = check_expr(S, x, true);
+    if (!UNIFY(el, t))
+      error(S, x->span, "mismatched types: this list's elements are %s, but "
+            "this one is %s", TN(el), TN(t));
+  }
+  return type_list(S->tc, el);
+}
+
+/* $xs[i] (panics out of range) and $xs[a..b] (a slice). */
+static Type *check_index(Sema *S, Expr *e) {
+  Type *rt = type_resolve(S->tc, check_expr(S, e->index.recv, true));
+  Expr *ix = e->index.index;
+  bool slice = ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT;
+  if (slice) {
+    check_expr(S, ix->bin.lhs, true);
+    check_expr(S, ix->bin.rhs, true);
+    expect_type(S, ix->bin.lhs, ix->bin.lhs->ty, &ty_int, " (slice bound)");
+    expect_type(S, ix->bin.rhs, ix->bin.rhs->ty, &ty_int, " (slice bound)");
+    ix->ty = &ty_range;
+  } else {
+    Type *it = check_expr(S, ix, true);
+    if (it->kind == TY_RANGE)
+      return not_implemented(S, ix->span, "slices other than a..b", "§15");
+    if (rt->kind == TY_LIST) expect_type(S, ix, it, &ty_int, " (a list index)");
+  }
+  if (SOFT(rt)) return &ty_error;
+  if (rt->kind == TY_STR) {
+    if (slice) return not_implemented(S, e->span, "Str slices", "§13");
+    error(S, e->span, "a Str cannot be indexed (§13); take a slice "
+          "$s[a..b] or use .chars() or .byte_at(i)");
+    return &ty_error;
+  }
+  if (rt->kind != TY_LIST) {
+    if (rt->kind == TY_VAR)
+      error(S, e->span, "the type here must be known before indexing; add a "
+            "type annotation");
+    else
+      error(S, e->span, "%s cannot be indexed; only Lists (and Maps) can",
+            TN(rt));
+    return &ty_error;
+  }
+  return slice ? rt : rt->args[0];
+}
+
+/* §15's List methods that need no closure; NULL: not one of them. */
+static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
+  static const struct { const char *name; Builtin bi; int nargs; } ms[] = {
+      {"len", BM_LIST_LEN, 0},         {"is_empty", BM_LIST_IS_EMPTY, 0},
+      {"push", BM_LIST_PUSH, 1},       {"get", BM_LIST_GET, 1},
+      {"first", BM_LIST_FIRST, 0},     {"last", BM_LIST_LAST, 0},
+      {"set", BM_LIST_SET, 2},         {"contains", BM_LIST_CONTAINS, 1},
+      {"index_of", BM_LIST_INDEX_OF, 1}, {"sorted", BM_LIST_SORTED, 0},
+      {"reversed", BM_LIST_REVERSED, 0}, {"take", BM_LIST_TAKE, 1},
+      {"drop", BM_LIST_DROP, 1},       {"join", BM_LIST_JOIN, 1},
+      {"sum", BM_LIST_SUM, 0},         {"min", BM_LIST_MIN, 0},
+      {"max", BM_LIST_MAX, 0},         {"enumerate", BM_LIST_ENUMERATE, 0},
+      {"pop", BM_LIST_POP, 0},         {"zip", BM_LIST_ZIP, 1},
+  };
+  const char *name = e->method.name;
+  Type *el = rt->args[0];
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    if (strcmp(ms[i].name, name) != 0) continue;
+    e->method.builtin = ms[i].bi;
+    ExprList *a = &e->method.args;
+    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    char *what = arena_printf(S->s->arena, "List.%s", name);
+    if (!check_arity(S, e->span, what, a->len, ms[i].nargs, ms[i].nargs))
+      return &ty_error;
+    Type *opt_el = type_adt(S->tc, S->opt_decl, &el, 1);
+    Type *rel = type_resolve(S->tc, el);
+    switch (ms[i].bi) {
+    case BM_LIST_LEN: return &ty_int;
+    case BM_LIST_IS_EMPTY: return &ty_bool;
+    case BM_LIST_PUSH:
+      expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
+      return rt;
+    case BM_LIST_GET:
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (an index)");
+      return opt_el;
+    case BM_LIST_FIRST: case BM_LIST_LAST: return opt_el;
+    case BM_LIST_SET:
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (an index)");
+      expect_type(S, a->data[1], a->data[1]->ty, el, " (the list's element type)");
+      return rt;
+    case BM_LIST_CONTAINS:
+      expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
+      return &ty_bool;
+    case BM_LIST_INDEX_OF: {
+      expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
+      Type *i = &ty_int;
+      return type_adt(S->tc, S->opt_decl, &i, 1);
+    }
+    case BM_LIST_SORTED:
+      if (rel->kind != TY_VAR && !type_has_order(S->tc, rel))
+        error(S, e->span, "%s values have no ordering, so this list cannot be "
+              "sorted", TN(rel));
+      return rt;
+    case BM_LIST_REVERSED: return rt;
+    case BM_LIST_TAKE: case BM_LIST_DROP:
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (a count)");
+      return rt;
+    case BM_LIST_JOIN:
+      if (!UNIFY(el, &ty_str))
+        error(S, e->span, "join needs a List[Str], not %s", TN(rt));
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_str, " (the separator)");
+      return &ty_str;
+    case BM_LIST_SUM:
+      if (rel->kind != TY_INT && rel->kind != TY_FLOAT && !SOFT(rel)) {
+        error(S, e->span, "sum needs a List[Int] or List[Float], not %s", TN(rt));
+        return &ty_error;
+      }
+      return rel;
+    case BM_LIST_MIN: case BM_LIST_MAX:
+      if (rel->kind != TY_VAR && !type_has_order(S->tc, rel))
+        error(S, e->span, "%s values have no ordering", TN(rel));
+      return opt_el;
+    case BM_LIST_ENUMERATE: {
+      Type *pair[2] = {&ty_int, el};
+      return type_list(S->tc, type_tuple(S->tc, pair, 2));
+    }
+    case BM_LIST_POP: {
+      Type *pair[2] = {rt, el};
+      Type *tup = type_tuple(S->tc, pair, 2);
+      return type_adt(S->tc, S->opt_decl, &tup, 1);
+    }
+    case BM_LIST_ZIP: {
+      Type *ot = type_resolve(S->tc, a->data[0]->ty);
+      if (ot->kind != TY_LIST) {
+        if (!SOFT(ot))
+          error(S, a->data[0]->span, "zip needs another List, not %s", TN(ot));
+        return &ty_error;
+      }
+      Type *pair[2] = {el, ot->args[0]};
+      return type_list(S->tc, type_tuple(S->tc, pair, 2));
+    }
+    default:
+      return &ty_error;
+    }
+  }
+  static const char *const closures[] = {"map", "filter", "fold", "each", "any",
+                                         "all", "find", "sorted_by"};
+  for (size_t i = 0; i < sizeof closures / sizeof closures[0]; i++)
+    if (strcmp(closures[i], name) == 0) {
+      for (size_t j = 0; j < e->method.args.len; j++)
+        check_expr(S, e->method.args.data[j], true);
+      return not_implemented(S, e->method.name_span, arena_printf(S->s->arena,
+                             "List.%s (it takes a sub; anonymous subs come with "
+                             "closures)", name), "§8, §15");
+    }
+  if (strcmp(name, "to_set") == 0 || strcmp(name, "slice") == 0)
+    return not_implemented(S, e->method.name_span,
+                           arena_printf(S->s->arena, "List.%s", name), "§15");
+  return NULL;
 }
 
 /* §12's methods of Option and Result that need no closure. NULL: not one
@@ -863,6 +1073,10 @@ static Type *check_method(Sema *S, Expr *e) {
       return check_sub_args(S, e->span, um, recv, &e->method.args,
                             e->method.targs);
     }
+  }
+  if (rt->kind == TY_LIST) {
+    Type *r = check_list_method(S, e, rt);
+    if (r) return r;
   }
   if (rt->kind == TY_ADT && (rt->decl == S->opt_decl || rt->decl == S->res_decl)) {
     Type *r = check_option_method(S, e, rt);
@@ -1241,9 +1455,31 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     }
     return;
   }
-  case PAT_LIST:
-    not_implemented(S, pt->span, "list patterns", "§9, §15");
+  case PAT_LIST: {
+    Type *r = type_resolve(S->tc, t);
+    if (r->kind == TY_VAR) {
+      UNIFY(r, type_list(S->tc, type_var(S->tc)));
+      r = type_resolve(S->tc, r);
+    }
+    if (!SOFT(r) && r->kind != TY_LIST) {
+      error(S, pt->span, "a list pattern cannot match %s", TN(r));
+      return;
+    }
+    Type *el = SOFT(r) ? &ty_error : r->args[0];
+    size_t nrest = 0;
+    for (size_t i = 0; i < pt->elems.len; i++) {
+      Pattern *sub = pt->elems.data[i];
+      if (sub->kind == PAT_REST) {
+        if (++nrest > 1)
+          error(S, sub->span, "a list pattern has at most one '..' (§9)");
+        sub->ty = r;
+        if (sub->name) sub->binding = declare(S, sub->name, sub->span, r, false);
+        continue;
+      }
+      check_pattern(S, sub, el);
+    }
     return;
+  }
   case PAT_OR:
     check_or_pattern(S, pt, t);
     return;
@@ -1294,8 +1530,13 @@ static Type *check_name(Sema *S, Expr *e) {
     return &ty_error;
   }
   e->name.sym = sym;
-  if (sym->kind == SYM_SUB)
-    return not_implemented(S, e->span, "subs as values", "§8");
+  if (sym->kind == SYM_SUB) {
+    if (sym->tparams.len)
+      return not_implemented(S, e->span, "generic subs as values", "§8, §11");
+    Symbol *owner = S->cur_const ? S->cur_const : S->cur_sub;
+    if (owner) VEC_PUSH(S->s->arena, owner->sub_deps, sym);
+    return type_fn(S->tc, sym->params.data, (uint32_t)sym->params.len, sym->ret);
+  }
   Symbol *owner = S->cur_const ? S->cur_const : S->cur_sub;
   if (owner) VEC_PUSH(S->s->arena, owner->const_deps, sym);
   return sym->ty;
@@ -1419,6 +1660,16 @@ static Type *check_loop_body(Sema *S, Expr *body) {
 static Type *check_for(Sema *S, Expr *e) {
   Expr *it = e->for_.iter;
   Type *t = check_expr(S, it, true);
+  if (t->kind == TY_LIST) {
+    push_scope(S, false);
+    check_pattern(S, e->for_.pat, t->args[0]);
+    if (!irrefutable(S, e->for_.pat))
+      error(S, e->for_.pat->span, "the pattern of 'for' must always match "
+            "(§7)");
+    check_loop_body(S, e->for_.body);
+    pop_scope(S);
+    return &ty_unit;
+  }
   if (t->kind != TY_RANGE && !SOFT(t)) {
     return not_implemented(S, it->span, arena_printf(S->s->arena,
                            "iterating over %s (for supports Int ranges a..b "
@@ -1460,6 +1711,7 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
       return &ty_error;
     }
     e->bind.binding = b;
+    if (b->depth < S->depth) note_capture(S, e, b);
     return b->ty;
   }
   case EX_NAME: return check_name(S, e);
@@ -1522,13 +1774,27 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
                              "module '%s' (use of modules)",
                              e->field.recv->name.name), "§3, §18");
     return check_field(S, e);
-  case EX_INDEX: return not_implemented(S, e->span, "indexing and slicing",
-                                        "§13, §15");
-  case EX_LIST: return not_implemented(S, e->span, "List literals", "§15");
+  case EX_INDEX: return check_index(S, e);
+  case EX_LIST: return check_list(S, e);
   case EX_MAP: return not_implemented(S, e->span, "Map literals", "§15");
   case EX_SELECT: return not_implemented(S, e->span, "select", "§17");
-  case EX_HATCH: return not_implemented(S, e->span, "hatch", "§17");
-  case EX_LAMBDA: return not_implemented(S, e->span, "anonymous subs", "§8");
+  case EX_HATCH:
+    /* the capture rule is checked now (§17: a mut binding is an error
+     * naming it), though tasks themselves come later */
+    S->depth++;
+    VEC_PUSH(S->s->arena, S->lambdas, NULL);
+    {
+      int saved_loops = S->loop_depth;
+      S->loop_depth = 0;
+      push_scope(S, true);
+      check_expr(S, e->hatch.body, true);
+      pop_scope(S);
+      S->loop_depth = saved_loops;
+    }
+    S->lambdas.len--;
+    S->depth--;
+    return not_implemented(S, e->span, "hatch (tasks)", "§17");
+  case EX_LAMBDA: return check_lambda(S, e, NULL);
   case EX_CHANNEL: return not_implemented(S, e->span, "channels", "§17");
   }
   GJ_UNREACHABLE("expression kind");
@@ -1538,6 +1804,118 @@ static Type *check_expr(Sema *S, Expr *e, bool used) {
   Type *t = type_resolve(S->tc, check_expr_inner(S, e, used));
   e->ty = t;
   return t;
+}
+
+/* ---- closures (§8) ---------------------------------------------------------- */
+
+/* A binding declared outside the anonymous subs we are in: §5 forbids a mut
+ * one; an immutable one is captured by value by each of them. */
+static void note_capture(Sema *S, Expr *e, Binding *b) {
+  if (b->is_mut) {
+    bool in_hatch = false;
+    for (size_t i = b->depth; i < S->lambdas.len; i++)
+      if (!S->lambdas.data[i]) in_hatch = true;
+    error(S, e->span, "$%s is a mut binding declared outside this %s; "
+          "%s capture values, so bind an immutable copy first "
+          "($%s_now = $%s) and use that (§5)", b->name,
+          in_hatch ? "hatch block" : "anonymous sub",
+          in_hatch ? "tasks" : "closures", b->name, b->name);
+    note(S, b->span, "$%s is declared here", b->name);
+    return;
+  }
+  for (size_t i = b->depth; i < S->lambdas.len; i++) {
+    Expr *lam = S->lambdas.data[i];
+    if (!lam) continue;
+    bool seen = false;
+    for (size_t j = 0; j < lam->lambda.captures.len && !seen; j++)
+      seen = lam->lambda.captures.data[j] == b;
+    if (!seen) VEC_PUSH(S->s->arena, lam->lambda.captures, b);
+  }
+}
+
+/* sub($x, $y: T): R { body } — parameter types from annotations or from
+ * the expected type `want` (§8). */
+static Type *check_lambda(Sema *S, Expr *e, Type *want) {
+  want = want ? type_resolve(S->tc, want) : NULL;
+  if (want && want->kind != TY_FN) want = NULL;
+  size_t n = e->lambda.params.len;
+  if (want && want->nargs - 1 != n) {
+    error(S, e->span, "this anonymous sub takes %zu parameter%s, but %zu %s "
+          "expected here (%s)", n, n == 1 ? "" : "s", (size_t)want->nargs - 1,
+          want->nargs - 1 == 1 ? "is" : "are", TN(want));
+    want = NULL;
+  }
+  Type *ps[32];
+  if (n > 32) return not_implemented(S, e->span, "more than 32 parameters", "§8");
+  for (size_t i = 0; i < n; i++) {
+    Param *pm = &e->lambda.params.data[i];
+    if (pm->type) {
+      ps[i] = resolve_type(S, pm->type);
+      if (want && !UNIFY(ps[i], want->args[i]))
+        error(S, pm->span, "parameter $%s is %s here, but %s is expected",
+              pm->name, TN(ps[i]), TN(want->args[i]));
+    } else if (want) {
+      ps[i] = want->args[i];
+    } else {
+      error(S, pm->span, "the type of $%s cannot be inferred here; write it: "
+            "sub($%s: Int) { … } (§8)", pm->name, pm->name);
+      ps[i] = &ty_error;
+    }
+  }
+  Type *ret = e->lambda.ret ? resolve_type(S, e->lambda.ret)
+              : want ? want->args[want->nargs - 1] : type_var(S->tc);
+  Symbol *saved_sub = S->cur_sub;
+  Type *saved_ret = S->cur_ret;
+  int saved_loops = S->loop_depth;
+  S->cur_ret = ret;
+  S->loop_depth = 0;
+  S->depth++;
+  VEC_PUSH(S->s->arena, S->lambdas, e);
+  push_scope(S, true);
+  for (size_t i = 0; i < n; i++) {
+    Param *pm = &e->lambda.params.data[i];
+    pm->binding = declare(S, pm->name, pm->span, ps[i], false);
+  }
+  bool unit = type_resolve(S->tc, ret)->kind == TY_UNIT;
+  S->value_want = ret;
+  Type *bt = check_expr(S, e->lambda.body, !unit);
+  if (!unit && !UNIFY(bt, ret)) {
+    Expr *at = e->lambda.body->block.value ? e->lambda.body->block.value
+                                           : e->lambda.body;
+    error(S, at->span, "mismatched types: expected %s (the anonymous sub's "
+          "result), found %s", TN(ret), TN(bt));
+  }
+  pop_scope(S);
+  S->lambdas.len--;
+  S->depth--;
+  S->cur_sub = saved_sub;
+  S->cur_ret = saved_ret;
+  S->loop_depth = saved_loops;
+  ret = type_ground(S->tc, ret, &ty_unit);
+  return type_fn(S->tc, ps, (uint32_t)n, ret);
+}
+
+/* Calling a value of a function type: `$f(x)`, `($r.f)(x)`. */
+static Type *check_fn_call(Sema *S, Expr *e, Type *ft) {
+  ExprList *args = &e->call.args;
+  size_t np = ft->nargs - 1;
+  for (size_t i = 0; i < args->len; i++) {
+    Expr *a = args->data[i];
+    if (a->kind == EX_LAMBDA && i < np)
+      a->ty = check_lambda(S, a, ft->args[i]);
+    else
+      check_expr(S, a, true);
+  }
+  if (args->len != np) {
+    error(S, e->span, "this %s takes %zu argument%s, but %zu %s given", TN(ft),
+          np, np == 1 ? "" : "s", args->len, args->len == 1 ? "was" : "were");
+    return ft->args[np];
+  }
+  for (size_t i = 0; i < np; i++)
+    if (!UNIFY(args->data[i]->ty, ft->args[i]))
+      error(S, args->data[i]->span, "mismatched types: expected %s, found %s "
+            "(argument %zu)", TN(ft->args[i]), TN(args->data[i]->ty), i + 1);
+  return ft->args[np];
 }
 
 /* ---- statements (§5) -------------------------------------------------------- */
@@ -1593,7 +1971,11 @@ static void check_destructuring(Sema *S, Stmt *st, Type *t) {
 static void check_let(Sema *S, Stmt *st) {
   Pattern *pt = st->let.pat;
   Type *annot = st->let.annot ? resolve_type(S, st->let.annot) : NULL;
-  Type *t = check_expr(S, st->let.value, true);
+  Type *t;
+  if (st->let.value->kind == EX_LAMBDA)
+    t = st->let.value->ty = check_lambda(S, st->let.value, annot);
+  else
+    t = check_expr(S, st->let.value, true);
   if (annot) t = expect_type(S, st->let.value, t, annot, NULL);
   if (pt->kind == PAT_WILD) {
     if (st->let.is_mut)
@@ -1682,6 +2064,8 @@ static bool stmt_diverges(Stmt *st) {
 }
 
 static Type *check_block(Sema *S, Expr *e, bool used) {
+  Type *want = S->value_want;
+  S->value_want = NULL;
   push_scope(S, false);
   bool diverges = false;
   for (size_t i = 0; i < e->block.stmts.len; i++) {
@@ -1694,7 +2078,10 @@ static Type *check_block(Sema *S, Expr *e, bool used) {
     if (stmt_diverges(st)) diverges = true;
   }
   Type *t = &ty_unit;
-  if (e->block.value) t = check_expr(S, e->block.value, used);
+  if (e->block.value && e->block.value->kind == EX_LAMBDA && want)
+    t = e->block.value->ty = check_lambda(S, e->block.value, want);
+  else if (e->block.value)
+    t = check_expr(S, e->block.value, used);
   else if (diverges) t = &ty_never;
   if (diverges && t->kind == TY_UNIT && !e->block.value) t = &ty_never;
   pop_scope(S);
@@ -1810,6 +2197,7 @@ static void check_sub_body(Sema *S, Symbol *sym) {
     pm->binding = declare(S, pm->name, pm->span, sym->params.data[i], false);
   }
   bool unit = sym->ret->kind == TY_UNIT;
+  S->value_want = sym->ret;
   Type *t = check_expr(S, sd->body, !unit);
   if (!unit && !UNIFY(t, sym->ret)) {
     Expr *at = sd->body->block.value ? sd->body->block.value : sd->body;

@@ -104,6 +104,16 @@ Type *type_tuple(TypeCtx *c, Type **elems, uint32_t n) {
 Type *type_adt(TypeCtx *c, TypeDecl *d, Type **args, uint32_t n) {
   return make(c, TY_ADT, d, args, n);
 }
+Type *type_list(TypeCtx *c, Type *elem) {
+  return make(c, TY_LIST, NULL, &elem, 1);
+}
+Type *type_fn(TypeCtx *c, Type **params, uint32_t n, Type *ret) {
+  Type *buf[17];
+  Type **a = n < 16 ? buf : ARENA_ARRAY(c->arena, Type *, n + 1);
+  memcpy(a, params, n * sizeof *a);
+  a[n] = ret;
+  return make(c, TY_FN, NULL, a, n + 1);
+}
 
 Type *type_param(TypeCtx *c, const char *name, uint32_t index) {
   Type *t = ARENA_NEW(c->arena, Type);
@@ -149,7 +159,9 @@ Type *type_ground(TypeCtx *c, Type *t, Type *fallback) {
 Type *type_subst(TypeCtx *c, Type *t, Type **args, uint32_t nargs) {
   t = prune(t);
   if (t->kind == TY_PARAM) return t->id < nargs ? args[t->id] : &ty_error;
-  if (t->kind != TY_TUPLE && t->kind != TY_ADT) return t;
+  if (t->kind != TY_TUPLE && t->kind != TY_ADT && t->kind != TY_LIST &&
+      t->kind != TY_FN)
+    return t;
   Type *buf[16];
   Type **na = t->nargs <= 16 ? buf : ARENA_ARRAY(c->arena, Type *, t->nargs);
   for (uint32_t i = 0; i < t->nargs; i++)
@@ -191,7 +203,9 @@ bool type_unify(TypeCtx *c, Type *a, Type *b) {
   if (b->kind == TY_VAR) return type_unify(c, b, a);
   if (a->kind != b->kind || a->decl != b->decl || a->nargs != b->nargs)
     return false;
-  if (a->kind != TY_TUPLE && a->kind != TY_ADT) return false; /* distinct scalars */
+  if (a->kind != TY_TUPLE && a->kind != TY_ADT && a->kind != TY_LIST &&
+      a->kind != TY_FN)
+    return false; /* distinct scalars */
   for (uint32_t i = 0; i < a->nargs; i++)
     if (!type_unify(c, a->args[i], b->args[i])) return false;
   return true;
@@ -219,6 +233,23 @@ static void name_into(TypeCtx *c, Type *t, StrBuf *b) {
     }
     sb_putc(b, ')');
     return;
+  case TY_FN:
+    sb_puts(b, "sub(");
+    for (uint32_t i = 0; i + 1 < t->nargs; i++) {
+      if (i) sb_puts(b, ", ");
+      name_into(c, t->args[i], b);
+    }
+    sb_putc(b, ')');
+    if (prune(t->args[t->nargs - 1])->kind != TY_UNIT) {
+      sb_puts(b, ": ");
+      name_into(c, t->args[t->nargs - 1], b);
+    }
+    return;
+  case TY_LIST:
+    sb_puts(b, "List[");
+    name_into(c, t->args[0], b);
+    sb_putc(b, ']');
+    return;
   case TY_ADT:
     sb_puts(b, t->decl->name);
     if (t->nargs) {
@@ -242,9 +273,25 @@ const char *type_name(TypeCtx *c, Type *t) {
   return s;
 }
 
-bool type_has_eq(TypeCtx *c, Type *t) { (void)c; (void)t; return true; }
+/* §4: function types have no equality, ordering, hashing or text form,
+ * and neither has a type containing one. */
+static bool has_fn(Type *t) {
+  t = prune(t);
+  if (t->kind == TY_FN) return true;
+  for (uint32_t i = 0; i < t->nargs; i++)
+    if (has_fn(t->args[i])) return true;
+  if (t->kind == TY_ADT)
+    for (size_t k = 0; k < t->decl->ctors.len; k++)
+      for (size_t f = 0; f < t->decl->ctors.data[k]->fields.len; f++)
+        if (prune(t->decl->ctors.data[k]->fields.data[f])->kind == TY_FN)
+          return true;
+  return false;
+}
+
+bool type_has_eq(TypeCtx *c, Type *t) { (void)c; return !has_fn(t); }
 bool type_has_order(TypeCtx *c, Type *t) {
   t = prune(t);
+  if (has_fn(t)) return false;
   if (t->kind == TY_RANGE || t->kind == TY_UNIT) return t->kind == TY_UNIT;
   for (uint32_t i = 0; i < t->nargs; i++)
     if (!type_has_order(c, t->args[i])) return false;
@@ -252,5 +299,5 @@ bool type_has_order(TypeCtx *c, Type *t) {
 }
 bool type_has_text(TypeCtx *c, Type *t) {
   (void)c;
-  return prune(t)->kind != TY_RANGE;
+  return prune(t)->kind != TY_RANGE && !has_fn(t);
 }

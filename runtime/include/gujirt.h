@@ -47,6 +47,13 @@ typedef enum GjKind {
    * gj_obj_alloc / gj_obj_free and its generated drop functions); gj_dec
    * does not know their layout. */
   GJ_KIND_OBJ = 8,
+  /* A closure (a sub value, §8): the header (flags 0), then `code` (the
+   * lifted sub: C convention, the closure itself its first argument),
+   * `drop` (void (*)(void *): decs the captures and frees the object;
+   * NULL for an immortal static closure without captures), then the
+   * captured values laid out as a C struct. Compiled code makes, calls and
+   * drops these itself; gj_dec does not know their layout. */
+  GJ_KIND_CLOSURE = 9,
   GJ_KIND__COUNT
 } GjKind;
 

@@ -73,6 +73,7 @@ static const char *const kind_names[GJ_KIND__COUNT] = {
     [GJ_KIND_LIST] = "List",
     [GJ_KIND_LIST_NODE] = "ListNode",
     [GJ_KIND_OBJ] = "Obj",
+    [GJ_KIND_CLOSURE] = "closure",
 };
 
 static void *xmalloc(size_t n) {

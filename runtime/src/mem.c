@@ -49,6 +49,7 @@ static void free_object(GjHeader *h) {
     return;
   case GJ_KIND_LIST_NODE: /* released only by list.c, which knows its depth */
   case GJ_KIND_OBJ: /* dropped only by compiled code, which knows its layout */
+  case GJ_KIND_CLOSURE: /* likewise */
   case GJ_KIND__COUNT:
     break;
   }

@@ -11,6 +11,7 @@
 extern "C" {
 #include "guji/CodeGen.h"
 #include "guji/GIR.h"
+#include "guji/Passes.h"
 #include "guji/Session.h"
 }
 #include "gujirt.h"
@@ -26,6 +27,7 @@ extern "C" {
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -1295,3 +1297,375 @@ TEST(CodeGenObj, DebugInfo) {
 }
 
 } // namespace
+
+// ---- closures (§8): sub values, lifted subs, captures --------------------
+
+namespace {
+
+// A lifted sub as lowering makes one: the closure first (borrowed), then
+// the sub's own parameters; `caps` its captures.
+GirFunc *lifted(Prog &p, const char *name, const GirType *fn_t,
+                std::initializer_list<const GirType *> caps, int line) {
+  GirFunc *f = p.func(name, fn_t->ret, line);
+  f->is_closure_body = true;
+  f->captures.data = ARENA_ARRAY(p.m->arena, const GirType *, caps.size() + 1);
+  f->captures.cap = caps.size() + 1;
+  for (const GirType *t : caps)
+    f->captures.data[f->captures.len++] = t;
+  gir_func_add_param(p.m, f, fn_t);
+  for (uint32_t i = 0; i < fn_t->nparams; i++)
+    gir_func_add_param(p.m, f, fn_t->params[i]);
+  f->param_borrowed = ARENA_ARRAY(p.m->arena, bool, f->param_types.len);
+  memset(f->param_borrowed, 0, f->param_types.len);
+  f->param_borrowed[0] = true;
+  p.enter(f, f->blocks.data[0]);
+  return f;
+}
+
+const GirType *int_fn(Prog &p) { // sub(Int): Int
+  const GirType *ps[] = {&gir_t_int};
+  return gir_type_fn(p.m, ps, 1, &gir_t_int);
+}
+
+GirValue param(GirFunc *f, size_t i) { return f->blocks.data[0]->params.data[i]; }
+
+// $k + $x with $k captured (Int).
+GirFunc *build_adder(Prog &p, const GirType *fn_t) {
+  GirFunc *f = lifted(p, "adder", fn_t, {&gir_t_int}, 20);
+  GirValue k = gir_capture(&p.g, param(f, 0), 0, &gir_t_int, p.at(20));
+  gir_ret(&p.g, gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, k, param(f, 1), p.at(20)),
+          p.at(20));
+  return f;
+}
+
+// $s.len() + $x with $s captured (Str).
+GirFunc *build_str_len(Prog &p, const GirType *fn_t) {
+  GirFunc *f = lifted(p, "strlen", fn_t, {&gir_t_str}, 21);
+  GirValue s = gir_capture(&p.g, param(f, 0), 0, &gir_t_str, p.at(21));
+  GirValue n = gir_call_rt(&p.g, GIR_RT_STR_LEN, &s, 1, p.at(21));
+  gir_ret(&p.g, gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, n, param(f, 1), p.at(21)),
+          p.at(21));
+  return f;
+}
+
+GirValue str_of(Prog &p, int64_t n) {
+  GirValue v = iconst(p, n);
+  return gir_call_rt(&p.g, GIR_RT_STR_FROM_INT, &v, 1, p.at(22));
+}
+
+// Builds main with `body` (in main's first block), runs the RC pass and the
+// tail-call marks as the pipeline does, then runs at each level and checks
+// the result and that every object made was freed.
+template <class B> void expect_closure_main(B build, int64_t want,
+                                            std::vector<int> opts = {-1, 0, 2}) {
+  for (int opt : opts) {
+    Prog p;
+    build(p);
+    pass_rc(p.m);
+    pass_mark_tail_calls(p.m);
+    int64_t before = gj_rt_live_objects();
+    EXPECT_EQ(p.run(opt), want) << "opt " << opt;
+    EXPECT_EQ(gj_rt_live_objects(), before) << "opt " << opt;
+  }
+}
+
+} // namespace
+
+// $f = sub($x) { $k + $x } with $k = 40; $f(2)
+TEST(CodeGenClosure, AddsCapturedInt) {
+  REQUIRE_RUNTIME();
+  expect_closure_main(
+      [](Prog &p) {
+        const GirType *ft = int_fn(p);
+        GirFunc *adder = build_adder(p, ft);
+        p.main_int([&] {
+          GirValue k = iconst(p, 40);
+          GirValue c = gir_closure_new(&p.g, adder, ft, &k, 1, p.at(2));
+          GirValue x = iconst(p, 2);
+          return gir_call_closure(&p.g, c, &x, 1, p.at(3));
+        });
+      },
+      42);
+}
+
+// A closure capturing a Str, called twice and dropped: the Str and the
+// closure are freed (the live count is back to its baseline).
+TEST(CodeGenClosure, CapturedStrCalledTwiceThenDropped) {
+  REQUIRE_RUNTIME();
+  expect_closure_main(
+      [](Prog &p) {
+        const GirType *ft = int_fn(p);
+        GirFunc *f = build_str_len(p, ft);
+        p.main_int([&] {
+          GirValue s = str_of(p, 12345);
+          GirValue c = gir_closure_new(&p.g, f, ft, &s, 1, p.at(2));
+          GirValue one = iconst(p, 1), two = iconst(p, 2);
+          GirValue a = gir_call_closure(&p.g, c, &one, 1, p.at(3));
+          GirValue b = gir_call_closure(&p.g, c, &two, 1, p.at(4));
+          GirValue h = gir_op2(&p.g, GIR_OP_IMUL, &gir_t_int, a, iconst(p, 100),
+                               p.at(5));
+          return gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, h, b, p.at(5));
+        });
+      },
+      607);
+}
+
+// Without captures a closure is one immortal static: no allocation; inc and
+// dec of it (here in `apply`, which owns its parameter) leave it alone.
+// $g = sub($x) { $x * 3 }; apply($g, 14), where apply($f, $x) = $f($x).
+GirFunc *build_apply(Prog &p, const GirType *ft) {
+  GirFunc *apply = p.func("apply", &gir_t_int, 30);
+  GirValue f = gir_func_add_param(p.m, apply, ft);
+  GirValue x = gir_func_add_param(p.m, apply, &gir_t_int);
+  p.enter(apply, apply->blocks.data[0]);
+  GirValue r = gir_call_closure(&p.g, f, &x, 1, p.at(30));
+  gir_ret(&p.g, r, p.at(30));
+  return apply;
+}
+
+GirFunc *build_triple(Prog &p, const GirType *ft) {
+  GirFunc *f = lifted(p, "triple", ft, {}, 31);
+  gir_ret(&p.g, gir_op2(&p.g, GIR_OP_IMUL, &gir_t_int, param(f, 1), iconst(p, 3),
+                        p.at(31)),
+          p.at(31));
+  return f;
+}
+
+TEST(CodeGenClosure, CapturelessIsImmortalStatic) {
+  Prog p;
+  const GirType *ft = int_fn(p);
+  GirFunc *triple = build_triple(p, ft);
+  GirFunc *apply = build_apply(p, ft);
+  p.main_int([&] {
+    GirValue c = gir_closure_new(&p.g, triple, ft, nullptr, 0, p.at(2));
+    GirValue args[] = {c, iconst(p, 14)};
+    return gir_call(&p.g, apply, args, 2, p.at(2));
+  });
+  pass_rc(p.m);
+  pass_mark_tail_calls(p.m);
+  {
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = p.codegen(ctx);
+    ASSERT_NE(mod, nullptr);
+    char *ir = LLVMPrintModuleToString(mod);
+    std::string text = ir;
+    LLVMDisposeMessage(ir);
+    EXPECT_NE(text.find("@gj.closure.triple = private unnamed_addr constant "
+                        "%gj.closure { { i32, i16, i16 } { i32 0, i16 9, i16 0 }, "
+                        "ptr @guji.triple, ptr null }"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("@gj_obj_alloc("), std::string::npos) << text;
+    EXPECT_NE(text.find("define internal void @gj.closure.dec(ptr"),
+              std::string::npos)
+        << text; // apply drops its parameter
+    // the lifted sub and the indirect call use the C convention
+    EXPECT_EQ(LLVMGetFunctionCallConv(LLVMGetNamedFunction(mod, "guji.triple")),
+              (unsigned)LLVMCCallConv);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+  }
+  if (runtime_linked()) {
+    int64_t before = gj_rt_live_objects();
+    EXPECT_EQ(p.run(0), 42);
+    EXPECT_EQ(gj_rt_live_objects(), before);
+  }
+}
+
+// Higher order: closures passed to a guji sub that calls them; the same
+// closure twice (the caller keeps a reference across the first call).
+TEST(CodeGenClosure, PassedToHigherOrderSub) {
+  REQUIRE_RUNTIME();
+  expect_closure_main(
+      [](Prog &p) {
+        const GirType *ft = int_fn(p);
+        GirFunc *f = build_str_len(p, ft);
+        GirFunc *triple = build_triple(p, ft);
+        GirFunc *apply = build_apply(p, ft);
+        p.main_int([&] {
+          GirValue s = str_of(p, 1234);
+          GirValue c = gir_closure_new(&p.g, f, ft, &s, 1, p.at(2));
+          GirValue a1[] = {c, iconst(p, 1)};
+          GirValue r1 = gir_call(&p.g, apply, a1, 2, p.at(3)); // 5
+          GirValue a2[] = {c, iconst(p, 10)};
+          GirValue r2 = gir_call(&p.g, apply, a2, 2, p.at(4)); // 14
+          GirValue t = gir_closure_new(&p.g, triple, ft, nullptr, 0, p.at(5));
+          GirValue a3[] = {t, iconst(p, 7)};
+          GirValue r3 = gir_call(&p.g, apply, a3, 2, p.at(5)); // 21
+          GirValue s12 = gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, r1, r2, p.at(6));
+          return gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, s12, r3, p.at(6));
+        });
+      },
+      40);
+}
+
+// A closure capturing another closure (and a Bool and a Float, so the
+// layout has mixed fields): $twice = sub($x) { if $neg { -$g($x) * $m }
+// else { $g($x) * $m } } with $g capturing a Str. Dropping the outer one
+// frees the inner one and its Str.
+TEST(CodeGenClosure, CapturesAnotherClosure) {
+  REQUIRE_RUNTIME();
+  expect_closure_main(
+      [](Prog &p) {
+        const GirType *ft = int_fn(p);
+        GirFunc *inner = build_str_len(p, ft);
+        GirFunc *outer = lifted(p, "outer", ft, {&gir_t_bool, ft, &gir_t_float}, 40);
+        {
+          GirValue env = param(outer, 0);
+          GirValue neg = gir_capture(&p.g, env, 0, &gir_t_bool, p.at(40));
+          GirValue g = gir_capture(&p.g, env, 1, ft, p.at(40));
+          GirValue mf = gir_capture(&p.g, env, 2, &gir_t_float, p.at(40));
+          GirValue x = param(outer, 1);
+          GirValue y = gir_call_closure(&p.g, g, &x, 1, p.at(41));
+          GirValue yf = gir_op1(&p.g, GIR_OP_I2F, &gir_t_float, y, p.at(41));
+          GirValue prod = gir_op2(&p.g, GIR_OP_FMUL, &gir_t_float, yf, mf, p.at(41));
+          GirValue isneg = gir_op2(&p.g, GIR_OP_IEQ, &gir_t_bool, neg,
+                                   gir_const_bool(&p.g, true, p.at(41)), p.at(41));
+          GirBlock *bn = p.block(outer), *bp = p.block(outer);
+          gir_br(&p.g, isneg, bn, bp, p.at(42));
+          p.enter(outer, bn);
+          GirValue big = gir_op2(&p.g, GIR_OP_FGT, &gir_t_bool, prod,
+                                 gir_const_float(&p.g, 10.0, p.at(43)), p.at(43));
+          GirBlock *b1 = p.block(outer), *b2 = p.block(outer);
+          gir_br(&p.g, big, b1, b2, p.at(43));
+          p.enter(outer, b1);
+          gir_ret(&p.g, gir_op1(&p.g, GIR_OP_INEG, &gir_t_int, y, p.at(44)), p.at(44));
+          p.enter(outer, b2);
+          gir_ret(&p.g, iconst(p, -1), p.at(44));
+          p.enter(outer, bp);
+          gir_ret(&p.g, gir_op2(&p.g, GIR_OP_IMUL, &gir_t_int, y, iconst(p, 2),
+                                p.at(45)),
+                  p.at(45));
+        }
+        p.main_int([&] {
+          GirValue s = str_of(p, 12345);
+          GirValue g = gir_closure_new(&p.g, inner, ft, &s, 1, p.at(2));
+          GirValue caps[] = {gir_const_bool(&p.g, true, p.at(2)), g,
+                             gir_const_float(&p.g, 2.5, p.at(2))};
+          GirValue o = gir_closure_new(&p.g, outer, ft, caps, 3, p.at(2));
+          GirValue x = iconst(p, 3);
+          // -(5 + 3) since (5 + 3) * 2.5 > 10
+          GirValue r = gir_call_closure(&p.g, o, &x, 1, p.at(3));
+          return gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, r, iconst(p, 100), p.at(3));
+        });
+      },
+      92);
+}
+
+// A closure held in a record field: the record's drop releases it (the last
+// field's release is a musttail call of the closure's drop).
+TEST(CodeGenClosure, InRecordField) {
+  REQUIRE_RUNTIME();
+  expect_closure_main(
+      [](Prog &p) {
+        const GirType *ft = int_fn(p);
+        GirType *box = obj_type(p, "Box", false, false,
+                                {{"Box", {{"n", &gir_t_int}, {"f", ft}}}});
+        GirFunc *f = build_str_len(p, ft);
+        p.main_int([&] {
+          GirValue s = str_of(p, 123);
+          GirValue c = gir_closure_new(&p.g, f, ft, &s, 1, p.at(2));
+          GirValue b = new_obj(p, box, 0, {iconst(p, 4), c});
+          GirValue g = gir_proj(&p.g, b, box, 0, 1, p.at(3));
+          GirValue n = gir_proj(&p.g, b, box, 0, 0, p.at(3));
+          return gir_call_closure(&p.g, g, &n, 1, p.at(3)); // 3 + 4
+        });
+      },
+      7);
+}
+
+// A chain of a million closures, each capturing the one before, dropped in
+// constant stack (each drop's last release is a musttail call).
+TEST(CodeGenClosure, DropLongChainInConstantStack) {
+  REQUIRE_RUNTIME();
+  expect_closure_main(
+      [](Prog &p) {
+        const GirType *ft = int_fn(p);
+        GirFunc *adder = build_adder(p, ft);
+        GirFunc *wrap = lifted(p, "wrap", ft, {ft}, 50);
+        {
+          GirValue g = gir_capture(&p.g, param(wrap, 0), 0, ft, p.at(50));
+          GirValue x = param(wrap, 1);
+          gir_ret(&p.g, gir_call_closure(&p.g, g, &x, 1, p.at(50)), p.at(50));
+        }
+        GirFunc *f = p.func("main", &gir_t_int, 1);
+        GirBlock *b0 = p.block(f), *head = p.block(f), *body = p.block(f),
+                 *done = p.block(f);
+        GirValue i = gir_block_add_param(p.m, f, head, &gir_t_int);
+        GirValue acc = gir_block_add_param(p.m, f, head, ft);
+        p.enter(f, b0);
+        GirValue k = iconst(p, 5);
+        GirValue init[] = {iconst(p, 0),
+                           gir_closure_new(&p.g, adder, ft, &k, 1, p.at(51))};
+        gir_jmp(&p.g, head, init, 2, p.at(51));
+        p.enter(f, head);
+        gir_br(&p.g,
+               gir_op2(&p.g, GIR_OP_ILT, &gir_t_bool, i, iconst(p, 1000000), p.at(52)),
+               body, done, p.at(52));
+        p.enter(f, body);
+        GirValue next[] = {gir_op2(&p.g, GIR_OP_IADD, &gir_t_int, i, iconst(p, 1), p.at(53)),
+                           gir_closure_new(&p.g, wrap, ft, &acc, 1, p.at(53))};
+        gir_jmp(&p.g, head, next, 2, p.at(53));
+        p.enter(f, done);
+        gir_ret(&p.g, iconst(p, 9), p.at(54));
+        p.m->main = f;
+        p.m->main_returns_int = true;
+      },
+      9, {-1, 2});
+}
+
+// A lifted sub's tail call into a tailcc group: the lifted sub stays on the
+// C convention (closures are called indirectly) and the call is a plain
+// one; the module is valid. With -g, a closure is a typedef named after
+// its sub type.
+TEST(CodeGenClosure, CallingConventionAndDebugInfo) {
+  Prog p;
+  const GirType *ft = int_fn(p);
+  GirFunc *one = p.func("one", &gir_t_int, 60);
+  GirFunc *two = p.func("two", &gir_t_int, 61);
+  GirValue a1 = gir_func_add_param(p.m, one, &gir_t_int);
+  GirValue b2 = gir_func_add_param(p.m, two, &gir_t_int);
+  gir_func_add_param(p.m, two, &gir_t_int);
+  p.enter(one, one->blocks.data[0]);
+  GirValue args[2] = {a1, a1};
+  GirValue r1 = gir_call(&p.g, two, args, 2, p.at(60));
+  p.mark_tail();
+  gir_ret(&p.g, r1, p.at(60));
+  p.enter(two, two->blocks.data[0]);
+  GirValue r2 = gir_call(&p.g, one, &b2, 1, p.at(61));
+  p.mark_tail();
+  gir_ret(&p.g, r2, p.at(61));
+  GirFunc *lam = lifted(p, "lam", ft, {&gir_t_str}, 62);
+  gir_value_set_dbg(lam, param(lam, 0), "self", p.at(62));
+  gir_value_set_dbg(lam, param(lam, 1), "x", p.at(62));
+  GirValue x = param(lam, 1);
+  GirValue r3 = gir_call(&p.g, one, &x, 1, p.at(63));
+  p.mark_tail();
+  gir_ret(&p.g, r3, p.at(63));
+  p.main_int([&] {
+    GirValue s = str_of(p, 77);
+    gir_value_set_dbg(p.g.f, s, "s", p.at(1));
+    GirValue c = gir_closure_new(&p.g, lam, ft, &s, 1, p.at(2));
+    gir_value_set_dbg(p.g.f, c, "f", p.at(2));
+    GirValue y = iconst(p, 0);
+    return gir_call_closure(&p.g, c, &y, 1, p.at(3));
+  });
+  pass_rc(p.m);
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = p.codegen(ctx, /*debug=*/true);
+  ASSERT_NE(mod, nullptr);
+  EXPECT_EQ(LLVMGetFunctionCallConv(LLVMGetNamedFunction(mod, "guji.one")), 18u);
+  EXPECT_EQ(LLVMGetFunctionCallConv(LLVMGetNamedFunction(mod, "guji.lam")),
+            (unsigned)LLVMCCallConv);
+  char *ir = LLVMPrintModuleToString(mod);
+  std::string text = ir;
+  LLVMDisposeMessage(ir);
+  EXPECT_NE(text.find("= call tailcc i64 @guji.one"), std::string::npos) << text;
+  EXPECT_NE(text.find("name: \"sub(Int): Int\""), std::string::npos) << text;
+  EXPECT_NE(text.find("name: \"GjClosure\""), std::string::npos) << text;
+  EXPECT_NE(text.find("DILocalVariable(name: \"self\", arg: 1"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("DILocalVariable(name: \"f\""), std::string::npos) << text;
+  LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+}

@@ -41,6 +41,7 @@ struct Obj {
   uint32_t tag = 0;            // objects:
   std::vector<int64_t> fields;
   std::vector<const GirType *> field_types;
+  const GirFunc *code = nullptr; // a closure's lifted sub (fields: captures)
 };
 
 struct Sim {
@@ -99,9 +100,16 @@ struct Sim {
     }
     return objs[o].fields[in.imm.ctor.field];
   }
-  // §4's order, structurally (Ints, Strs, objects).
+  // §4's order, structurally (Ints, Strs, objects, lists).
   int cmp(const GirType *t, int64_t a, int64_t b) {
     if (t->kind == GIR_T_STR) return text(a).compare(text(b));
+    if (t->kind == GIR_T_LIST) {
+      if (!alive(a, "cmp") || !alive(b, "cmp")) return 0;
+      const std::vector<int64_t> &x = objs[a].fields, &y = objs[b].fields;
+      for (size_t i = 0; i < x.size() && i < y.size(); i++)
+        if (int c = cmp(t->elem, x[i], y[i])) return c;
+      return x.size() < y.size() ? -1 : x.size() > y.size();
+    }
     if (t->kind != GIR_T_OBJ) return a < b ? -1 : a > b;
     if (!alive(a, "cmp") || !alive(b, "cmp")) return 0;
     if (objs[a].tag != objs[b].tag) return objs[a].tag < objs[b].tag ? -1 : 1;
@@ -112,6 +120,13 @@ struct Sim {
   }
   std::string show(const GirType *t, int64_t v, bool nested) {
     if (t->kind == GIR_T_STR) return nested ? "\"" + text(v) + "\"" : text(v);
+    if (t->kind == GIR_T_LIST) {
+      if (!alive(v, "append_text")) return "";
+      std::string r = "[";
+      for (size_t i = 0; i < objs[v].fields.size(); i++)
+        r += (i ? ", " : "") + show(t->elem, objs[v].fields[i], true);
+      return r + "]";
+    }
     if (t->kind != GIR_T_OBJ) return std::to_string(v);
     if (!alive(v, "append_text")) return "";
     std::string r = objs[v].text;
@@ -190,12 +205,148 @@ struct Sim {
       for (uint32_t i = 0; i < in.nargs; i++) a.push_back(A(i));
       return call(in.imm.call.callee, a);
     }
+    case GIR_OP_LIST_NEW: case GIR_OP_LIST_PUSH: case GIR_OP_LIST_SET:
+    case GIR_OP_LIST_GET: case GIR_OP_LIST_LEN: case GIR_OP_LIST_CONCAT:
+    case GIR_OP_LIST_SLICE: case GIR_OP_LIST_OP:
+      return list_op(in, v);
+    case GIR_OP_CLOSURE_NEW: { // an object of the captures; none: immortal
+      const GirFunc *c = in.imm.closure.callee;
+      int64_t id = fresh(c->name, in.nargs == 0);
+      objs[id].code = c;
+      for (uint32_t i = 0; i < in.nargs; i++) {
+        objs[id].fields.push_back(A(i));
+        objs[id].field_types.push_back(c->captures.data[i]);
+      }
+      return id;
+    }
+    case GIR_OP_CAPTURE:
+      if (!alive(A(0), "capture")) return -1;
+      return objs[A(0)].fields.at(in.imm.closure.field);
+    case GIR_OP_CALL_CLOSURE: {
+      if (!alive(A(0), "call.closure") || objs[A(0)].code == nullptr) {
+        err("call.closure of a non-closure");
+        return 0;
+      }
+      std::vector<int64_t> a;
+      for (uint32_t i = 0; i < in.nargs; i++) a.push_back(A(i));
+      return call(objs[A(0)].code, a);
+    }
     default: err(std::string("op not simulated: ") + gir_op_name(in.op)); return 0;
     }
   }
 
   const GirFunc *cur = nullptr;
   const GirType *type_of(GirValue x) { return cur->values.data[x].type; }
+
+  // Lists: objects whose fields are the elements (references they own).
+  // An update consumes the list: in place when its count is 1 (as the
+  // runtime does), else on a copy that incs the elements it shares, so a
+  // missing inc shows up as a changed old version or a use after free.
+  int64_t new_list(const GirType *lt, std::vector<int64_t> elems, bool share) {
+    int64_t id = fresh("list");
+    for (int64_t e : elems) {
+      if (share && gir_type_is_heap(lt->elem)) inc(e);
+      objs[id].fields.push_back(e);
+      objs[id].field_types.push_back(lt->elem);
+    }
+    return id;
+  }
+  int64_t unique_list(const GirType *lt, int64_t l) {
+    if (objs[l].rc == 1) return l;
+    int64_t c = new_list(lt, objs[l].fields, true);
+    dec(l);
+    return c;
+  }
+  int64_t list_op(const GirInst &in, std::vector<int64_t> &v) {
+    auto A = [&](int i) { return v[in.args[i]]; };
+    const GirType *lt = in.op == GIR_OP_LIST_NEW ? in.imm.list.type
+                                                 : type_of(in.args[0]);
+    if (in.op == GIR_OP_LIST_NEW) {
+      std::vector<int64_t> es;
+      for (uint32_t i = 0; i < in.nargs; i++) es.push_back(A(i));
+      return new_list(lt, es, false);
+    }
+    int64_t l = A(0);
+    if (!alive(l, gir_op_name(in.op))) return -1;
+    std::vector<int64_t> es = objs[l].fields;
+    int64_t n = (int64_t)es.size();
+    bool heap = gir_type_is_heap(lt->elem);
+    switch (in.op) {
+    case GIR_OP_LIST_PUSH: {
+      l = unique_list(lt, l);
+      objs[l].fields.push_back(A(1));
+      objs[l].field_types.push_back(lt->elem);
+      return l;
+    }
+    case GIR_OP_LIST_SET: {
+      if (A(1) < 0 || A(1) >= n) {
+        out += "panic: index out of range";
+        panicked = true;
+        return 0;
+      }
+      l = unique_list(lt, l);
+      if (heap) dec(objs[l].fields[A(1)]);
+      objs[l].fields[A(1)] = A(2);
+      return l;
+    }
+    case GIR_OP_LIST_GET:
+      if (A(1) < 0 || A(1) >= n) {
+        out += "panic: index out of range";
+        panicked = true;
+        return 0;
+      }
+      if (heap) alive(es[A(1)], "list.get");
+      return es[A(1)]; // borrowed: the RC pass incs it
+    case GIR_OP_LIST_LEN: return n;
+    case GIR_OP_LIST_CONCAT: {
+      if (!alive(A(1), "list.concat")) return -1;
+      for (int64_t e : objs[A(1)].fields) es.push_back(e);
+      return new_list(lt, es, true);
+    }
+    case GIR_OP_LIST_SLICE:
+      if (A(1) < 0 || A(1) > A(2) || A(2) > n) {
+        out += "panic: slice out of range";
+        panicked = true;
+        return 0;
+      }
+      return new_list(lt, std::vector<int64_t>(es.begin() + A(1), es.begin() + A(2)),
+                      true);
+    case GIR_OP_LIST_OP:
+      switch ((GirListFn)in.imm.list.fn) {
+      case GIR_LIST_SORTED:
+        std::stable_sort(es.begin(), es.end(), [&](int64_t x, int64_t y) {
+          return cmp(lt->elem, x, y) < 0;
+        });
+        return new_list(lt, es, true);
+      case GIR_LIST_REVERSED:
+        std::reverse(es.begin(), es.end());
+        return new_list(lt, es, true);
+      case GIR_LIST_TAKE:
+      case GIR_LIST_DROP: {
+        int64_t k = std::max<int64_t>(0, std::min<int64_t>(A(1), n));
+        if (in.imm.list.fn == GIR_LIST_TAKE) es.resize((size_t)k);
+        else es.erase(es.begin(), es.begin() + k);
+        return new_list(lt, es, true);
+      }
+      case GIR_LIST_CONTAINS:
+      case GIR_LIST_INDEX_OF:
+        if (heap) alive(A(1), "list.op's argument");
+        for (int64_t i = 0; i < n; i++)
+          if (cmp(lt->elem, es[i], A(1)) == 0)
+            return in.imm.list.fn == GIR_LIST_CONTAINS ? 1 : i;
+        return in.imm.list.fn == GIR_LIST_CONTAINS ? 0 : -1;
+      case GIR_LIST_JOIN: {
+        std::string r;
+        for (int64_t i = 0; i < n; i++) r += (i ? text(A(1)) : "") + text(es[i]);
+        return fresh(r);
+      }
+      }
+      break;
+    default: break;
+    }
+    err("bad list op");
+    return 0;
+  }
 
   int64_t call(const GirFunc *f, const std::vector<int64_t> &args) {
     const GirFunc *saved = cur;
@@ -1077,6 +1228,375 @@ TEST_F(RCObjTest, SwitchEdgesSplitOnce) {
   EXPECT_EQ(block_text(f, 3), "b3.edge:\n  dec %0\n  jmp b2\n");
   EXPECT_EQ(count(f, GIR_OP_DEC), 2);
   for (int64_t k : {0, 1, 2, 3}) sim_ok(f, {0, k}, {true});
+}
+
+// ---- closures (§8) -----------------------------------------------------------
+
+struct RCClosureTest : RCTest {
+  // A lifted sub: first parameter the closure (borrowed), then `params`.
+  GirFunc *lifted(const char *name, const GirType *fn_t, const GirType *ret,
+                  std::initializer_list<const GirType *> caps,
+                  std::initializer_list<const GirType *> params) {
+    GirFunc *f = gir_func_new(m, name, name, ret, sp());
+    f->is_closure_body = true;
+    f->captures.data = ARENA_ARRAY(m->arena, const GirType *, caps.size() + 1);
+    for (auto t : caps) f->captures.data[f->captures.len++] = t;
+    f->captures.cap = caps.size() + 1;
+    gir_func_add_param(m, f, fn_t);
+    for (auto t : params) gir_func_add_param(m, f, t);
+    f->param_borrowed = ARENA_ARRAY(m->arena, bool, f->param_types.len);
+    f->param_borrowed[0] = true;
+    return f;
+  }
+};
+
+// sub main() { $s = 42.to_str(); $f = sub($x: Int): Str { $s };
+//   print($f(1)); print($f(2)) } — the captured Str is returned (a new
+// reference each time), the closure borrowed by both calls and dropped
+// after the last; every count returns to zero.
+TEST_F(RCClosureTest, CapturedStrCalledTwiceThenDropped) {
+  const GirType *ps[] = {&gir_t_int};
+  const GirType *fn_t = gir_type_fn(m, ps, 1, &gir_t_str);
+  EXPECT_EQ(gir_type_fn(m, ps, 1, &gir_t_str), fn_t); // interned
+  EXPECT_STREQ(gir_type_name(fn_t), "sub(Int): Str");
+  EXPECT_TRUE(gir_type_is_heap(fn_t));
+  GirFunc *lam = lifted("lam", fn_t, &gir_t_str, {&gir_t_str}, {&gir_t_int});
+  {
+    GirBuilder g = at(m, lam);
+    GirValue s = gir_capture(&g, 0, 0, &gir_t_str, sp());
+    gir_ret(&g, s, sp());
+  }
+  GirFunc *f = func("main", &gir_t_unit);
+  GirBuilder g = at(m, f);
+  GirValue n = gir_const_int(&g, 42, sp());
+  GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &n, 1, sp());
+  GirValue c = gir_closure_new(&g, lam, fn_t, &s, 1, sp());
+  GirValue zero = gir_const_int(&g, 0, sp());
+  for (int64_t k : {1, 2}) {
+    GirValue x = gir_const_int(&g, k, sp());
+    GirValue r = gir_call_closure(&g, c, &x, 1, sp());
+    gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(r, zero), 2, sp());
+  }
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  rc();
+  EXPECT_EQ(block_text(lam, 0),
+            "b0(%0: sub(Int): Str, %1: Int):\n"
+            "  %2: Str = capture %0.0\n"
+            "  inc %2\n"
+            "  ret %2\n");
+  EXPECT_EQ(count(lam, GIR_OP_DEC), 0); // the closure is borrowed
+  EXPECT_EQ(count(f, GIR_OP_INC), 0);   // s moves into the closure
+  EXPECT_EQ(count(f, GIR_OP_DEC, c), 1);
+  std::string out;
+  sim_ok(f, {}, {}, &out);
+  EXPECT_EQ(out, "4242");
+}
+
+// A capture used only by a borrowing op: inc after the CAPTURE, dec after
+// the use; an argument of CALL_CLOSURE is consumed (the caller does not dec
+// it), and a capture-less closure is immortal.
+TEST_F(RCClosureTest, CaptureBorrowedAndArgumentsConsumed) {
+  const GirType *ps[] = {&gir_t_str};
+  const GirType *fn_t = gir_type_fn(m, ps, 1, &gir_t_int);
+  GirFunc *lam = lifted("lam", fn_t, &gir_t_int, {&gir_t_str}, {&gir_t_str});
+  {
+    GirBuilder g = at(m, lam);
+    GirValue s = gir_capture(&g, 0, 0, &gir_t_str, sp());
+    GirValue a = gir_call_rt(&g, GIR_RT_STR_LEN, &s, 1, sp());
+    GirValue b = gir_call_rt(&g, GIR_RT_STR_LEN, ARGS(1), 1, sp());
+    gir_ret(&g, gir_op2(&g, GIR_OP_IADD, &gir_t_int, a, b, sp()), sp());
+  }
+  GirFunc *none = lifted("none", fn_t, &gir_t_int, {}, {&gir_t_str});
+  {
+    GirBuilder g = at(m, none);
+    gir_ret(&g, gir_call_rt(&g, GIR_RT_STR_LEN, ARGS(1), 1, sp()), sp());
+  }
+  GirFunc *f = func("main", &gir_t_int);
+  GirBuilder g = at(m, f);
+  GirValue n = gir_const_int(&g, 123, sp());
+  GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &n, 1, sp());
+  GirValue c = gir_closure_new(&g, lam, fn_t, &s, 1, sp());
+  GirValue n2 = gir_const_int(&g, 4567, sp());
+  GirValue arg = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &n2, 1, sp());
+  GirValue r = gir_call_closure(&g, c, &arg, 1, sp());
+  GirValue c0 = gir_closure_new(&g, none, fn_t, nullptr, 0, sp());
+  GirValue arg2 = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &n2, 1, sp());
+  GirValue r2 = gir_call_closure(&g, c0, &arg2, 1, sp());
+  gir_ret(&g, gir_op2(&g, GIR_OP_IADD, &gir_t_int, r, r2, sp()), sp());
+  rc();
+  EXPECT_EQ(block_text(lam, 0),
+            "b0(%0: sub(Str): Int, %1: Str):\n"
+            "  %2: Str = capture %0.0\n"
+            "  inc %2\n"
+            "  %3: Int = call.rt gj_str_len(%2)\n"
+            "  dec %2\n"
+            "  %4: Int = call.rt gj_str_len(%1)\n"
+            "  dec %1\n"
+            "  %5: Int = add.i %3, %4\n"
+            "  ret %5\n");
+  EXPECT_EQ(count(f, GIR_OP_DEC, arg), 0);
+  EXPECT_EQ(count(f, GIR_OP_DEC, c), 1);
+  Sim sim;
+  EXPECT_EQ(sim.run(m, f, {}), 3 + 4 + 4);
+  EXPECT_TRUE(sim.errors.empty()) << join(sim.errors) << ir();
+}
+
+// The verifier's closure rules.
+TEST_F(RCClosureTest, VerifierRejectsMisuse) {
+  const GirType *ps[] = {&gir_t_int};
+  const GirType *fn_t = gir_type_fn(m, ps, 1, &gir_t_int);
+  const GirType *unit_fn = gir_type_fn(m, ps, 1, &gir_t_unit);
+  EXPECT_STREQ(gir_type_name(unit_fn), "sub(Int)");
+  GirFunc *lam = lifted("lam", fn_t, &gir_t_int, {&gir_t_int}, {&gir_t_int});
+  {
+    GirBuilder g = at(m, lam);
+    GirValue k = gir_capture(&g, 0, 0, &gir_t_int, sp());
+    gir_ret(&g, gir_op2(&g, GIR_OP_IADD, &gir_t_int, k, 1, sp()), sp());
+  }
+  GirFunc *f = func("main", &gir_t_int);
+  GirBuilder g = at(m, f);
+  GirValue k = gir_const_int(&g, 1, sp());
+  GirValue c = gir_closure_new(&g, lam, fn_t, &k, 1, sp());
+  GirValue r = gir_call_closure(&g, c, &k, 1, sp());
+  gir_ret(&g, r, sp());
+  ASSERT_TRUE(gir_verify_module(m, stderr)) << ir();
+  EXPECT_NE(ir().find("closure.new lam(%0)"), std::string::npos) << ir();
+  EXPECT_NE(ir().find("call.closure %1(%0)"), std::string::npos) << ir();
+  EXPECT_NE(ir().find("-> Int captures(Int) {"), std::string::npos) << ir();
+
+  auto fails = [&](const char *what) {
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *errs = open_memstream(&buf, &len);
+    bool ok = gir_verify_module(m, errs);
+    fclose(errs);
+    std::string msg(buf, len);
+    free(buf);
+    EXPECT_FALSE(ok) << what;
+    return msg;
+  };
+  GirInst &cn = f->blocks.data[0]->insts.data[1];
+  GirInst &cc = f->blocks.data[0]->insts.data[2];
+  // wrong capture count
+  cn.nargs = 0;
+  EXPECT_NE(fails("captures").find("0 captures given"), std::string::npos);
+  cn.nargs = 1;
+  // not a closure body
+  lam->is_closure_body = false;
+  EXPECT_NE(fails("body").find("not a closure body"), std::string::npos);
+  lam->is_closure_body = true;
+  // the closure parameter must be borrowed
+  lam->param_borrowed[0] = false;
+  EXPECT_NE(fails("borrowed").find("borrow"), std::string::npos);
+  lam->param_borrowed[0] = true;
+  // call.closure arity
+  cc.nargs = 1;
+  EXPECT_NE(fails("arity").find("0 arguments"), std::string::npos);
+  cc.nargs = 2;
+  // capture out of range
+  GirInst &cap = lam->blocks.data[0]->insts.data[0];
+  cap.imm.closure.field = 3;
+  EXPECT_NE(fails("index").find("capture 3"), std::string::npos);
+  cap.imm.closure.field = 0;
+  // eq of subs
+  {
+    GirBuilder g2 = at(m, f);
+    g2.b->term.kind = GIR_TERM_NONE;
+    GirValue e = gir_eq(&g2, c, c, sp());
+    (void)e;
+    gir_ret(&g2, r, sp());
+  }
+  EXPECT_NE(fails("eq").find("no equality"), std::string::npos);
+}
+
+// ---- lists (§15) ---------------------------------------------------------------
+
+struct RCListTest : RCTest {
+  GirValue str(GirBuilder &g, int64_t n) {
+    GirValue v = gir_const_int(&g, n, sp());
+    return gir_call_rt(&g, GIR_RT_STR_FROM_INT, &v, 1, sp());
+  }
+  GirValue num(GirBuilder &g, int64_t n) { return gir_const_int(&g, n, sp()); }
+  void print(GirBuilder &g, GirValue v) {
+    GirValue e = gir_const_str(&g, "", 0, sp());
+    GirValue b = gir_append_text(&g, e, v, false, sp());
+    gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(b, num(g, 1)), 2, sp());
+  }
+};
+
+// [s1, s2]: LIST_NEW consumes both (no inc, no dec of them); the GET
+// result is a new reference: inc right after it, dec after its last use.
+TEST_F(RCListTest, NewConsumesElementsGetIncs) {
+  const GirType *lt = gir_type_list(m, &gir_t_str);
+  EXPECT_EQ(gir_type_list(m, &gir_t_str), lt); // interned
+  EXPECT_STREQ(gir_type_name(lt), "List[Str]");
+  EXPECT_STREQ(gir_type_name(gir_type_list(m, lt)), "List[List[Str]]");
+  EXPECT_TRUE(gir_type_is_heap(lt));
+  GirFunc *f = func("main", &gir_t_unit);
+  GirBuilder g = at(m, f);
+  GirValue s1 = str(g, 1), s2 = str(g, 2);
+  GirValue l = gir_list_new(&g, lt, ARGS(s1, s2), 2, sp());
+  GirValue x = gir_op2(&g, GIR_OP_LIST_GET, &gir_t_str, l, num(g, 1), sp());
+  gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(x, num(g, 1)), 2, sp());
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC, s1) + count(f, GIR_OP_INC, s2), 0);
+  EXPECT_EQ(count(f, GIR_OP_DEC, s1) + count(f, GIR_OP_DEC, s2), 0);
+  EXPECT_EQ(count(f, GIR_OP_INC, x), 1);
+  EXPECT_EQ(count(f, GIR_OP_DEC, x), 1);
+  EXPECT_EQ(count(f, GIR_OP_DEC, l), 1);
+  EXPECT_NE(ir().find("%4: List[Str] = list.new [%1, %3]\n"
+                      "  %5: Int = const.i 1\n"
+                      "  %6: Str = list.get %4, %5\n"
+                      "  inc %6\n"
+                      "  dec %4\n"),
+            std::string::npos)
+      << ir();
+  std::string out;
+  sim_ok(f, {}, {}, &out);
+  EXPECT_EQ(out, "2\n");
+}
+
+// A list pushed to (consumed) and still used after: inc before the push,
+// so the push copies and the old version keeps its length.
+TEST_F(RCListTest, PushOfSharedListIncs) {
+  const GirType *lt = gir_type_list(m, &gir_t_str);
+  GirFunc *f = func("main", &gir_t_int);
+  GirBuilder g = at(m, f);
+  GirValue l = gir_list_new(&g, lt, ARGS(str(g, 1)), 1, sp());
+  GirValue l2 = gir_op2(&g, GIR_OP_LIST_PUSH, lt, l, str(g, 2), sp());
+  GirValue l3 = gir_op(&g, GIR_OP_LIST_SET, lt, ARGS(l2, num(g, 0), str(g, 3)), 3, sp());
+  print(g, l);
+  print(g, l3);
+  GirValue n = gir_op1(&g, GIR_OP_LIST_LEN, &gir_t_int, l, sp());
+  gir_ret(&g, n, sp());
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC, l), 1);
+  EXPECT_EQ(count(f, GIR_OP_INC, l2), 0); // its last use: moved into set
+  EXPECT_EQ(count(f, GIR_OP_DEC, l), 1);
+  EXPECT_EQ(count(f, GIR_OP_DEC, l3), 1);
+  std::string out;
+  sim_ok(f, {}, {}, &out);
+  EXPECT_EQ(out, "[\"1\"]\n[\"3\", \"2\"]\n");
+}
+
+// LEN, CONCAT, SLICE and LIST_OP borrow: the operands are dec'd after
+// their last use, the results owned.
+TEST_F(RCListTest, BorrowingOps) {
+  const GirType *lt = gir_type_list(m, &gir_t_str);
+  GirFunc *f = func("main", &gir_t_str);
+  GirBuilder g = at(m, f);
+  GirValue a = gir_list_new(&g, lt, ARGS(str(g, 3), str(g, 1)), 2, sp());
+  GirValue b = gir_list_new(&g, lt, ARGS(str(g, 2)), 1, sp());
+  GirValue c = gir_op2(&g, GIR_OP_LIST_CONCAT, lt, a, b, sp());
+  GirValue d = gir_op(&g, GIR_OP_LIST_SLICE, lt, ARGS(c, num(g, 1), num(g, 3)), 3, sp());
+  GirValue e = gir_list_op(&g, GIR_LIST_SORTED, ARGS(c), 1, sp());
+  GirValue r = gir_list_op(&g, GIR_LIST_REVERSED, ARGS(d), 1, sp());
+  GirValue t = gir_list_op(&g, GIR_LIST_TAKE, ARGS(e, num(g, 2)), 2, sp());
+  GirValue k = str(g, 1);
+  GirValue has = gir_list_op(&g, GIR_LIST_CONTAINS, ARGS(t, k), 2, sp());
+  GirValue at_ = gir_list_op(&g, GIR_LIST_INDEX_OF, ARGS(r, k), 2, sp());
+  EXPECT_EQ(gir_value_type(f, has), &gir_t_bool);
+  EXPECT_EQ(gir_value_type(f, at_), &gir_t_int);
+  EXPECT_EQ(gir_value_type(f, t), lt);
+  print(g, r);
+  print(g, t);
+  GirValue sum = gir_op2(&g, GIR_OP_IADD, &gir_t_int, at_, gir_cmp(&g, has, gir_const_bool(&g, false, sp()), sp()), sp());
+  gir_call_rt(&g, GIR_RT_WRITE_INT, ARGS(sum, num(g, 0)), 2, sp());
+  GirValue sep = gir_const_str(&g, "+", 1, sp());
+  GirValue j = gir_list_op(&g, GIR_LIST_JOIN, ARGS(e, sep), 2, sp());
+  gir_ret(&g, j, sp());
+  rc();
+  for (GirValue v : {a, b, c, d, e, r, t, k})
+    EXPECT_EQ(count(f, GIR_OP_DEC, v), 1) << "%" << v << "\n" << ir();
+  EXPECT_EQ(count(f, GIR_OP_INC), 0) << ir();
+  std::string out;
+  sim_ok(f, {}, {}, &out);
+  EXPECT_EQ(out, "[\"2\", \"1\"]\n[\"1\", \"2\"]\n21+2+3");
+}
+
+// Records in a list: GET then PROJ, each a new reference; an unused GET
+// gets neither inc nor dec; EQ and CMP borrow lists.
+TEST_F(RCListTest, ListOfObjects) {
+  GirType *box = gir_type_obj(m, "Box", false, false, 1);
+  box->ctors[0].name = "Box";
+  box->ctors[0].nfields = 1;
+  box->ctors[0].fields = ARENA_ARRAY(m->arena, const GirType *, 1);
+  box->ctors[0].fields[0] = &gir_t_str;
+  const GirType *lt = gir_type_list(m, box);
+  GirFunc *f = func("main", &gir_t_int);
+  GirBuilder g = at(m, f);
+  GirValue b1 = gir_new(&g, box, 0, ARGS(str(g, 7)), 1, sp());
+  GirValue b2 = gir_new(&g, box, 0, ARGS(str(g, 8)), 1, sp());
+  GirValue l = gir_list_new(&g, lt, ARGS(b1, b2), 2, sp());
+  GirValue unused = gir_op2(&g, GIR_OP_LIST_GET, box, l, num(g, 0), sp());
+  GirValue x = gir_op2(&g, GIR_OP_LIST_GET, box, l, num(g, 1), sp());
+  GirValue s = gir_proj(&g, x, box, 0, 0, sp());
+  GirValue l2 = gir_list_new(&g, lt, ARGS(gir_new(&g, box, 0, ARGS(str(g, 7)), 1, sp())), 1, sp());
+  GirValue c = gir_cmp(&g, l, l2, sp());
+  gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(s, num(g, 0)), 2, sp());
+  print(g, l);
+  gir_ret(&g, c, sp());
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC, unused) + count(f, GIR_OP_DEC, unused), 0);
+  EXPECT_EQ(count(f, GIR_OP_INC, x), 1);
+  EXPECT_EQ(count(f, GIR_OP_INC, s), 1);
+  Sim sim;
+  int64_t r = sim.run(m, f, {});
+  EXPECT_TRUE(sim.errors.empty()) << join(sim.errors) << ir();
+  EXPECT_EQ(sim.out, "8[Box(\"7\"), Box(\"8\")]\n");
+  EXPECT_EQ(r, 1);
+}
+
+// `mut $xs = []; while $i < $n { $xs = $xs.push($i.to_str()) }`, then
+// `$xs[$n - 1]`: the list is carried through the loop uniquely (no inc).
+TEST_F(RCListTest, LoopPush) {
+  const GirType *lt = gir_type_list(m, &gir_t_str);
+  GirFunc *f = func("build", &gir_t_str, {&gir_t_int});
+  GirBlock *loop = gir_block_new(m, f, "loop");
+  GirValue xs = gir_block_add_param(m, f, loop, lt);
+  GirValue i = gir_block_add_param(m, f, loop, &gir_t_int);
+  GirBlock *body = gir_block_new(m, f, "body");
+  GirBlock *done = gir_block_new(m, f, "done");
+  GirBuilder g = at(m, f);
+  GirValue e = gir_list_new(&g, lt, nullptr, 0, sp());
+  gir_jmp(&g, loop, ARGS(e, num(g, 0)), 2, sp());
+  gir_set_block(&g, loop);
+  gir_br(&g, gir_op2(&g, GIR_OP_ILT, &gir_t_bool, i, 0, sp()), body, done, sp());
+  gir_set_block(&g, body);
+  GirValue s = gir_call_rt(&g, GIR_RT_STR_FROM_INT, &i, 1, sp());
+  GirValue xs2 = gir_op2(&g, GIR_OP_LIST_PUSH, lt, xs, s, sp());
+  GirValue i2 = gir_op2(&g, GIR_OP_IADD, &gir_t_int, i, num(g, 1), sp());
+  gir_jmp(&g, loop, ARGS(xs2, i2), 2, sp());
+  gir_set_block(&g, done);
+  GirValue last = gir_op2(&g, GIR_OP_ISUB, &gir_t_int, 0, num(g, 1), sp());
+  GirValue x = gir_op2(&g, GIR_OP_LIST_GET, &gir_t_str, xs, last, sp());
+  gir_ret(&g, x, sp());
+  rc();
+  EXPECT_EQ(count(f, GIR_OP_INC, xs), 0);
+  EXPECT_EQ(count(f, GIR_OP_INC, x), 1);
+  EXPECT_EQ(count(f, GIR_OP_DEC, xs), 1);
+  for (int64_t n : {1, 3}) {
+    std::string out;
+    sim_ok(f, {n}, {}, &out);
+    EXPECT_EQ(out, std::to_string(n - 1));
+  }
+}
+
+// The simulator catches a missing inc before a push of a shared list
+// (the old version would change) and a GET result used without its inc.
+TEST_F(RCListTest, SimulatorCatchesListMistakes) {
+  const GirType *lt = gir_type_list(m, &gir_t_str);
+  GirFunc *f = func("main", &gir_t_unit);
+  GirBuilder g = at(m, f);
+  GirValue l = gir_list_new(&g, lt, ARGS(str(g, 1)), 1, sp());
+  GirValue x = gir_op2(&g, GIR_OP_LIST_GET, &gir_t_str, l, num(g, 0), sp());
+  gir_op1(&g, GIR_OP_DEC, &gir_t_unit, l, sp());  // frees x with the list
+  gir_call_rt(&g, GIR_RT_WRITE_STR, ARGS(x, num(g, 0)), 2, sp());
+  gir_ret(&g, GIR_NO_VALUE, sp());
+  Sim s;
+  s.run(m, f, {});
+  EXPECT_FALSE(s.errors.empty());
 }
 
 } // namespace
