@@ -29,7 +29,7 @@ typedef enum SymKind { SYM_SUB, SYM_CONST, SYM_BUILTIN } SymKind;
 /* Built-in subs and methods (§18). */
 typedef enum Builtin {
   BI_NONE = -1,
-  BI_PRINT, BI_WRITE, BI_EPRINT, BI_ASSERT, BI_PANIC,
+  BI_PRINT, BI_WRITE, BI_EPRINT, BI_ASSERT, BI_PANIC, BI_RANGE,
   /* methods */
   BM_TO_STR,          /* any type with a text form */
   BM_INT_TO_FLOAT, BM_INT_ABS, BM_INT_MIN, BM_INT_MAX,
@@ -46,6 +46,13 @@ typedef enum Builtin {
   BM_LIST_SORTED, BM_LIST_REVERSED, BM_LIST_TAKE, BM_LIST_DROP,
   BM_LIST_JOIN, BM_LIST_SUM, BM_LIST_MIN, BM_LIST_MAX, BM_LIST_ENUMERATE,
   BM_LIST_POP, BM_LIST_ZIP,
+  /* List methods that take a sub (§15) */
+  BM_LIST_MAP, BM_LIST_FILTER, BM_LIST_FOLD, BM_LIST_EACH, BM_LIST_ANY,
+  BM_LIST_ALL, BM_LIST_FIND, BM_LIST_SORTED_BY,
+  /* Option / Result methods that take a sub (§12) */
+  BM_OPT_MAP, BM_OPT_AND_THEN, BM_OPT_OR_ELSE, BM_RES_MAP_ERR,
+  /* Range (§4): materialized as a List[Int] */
+  BM_RANGE_TO_LIST, BM_RANGE_REV, BM_RANGE_STEP,
   BI__COUNT
 } Builtin;
 

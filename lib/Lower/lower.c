@@ -101,6 +101,7 @@ static Type *ST(Lower *L, const Type *ct) {
 static const GirType *gty_in(Lower *L, const Type *ct) {
   Type *t = ST(L, ct);
   if (t->kind == TY_LIST) return gir_type_list(L->m, gty(t->args[0]));
+  if (t->kind == TY_RANGE) return gir_type_list(L->m, &gir_t_int); /* §4 */
   if (t->kind == TY_FN) {
     /* Unit parameters have no value, so no place in the GIR signature */
     const GirType *ps[32];
@@ -390,8 +391,11 @@ static GirValue lower_arith(Lower *L, TokKind op, const Type *t, GirValue l,
   return gir_op2(&L->g, o, gty(t), l, r, sp);
 }
 
+static GirValue lower_range_value(Lower *L, Expr *e);
+
 static GirValue lower_binary(Lower *L, Expr *e) {
   TokKind op = e->bin.op;
+  if (op == TOK_DOTDOT || op == TOK_DOTDOTEQ) return lower_range_value(L, e);
   if (op == TOK_ANDAND || op == TOK_OROR) return lower_short_circuit(L, e);
   GirValue l = lower_expr(L, e->bin.lhs);
   if (dead(L)) return GIR_NO_VALUE;
@@ -472,6 +476,8 @@ static GirValue lower_builtin_call(Lower *L, Expr *e) {
   }
   case BI_ASSERT:
     return lower_assert(L, e);
+  case BI_RANGE:
+    return lower_range_value(L, e);
   case BI_PANIC: {
     GirValue msg = lower_expr(L, args->data[0]);
     if (dead(L)) return GIR_NO_VALUE;
@@ -535,6 +541,10 @@ static GirValue lower_sub_call(Lower *L, Symbol *sym, Expr *recv,
 
 static GirValue lower_option_method(Lower *L, Expr *e, GirValue v);
 static GirValue lower_list_method(Lower *L, Expr *e, GirValue v);
+static GirValue lower_list_hof(Lower *L, Expr *e, GirValue v);
+static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue v);
+static GirValue lower_option_hof(Lower *L, Expr *e, GirValue v);
+static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp);
 
 static GirValue lower_method(Lower *L, Expr *e) {
   if (e->method.sym)
@@ -548,6 +558,19 @@ static GirValue lower_method(Lower *L, Expr *e) {
     return lower_option_method(L, e, v);
   if (e->method.builtin >= BM_LIST_LEN && e->method.builtin <= BM_LIST_ZIP)
     return lower_list_method(L, e, v);
+  if (e->method.builtin == BM_LIST_SORTED_BY) return lower_sorted_by(L, e, v);
+  if (e->method.builtin == BM_RANGE_TO_LIST) return v;
+  if (e->method.builtin == BM_RANGE_REV)
+    return gir_list_op(&L->g, GIR_LIST_REVERSED, &v, 1, e->span);
+  if (e->method.builtin == BM_RANGE_STEP) {
+    GirValue n = lower_expr(L, e->method.args.data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    return range_step(L, v, n, e->span);
+  }
+  if (e->method.builtin >= BM_LIST_MAP && e->method.builtin <= BM_LIST_FIND)
+    return lower_list_hof(L, e, v);
+  if (e->method.builtin >= BM_OPT_MAP && e->method.builtin <= BM_RES_MAP_ERR)
+    return lower_option_hof(L, e, v);
   GirValue a = GIR_NO_VALUE;
   if (e->method.args.len) {
     a = lower_expr(L, e->method.args.data[0]);
@@ -1415,6 +1438,307 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
   default:
     GJ_UNREACHABLE("list method");
   }
+}
+
+/* ---- Range values (§4): the List[Int] of their values ---------------------- */
+
+static GirValue range_list(Lower *L, GirValue lo, GirValue hi, bool inclusive,
+                           Span sp) {
+  GirBuilder *g = &L->g;
+  const GirType *lt = gir_type_list(L->m, &gir_t_int);
+  GirBlock *head = gir_block_new(L->m, L->g.f, "range.head");
+  GirValue i = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
+  GirValue acc = gir_block_add_param(L->m, L->g.f, head, lt);
+  GirBlock *done = gir_block_new(L->m, L->g.f, "range.done");
+  GirValue res = gir_block_add_param(L->m, L->g.f, done, lt);
+  GirValue a[2] = {lo, gir_list_new(g, lt, NULL, 0, sp)};
+  gir_jmp(g, head, a, 2, sp);
+  gir_set_block(g, head);
+  GirBlock *body = gir_block_new(L->m, L->g.f, "range.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "range.out");
+  gir_br(g, gir_op2(g, inclusive ? GIR_OP_ILE : GIR_OP_ILT, &gir_t_bool, i, hi, sp),
+         body, out, sp);
+  gir_set_block(g, out);
+  gir_jmp(g, done, &acc, 1, sp);
+  gir_set_block(g, body);
+  GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, lt, acc, i, sp);
+  if (inclusive) {
+    /* stop at hi without computing hi + 1 */
+    GirBlock *last = gir_block_new(L->m, L->g.f, "range.last");
+    GirBlock *step = gir_block_new(L->m, L->g.f, "range.step");
+    gir_br(g, gir_op2(g, GIR_OP_IEQ, &gir_t_bool, i, hi, sp), last, step, sp);
+    gir_set_block(g, last);
+    gir_jmp(g, done, &pushed, 1, sp);
+    gir_set_block(g, step);
+  }
+  GirValue b[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, i, gir_const_int(g, 1, sp), sp),
+                   pushed};
+  gir_jmp(g, head, b, 2, sp);
+  gir_set_block(g, done);
+  return res;
+}
+
+static GirValue lower_range_value(Lower *L, Expr *e) {
+  bool call = e->kind == EX_CALL;
+  Expr *lo_e = call ? e->call.args.data[0] : e->bin.lhs;
+  Expr *hi_e = call ? e->call.args.data[1] : e->bin.rhs;
+  GirValue lo = lower_expr(L, lo_e);
+  if (dead(L)) return GIR_NO_VALUE;
+  GirValue hi = lower_expr(L, hi_e);
+  if (dead(L)) return GIR_NO_VALUE;
+  return range_list(L, lo, hi, !call && e->bin.op == TOK_DOTDOTEQ, e->span);
+}
+
+/* Range.step(n): every n-th value (n must be positive). */
+static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp) {
+  GirBuilder *g = &L->g;
+  const GirType *lt = gir_type_list(L->m, &gir_t_int);
+  GirBlock *bad = gir_block_new(L->m, L->g.f, "step.bad");
+  GirBlock *ok = gir_block_new(L->m, L->g.f, "step.ok");
+  gir_br(g, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp), sp),
+         ok, bad, sp);
+  gir_set_block(g, bad);
+  rt(L, GIR_RT_PANIC, sp, 1, gir_const_str(g, "step must be positive", 21, sp));
+  gir_unreachable(g, sp);
+  gir_set_block(g, ok);
+  GirValue len = list_len(L, l, sp);
+  GirBlock *head = gir_block_new(L->m, L->g.f, "step.head");
+  GirValue i = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
+  GirValue acc = gir_block_add_param(L->m, L->g.f, head, lt);
+  GirBlock *done = gir_block_new(L->m, L->g.f, "step.done");
+  GirValue res = gir_block_add_param(L->m, L->g.f, done, lt);
+  GirValue a[2] = {gir_const_int(g, 0, sp), gir_list_new(g, lt, NULL, 0, sp)};
+  gir_jmp(g, head, a, 2, sp);
+  gir_set_block(g, head);
+  GirBlock *body = gir_block_new(L->m, L->g.f, "step.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "step.out");
+  gir_br(g, gir_op2(g, GIR_OP_ILT, &gir_t_bool, i, len, sp), body, out, sp);
+  gir_set_block(g, out);
+  gir_jmp(g, done, &acc, 1, sp);
+  gir_set_block(g, body);
+  GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, lt, acc, list_get(L, l, lt, i, sp), sp);
+  /* i + n saturates at len: no overflow for huge steps */
+  GirValue left = gir_op2(g, GIR_OP_ISUB, &gir_t_int, len, i, sp);
+  GirValue adv = gir_op2(g, GIR_OP_IMIN, &gir_t_int, n, left, sp);
+  GirValue b[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, i, adv, sp), pushed};
+  gir_jmp(g, head, b, 2, sp);
+  gir_set_block(g, done);
+  return res;
+}
+
+/* ---- List and Option methods that take a sub ---------------------------------- */
+
+/* Calls closure f with one or two arguments (Unit ones have no value). */
+static GirValue call1(Lower *L, GirValue f, GirValue x, Span sp) {
+  const GirType *ft = gir_value_type(L->g.f, f);
+  return gir_call_closure(&L->g, f, &x, x == GIR_NO_VALUE ? 0 : 1, sp);
+  (void)ft;
+}
+
+/* A loop over list l: head(i, acc) … with the body given as a step kind.
+ * any/all/find leave early. */
+static GirValue lower_list_hof(Lower *L, Expr *e, GirValue l) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  const GirType *lt = gty(e->method.recv->ty);
+  Builtin bi = e->method.builtin;
+  ExprList *args = &e->method.args;
+  GirValue a0 = lower_expr(L, args->data[0]);
+  if (dead(L)) return GIR_NO_VALUE;
+  GirValue a1 = GIR_NO_VALUE;
+  if (args->len > 1) {
+    a1 = lower_expr(L, args->data[1]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  GirValue f = bi == BM_LIST_FOLD ? a1 : a0;
+  const GirType *rt = gty(e->ty);
+  bool early = bi == BM_LIST_ANY || bi == BM_LIST_ALL || bi == BM_LIST_FIND;
+  /* the accumulator: map/filter a new list; fold the given initial value */
+  GirValue init;
+  const GirType *acc_t;
+  if (bi == BM_LIST_MAP || bi == BM_LIST_FILTER) {
+    acc_t = bi == BM_LIST_MAP ? rt : lt;
+    init = gir_list_new(g, acc_t, NULL, 0, sp);
+  } else if (bi == BM_LIST_FOLD) {
+    acc_t = rt;
+    init = a0;
+  } else {
+    acc_t = NULL;
+    init = GIR_NO_VALUE;
+  }
+  bool has_acc = acc_t && acc_t->kind != GIR_T_UNIT;
+  GirValue n = list_len(L, l, sp);
+  GirBlock *head = gir_block_new(L->m, L->g.f, "hof.head");
+  GirValue hi = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
+  GirValue hacc = has_acc ? gir_block_add_param(L->m, L->g.f, head, acc_t)
+                          : GIR_NO_VALUE;
+  GirBlock *done = gir_block_new(L->m, L->g.f, "hof.done");
+  GirValue result = rt->kind != GIR_T_UNIT
+                        ? gir_block_add_param(L->m, L->g.f, done, rt)
+                        : GIR_NO_VALUE;
+  GirValue a[2] = {gir_const_int(g, 0, sp), init};
+  gir_jmp(g, head, a, has_acc ? 2 : 1, sp);
+  gir_set_block(g, head);
+  GirBlock *body = gir_block_new(L->m, L->g.f, "hof.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "hof.out");
+  gir_br(g, gir_op2(g, GIR_OP_ILT, &gir_t_bool, hi, n, sp), body, out, sp);
+  /* the list ran out */
+  gir_set_block(g, out);
+  {
+    GirValue r = GIR_NO_VALUE;
+    if (has_acc) r = hacc;
+    else if (bi == BM_LIST_ANY) r = gir_const_bool(g, false, sp);
+    else if (bi == BM_LIST_ALL) r = gir_const_bool(g, true, sp);
+    else if (bi == BM_LIST_FIND) r = none(L, rt, sp);
+    gir_jmp(g, done, &r, r == GIR_NO_VALUE ? 0 : 1, sp);
+  }
+  gir_set_block(g, body);
+  GirValue x = list_get(L, l, lt, hi, sp);
+  GirValue next_acc = hacc;
+  if (early) {
+    GirValue p = call1(L, f, x, sp);
+    GirBlock *stop = gir_block_new(L->m, L->g.f, "hof.stop");
+    GirBlock *go = gir_block_new(L->m, L->g.f, "hof.go");
+    if (bi == BM_LIST_ALL) gir_br(g, p, go, stop, sp);
+    else gir_br(g, p, stop, go, sp);
+    gir_set_block(g, stop);
+    GirValue r = bi == BM_LIST_ANY ? gir_const_bool(g, true, sp)
+               : bi == BM_LIST_ALL ? gir_const_bool(g, false, sp)
+               : some(L, rt, x, sp);
+    gir_jmp(g, done, &r, 1, sp);
+    gir_set_block(g, go);
+  } else if (bi == BM_LIST_MAP) {
+    GirValue y = call1(L, f, x, sp);
+    next_acc = gir_op2(g, GIR_OP_LIST_PUSH, acc_t, hacc, y, sp);
+  } else if (bi == BM_LIST_FILTER) {
+    GirValue p = call1(L, f, x, sp);
+    GirBlock *keep = gir_block_new(L->m, L->g.f, "filter.keep");
+    GirBlock *join = gir_block_new(L->m, L->g.f, "filter.next");
+    GirValue jacc = gir_block_add_param(L->m, L->g.f, join, acc_t);
+    GirBlock *skip = gir_block_new(L->m, L->g.f, "filter.skip");
+    gir_br(g, p, keep, skip, sp);
+    gir_set_block(g, keep);
+    GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, acc_t, hacc, x, sp);
+    gir_jmp(g, join, &pushed, 1, sp);
+    gir_set_block(g, skip);
+    gir_jmp(g, join, &hacc, 1, sp);
+    gir_set_block(g, join);
+    next_acc = jacc;
+  } else if (bi == BM_LIST_FOLD) {
+    GirValue xs[2];
+    uint32_t k = 0;
+    if (has_acc) xs[k++] = hacc;
+    if (x != GIR_NO_VALUE) xs[k++] = x;
+    next_acc = gir_call_closure(g, f, xs, k, sp);
+  } else { /* each */
+    call1(L, f, x, sp);
+  }
+  GirValue i1 = gir_op2(g, GIR_OP_IADD, &gir_t_int, hi, gir_const_int(g, 1, sp), sp);
+  GirValue b[2] = {i1, next_acc};
+  gir_jmp(g, head, b, has_acc ? 2 : 1, sp);
+  gir_set_block(g, done);
+  return result;
+}
+
+/* sorted_by(key): sort (key, index) pairs — stable, since equal keys keep
+ * their index order — then read the elements back in that order. */
+static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue l) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  const GirType *lt = gty(e->method.recv->ty);
+  GirValue f = lower_expr(L, e->method.args.data[0]);
+  if (dead(L)) return GIR_NO_VALUE;
+  Type *el = ST(L, e->method.recv->ty)->args[0];
+  Type *kt = type_resolve(L->tc, ST(L, e->method.args.data[0]->ty)->args[1]);
+  Type *pair[2] = {kt, &ty_int};
+  Type *pt = type_tuple(L->tc, pair, 2);
+  const GirType *gpt = gty(pt);
+  const GirType *plt = gty(type_list(L->tc, pt));
+  (void)el;
+  GirValue n = list_len(L, l, sp);
+  /* keys */
+  GirBlock *head = gir_block_new(L->m, L->g.f, "sortby.head");
+  GirValue hi = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
+  GirValue hacc = gir_block_add_param(L->m, L->g.f, head, plt);
+  GirValue a[2] = {gir_const_int(g, 0, sp), gir_list_new(g, plt, NULL, 0, sp)};
+  gir_jmp(g, head, a, 2, sp);
+  gir_set_block(g, head);
+  GirBlock *body = gir_block_new(L->m, L->g.f, "sortby.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "sortby.sort");
+  gir_br(g, gir_op2(g, GIR_OP_ILT, &gir_t_bool, hi, n, sp), body, out, sp);
+  gir_set_block(g, body);
+  GirValue k = call1(L, f, list_get(L, l, lt, hi, sp), sp);
+  GirValue pv[2] = {k, hi};
+  GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, plt, hacc,
+                            new_object(L, gpt, 0, pv, sp), sp);
+  GirValue b[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, hi, gir_const_int(g, 1, sp), sp),
+                   pushed};
+  gir_jmp(g, head, b, 2, sp);
+  gir_set_block(g, out);
+  GirValue sorted = gir_list_op(g, GIR_LIST_SORTED, &hacc, 1, sp);
+  /* read back */
+  GirBlock *h2 = gir_block_new(L->m, L->g.f, "sortby.read");
+  GirValue j = gir_block_add_param(L->m, L->g.f, h2, &gir_t_int);
+  GirValue racc = gir_block_add_param(L->m, L->g.f, h2, lt);
+  GirValue c[2] = {gir_const_int(g, 0, sp), gir_list_new(g, lt, NULL, 0, sp)};
+  gir_jmp(g, h2, c, 2, sp);
+  gir_set_block(g, h2);
+  GirBlock *b2 = gir_block_new(L->m, L->g.f, "sortby.item");
+  GirBlock *fin = gir_block_new(L->m, L->g.f, "sortby.done");
+  gir_br(g, gir_op2(g, GIR_OP_ILT, &gir_t_bool, j, n, sp), b2, fin, sp);
+  gir_set_block(g, b2);
+  GirValue p = list_get(L, sorted, plt, j, sp);
+  GirValue idx = proj(L, p, gpt, 0, 1, sp);
+  GirValue item = list_get(L, l, lt, idx, sp);
+  GirValue d[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, j, gir_const_int(g, 1, sp), sp),
+                   gir_op2(g, GIR_OP_LIST_PUSH, lt, racc, item, sp)};
+  gir_jmp(g, h2, d, 2, sp);
+  gir_set_block(g, fin);
+  return racc;
+}
+
+/* Option.map / and_then / or_else, Result.map / and_then / or_else /
+ * map_err (§12). */
+static GirValue lower_option_hof(Lower *L, Expr *e, GirValue v) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  GirValue f = lower_expr(L, e->method.args.data[0]);
+  if (dead(L)) return GIR_NO_VALUE;
+  Type *rty = ST(L, e->method.recv->ty);
+  const GirType *t = gty(rty);
+  const GirType *ot = gty(e->ty);
+  bool is_opt = rty->decl->name[0] == 'O';
+  uint32_t good = is_opt ? 1 : 0, bad = is_opt ? 0 : 1;
+  Builtin bi = e->method.builtin;
+  Join j;
+  join_init_plain(L, &j, ot->kind == GIR_T_UNIT ? NULL : ot, "opt.hof");
+  GirValue tag = gir_tag(g, v, sp);
+  GirBlock *yes = gir_block_new(L->m, L->g.f, "opt.good");
+  GirBlock *no = gir_block_new(L->m, L->g.f, "opt.bad");
+  gir_br(g, gir_op2(g, GIR_OP_IEQ, &gir_t_bool, tag, gir_const_int(g, good, sp), sp),
+         yes, no, sp);
+  gir_set_block(g, yes);
+  GirValue x = proj(L, v, t, good, 0, sp);
+  GirValue r;
+  switch (bi) {
+  case BM_OPT_MAP: r = new_object(L, ot, good, (GirValue[]){call1(L, f, x, sp)}, sp); break;
+  case BM_OPT_AND_THEN: r = call1(L, f, x, sp); break;
+  default: r = x; /* or_else, map_err: the good value stays */
+    if (bi == BM_RES_MAP_ERR) r = new_object(L, ot, good, &x, sp);
+    else r = is_opt ? x : new_object(L, ot, good, &x, sp);
+  }
+  join_jump(L, &j, r, sp);
+  gir_set_block(g, no);
+  GirValue er = is_opt ? GIR_NO_VALUE : proj(L, v, t, bad, 0, sp);
+  switch (bi) {
+  case BM_OPT_OR_ELSE:
+    r = is_opt ? gir_call_closure(g, f, NULL, 0, sp) : call1(L, f, er, sp);
+    break;
+  case BM_RES_MAP_ERR: r = new_object(L, ot, bad, (GirValue[]){call1(L, f, er, sp)}, sp); break;
+  default: r = is_opt ? new_object(L, ot, 0, NULL, sp) : new_object(L, ot, bad, &er, sp);
+  }
+  join_jump(L, &j, r, sp);
+  return join_enter(L, &j);
 }
 
 /* §9 list patterns: [], [p, q], [p, ..$rest], [$first, .., $last]. */

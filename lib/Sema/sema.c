@@ -94,8 +94,8 @@ static Symbol *global_lookup(Sema *S, const char *name) {
 
 static int builtin_sub(const char *name) {
   static const char *const names[] = {"print", "write", "eprint", "assert",
-                                      "panic"};
-  for (int i = 0; i < 5; i++)
+                                      "panic", "range"};
+  for (int i = 0; i < 6; i++)
     if (strcmp(name, names[i]) == 0) return i;
   return BI_NONE;
 }
@@ -105,7 +105,7 @@ static int builtin_sub(const char *name) {
 static const char *prelude_section(const char *name) {
   static const struct { const char *name, *sec; } later[] = {
       {"channel", "§17"}, {"set", "§15"},   {"regex", "§14"}, {"char", "§13"},
-      {"range", "§15"},   {"Closed", "§17"},
+      {"Closed", "§17"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
     if (strcmp(name, later[i].name) == 0) return later[i].sec;
@@ -411,11 +411,15 @@ static Type *check_ctor_app(Sema *S, Expr *e, CtorDecl *k, ExprList *args,
                             Span name_sp);
 static Type *check_match(Sema *S, Expr *e, bool used);
 static Type *check_lambda(Sema *S, Expr *e, Type *want);
+static Type *check_fn_arg(Sema *S, Expr *a, Type *want);
+static Type *fn1(Sema *S, Type *p, Type *r);
 static Type *check_fn_call(Sema *S, Expr *e, Type *ft);
 static void note_capture(Sema *S, Expr *e, Binding *b);
 static Type *check_list(Sema *S, Expr *e);
 static Type *check_index(Sema *S, Expr *e);
 static Type *check_list_method(Sema *S, Expr *e, Type *rt);
+static Type *check_list_hof(Sema *S, Expr *e, Type *rt);
+static Type *check_range_method(Sema *S, Expr *e);
 static Type *check_try(Sema *S, Expr *e);
 
 /* Reports a mismatch of `got` where `want` is needed; returns want. */
@@ -630,6 +634,12 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
       expect_type(S, args->data[0], args->data[0]->ty, &ty_str,
                   " (the message of panic)");
     return &ty_never;
+  case BI_RANGE: /* range(a, b) is a..b (§15) */
+    if (check_arity(S, e->span, "range", args->len, 2, 2)) {
+      expect_type(S, args->data[0], args->data[0]->ty, &ty_int, " (range start)");
+      expect_type(S, args->data[1], args->data[1]->ty, &ty_int, " (range end)");
+    }
+    return &ty_range;
   default:
     GJ_UNREACHABLE("builtin");
   }
@@ -841,6 +851,108 @@ static Type *check_index(Sema *S, Expr *e) {
   return slice ? rt : rt->args[0];
 }
 
+/* §4: a Range's methods. The Range becomes the List[Int] of its values
+ * (rev and step keep it a Range); the list methods do the rest. */
+static Type *check_range_method(Sema *S, Expr *e) {
+  const char *name = e->method.name;
+  Type *il = type_list(S->tc, &ty_int);
+  e->method.recv->ty = il;
+  if (strcmp(name, "rev") == 0 || strcmp(name, "step") == 0 ||
+      strcmp(name, "to_list") == 0) {
+    bool step = name[0] == 's';
+    e->method.builtin = step ? BM_RANGE_STEP : name[0] == 'r' ? BM_RANGE_REV
+                                                               : BM_RANGE_TO_LIST;
+    ExprList *a = &e->method.args;
+    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    char *what = arena_printf(S->s->arena, "Range.%s", name);
+    if (!check_arity(S, e->span, what, a->len, step ? 1 : 0, step ? 1 : 0))
+      return &ty_error;
+    if (step) expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (a step)");
+    return name[0] == 't' ? il : &ty_range;
+  }
+  static const char *const as_list[] = {"len", "contains", "sum", "map",
+                                        "filter", "fold", "each", "any", "all",
+                                        "find", "is_empty"};
+  for (size_t i = 0; i < sizeof as_list / sizeof as_list[0]; i++)
+    if (strcmp(name, as_list[i]) == 0) {
+      Type *r = check_list_method(S, e, il);
+      return r ? r : check_list_hof(S, e, il);
+    }
+  return NULL;
+}
+
+/* An argument that must be a sub of type `want` (an anonymous sub gets its
+ * parameter types from it, §8). */
+static Type *check_fn_arg(Sema *S, Expr *a, Type *want) {
+  Type *t;
+  if (a->kind == EX_LAMBDA) t = a->ty = check_lambda(S, a, want);
+  else t = check_expr(S, a, true);
+  if (!UNIFY(t, want))
+    error(S, a->span, "mismatched types: expected %s, found %s", TN(want), TN(t));
+  return t;
+}
+
+static Type *fn1(Sema *S, Type *p, Type *r) { return type_fn(S->tc, &p, 1, r); }
+
+/* §15's List methods that take a sub. NULL: not one of them. */
+static Type *check_list_hof(Sema *S, Expr *e, Type *rt) {
+  static const struct { const char *name; Builtin bi; int nargs; } ms[] = {
+      {"map", BM_LIST_MAP, 1},   {"filter", BM_LIST_FILTER, 1},
+      {"fold", BM_LIST_FOLD, 2}, {"each", BM_LIST_EACH, 1},
+      {"any", BM_LIST_ANY, 1},   {"all", BM_LIST_ALL, 1},
+      {"find", BM_LIST_FIND, 1}, {"sorted_by", BM_LIST_SORTED_BY, 1},
+  };
+  const char *name = e->method.name;
+  Type *el = rt->args[0];
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    if (strcmp(ms[i].name, name) != 0) continue;
+    e->method.builtin = ms[i].bi;
+    ExprList *a = &e->method.args;
+    char *what = arena_printf(S->s->arena, "List.%s", name);
+    if (!check_arity(S, e->span, what, a->len, ms[i].nargs, ms[i].nargs)) {
+      for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+      return &ty_error;
+    }
+    switch (ms[i].bi) {
+    case BM_LIST_MAP: {
+      Type *u = type_var(S->tc);
+      check_fn_arg(S, a->data[0], fn1(S, el, u));
+      return type_list(S->tc, type_ground(S->tc, u, &ty_unit));
+    }
+    case BM_LIST_FILTER:
+      check_fn_arg(S, a->data[0], fn1(S, el, &ty_bool));
+      return rt;
+    case BM_LIST_ANY: case BM_LIST_ALL:
+      check_fn_arg(S, a->data[0], fn1(S, el, &ty_bool));
+      return &ty_bool;
+    case BM_LIST_FIND:
+      check_fn_arg(S, a->data[0], fn1(S, el, &ty_bool));
+      return type_adt(S->tc, S->opt_decl, &el, 1);
+    case BM_LIST_EACH:
+      check_fn_arg(S, a->data[0], fn1(S, el, &ty_unit));
+      return &ty_unit;
+    case BM_LIST_FOLD: {
+      Type *acc = check_expr(S, a->data[0], true);
+      Type *ps[2] = {acc, el};
+      check_fn_arg(S, a->data[1], type_fn(S->tc, ps, 2, acc));
+      return type_resolve(S->tc, acc);
+    }
+    case BM_LIST_SORTED_BY: {
+      Type *k = type_var(S->tc);
+      check_fn_arg(S, a->data[0], fn1(S, el, k));
+      Type *rk = type_resolve(S->tc, k);
+      if (rk->kind != TY_VAR && !type_has_order(S->tc, rk))
+        error(S, a->data[0]->span, "sorted_by needs a key with an order; %s "
+              "has none", TN(rk));
+      return rt;
+    }
+    default:
+      return &ty_error;
+    }
+  }
+  return NULL;
+}
+
 /* §15's List methods that need no closure; NULL: not one of them. */
 static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
   static const struct { const char *name; Builtin bi; int nargs; } ms[] = {
@@ -936,16 +1048,8 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       return &ty_error;
     }
   }
-  static const char *const closures[] = {"map", "filter", "fold", "each", "any",
-                                         "all", "find", "sorted_by"};
-  for (size_t i = 0; i < sizeof closures / sizeof closures[0]; i++)
-    if (strcmp(closures[i], name) == 0) {
-      for (size_t j = 0; j < e->method.args.len; j++)
-        check_expr(S, e->method.args.data[j], true);
-      return not_implemented(S, e->method.name_span, arena_printf(S->s->arena,
-                             "List.%s (it takes a sub; anonymous subs come with "
-                             "closures)", name), "§8, §15");
-    }
+  Type *r = check_list_hof(S, e, rt);
+  if (r) return r;
   if (strcmp(name, "to_set") == 0 || strcmp(name, "slice") == 0)
     return not_implemented(S, e->method.name_span,
                            arena_printf(S->s->arena, "List.%s", name), "§15");
@@ -1000,14 +1104,52 @@ static Type *check_option_method(Sema *S, Expr *e, Type *rt) {
       return t0;
     }
   }
-  static const char *const closures[] = {"map", "and_then", "or_else",
-                                         "map_err"};
-  for (size_t i = 0; i < sizeof closures / sizeof closures[0]; i++)
-    if (strcmp(closures[i], name) == 0)
-      return not_implemented(S, e->method.name_span, arena_printf(S->s->arena,
-                             "%s.%s (it takes a sub; anonymous subs come with "
-                             "closures)", is_opt ? "Option" : "Result", name),
-                             "§8, §12");
+  static const struct { const char *name; Builtin bi; } hof[] = {
+      {"map", BM_OPT_MAP}, {"and_then", BM_OPT_AND_THEN},
+      {"or_else", BM_OPT_OR_ELSE}, {"map_err", BM_RES_MAP_ERR}};
+  for (size_t i = 0; i < sizeof hof / sizeof hof[0]; i++) {
+    if (strcmp(hof[i].name, name) != 0) continue;
+    if (is_opt && hof[i].bi == BM_RES_MAP_ERR) break;
+    e->method.builtin = hof[i].bi;
+    ExprList *a = &e->method.args;
+    char *what = arena_printf(S->s->arena, "%s.%s", is_opt ? "Option" : "Result",
+                              name);
+    if (!check_arity(S, e->span, what, a->len, 1, 1)) return &ty_error;
+    Type *t0 = rt->args[0];
+    Type *u = type_var(S->tc);
+    switch (hof[i].bi) {
+    case BM_OPT_MAP: {
+      check_fn_arg(S, a->data[0], fn1(S, t0, u));
+      Type *ru = type_ground(S->tc, u, &ty_unit);
+      if (is_opt) return type_adt(S->tc, S->opt_decl, &ru, 1);
+      Type *args[2] = {ru, rt->args[1]};
+      return type_adt(S->tc, S->res_decl, args, 2);
+    }
+    case BM_RES_MAP_ERR: {
+      check_fn_arg(S, a->data[0], fn1(S, rt->args[1], u));
+      Type *args[2] = {t0, type_ground(S->tc, u, &ty_unit)};
+      return type_adt(S->tc, S->res_decl, args, 2);
+    }
+    case BM_OPT_AND_THEN: {
+      Type *want_ret;
+      if (is_opt) want_ret = type_adt(S->tc, S->opt_decl, &u, 1);
+      else {
+        Type *args[2] = {u, rt->args[1]};
+        want_ret = type_adt(S->tc, S->res_decl, args, 2);
+      }
+      check_fn_arg(S, a->data[0], fn1(S, t0, want_ret));
+      return type_resolve(S->tc, want_ret);
+    }
+    default: { /* or_else: sub(): T (Option); sub(E): Result[T, E] */
+      if (is_opt) {
+        check_fn_arg(S, a->data[0], type_fn(S->tc, NULL, 0, t0));
+        return t0;
+      }
+      check_fn_arg(S, a->data[0], fn1(S, rt->args[1], rt));
+      return rt;
+    }
+    }
+  }
   return NULL;
 }
 
@@ -1057,6 +1199,10 @@ static Type *check_method(Sema *S, Expr *e) {
       check_expr(S, e->method.args.data[i], true);
     return &ty_error;
   }
+  if (rt->kind == TY_RANGE && strcmp(name, "to_str") != 0) {
+    Type *r = check_range_method(S, e);
+    if (r) return r;
+  }
   if (strcmp(name, "to_str") == 0) {
     e->method.builtin = BM_TO_STR;
     check_arity(S, e->span, "to_str", e->method.args.len, 0, 0);
@@ -1103,8 +1249,10 @@ static Type *check_method(Sema *S, Expr *e) {
   }
   for (size_t i = 0; i < e->method.args.len; i++)
     check_expr(S, e->method.args.data[i], true);
-  if (rt->kind == TY_RANGE)
-    return not_implemented(S, e->method.name_span, "Range methods", "§4");
+  if (rt->kind == TY_RANGE) {
+    Type *r = check_range_method(S, e);
+    if (r) return r;
+  }
   if (rt->kind == TY_STR && is_later_str_method(name))
     return not_implemented(S, e->method.name_span,
                            arena_printf(S->s->arena, "Str.%s", name), "§13");
@@ -1675,9 +1823,16 @@ static Type *check_for(Sema *S, Expr *e) {
                            "iterating over %s (for supports Int ranges a..b "
                            "and a..=b so far)", TN(t)), "§7, §15");
   }
-  if (it->kind != EX_BINARY) {
-    not_implemented(S, it->span, "Range values other than a literal a..b",
-                    "§4");
+  if (it->kind != EX_BINARY || (it->bin.op != TOK_DOTDOT &&
+                                it->bin.op != TOK_DOTDOTEQ)) {
+    /* a Range value (a binding, rev(), step()): iterate its list */
+    Type *il = &ty_int;
+    it->ty = type_list(S->tc, il);
+    push_scope(S, false);
+    check_pattern(S, e->for_.pat, &ty_int);
+    check_loop_body(S, e->for_.body);
+    pop_scope(S);
+    return &ty_unit;
   }
   push_scope(S, false);
   Pattern *pt = e->for_.pat;
@@ -1987,10 +2142,6 @@ static void check_let(Sema *S, Stmt *st) {
     return;
   }
   if (t->kind == TY_NEVER) t = annot ? annot : &ty_error;
-  if (t->kind == TY_RANGE) {
-    not_implemented(S, st->let.value->span, "Range values", "§4");
-    t = &ty_error;
-  }
   bool same_sub = false;
   Binding *old = lookup_binding(S, pt->name, &same_sub);
   bool declares = st->let.is_mut || st->let.annot;

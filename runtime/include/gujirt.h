@@ -267,6 +267,69 @@ bool gj_list_contains(const GjList *l, const void *x);
 int64_t gj_list_index_of(const GjList *l, const void *x); /* -1: absent */
 GjStr *gj_list_join(const GjList *strs, const GjStr *sep); /* List[Str] */
 
+/* ---- Str methods (§13; runtime/src/strmeth.c) ----------------------------
+ * Offsets and lengths are in bytes; widths and counts of scalars say so.
+ * All borrow their arguments and return new references. A result may be
+ * the argument itself (+1) when equal to it, the immortal empty string, or
+ * (parts: trim*, split, split_whitespace, lines; and always gj_str_slice)
+ * a slice sharing the argument's storage (owner set). */
+
+/* Python's str.upper / str.lower over Unicode (ß -> "SS", final Σ -> ς). */
+GjStr *gj_str_upper(const GjStr *s);
+GjStr *gj_str_lower(const GjStr *s);
+/* Unicode White_Space at both ends / the start / the end. */
+GjStr *gj_str_trim(const GjStr *s);
+GjStr *gj_str_trim_start(const GjStr *s);
+GjStr *gj_str_trim_end(const GjStr *s);
+/* s n times; panics "repeat count must not be negative: N" when n < 0. */
+GjStr *gj_str_repeat(const GjStr *s, int64_t n, const GjLoc *loc);
+/* The scalars in reverse order. */
+GjStr *gj_str_reverse(const GjStr *s);
+/* Python's str.replace: all non-overlapping `from`, left to right; an empty
+ * `from` inserts `to` before every scalar and at the end. */
+GjStr *gj_str_replace_str(const GjStr *s, const GjStr *from, const GjStr *to);
+/* Pads with ch to at least `width` scalars (before / after s). */
+GjStr *gj_str_pad_left(const GjStr *s, int64_t width, uint32_t ch);
+GjStr *gj_str_pad_right(const GjStr *s, int64_t width, uint32_t ch);
+/* s[a..b], O(1), sharing s's storage. Panics "slice out of range: A..B
+ * (length N)" unless 0 <= a <= b <= len, and "byte index I is not a char
+ * boundary in \"TEXT\"" when a or b is inside a scalar. */
+GjStr *gj_str_slice(const GjStr *s, int64_t a, int64_t b, const GjLoc *loc);
+/* List[Char] -> Str. */
+GjStr *gj_str_from_char_list(const GjList *chars);
+
+int64_t gj_str_char_count(const GjStr *s);
+bool gj_str_contains(const GjStr *s, const GjStr *t);
+bool gj_str_starts_with(const GjStr *s, const GjStr *t);
+bool gj_str_ends_with(const GjStr *s, const GjStr *t);
+/* Byte offset of the first t, or -1 (an empty t: 0). */
+int64_t gj_str_find(const GjStr *s, const GjStr *t);
+/* Non-overlapping occurrences; an empty t: char_count + 1 (Python). */
+int64_t gj_str_count(const GjStr *s, const GjStr *t);
+/* Byte i (0..255); panics "index out of range: I (length N)". */
+int64_t gj_str_byte_at(const GjStr *s, int64_t i, const GjLoc *loc);
+
+/* to_int: Rust's i64 parse: [+-]?[0-9]+, nothing else, must fit.
+ * gj_str_parse_int's precondition is gj_str_is_int (else it returns 0). */
+bool gj_str_is_int(const GjStr *s);
+int64_t gj_str_parse_int(const GjStr *s);
+/* to_float: Rust's f64 parse: [+-]? then inf, infinity or nan (any case),
+ * or digits with an optional '.' (at least one digit on a side) and an
+ * optional exponent [eE][+-]?[0-9]+; correctly rounded. Precondition of
+ * gj_str_parse_float: gj_str_is_float (else it returns 0.0). */
+bool gj_str_is_float(const GjStr *s);
+double gj_str_parse_float(const GjStr *s);
+
+/* List results (declared by hand in CodeGen, not in RtFns.def). */
+/* Python's str.split(sep): List[Str]; panics "empty separator". */
+GjList *gj_str_split(const GjStr *s, const GjStr *sep, const GjLoc *loc);
+/* Python's str.split(): List[Str] of the non-whitespace runs. */
+GjList *gj_str_split_whitespace(const GjStr *s);
+/* Rust's str::lines: split at "\n" or "\r\n"; no empty last line. */
+GjList *gj_str_lines(const GjStr *s);
+GjList *gj_str_chars(const GjStr *s); /* List[Char] */
+GjList *gj_str_bytes(const GjStr *s); /* List[Int] */
+
 /* ---- Float (§18) -------------------------------------------------------- */
 
 /* Truncates toward zero; panics ("cannot convert NaN to Int" / "Float
