@@ -53,6 +53,12 @@ typedef enum Builtin {
   BM_OPT_MAP, BM_OPT_AND_THEN, BM_OPT_OR_ELSE, BM_RES_MAP_ERR,
   /* Range (§4): materialized as a List[Int] */
   BM_RANGE_TO_LIST, BM_RANGE_REV, BM_RANGE_STEP,
+  /* the math module (§18) */
+  BM_MATH_SQRT, BM_MATH_SIN, BM_MATH_COS, BM_MATH_TAN, BM_MATH_ATAN2,
+  BM_MATH_EXP, BM_MATH_LOG, BM_MATH_POW, BM_MATH_IS_NAN,
+  BM_MATH_PI, BM_MATH_E, BM_MATH_INF, BM_MATH_NAN,
+  /* List (§15) by slices */
+  BM_LIST_INSERT, BM_LIST_REMOVE,
   BI__COUNT
 } Builtin;
 

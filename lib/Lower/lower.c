@@ -540,6 +540,7 @@ static GirValue lower_sub_call(Lower *L, Symbol *sym, Expr *recv,
 }
 
 static GirValue lower_option_method(Lower *L, Expr *e, GirValue v);
+static GirValue lower_math(Lower *L, Expr *e);
 static GirValue lower_list_method(Lower *L, Expr *e, GirValue v);
 static GirValue lower_list_hof(Lower *L, Expr *e, GirValue v);
 static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue v);
@@ -552,11 +553,14 @@ static GirValue lower_method(Lower *L, Expr *e) {
                           e->method.static_call ? NULL : e->method.recv,
                           &e->method.args, e->method.targs, e->span);
   Expr *recv = e->method.recv;
+  if (e->method.builtin >= BM_MATH_SQRT && e->method.builtin <= BM_MATH_IS_NAN)
+    return lower_math(L, e);
   GirValue v = lower_expr(L, recv);
   if (dead(L)) return GIR_NO_VALUE;
   if (e->method.builtin >= BM_OPT_IS_SOME && e->method.builtin <= BM_RES_ERR)
     return lower_option_method(L, e, v);
-  if (e->method.builtin >= BM_LIST_LEN && e->method.builtin <= BM_LIST_ZIP)
+  if ((e->method.builtin >= BM_LIST_LEN && e->method.builtin <= BM_LIST_ZIP) ||
+      e->method.builtin == BM_LIST_INSERT || e->method.builtin == BM_LIST_REMOVE)
     return lower_list_method(L, e, v);
   if (e->method.builtin == BM_LIST_SORTED_BY) return lower_sorted_by(L, e, v);
   if (e->method.builtin == BM_RANGE_TO_LIST) return v;
@@ -1366,6 +1370,33 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
     join_jump(L, &j, none(L, ot, sp), sp);
     return join_enter(L, &j);
   }
+  case BM_LIST_INSERT: case BM_LIST_REMOVE: {
+    /* by slices: xs[0..i] ++ [x] ++ xs[i..], xs[0..i] ++ xs[i+1..]; the
+     * index is checked first with a get (0 <= i < len), except that
+     * insert at len appends */
+    GirValue n = list_len(L, l, sp);
+    GirValue i = a[0];
+    Join j;
+    join_init_plain(L, &j, lt, "ins.end");
+    if (bi == BM_LIST_INSERT) {
+      GirBlock *app = gir_block_new(L->m, L->g.f, "ins.append");
+      GirBlock *mid = gir_block_new(L->m, L->g.f, "ins.middle");
+      gir_br(g, gir_op2(g, GIR_OP_IEQ, &gir_t_bool, i, n, sp), app, mid, sp);
+      gir_set_block(g, app);
+      join_jump(L, &j, gir_op2(g, GIR_OP_LIST_PUSH, lt, l, a[1], sp), sp);
+      gir_set_block(g, mid);
+    }
+    list_get(L, l, lt, i, sp); /* the bounds check */
+    GirValue s1[3] = {l, gir_const_int(g, 0, sp), i};
+    GirValue head = gir_op(g, GIR_OP_LIST_SLICE, lt, s1, 3, sp);
+    GirValue from = bi == BM_LIST_INSERT ? i
+        : gir_op2(g, GIR_OP_IADD, &gir_t_int, i, gir_const_int(g, 1, sp), sp);
+    GirValue s2[3] = {l, from, n};
+    GirValue tail = gir_op(g, GIR_OP_LIST_SLICE, lt, s2, 3, sp);
+    if (bi == BM_LIST_INSERT) head = gir_op2(g, GIR_OP_LIST_PUSH, lt, head, a[1], sp);
+    join_jump(L, &j, gir_op2(g, GIR_OP_LIST_CONCAT, lt, head, tail, sp), sp);
+    return join_enter(L, &j);
+  }
   case BM_LIST_SORTED: return gir_list_op(g, GIR_LIST_SORTED, &l, 1, sp);
   case BM_LIST_REVERSED: return gir_list_op(g, GIR_LIST_REVERSED, &l, 1, sp);
   case BM_LIST_TAKE: case BM_LIST_DROP: {
@@ -1437,6 +1468,29 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
   }
   default:
     GJ_UNREACHABLE("list method");
+  }
+}
+
+/* ---- the math module (§18) ----------------------------------------------------- */
+
+static GirValue lower_math(Lower *L, Expr *e) {
+  GirValue a[2] = {GIR_NO_VALUE, GIR_NO_VALUE};
+  for (size_t i = 0; i < e->method.args.len && i < 2; i++) {
+    a[i] = lower_expr(L, e->method.args.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  Span sp = e->span;
+  switch (e->method.builtin) {
+  case BM_MATH_SQRT: return gir_op1(&L->g, GIR_OP_FSQRT, &gir_t_float, a[0], sp);
+  case BM_MATH_IS_NAN: return gir_op2(&L->g, GIR_OP_FNE, &gir_t_bool, a[0], a[0], sp);
+  case BM_MATH_SIN: return rt(L, GIR_RT_MATH_SIN, sp, 1, a[0]);
+  case BM_MATH_COS: return rt(L, GIR_RT_MATH_COS, sp, 1, a[0]);
+  case BM_MATH_TAN: return rt(L, GIR_RT_MATH_TAN, sp, 1, a[0]);
+  case BM_MATH_EXP: return rt(L, GIR_RT_MATH_EXP, sp, 1, a[0]);
+  case BM_MATH_LOG: return rt(L, GIR_RT_MATH_LOG, sp, 1, a[0]);
+  case BM_MATH_ATAN2: return rt(L, GIR_RT_MATH_ATAN2, sp, 2, a[0], a[1]);
+  case BM_MATH_POW: return rt(L, GIR_RT_MATH_POW, sp, 2, a[0], a[1]);
+  default: GJ_UNREACHABLE("math function");
   }
 }
 
@@ -1928,6 +1982,14 @@ static GirValue lower_expr(Lower *L, Expr *e) {
   case EX_RECORD: return lower_record(L, e);
   case EX_WITH: return lower_with(L, e);
   case EX_FIELD: {
+    if (e->field.recv->kind == EX_NAME && !e->field.recv->name.sym &&
+        !e->field.recv->name.ctor) {
+      /* a constant of the math module (§18) */
+      double c = e->field.index == BM_MATH_PI ? 3.141592653589793
+               : e->field.index == BM_MATH_E ? 2.718281828459045
+               : e->field.index == BM_MATH_INF ? 1.0 / 0.0 : 0.0 / 0.0;
+      return gir_const_float(g, c, e->span);
+    }
     GirValue r = lower_expr(L, e->field.recv);
     if (dead(L)) return GIR_NO_VALUE;
     return proj(L, r, gty(e->field.recv->ty), 0, e->field.index, e->span);

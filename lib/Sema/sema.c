@@ -56,6 +56,7 @@ typedef struct Sema {
   TypeDecl *opt_decl, *res_decl;
   VEC(Type *) tparams;    /* type parameters in scope (type declarations) */
   VEC(Symbol *) methods;  /* `sub T.m`: name "T.m", owner in method_of */
+  bool use_math;          /* `use math` seen (§18) */
   uint32_t depth;         /* anonymous subs / hatch blocks we are inside */
   Type *value_want;       /* the type a sub body's final value must have,
                              for an anonymous sub there (§8) */
@@ -420,6 +421,8 @@ static Type *check_index(Sema *S, Expr *e);
 static Type *check_list_method(Sema *S, Expr *e, Type *rt);
 static Type *check_list_hof(Sema *S, Expr *e, Type *rt);
 static Type *check_range_method(Sema *S, Expr *e);
+static Type *check_math_call(Sema *S, Expr *e);
+static Type *check_math_const(Sema *S, Expr *e);
 static Type *check_try(Sema *S, Expr *e);
 
 /* Reports a mismatch of `got` where `want` is needed; returns want. */
@@ -966,6 +969,7 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       {"sum", BM_LIST_SUM, 0},         {"min", BM_LIST_MIN, 0},
       {"max", BM_LIST_MAX, 0},         {"enumerate", BM_LIST_ENUMERATE, 0},
       {"pop", BM_LIST_POP, 0},         {"zip", BM_LIST_ZIP, 1},
+      {"insert", BM_LIST_INSERT, 2},   {"remove", BM_LIST_REMOVE, 1},
   };
   const char *name = e->method.name;
   Type *el = rt->args[0];
@@ -1007,6 +1011,13 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
               "sorted", TN(rel));
       return rt;
     case BM_LIST_REVERSED: return rt;
+    case BM_LIST_INSERT:
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (an index)");
+      expect_type(S, a->data[1], a->data[1]->ty, el, " (the list's element type)");
+      return rt;
+    case BM_LIST_REMOVE:
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (an index)");
+      return rt;
     case BM_LIST_TAKE: case BM_LIST_DROP:
       expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (a count)");
       return rt;
@@ -1153,6 +1164,48 @@ static Type *check_option_method(Sema *S, Expr *e, Type *rt) {
   return NULL;
 }
 
+/* §18: the math module. Functions take and give Floats. */
+static Type *check_math_call(Sema *S, Expr *e) {
+  static const struct { const char *name; Builtin bi; int nargs; } fs[] = {
+      {"sqrt", BM_MATH_SQRT, 1}, {"sin", BM_MATH_SIN, 1},
+      {"cos", BM_MATH_COS, 1},   {"tan", BM_MATH_TAN, 1},
+      {"atan2", BM_MATH_ATAN2, 2}, {"exp", BM_MATH_EXP, 1},
+      {"log", BM_MATH_LOG, 1},   {"pow", BM_MATH_POW, 2},
+      {"is_nan", BM_MATH_IS_NAN, 1},
+  };
+  ExprList *a = &e->method.args;
+  for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+  e->method.recv->ty = &ty_unit;
+  for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
+    if (strcmp(fs[i].name, e->method.name) != 0) continue;
+    e->method.builtin = fs[i].bi;
+    char *what = arena_printf(S->s->arena, "math.%s", fs[i].name);
+    if (!check_arity(S, e->span, what, a->len, fs[i].nargs, fs[i].nargs))
+      return &ty_error;
+    for (size_t j = 0; j < a->len; j++)
+      expect_type(S, a->data[j], a->data[j]->ty, &ty_float, NULL);
+    return fs[i].bi == BM_MATH_IS_NAN ? &ty_bool : &ty_float;
+  }
+  error(S, e->method.name_span, "the math module has no sub %s (it has sqrt, "
+        "sin, cos, tan, atan2, exp, log, pow, is_nan)", e->method.name);
+  return &ty_error;
+}
+
+static Type *check_math_const(Sema *S, Expr *e) {
+  static const struct { const char *name; Builtin bi; } cs[] = {
+      {"PI", BM_MATH_PI}, {"E", BM_MATH_E}, {"INF", BM_MATH_INF},
+      {"NAN", BM_MATH_NAN}};
+  for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++)
+    if (strcmp(cs[i].name, e->field.name) == 0) {
+      e->field.index = (uint32_t)cs[i].bi;
+      e->field.recv->ty = &ty_unit;
+      return &ty_float;
+    }
+  error(S, e->field.name_span, "the math module has no constant %s (it has "
+        "PI, E, INF, NAN)", e->field.name);
+  return &ty_error;
+}
+
 /* §8: $v.m(a) calls T.m($v, a) when T has m, else the sub m($v, a). */
 static Symbol *find_user_method(Sema *S, TypeDecl *d, const char *name) {
   for (size_t i = 0; i < S->methods.len; i++)
@@ -1185,6 +1238,9 @@ static Type *check_method(Sema *S, Expr *e) {
     return check_sub_args(S, e->span, sym, NULL, &e->method.args,
                           e->method.targs);
   }
+  if (recv->kind == EX_NAME && S->use_math && strcmp(recv->name.name, "math") == 0 &&
+      !global_lookup(S, recv->name.name))
+    return check_math_call(S, e);
   if (recv->kind == EX_NAME && !global_lookup(S, recv->name.name) &&
       !recv->name.targs.len && !find_ctor(S, recv->name.name)) {
     for (size_t i = 0; i < e->method.args.len; i++)
@@ -1924,6 +1980,10 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
     return &ty_never;
   case EX_REGEX: return not_implemented(S, e->span, "regex literals", "§14");
   case EX_FIELD:
+    if (e->field.recv->kind == EX_NAME && S->use_math &&
+        strcmp(e->field.recv->name.name, "math") == 0 &&
+        !global_lookup(S, e->field.recv->name.name))
+      return check_math_const(S, e);
     if (e->field.recv->kind == EX_NAME && !global_lookup(S, e->field.recv->name.name))
       return not_implemented(S, e->span, arena_printf(S->s->arena,
                              "module '%s' (use of modules)",
@@ -2260,7 +2320,13 @@ static void declare_item(Sema *S, Item *it) {
   case ITEM_TYPE:
     return; /* declared by declare_type_item */
   case ITEM_USE:
-    not_implemented(S, it->use.module_span, "use of modules", "§3");
+    if (strcmp(it->use.module, "math") == 0 && !it->use.names.len) {
+      S->use_math = true;
+      return;
+    }
+    not_implemented(S, it->use.module_span, strcmp(it->use.module, "math") == 0
+                    ? "importing names from math; write math.sqrt(…)"
+                    : "use of modules other than math", "§3, §18");
     return;
   case ITEM_EXTERN:
     not_implemented(S, it->span, "extern blocks", "§19");

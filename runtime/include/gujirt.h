@@ -370,6 +370,16 @@ bool gj_rt_objects_use_malloc(void);
 enum { GJ_LEAKCHECK_STATUS = 98 };
 int gj_rt_leakcheck_report(int status);
 
+/* ---- math (§18) -------------------------------------------------------- */
+
+double gj_math_sin(double x);
+double gj_math_cos(double x);
+double gj_math_tan(double x);
+double gj_math_atan2(double y, double x);
+double gj_math_exp(double x);
+double gj_math_log(double x);
+double gj_math_pow(double x, double y);
+
 #ifdef __cplusplus
 }
 #endif

@@ -832,7 +832,7 @@ int64_t gj_str_count(const GjStr *s, const GjStr *t) {
 
 int64_t gj_str_byte_at(const GjStr *s, int64_t i, const GjLoc *loc) {
   if (i < 0 || i >= s->len)
-    panic_nums("index out of range: ", i, " (length ", s->len, ")", 0, NULL,
+    panic_nums("index out of range: ", i, " (length ", s->len, NULL, 0, ")",
                loc);
   return bytes(s)[i];
 }

@@ -27,6 +27,7 @@ extern "C" {
 
 #include <gtest/gtest.h>
 
+
 #include <cstring>
 #include <functional>
 #include <string>
