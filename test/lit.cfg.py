@@ -76,6 +76,10 @@ config.environment["GUJI"] = guji
 config.environment["GUJIC"] = gujic
 # Repeatable Map/Set order (§20) so outputs never depend on the seed.
 config.environment["GUJI_HASH_SEED"] = "1"
+# Every program run by a test checks at exit that no object is left live
+# (the runtime's per-kind counts): a leak turns the exit status into 98,
+# which fails the test (heap-values issue, "no leaks").
+config.environment["GUJI_LEAKCHECK"] = "1"
 # Diagnostics without colour whatever the terminal.
 config.environment["NO_COLOR"] = "1"
 
