@@ -97,6 +97,9 @@ struct GirType {
 /* The canonical type objects (statically allocated; compare by pointer). */
 extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
     gir_t_char, gir_t_str;
+/* In runtime signatures only: a List of any element type (RtFns.def 'L'
+ * result, 'k' borrowed and 'K' consumed arguments). */
+extern const GirType gir_t_any_list;
 bool gir_type_is_heap(const GirType *t); /* counted reference? */
 const char *gir_type_name(const GirType *t); /* "Int", "Str", "Point"… */
 
@@ -403,6 +406,9 @@ GirValue gir_call(GirBuilder *g, GirFunc *callee, const GirValue *args,
                   uint32_t nargs, Span sp);
 GirValue gir_call_rt(GirBuilder *g, GirRtId rt, const GirValue *args,
                      uint32_t nargs, Span sp);
+/* A runtime call whose result is a List ('L'): `type` says which. */
+GirValue gir_call_rt_typed(GirBuilder *g, GirRtId rt, const GirValue *args,
+                           uint32_t nargs, const GirType *type, Span sp);
 GirValue gir_global_get(GirBuilder *g, GirGlobal *gl, Span sp);
 void gir_global_set(GirBuilder *g, GirGlobal *gl, GirValue v, Span sp);
 

@@ -59,6 +59,9 @@ typedef enum Builtin {
   BM_MATH_PI, BM_MATH_E, BM_MATH_INF, BM_MATH_NAN,
   /* List (§15) by slices */
   BM_LIST_INSERT, BM_LIST_REMOVE,
+  /* §13 Str methods that are one runtime call (lowering maps the name);
+   * those giving Option wrap a test and a parse */
+  BM_STR_RT, BM_STR_FIND, BM_STR_TO_INT, BM_STR_TO_FLOAT, BM_STR_FROM_CHARS,
   BI__COUNT
 } Builtin;
 

@@ -258,6 +258,7 @@ static LLVMTypeRef rt_letter_type(Cg *cg, char c) {
   case 'b': return cg->t_i1;
   case 'c': return cg->t_i32;
   case 's': case 'S': case 'l': return cg->t_ptr;
+  case 'L': case 'k': case 'K': return cg->t_ptr; /* GjList * */
   }
   return NULL;
 }

@@ -186,6 +186,15 @@ GirValue gir_call_rt(GirBuilder *g, GirRtId rt, const GirValue *args,
   return emit(g, in, args, nargs);
 }
 
+GirValue gir_call_rt_typed(GirBuilder *g, GirRtId rt, const GirValue *args,
+                           uint32_t nargs, const GirType *type, Span sp) {
+  const GirRtInfo *info = gir_rt_info(rt);
+  if (info == NULL) GJ_UNREACHABLE("gir_call_rt_typed: bad runtime id");
+  GirInst in = inst_make(GIR_OP_CALL_RT, type, sp);
+  in.imm.rt = rt;
+  return emit(g, in, args, nargs);
+}
+
 /* ---- objects and derived operations ------------------------------------ */
 
 GirValue gir_new(GirBuilder *g, const GirType *t, uint32_t ctor,

@@ -20,6 +20,9 @@ const GirType gir_t_float = {GIR_T_FLOAT};
 const GirType gir_t_bool = {GIR_T_BOOL};
 const GirType gir_t_char = {GIR_T_CHAR};
 const GirType gir_t_str = {GIR_T_STR};
+/* RtFns.def's 'L', 'k', 'K': some List, its element type given by the
+ * instruction (results) or by the argument (see gir_call_rt_typed). */
+const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
 
 bool gir_type_is_heap(const GirType *t) {
   return t != NULL && (t->kind == GIR_T_STR || t->kind == GIR_T_OBJ ||
@@ -130,6 +133,7 @@ static const GirType *rt_letter_type(char c) {
   case 'b': return &gir_t_bool;
   case 'c': return &gir_t_char;
   case 's': case 'S': return &gir_t_str;
+  case 'L': case 'k': case 'K': return &gir_t_any_list;
   default: return NULL;
   }
 }
@@ -152,7 +156,7 @@ static void rt_decode(GirRtInfo *info, const char *c_name, const char *sig,
     const GirType *t = rt_letter_type(*p);
     if (t == NULL || t == &gir_t_unit || info->nparams == 8)
       GJ_UNREACHABLE("RtFns.def: bad argument letter");
-    info->consumed[info->nparams] = *p == 'S';
+    info->consumed[info->nparams] = *p == 'S' || *p == 'K';
     info->params[info->nparams++] = t;
   }
 }

@@ -310,12 +310,20 @@ static void check_call_rt(Verifier *v, const GirBlock *b, const GirInst *in,
     verr(v, b, "call.rt %s: %u arguments, takes %u", info->c_name, in->nargs,
          info->nparams);
   } else {
-    for (uint32_t i = 0; i < in->nargs; i++)
+    for (uint32_t i = 0; i < in->nargs; i++) {
+      if (info->params[i] == &gir_t_any_list && ts[i] &&
+          ts[i]->kind == GIR_T_LIST)
+        continue;
       if (ts[i] && ts[i] != info->params[i])
         verr(v, b, "call.rt %s: argument %u is %s, expected %s", info->c_name,
              i + 1, tn(ts[i]), tn(info->params[i]));
+    }
   }
-  if (in->type != info->ret)
+  if (info->ret == &gir_t_any_list) {
+    if (!in->type || in->type->kind != GIR_T_LIST)
+      verr(v, b, "call.rt %s: result type %s, expected a List", info->c_name,
+           tn(in->type));
+  } else if (in->type != info->ret)
     verr(v, b, "call.rt %s: result type %s, expected %s", info->c_name,
          tn(in->type), tn(info->ret));
 }

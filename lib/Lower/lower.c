@@ -541,6 +541,7 @@ static GirValue lower_sub_call(Lower *L, Symbol *sym, Expr *recv,
 
 static GirValue lower_option_method(Lower *L, Expr *e, GirValue v);
 static GirValue lower_math(Lower *L, Expr *e);
+static GirValue lower_str_method(Lower *L, Expr *e, GirValue s);
 static GirValue lower_list_method(Lower *L, Expr *e, GirValue v);
 static GirValue lower_list_hof(Lower *L, Expr *e, GirValue v);
 static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue v);
@@ -555,6 +556,11 @@ static GirValue lower_method(Lower *L, Expr *e) {
   Expr *recv = e->method.recv;
   if (e->method.builtin >= BM_MATH_SQRT && e->method.builtin <= BM_MATH_IS_NAN)
     return lower_math(L, e);
+  if (e->method.builtin == BM_STR_FROM_CHARS) {
+    GirValue l = lower_expr(L, e->method.args.data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    return rt(L, GIR_RT_STR_FROM_CHARS, e->span, 1, l);
+  }
   GirValue v = lower_expr(L, recv);
   if (dead(L)) return GIR_NO_VALUE;
   if (e->method.builtin >= BM_OPT_IS_SOME && e->method.builtin <= BM_RES_ERR)
@@ -575,6 +581,8 @@ static GirValue lower_method(Lower *L, Expr *e) {
     return lower_list_hof(L, e, v);
   if (e->method.builtin >= BM_OPT_MAP && e->method.builtin <= BM_RES_MAP_ERR)
     return lower_option_hof(L, e, v);
+  if (e->method.builtin >= BM_STR_RT && e->method.builtin <= BM_STR_TO_FLOAT)
+    return lower_str_method(L, e, v);
   GirValue a = GIR_NO_VALUE;
   if (e->method.args.len) {
     a = lower_expr(L, e->method.args.data[0]);
@@ -1160,6 +1168,8 @@ static GirValue lower_index(Lower *L, Expr *e) {
     GirValue b = lower_expr(L, ix->bin.rhs);
     if (dead(L)) return GIR_NO_VALUE;
     GirValue args[3] = {l, a, b};
+    if (ST(L, e->index.recv->ty)->kind == TY_STR)  /* §13: O(1), shares */
+      return gir_call_rt(&L->g, GIR_RT_STR_SLICE, args, 3, e->span);
     return gir_op(&L->g, GIR_OP_LIST_SLICE, lt, args, 3, e->span);
   }
   GirValue i = lower_expr(L, ix);
@@ -1469,6 +1479,68 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
   default:
     GJ_UNREACHABLE("list method");
   }
+}
+
+/* ---- Str methods (§13) ------------------------------------------------------------ */
+
+static GirRtId str_method_rt(const char *name) {
+  static const struct { const char *name; GirRtId id; } t[] = {
+      {"upper", GIR_RT_STR_UPPER},       {"lower", GIR_RT_STR_LOWER},
+      {"trim", GIR_RT_STR_TRIM},         {"trim_start", GIR_RT_STR_TRIM_START},
+      {"trim_end", GIR_RT_STR_TRIM_END}, {"reverse", GIR_RT_STR_REVERSE},
+      {"repeat", GIR_RT_STR_REPEAT},     {"pad_left", GIR_RT_STR_PAD_LEFT},
+      {"pad_right", GIR_RT_STR_PAD_RIGHT}, {"char_count", GIR_RT_STR_CHAR_COUNT},
+      {"contains", GIR_RT_STR_CONTAINS}, {"starts_with", GIR_RT_STR_STARTS_WITH},
+      {"ends_with", GIR_RT_STR_ENDS_WITH}, {"count", GIR_RT_STR_COUNT},
+      {"byte_at", GIR_RT_STR_BYTE_AT},   {"split", GIR_RT_STR_SPLIT},
+      {"split_whitespace", GIR_RT_STR_SPLIT_WS}, {"lines", GIR_RT_STR_LINES},
+      {"chars", GIR_RT_STR_CHARS},       {"bytes", GIR_RT_STR_BYTES},
+      {"replace", GIR_RT_STR_REPLACE_STR}, {"find", GIR_RT_STR_FIND},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (strcmp(t[i].name, name) == 0) return t[i].id;
+  GJ_UNREACHABLE("Str method without a runtime function");
+}
+
+static GirValue lower_str_method(Lower *L, Expr *e, GirValue s) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  GirValue args[4] = {s};
+  uint32_t n = 1;
+  for (size_t i = 0; i < e->method.args.len && n < 4; i++) {
+    args[n++] = lower_expr(L, e->method.args.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  Builtin bi = e->method.builtin;
+  if (bi == BM_STR_RT) {
+    GirRtId id = str_method_rt(e->method.name);
+    if (gir_rt_info(id)->ret == &gir_t_any_list)
+      return gir_call_rt_typed(g, id, args, n, gty(e->ty), sp);
+    return gir_call_rt(g, id, args, n, sp);
+  }
+  const GirType *ot = gty(e->ty);
+  GirValue ok, val;
+  if (bi == BM_STR_FIND) {
+    val = gir_call_rt(g, GIR_RT_STR_FIND, args, 2, sp);
+    ok = gir_op2(g, GIR_OP_IGE, &gir_t_bool, val, gir_const_int(g, 0, sp), sp);
+  } else {
+    bool is_int = bi == BM_STR_TO_INT;
+    ok = rt(L, is_int ? GIR_RT_STR_IS_INT : GIR_RT_STR_IS_FLOAT, sp, 1, s);
+    val = GIR_NO_VALUE;
+  }
+  Join j;
+  join_init_plain(L, &j, ot, "str.opt");
+  GirBlock *yes = gir_block_new(L->m, L->g.f, "str.some");
+  GirBlock *no = gir_block_new(L->m, L->g.f, "str.none");
+  gir_br(g, ok, yes, no, sp);
+  gir_set_block(g, yes);
+  if (bi != BM_STR_FIND)
+    val = rt(L, bi == BM_STR_TO_INT ? GIR_RT_STR_PARSE_INT : GIR_RT_STR_PARSE_FLOAT,
+             sp, 1, s);
+  join_jump(L, &j, some(L, ot, val, sp), sp);
+  gir_set_block(g, no);
+  join_jump(L, &j, none(L, ot, sp), sp);
+  return join_enter(L, &j);
 }
 
 /* ---- the math module (§18) ----------------------------------------------------- */

@@ -422,6 +422,7 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt);
 static Type *check_list_hof(Sema *S, Expr *e, Type *rt);
 static Type *check_range_method(Sema *S, Expr *e);
 static Type *check_math_call(Sema *S, Expr *e);
+static Type *check_str_method(Sema *S, Expr *e);
 static Type *check_math_const(Sema *S, Expr *e);
 static Type *check_try(Sema *S, Expr *e);
 
@@ -837,7 +838,7 @@ static Type *check_index(Sema *S, Expr *e) {
   }
   if (SOFT(rt)) return &ty_error;
   if (rt->kind == TY_STR) {
-    if (slice) return not_implemented(S, e->span, "Str slices", "§13");
+    if (slice) return &ty_str;
     error(S, e->span, "a Str cannot be indexed (§13); take a slice "
           "$s[a..b] or use .chars() or .byte_at(i)");
     return &ty_error;
@@ -1206,6 +1207,56 @@ static Type *check_math_const(Sema *S, Expr *e) {
   return &ty_error;
 }
 
+/* §13: Str methods. 'S' Str, 'I' Int, 'C' Char; result as given. */
+static Type *check_str_method(Sema *S, Expr *e) {
+  Type *ls = type_list(S->tc, &ty_str);
+  Type *lc = type_list(S->tc, &ty_char);
+  Type *li = type_list(S->tc, &ty_int);
+  Type *oi = type_adt(S->tc, S->opt_decl, (Type *[]){&ty_int}, 1);
+  Type *of = type_adt(S->tc, S->opt_decl, (Type *[]){&ty_float}, 1);
+  const struct { const char *name; const char *args; Type *ret; Builtin bi; } ms[] = {
+      {"upper", "", &ty_str, BM_STR_RT},       {"lower", "", &ty_str, BM_STR_RT},
+      {"trim", "", &ty_str, BM_STR_RT},        {"trim_start", "", &ty_str, BM_STR_RT},
+      {"trim_end", "", &ty_str, BM_STR_RT},    {"reverse", "", &ty_str, BM_STR_RT},
+      {"repeat", "I", &ty_str, BM_STR_RT},     {"pad_left", "IC", &ty_str, BM_STR_RT},
+      {"pad_right", "IC", &ty_str, BM_STR_RT}, {"char_count", "", &ty_int, BM_STR_RT},
+      {"contains", "S", &ty_bool, BM_STR_RT},  {"starts_with", "S", &ty_bool, BM_STR_RT},
+      {"ends_with", "S", &ty_bool, BM_STR_RT}, {"count", "S", &ty_int, BM_STR_RT},
+      {"byte_at", "I", &ty_int, BM_STR_RT},    {"split", "S", ls, BM_STR_RT},
+      {"split_whitespace", "", ls, BM_STR_RT}, {"lines", "", ls, BM_STR_RT},
+      {"chars", "", lc, BM_STR_RT},            {"bytes", "", li, BM_STR_RT},
+      {"find", "S", oi, BM_STR_FIND},          {"to_int", "", oi, BM_STR_TO_INT},
+      {"to_float", "", of, BM_STR_TO_FLOAT},
+  };
+  const char *name = e->method.name;
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    if (strcmp(ms[i].name, name) != 0) continue;
+    /* replace(Str, Str); the Regex forms come with §14 */
+    e->method.builtin = ms[i].bi;
+    ExprList *a = &e->method.args;
+    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    size_t n = strlen(ms[i].args);
+    char *what = arena_printf(S->s->arena, "Str.%s", name);
+    if (!check_arity(S, e->span, what, a->len, n, n)) return &ty_error;
+    for (size_t j = 0; j < n; j++) {
+      Type *want = ms[i].args[j] == 'S' ? &ty_str
+                   : ms[i].args[j] == 'I' ? &ty_int : &ty_char;
+      expect_type(S, a->data[j], a->data[j]->ty, want, NULL);
+    }
+    return ms[i].ret;
+  }
+  if (strcmp(name, "replace") == 0) {
+    e->method.builtin = BM_STR_RT;
+    ExprList *a = &e->method.args;
+    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    if (!check_arity(S, e->span, "Str.replace", a->len, 2, 2)) return &ty_error;
+    expect_type(S, a->data[0], a->data[0]->ty, &ty_str, NULL);
+    expect_type(S, a->data[1], a->data[1]->ty, &ty_str, NULL);
+    return &ty_str;
+  }
+  return NULL;
+}
+
 /* §8: $v.m(a) calls T.m($v, a) when T has m, else the sub m($v, a). */
 static Symbol *find_user_method(Sema *S, TypeDecl *d, const char *name) {
   for (size_t i = 0; i < S->methods.len; i++)
@@ -1237,6 +1288,16 @@ static Type *check_method(Sema *S, Expr *e) {
     e->method.targs = instantiate_sub(S, sym, NULL, e->span);
     return check_sub_args(S, e->span, sym, NULL, &e->method.args,
                           e->method.targs);
+  }
+  if (recv->kind == EX_NAME && strcmp(recv->name.name, "Str") == 0 &&
+      strcmp(name, "from_chars") == 0) {
+    e->method.builtin = BM_STR_FROM_CHARS;
+    e->method.static_call = true;
+    ExprList *a = &e->method.args;
+    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    if (check_arity(S, e->span, "Str.from_chars", a->len, 1, 1))
+      expect_type(S, a->data[0], a->data[0]->ty, type_list(S->tc, &ty_char), NULL);
+    return &ty_str;
   }
   if (recv->kind == EX_NAME && S->use_math && strcmp(recv->name.name, "math") == 0 &&
       !global_lookup(S, recv->name.name))
@@ -1307,6 +1368,10 @@ static Type *check_method(Sema *S, Expr *e) {
     check_expr(S, e->method.args.data[i], true);
   if (rt->kind == TY_RANGE) {
     Type *r = check_range_method(S, e);
+    if (r) return r;
+  }
+  if (rt->kind == TY_STR) {
+    Type *r = check_str_method(S, e);
     if (r) return r;
   }
   if (rt->kind == TY_STR && is_later_str_method(name))

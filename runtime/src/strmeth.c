@@ -171,6 +171,8 @@ static void out_flush(Out *o) {
 }
 
 static void out_bytes(Out *o, const void *p, int64_t n) {
+  if (n == 0)
+    return;
   if (n <= (int64_t)sizeof o->tmp - o->n) {
     memcpy(o->tmp + o->n, p, (size_t)n);
     o->n += (int)n;
@@ -683,13 +685,15 @@ GjStr *gj_str_reverse(const GjStr *s) {
   return r;
 }
 
-static const char *search(const GjStr *s, int64_t from, const GjStr *t) {
+/* The byte offset of the first t in s at or after `from`, or -1. */
+static int64_t search(const GjStr *s, int64_t from, const GjStr *t) {
   if (t->len > s->len - from)
-    return NULL;
+    return -1;
   if (t->len == 0)
-    return s->ptr + from;
-  return memmem(s->ptr + from, (size_t)(s->len - from), t->ptr,
-                (size_t)t->len);
+    return from;
+  const char *hit = memmem(s->ptr + from, (size_t)(s->len - from), t->ptr,
+                           (size_t)t->len);
+  return hit ? hit - s->ptr : -1;
 }
 
 /* Python's str.replace: every non-overlapping `from`, left to right; an
@@ -717,17 +721,16 @@ GjStr *gj_str_replace_str(const GjStr *s, const GjStr *from,
     }
     return r;
   }
-  const char *hit = search(s, 0, from);
-  if (!hit)
+  int64_t at = search(s, 0, from);
+  if (at < 0)
     return n ? share(s) : &empty_str;
   out_init(&o, n);
   int64_t i = 0;
-  while (hit) {
-    int64_t at = hit - s->ptr;
+  while (at >= 0) {
     out_bytes(&o, p + i, at - i);
     out_bytes(&o, to->ptr, to->len);
     i = at + from->len;
-    hit = search(s, i, from);
+    at = search(s, i, from);
   }
   out_bytes(&o, p + i, n - i);
   GjStr *r = out_done(&o);
@@ -801,7 +804,7 @@ int64_t gj_str_char_count(const GjStr *s) {
 }
 
 bool gj_str_contains(const GjStr *s, const GjStr *t) {
-  return search(s, 0, t) != NULL;
+  return search(s, 0, t) >= 0;
 }
 
 bool gj_str_starts_with(const GjStr *s, const GjStr *t) {
@@ -816,16 +819,14 @@ bool gj_str_ends_with(const GjStr *s, const GjStr *t) {
 }
 
 int64_t gj_str_find(const GjStr *s, const GjStr *t) {
-  const char *hit = search(s, 0, t);
-  return hit ? hit - s->ptr : -1;
+  return search(s, 0, t);
 }
 
 int64_t gj_str_count(const GjStr *s, const GjStr *t) {
   if (t->len == 0)
     return gj_str_char_count(s) + 1;
   int64_t c = 0;
-  for (const char *hit = search(s, 0, t); hit;
-       hit = search(s, hit - s->ptr + t->len, t))
+  for (int64_t at = search(s, 0, t); at >= 0; at = search(s, at + t->len, t))
     c++;
   return c;
 }
@@ -963,9 +964,7 @@ GjList *gj_str_split(const GjStr *s, const GjStr *sep, const GjLoc *loc) {
     gj_panic_cstr("empty separator", loc);
   GjList *l = gj_list_new(&gj_type_str);
   int64_t i = 0;
-  for (const char *hit = search(s, 0, sep); hit;
-       hit = search(s, i, sep)) {
-    int64_t at = hit - s->ptr;
+  for (int64_t at = search(s, 0, sep); at >= 0; at = search(s, i, sep)) {
     l = push_str(l, piece(s, i, at));
     i = at + sep->len;
   }

@@ -617,4 +617,54 @@ TEST_F(StrMethods, LongLinesShareAndFreeEverything) {
   gj_dec(l);
 }
 
+// An empty string's ptr may be NULL (str.c); every method copes.
+TEST_F(StrMethods, EmptyWithNullPtr) {
+  GjStr z = {{0, GJ_KIND_STR, 0}, 0, nullptr, 0, nullptr};
+  GjStr a = lit("a");
+  GjStr *(*unary[])(const GjStr *) = {gj_str_upper, gj_str_lower,
+                                      gj_str_trim, gj_str_trim_start,
+                                      gj_str_trim_end, gj_str_reverse};
+  for (auto f : unary) {
+    GjStr *r = f(&z);
+    EXPECT_EQ(r->len, 0);
+    gj_dec(r);
+  }
+  GjStr *r = gj_str_repeat(&z, 3, &kLoc);
+  EXPECT_EQ(r->len, 0);
+  gj_dec(r);
+  r = gj_str_replace_str(&z, &z, &a);
+  EXPECT_EQ(str(r), "a");
+  gj_dec(r);
+  r = gj_str_replace_str(&a, &a, &z);
+  EXPECT_EQ(str(r), "");
+  gj_dec(r);
+  r = gj_str_pad_left(&z, 2, 'x');
+  EXPECT_EQ(str(r), "xx");
+  gj_dec(r);
+  r = gj_str_slice(&z, 0, 0, &kLoc);
+  EXPECT_EQ(r->len, 0);
+  gj_dec(r);
+  EXPECT_TRUE(gj_str_contains(&z, &z));
+  EXPECT_TRUE(gj_str_contains(&a, &z));
+  EXPECT_FALSE(gj_str_contains(&z, &a));
+  EXPECT_TRUE(gj_str_starts_with(&z, &z));
+  EXPECT_TRUE(gj_str_ends_with(&a, &z));
+  EXPECT_EQ(gj_str_find(&z, &z), 0);
+  EXPECT_EQ(gj_str_find(&z, &a), -1);
+  EXPECT_EQ(gj_str_count(&z, &z), 1);
+  EXPECT_EQ(gj_str_char_count(&z), 0);
+  EXPECT_FALSE(gj_str_is_int(&z));
+  EXPECT_FALSE(gj_str_is_float(&z));
+  GjList *l = gj_str_split(&z, &a, &kLoc);
+  EXPECT_EQ(strs(l), (V{""}));
+  gj_dec(l);
+  GjList *(*lists[])(const GjStr *) = {gj_str_split_whitespace, gj_str_lines,
+                                       gj_str_chars, gj_str_bytes};
+  for (auto f : lists) {
+    l = f(&z);
+    EXPECT_EQ(gj_list_len(l), 0);
+    gj_dec(l);
+  }
+}
+
 } // namespace
