@@ -29,7 +29,7 @@ typedef enum SymKind { SYM_SUB, SYM_CONST, SYM_BUILTIN } SymKind;
 /* Built-in subs and methods (§18). */
 typedef enum Builtin {
   BI_NONE = -1,
-  BI_PRINT, BI_WRITE, BI_EPRINT, BI_ASSERT, BI_PANIC, BI_RANGE,
+  BI_PRINT, BI_WRITE, BI_EPRINT, BI_ASSERT, BI_PANIC, BI_RANGE, BI_CHAR,
   /* methods */
   BM_TO_STR,          /* any type with a text form */
   BM_INT_TO_FLOAT, BM_INT_ABS, BM_INT_MIN, BM_INT_MAX,

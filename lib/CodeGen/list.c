@@ -424,12 +424,49 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
   return d;
 }
 
+/* The descriptor of a sub type's elements: counted (inc/dec through the
+ * closure protocol); no equality, order, hash or text form (§4: Sema
+ * rejects every list operation that would need them). One per module. */
+static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
+  struct CgList *l = state(cg);
+  LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, "gj.type.sub");
+  if (g)
+    return g;
+  g = LLVMAddGlobal(cg->mod, l->t_gjtype, "gj.type.sub");
+  LLVMSetGlobalConstant(g, true);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  LLVMSetAlignment(g, 8);
+  LLVMTypeRef pp[] = {cg->t_ptr};
+  LLVMTypeRef ty_rc = LLVMFunctionType(cg->t_void, pp, 1, false);
+  LLVMValueRef inc = LLVMAddFunction(cg->mod, "gj.elem.inc.sub", ty_rc);
+  LLVMValueRef dec = LLVMAddFunction(cg->mod, "gj.elem.dec.sub", ty_rc);
+  LLVMSetLinkage(inc, LLVMInternalLinkage);
+  LLVMSetLinkage(dec, LLVMInternalLinkage);
+  cg_add_fn_attrs(cg, inc);
+  cg_add_fn_attrs(cg, dec);
+  LLVMValueRef null = LLVMConstNull(cg->t_ptr);
+  LLVMValueRef init[] = {i32c(cg, 8), i32c(cg, GJ_TYPE_HEAP), inc, dec, null,
+                         null, null, null, cstring(cg, "sub")};
+  LLVMSetInitializer(g, LLVMConstNamedStruct(l->t_gjtype, init, 9));
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
+  LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
+  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  at_entry(cg, inc);
+  cg_rc(cg, t, load_ptr(cg, LLVMGetParam(inc, 0)), true);
+  LLVMBuildRetVoid(cg->b);
+  at_entry(cg, dec);
+  cg_rc(cg, t, load_ptr(cg, LLVMGetParam(dec, 0)), false);
+  LLVMBuildRetVoid(cg->b);
+  if (here)
+    LLVMPositionBuilderAtEnd(cg->b, here);
+  LLVMSetCurrentDebugLocation2(cg->b, dl);
+  return g;
+}
+
 LLVMValueRef cg_list_desc(Cg *cg, const GirType *elem) {
   switch (elem->kind) {
   case GIR_T_OBJ: return obj_desc(cg, elem)->global;
-  case GIR_T_FN:
-    cg_internal_error(cg, "lists of subs are not supported yet");
-    return LLVMConstNull(cg->t_ptr);
+  case GIR_T_FN: return fn_desc(cg, elem);
   default: return builtin_desc(cg, elem);
   }
 }

@@ -146,6 +146,10 @@ static bool is_obj(Lower *L, const Type *t) {
 
 static bool dead(Lower *L) { return gir_is_terminated(&L->g); }
 
+static void branch_on(Lower *L, GirValue cond, GirBlock *fail, Span sp);
+static GirValue some(Lower *L, const GirType *t, GirValue x, Span sp);
+static GirValue none(Lower *L, const GirType *t, Span sp);
+
 static GirValue lower_expr(Lower *L, Expr *e);
 static void lower_tail(Lower *L, Expr *e);
 
@@ -478,6 +482,31 @@ static GirValue lower_builtin_call(Lower *L, Expr *e) {
     return lower_assert(L, e);
   case BI_RANGE:
     return lower_range_value(L, e);
+  case BI_CHAR: {
+    /* a scalar value: 0..=0x10FFFF, not a surrogate (D800..DFFF) */
+    GirValue i = lower_expr(L, args->data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    GirBuilder *g = &L->g;
+    Span sp = e->span;
+    const GirType *ot = gty(e->ty);
+    Join j;
+    join_init_plain(L, &j, ot, "char.end");
+    GirBlock *no = gir_block_new(L->m, L->g.f, "char.none");
+    branch_on(L, gir_op2(g, GIR_OP_IGE, &gir_t_bool, i, gir_const_int(g, 0, sp), sp), no, sp);
+    branch_on(L, gir_op2(g, GIR_OP_ILE, &gir_t_bool, i, gir_const_int(g, 0x10FFFF, sp), sp), no, sp);
+    GirBlock *ok = gir_block_new(L->m, L->g.f, "char.ok");
+    GirBlock *upper = gir_block_new(L->m, L->g.f, "char.upper");
+    gir_br(g, gir_op2(g, GIR_OP_ILT, &gir_t_bool, i, gir_const_int(g, 0xD800, sp), sp),
+           ok, upper, sp);
+    gir_set_block(g, upper);
+    gir_br(g, gir_op2(g, GIR_OP_IGT, &gir_t_bool, i, gir_const_int(g, 0xDFFF, sp), sp),
+           ok, no, sp);
+    gir_set_block(g, ok);
+    join_jump(L, &j, some(L, ot, rt(L, GIR_RT_CHAR_FROM_INT, sp, 1, i), sp), sp);
+    gir_set_block(g, no);
+    join_jump(L, &j, none(L, ot, sp), sp);
+    return join_enter(L, &j);
+  }
   case BI_PANIC: {
     GirValue msg = lower_expr(L, args->data[0]);
     if (dead(L)) return GIR_NO_VALUE;

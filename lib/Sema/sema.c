@@ -95,8 +95,8 @@ static Symbol *global_lookup(Sema *S, const char *name) {
 
 static int builtin_sub(const char *name) {
   static const char *const names[] = {"print", "write", "eprint", "assert",
-                                      "panic", "range"};
-  for (int i = 0; i < 6; i++)
+                                      "panic", "range", "char"};
+  for (int i = 0; i < 7; i++)
     if (strcmp(name, names[i]) == 0) return i;
   return BI_NONE;
 }
@@ -105,7 +105,7 @@ static int builtin_sub(const char *name) {
  * message than "undefined". */
 static const char *prelude_section(const char *name) {
   static const struct { const char *name, *sec; } later[] = {
-      {"channel", "§17"}, {"set", "§15"},   {"regex", "§14"}, {"char", "§13"},
+      {"channel", "§17"}, {"set", "§15"},   {"regex", "§14"},
       {"Closed", "§17"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
@@ -638,6 +638,13 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
       expect_type(S, args->data[0], args->data[0]->ty, &ty_str,
                   " (the message of panic)");
     return &ty_never;
+  case BI_CHAR: /* char(Int): Option[Char] (§13) */
+    if (check_arity(S, e->span, "char", args->len, 1, 1))
+      expect_type(S, args->data[0], args->data[0]->ty, &ty_int, NULL);
+    {
+      Type *c = &ty_char;
+      return type_adt(S->tc, S->opt_decl, &c, 1);
+    }
   case BI_RANGE: /* range(a, b) is a..b (§15) */
     if (check_arity(S, e->span, "range", args->len, 2, 2)) {
       expect_type(S, args->data[0], args->data[0]->ty, &ty_int, " (range start)");
@@ -811,7 +818,7 @@ static Type *check_list(Sema *S, Expr *e) {
   Type *el = type_var(S->tc);
   for (size_t i = 0; i < e->tuple.elems.len; i++) {
     Expr *x = e->tuple.elems.data[i];
-    Type *t = check_expr(S, x, true);
+    Type *t = x->kind == EX_LAMBDA && x->ty ? x->ty : check_expr(S, x, true);
     if (!UNIFY(el, t))
       error(S, x->span, "mismatched types: this list's elements are %s, but "
             "this one is %s", TN(el), TN(t));
@@ -978,7 +985,13 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
     if (strcmp(ms[i].name, name) != 0) continue;
     e->method.builtin = ms[i].bi;
     ExprList *a = &e->method.args;
-    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    for (size_t j = 0; j < a->len; j++) {
+      /* an anonymous sub stored in a List[sub…] takes the element type */
+      if (a->data[j]->kind == EX_LAMBDA)
+        a->data[j]->ty = check_lambda(S, a->data[j], el);
+      else
+        check_expr(S, a->data[j], true);
+    }
     char *what = arena_printf(S->s->arena, "List.%s", name);
     if (!check_arity(S, e->span, what, a->len, ms[i].nargs, ms[i].nargs))
       return &ty_error;
@@ -1000,8 +1013,14 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       return rt;
     case BM_LIST_CONTAINS:
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
+      if (!type_has_eq(S->tc, rel))
+        error(S, e->span, "%s values have no equality, so contains cannot "
+              "look for one (§4)", TN(rel));
       return &ty_bool;
     case BM_LIST_INDEX_OF: {
+      if (!type_has_eq(S->tc, rel))
+        error(S, e->span, "%s values have no equality, so index_of cannot "
+              "look for one (§4)", TN(rel));
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
       Type *i = &ty_int;
       return type_adt(S->tc, S->opt_decl, &i, 1);
@@ -2252,10 +2271,20 @@ static void check_let(Sema *S, Stmt *st) {
   Pattern *pt = st->let.pat;
   Type *annot = st->let.annot ? resolve_type(S, st->let.annot) : NULL;
   Type *t;
-  if (st->let.value->kind == EX_LAMBDA)
-    t = st->let.value->ty = check_lambda(S, st->let.value, annot);
-  else
-    t = check_expr(S, st->let.value, true);
+  Expr *v = st->let.value;
+  if (v->kind == EX_LAMBDA) {
+    t = v->ty = check_lambda(S, v, annot);
+  } else if (v->kind == EX_LIST && annot &&
+             type_resolve(S->tc, annot)->kind == TY_LIST) {
+    /* `$ops: List[sub(Int): Int] = [sub($x) { … }, …]` (§8) */
+    Type *el = type_resolve(S->tc, annot)->args[0];
+    for (size_t i = 0; i < v->tuple.elems.len; i++)
+      if (v->tuple.elems.data[i]->kind == EX_LAMBDA)
+        v->tuple.elems.data[i]->ty = check_lambda(S, v->tuple.elems.data[i], el);
+    t = check_expr(S, v, true);
+  } else {
+    t = check_expr(S, v, true);
+  }
   if (annot) t = expect_type(S, st->let.value, t, annot, NULL);
   if (pt->kind == PAT_WILD) {
     if (st->let.is_mut)

@@ -379,6 +379,8 @@ double gj_math_atan2(double y, double x);
 double gj_math_exp(double x);
 double gj_math_log(double x);
 double gj_math_pow(double x, double y);
+/* char(i) (§13): i as a Char; the caller has checked it is a scalar value */
+uint32_t gj_char_from_int(int64_t v);
 
 #ifdef __cplusplus
 }

@@ -12,3 +12,6 @@ double gj_math_atan2(double y, double x) { return atan2(y, x); }
 double gj_math_exp(double x) { return exp(x); }
 double gj_math_log(double x) { return log(x); }
 double gj_math_pow(double x, double y) { return pow(x, y); }
+
+/* §13 char(i): the caller has checked that i is a scalar value. */
+uint32_t gj_char_from_int(int64_t v) { return (uint32_t)v; }
