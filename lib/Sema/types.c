@@ -110,7 +110,7 @@ Type *type_list(TypeCtx *c, Type *elem) {
 Type *type_fn(TypeCtx *c, Type **params, uint32_t n, Type *ret) {
   Type *buf[17];
   Type **a = n < 16 ? buf : ARENA_ARRAY(c->arena, Type *, n + 1);
-  memcpy(a, params, n * sizeof *a);
+  if (n) memcpy(a, params, n * sizeof *a);
   a[n] = ret;
   return make(c, TY_FN, NULL, a, n + 1);
 }
