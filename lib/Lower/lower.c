@@ -1248,19 +1248,33 @@ static GirValue none(Lower *L, const GirType *t, Span sp) {
   return new_object(L, t, 0, NULL, sp);
 }
 
+/* `cond ? Some(x) : None` of Option type ot, x computed only when cond
+ * holds: some_if opens the join (the false branch gives None) and leaves
+ * lowering in the true branch; some_end joins Some(x) there and returns
+ * the Option. */
+static void some_if(Lower *L, Join *j, GirValue cond, const GirType *ot,
+                    Span sp) {
+  join_init_plain(L, j, ot, "opt.end");
+  GirBlock *yes = gir_block_new(L->m, L->g.f, "opt.some");
+  GirBlock *no = gir_block_new(L->m, L->g.f, "opt.none");
+  gir_br(&L->g, cond, yes, no, sp);
+  gir_set_block(&L->g, no);
+  join_jump(L, j, none(L, ot, sp), sp);
+  gir_set_block(&L->g, yes);
+}
+
+static GirValue some_end(Lower *L, Join *j, const GirType *ot, GirValue x,
+                         Span sp) {
+  join_jump(L, j, some(L, ot, x, sp), sp);
+  return join_enter(L, j);
+}
+
 /* cond ? Some(get(l, i)) : None */
 static GirValue opt_get(Lower *L, GirValue l, const GirType *lt, GirValue i,
                         GirValue cond, const GirType *ot, Span sp) {
   Join j;
-  join_init_plain(L, &j, ot, "get.end");
-  GirBlock *yes = gir_block_new(L->m, L->g.f, "get.some");
-  GirBlock *no = gir_block_new(L->m, L->g.f, "get.none");
-  gir_br(&L->g, cond, yes, no, sp);
-  gir_set_block(&L->g, yes);
-  join_jump(L, &j, some(L, ot, list_get(L, l, lt, i, sp), sp), sp);
-  gir_set_block(&L->g, no);
-  join_jump(L, &j, none(L, ot, sp), sp);
-  return join_enter(L, &j);
+  some_if(L, &j, cond, ot, sp);
+  return some_end(L, &j, ot, list_get(L, l, lt, i, sp), sp);
 }
 
 typedef struct FoldCtx {
@@ -1398,16 +1412,9 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
     GirValue r = gir_list_op(g, GIR_LIST_INDEX_OF, xs, 2, sp);
     const GirType *ot = gty(e->ty);
     Join j;
-    join_init_plain(L, &j, ot, "index.end");
-    GirBlock *yes = gir_block_new(L->m, L->g.f, "index.some");
-    GirBlock *no = gir_block_new(L->m, L->g.f, "index.none");
-    gir_br(g, gir_op2(g, GIR_OP_IGE, &gir_t_bool, r, gir_const_int(g, 0, sp), sp),
-           yes, no, sp);
-    gir_set_block(g, yes);
-    join_jump(L, &j, some(L, ot, r, sp), sp);
-    gir_set_block(g, no);
-    join_jump(L, &j, none(L, ot, sp), sp);
-    return join_enter(L, &j);
+    some_if(L, &j, gir_op2(g, GIR_OP_IGE, &gir_t_bool, r, gir_const_int(g, 0, sp),
+                           sp), ot, sp);
+    return some_end(L, &j, ot, r, sp);
   }
   case BM_LIST_INSERT: case BM_LIST_REMOVE: {
     /* by slices: xs[0..i] ++ [x] ++ xs[i..], xs[0..i] ++ xs[i+1..]; the
@@ -1458,19 +1465,12 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
     Type *el = ST(L, e->method.recv->ty)->args[0];
     GirValue n = list_len(L, l, sp);
     Join j;
-    join_init_plain(L, &j, ot, "minmax.end");
-    GirBlock *yes = gir_block_new(L->m, L->g.f, "minmax.some");
-    GirBlock *no = gir_block_new(L->m, L->g.f, "minmax.none");
-    gir_br(g, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp), sp),
-           yes, no, sp);
-    gir_set_block(g, no);
-    join_jump(L, &j, none(L, ot, sp), sp);
-    gir_set_block(g, yes);
+    some_if(L, &j, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp),
+                           sp), ot, sp);
     FoldCtx c = {.list = l, .lt = lt, .bi = bi, .elem = el, .sp = sp};
     GirValue first = list_get(L, l, lt, gir_const_int(g, 0, sp), sp);
     GirValue best = fold_list(L, &c, first, gir_const_int(g, 1, sp), n);
-    join_jump(L, &j, some(L, ot, best, sp), sp);
-    return join_enter(L, &j);
+    return some_end(L, &j, ot, best, sp);
   }
   case BM_LIST_ENUMERATE: case BM_LIST_ZIP: {
     const GirType *rlt = gty(e->ty);
@@ -1490,20 +1490,13 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
     const GirType *tt = ot->ctors[1].fields[0];
     GirValue n = list_len(L, l, sp);
     Join j;
-    join_init_plain(L, &j, ot, "pop.end");
-    GirBlock *yes = gir_block_new(L->m, L->g.f, "pop.some");
-    GirBlock *no = gir_block_new(L->m, L->g.f, "pop.none");
-    gir_br(g, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp), sp),
-           yes, no, sp);
-    gir_set_block(g, no);
-    join_jump(L, &j, none(L, ot, sp), sp);
-    gir_set_block(g, yes);
+    some_if(L, &j, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp),
+                           sp), ot, sp);
     GirValue last = gir_op2(g, GIR_OP_ISUB, &gir_t_int, n, gir_const_int(g, 1, sp), sp);
     GirValue sl[3] = {l, gir_const_int(g, 0, sp), last};
     GirValue init = gir_op(g, GIR_OP_LIST_SLICE, lt, sl, 3, sp);
     GirValue pair[2] = {init, list_get(L, l, lt, last, sp)};
-    join_jump(L, &j, some(L, ot, new_object(L, tt, 0, pair, sp), sp), sp);
-    return join_enter(L, &j);
+    return some_end(L, &j, ot, new_object(L, tt, 0, pair, sp), sp);
   }
   default:
     GJ_UNREACHABLE("list method");
@@ -1558,18 +1551,11 @@ static GirValue lower_str_method(Lower *L, Expr *e, GirValue s) {
     val = GIR_NO_VALUE;
   }
   Join j;
-  join_init_plain(L, &j, ot, "str.opt");
-  GirBlock *yes = gir_block_new(L->m, L->g.f, "str.some");
-  GirBlock *no = gir_block_new(L->m, L->g.f, "str.none");
-  gir_br(g, ok, yes, no, sp);
-  gir_set_block(g, yes);
+  some_if(L, &j, ok, ot, sp);
   if (bi != BM_STR_FIND)
     val = rt(L, bi == BM_STR_TO_INT ? GIR_RT_STR_PARSE_INT : GIR_RT_STR_PARSE_FLOAT,
              sp, 1, s);
-  join_jump(L, &j, some(L, ot, val, sp), sp);
-  gir_set_block(g, no);
-  join_jump(L, &j, none(L, ot, sp), sp);
-  return join_enter(L, &j);
+  return some_end(L, &j, ot, val, sp);
 }
 
 /* ---- the math module (§18) ----------------------------------------------------- */
