@@ -52,6 +52,9 @@ typedef enum GirTypeKind {
                    elements are of type `elem`, stored unboxed */
   GIR_T_FN,     /* pointer to a counted closure object: a sub value with
                    parameters `params` and result `ret` (§8) */
+  GIR_T_TOKEN,  /* a reuse token (RESET): the memory of an object that was
+                   uniquely owned, or null; not counted, and consumed
+                   exactly once on every path (REUSE or RELEASE) */
 } GirTypeKind;
 
 typedef struct GirType GirType;
@@ -96,11 +99,18 @@ struct GirType {
 
 /* The canonical type objects (statically allocated; compare by pointer). */
 extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
-    gir_t_char, gir_t_str;
+    gir_t_char, gir_t_str, gir_t_token;
 /* In runtime signatures only: a List of any element type (RtFns.def 'L'
  * result, 'k' borrowed and 'K' consumed arguments). */
 extern const GirType gir_t_any_list;
 bool gir_type_is_heap(const GirType *t); /* counted reference? */
+/* The bytes an object of constructor c takes (the header, then the stored
+ * fields laid out as a C struct: CodeGen's layout), and the class of
+ * memory it needs: two constructors whose classes are equal can be built
+ * in each other's memory (REUSE). 0 for a constructor without stored
+ * fields (an immortal static, never allocated). */
+uint32_t gir_ctor_size(const GirCtor *c);
+uint32_t gir_ctor_reuse_class(const GirCtor *c);
 const char *gir_type_name(const GirType *t); /* "Int", "Str", "Point"… */
 
 /* ---- runtime functions (from RtFns.def) -------------------------------- */
@@ -227,6 +237,24 @@ typedef enum GirOp {
    *   CALL_CLOSURE args[0] = closure (borrowed), then the arguments
    *              (consumed) → the fn type's result */
   GIR_OP_CLOSURE_NEW, GIR_OP_CAPTURE, GIR_OP_CALL_CLOSURE,
+  /* Reuse and drop specialization (Perceus §2.4–2.5; inserted by
+   * pass_reuse only, after the RC pass). imm.reset = {type, ctor, keep}
+   * says which constructor args[0] has (an earlier PROJ proved it) and, in
+   * `keep`, the fields (bit i: field i) whose references were already
+   * handed to PROJ results whose own inc was removed:
+   *   RESET   args[0] = object (consumed) → a token. Uniquely owned (rc
+   *           1): the fields not in `keep` are dec'd and the token is the
+   *           object's memory. Otherwise the `keep` fields are inc'd, the
+   *           object dec'd, and the token is null.
+   *   DROP    args[0] = object (consumed): as RESET, then the memory (if
+   *           any) is freed at once: a dec specialized to its constructor,
+   *           which frees a unique object without touching the kept fields.
+   *   REUSE   args[0] = token, then fields as NEW (imm.ctor) → a new object
+   *           built in the token's memory (its size class fits: see
+   *           gir_ctor_reuse_class), or allocated when the token is null.
+   *   RELEASE args[0] = token: frees its memory if any (imm.reset names
+   *           the constructor it was, for its size). */
+  GIR_OP_RESET, GIR_OP_DROP, GIR_OP_REUSE, GIR_OP_RELEASE,
   GIR_OP__COUNT
 } GirOp;
 
@@ -251,6 +279,8 @@ typedef struct GirInst {
     struct { const GirType *type; int fn; } list; /* LIST_NEW, LIST_OP */
     struct { GirFunc *callee; const GirType *fn_type; uint32_t field; }
         closure;          /* CLOSURE_NEW (callee, fn_type), CAPTURE (field) */
+    struct { const GirType *type; uint32_t ctor; uint64_t keep; }
+        reset;            /* RESET, DROP, RELEASE */
   } imm;
 } GirInst;
 
@@ -373,6 +403,11 @@ GirGlobal *gir_global_new(GirModule *m, const char *name,
 GirBlock *gir_block_new(GirModule *m, GirFunc *f, const char *label);
 GirValue gir_block_add_param(GirModule *m, GirFunc *f, GirBlock *b,
                              const GirType *t);
+/* A new value of type t defined in b by instruction `inst` (-1: a block
+ * parameter); for passes that insert instructions (the caller keeps
+ * GirValueInfo.inst right). */
+GirValue gir_value_new(GirModule *m, GirFunc *f, const GirType *t,
+                       GirBlock *b, int32_t inst);
 void gir_value_set_dbg(GirFunc *f, GirValue v, const char *name, Span decl);
 
 /* A builder appends to one block of one function at a time. */

@@ -15,6 +15,14 @@
  * no-op at run time, and CodeGen may drop them for CONST_STR statically).
  * Values dying on a br or switch edge are dec'd at the target's start.
  *
+ * pass_infer_borrowed sets GirFunc.param_borrowed: a heap parameter the
+ * function never consumes is borrowed, so callers keep their reference
+ * and neither side counts (Lean 4's borrow inference; see Borrow.c).
+ *
+ * pass_reuse turns the dec of an object taken apart into a DROP
+ * specialized to its constructor, or a RESET whose memory a later NEW of
+ * the same size reuses (REUSE): see Reuse.c.
+ *
  * pass_mark_tail_calls sets imm.call.tail on every guji call whose result
  * is returned directly (the guaranteed tail calls of §8).
  *
@@ -27,7 +35,9 @@
 #include "guji/GIR.h"
 
 void pass_mark_tail_calls(GirModule *m);
+void pass_infer_borrowed(GirModule *m);
 void pass_rc(GirModule *m);
+void pass_reuse(GirModule *m);
 bool pass_run_pipeline(GirModule *m, bool verify, FILE *errs);
 
 #endif

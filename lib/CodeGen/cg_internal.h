@@ -154,6 +154,14 @@ LLVMValueRef cg_obj_new(Cg *cg, const GirType *t, uint32_t ctor,
 LLVMValueRef cg_obj_proj(Cg *cg, const GirType *t, uint32_t ctor,
                          uint32_t field, LLVMValueRef obj);
 LLVMValueRef cg_obj_tag(Cg *cg, const GirType *t, LLVMValueRef obj); /* i64 */
+/* GIR's RESET / DROP (drop: no token, NULL), REUSE and RELEASE */
+LLVMValueRef cg_obj_reset(Cg *cg, const GirType *t, uint32_t ctor,
+                          uint64_t keep, LLVMValueRef x, bool drop);
+LLVMValueRef cg_obj_reuse(Cg *cg, const GirType *t, uint32_t ctor,
+                          LLVMValueRef token, const LLVMValueRef *fields,
+                          uint32_t nfields);
+void cg_obj_release(Cg *cg, const GirType *t, uint32_t ctor,
+                    LLVMValueRef token);
 /* inc / dec of a counted value of any heap type (Str, object, closure). */
 void cg_rc(Cg *cg, const GirType *t, LLVMValueRef v, bool inc);
 /* The last dec in a drop function `fn`: a musttail call where the value

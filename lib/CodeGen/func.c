@@ -351,12 +351,17 @@ static bool is_literal(CgFunc *cf, GirValue v) {
 
 /* ---- objects and derived operations (obj.c) ------------------------------ */
 
+/* NEW, and REUSE (a token first) */
 static LLVMValueRef emit_new(CgFunc *cf, const GirInst *in) {
   LLVMValueRef *fields = malloc((in->nargs + 1) * sizeof *fields);
   for (uint32_t i = 0; i < in->nargs; i++)
     fields[i] = val(cf, in->args[i]);
-  LLVMValueRef r = cg_obj_new(cf->cg, in->imm.ctor.type, in->imm.ctor.index,
-                              fields, in->nargs);
+  LLVMValueRef r =
+      in->op == GIR_OP_REUSE
+          ? cg_obj_reuse(cf->cg, in->imm.ctor.type, in->imm.ctor.index,
+                         fields[0], fields + 1, in->nargs - 1)
+          : cg_obj_new(cf->cg, in->imm.ctor.type, in->imm.ctor.index, fields,
+                       in->nargs);
   free(fields);
   return r;
 }
@@ -484,6 +489,15 @@ static void emit_inst(CgFunc *cf, const GirInst *in) {
     break;
 
   case GIR_OP_NEW: r = emit_new(cf, in); break;
+  case GIR_OP_REUSE: r = emit_new(cf, in); break;
+  case GIR_OP_RESET:
+  case GIR_OP_DROP:
+    r = cg_obj_reset(cg, in->imm.reset.type, in->imm.reset.ctor,
+                     in->imm.reset.keep, A0, in->op == GIR_OP_DROP);
+    break;
+  case GIR_OP_RELEASE:
+    cg_obj_release(cg, in->imm.reset.type, in->imm.reset.ctor, A0);
+    break;
   case GIR_OP_PROJ:
     r = cg_obj_proj(cg, in->imm.ctor.type, in->imm.ctor.index,
                     in->imm.ctor.field, A0);

@@ -465,6 +465,103 @@ static void body_dec(Cg *cg, LLVMValueRef fn, const GirType *t) {
   LLVMBuildRetVoid(cg->b);
 }
 
+/* ---- reuse and drop specialization (GIR.h: RESET, DROP, REUSE, RELEASE) ---- */
+
+static LLVMValueRef cur_fn(Cg *cg) {
+  return LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg->b));
+}
+
+/* RESET (drop false) or DROP (true) of x, known to have constructor
+ * `ctor`: unique, its fields outside `keep` are dec'd and its memory is
+ * the token (or freed); shared, the `keep` fields are inc'd and x dec'd
+ * (the dec may still free it: a count shared across tasks can reach zero
+ * at any time). Returns the token (NULL for DROP). */
+LLVMValueRef cg_obj_reset(Cg *cg, const GirType *t, uint32_t ctor,
+                          uint64_t keep, LLVMValueRef x, bool drop) {
+  const GirCtor *c = &t->ctors[ctor];
+  LLVMTypeRef st = cg_obj_struct(cg, t, ctor);
+  LLVMValueRef fn = cur_fn(cg);
+  LLVMBasicBlockRef uniq = block(cg, fn, "reset.unique"),
+                    shared = block(cg, fn, "reset.shared"),
+                    done = block(cg, fn, "reset.done");
+  LLVMValueRef rc = load_rc(cg, x);
+  cond_br(cg, LLVMBuildICmp(cg->b, LLVMIntEQ, rc, i32c(cg, 1), ""), uniq,
+          shared, true);
+  at(cg, uniq);
+  for (uint32_t i = 0; i < c->nfields; i++)
+    if (!(i < 64 && (keep >> i & 1)) && cg_obj_counted(c->fields[i]))
+      cg_rc(cg, c->fields[i], load_field(cg, st, x, i, c->fields[i]), false);
+  if (drop) {
+    LLVMValueRef args[] = {x, size_value(cg, t, ctor)};
+    call(cg, cg->obj_free_ty, obj_free_fn(cg), args, 2);
+  }
+  LLVMBasicBlockRef uniq_end = LLVMGetInsertBlock(cg->b);
+  LLVMBuildBr(cg->b, done);
+  at(cg, shared);
+  for (uint32_t i = 0; i < c->nfields && i < 64; i++)
+    if ((keep >> i & 1) && cg_obj_counted(c->fields[i]))
+      cg_rc(cg, c->fields[i], load_field(cg, st, x, i, c->fields[i]), true);
+  cg_rc(cg, t, x, false);
+  LLVMBasicBlockRef shared_end = LLVMGetInsertBlock(cg->b);
+  LLVMBuildBr(cg->b, done);
+  at(cg, done);
+  if (drop)
+    return NULL;
+  LLVMValueRef phi = LLVMBuildPhi(cg->b, cg->t_ptr, "token");
+  LLVMValueRef vals[] = {x, LLVMConstNull(cg->t_ptr)};
+  LLVMBasicBlockRef from[] = {uniq_end, shared_end};
+  LLVMAddIncoming(phi, vals, from, 2);
+  return phi;
+}
+
+/* REUSE: constructor `ctor` in the token's memory, or in new memory when
+ * the token is null. */
+LLVMValueRef cg_obj_reuse(Cg *cg, const GirType *t, uint32_t ctor,
+                          LLVMValueRef token, const LLVMValueRef *fields,
+                          uint32_t nfields) {
+  const GirCtor *c = &t->ctors[ctor];
+  if (nfields != nstored(c) || !nfields) {
+    cg_internal_error(cg, "reuse %s: %u fields given, %u expected", c->name,
+                      nfields, nstored(c));
+    return LLVMGetUndef(cg->t_ptr);
+  }
+  LLVMValueRef fn = cur_fn(cg);
+  LLVMBasicBlockRef entry = LLVMGetInsertBlock(cg->b),
+                    fresh = block(cg, fn, "reuse.alloc"),
+                    done = block(cg, fn, "reuse.done");
+  cond_br(cg, LLVMBuildIsNull(cg->b, token, ""), fresh, done, false);
+  at(cg, fresh);
+  LLVMValueRef args[] = {size_value(cg, t, ctor),
+                         LLVMConstInt(cg->t_i32, GJ_KIND_OBJ, false)};
+  LLVMValueRef p1 = call(cg, cg->obj_alloc_ty, obj_alloc_fn(cg), args, 2);
+  LLVMBuildBr(cg->b, done);
+  at(cg, done);
+  LLVMValueRef p = LLVMBuildPhi(cg->b, cg->t_ptr, "cell");
+  LLVMValueRef vals[] = {token, p1};
+  LLVMBasicBlockRef from[] = {entry, fresh};
+  LLVMAddIncoming(p, vals, from, 2);
+  LLVMBuildStore(cg->b, header_const(cg, 1, ctor), p);
+  LLVMTypeRef st = cg_obj_struct(cg, t, ctor);
+  for (uint32_t i = 0, k = 0; i < c->nfields; i++)
+    if (c->fields[i]->kind != GIR_T_UNIT)
+      store_field(cg, st, p, i, c->fields[i], fields[k++]);
+  return p;
+}
+
+/* RELEASE: frees the token's memory, if any (it held constructor `ctor`). */
+void cg_obj_release(Cg *cg, const GirType *t, uint32_t ctor,
+                    LLVMValueRef token) {
+  LLVMValueRef fn = cur_fn(cg);
+  LLVMBasicBlockRef yes = block(cg, fn, "release"),
+                    done = block(cg, fn, "release.done");
+  cond_br(cg, LLVMBuildIsNotNull(cg->b, token, ""), yes, done, false);
+  at(cg, yes);
+  LLVMValueRef args[] = {token, size_value(cg, t, ctor)};
+  call(cg, cg->obj_free_ty, obj_free_fn(cg), args, 2);
+  LLVMBuildBr(cg->b, done);
+  at(cg, done);
+}
+
 /* The last dec of a drop, in tail position: a musttail call (all drop
  * functions, a closure's drop and gj_dec are `void (ptr)`), so the stack
  * does not grow along a chain of last fields. */
@@ -553,6 +650,7 @@ LLVMValueRef cg_eq(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
   }
   case GIR_T_LIST: return cg_list_eq(cg, a, b);
   case GIR_T_FN: break; /* subs have no equality (Sema, the verifier) */
+  case GIR_T_TOKEN: break; /* not a value */
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -588,6 +686,7 @@ LLVMValueRef cg_cmp(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
   }
   case GIR_T_LIST: return cg_list_cmp(cg, a, b);
   case GIR_T_FN: break; /* nor an order */
+  case GIR_T_TOKEN: break;
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -692,6 +791,7 @@ LLVMValueRef cg_append_text(Cg *cg, const GirType *t, LLVMValueRef buf,
   case GIR_T_OBJ: return call_obj_fn(cg, t, CG_OBJ_TEXT, args, 2);
   case GIR_T_LIST: return cg_list_append_text(cg, buf, v);
   case GIR_T_FN: break; /* nor a text form */
+  case GIR_T_TOKEN: break;
   }
   GJ_UNREACHABLE("bad GIR type");
 }

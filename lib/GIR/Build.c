@@ -65,6 +65,11 @@ static GirValue new_value(GirModule *m, GirFunc *f, const GirType *t,
   return (GirValue)(f->values.len - 1);
 }
 
+GirValue gir_value_new(GirModule *m, GirFunc *f, const GirType *t,
+                       GirBlock *b, int32_t inst) {
+  return new_value(m, f, t, b, inst);
+}
+
 GirValue gir_block_add_param(GirModule *m, GirFunc *f, GirBlock *b,
                              const GirType *t) {
   GirValue v = new_value(m, f, t, b, -1);

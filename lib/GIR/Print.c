@@ -79,6 +79,8 @@ static const char *const op_names[GIR_OP__COUNT] = {
     [GIR_OP_LIST_SLICE] = "list.slice", [GIR_OP_LIST_OP] = "list.op",
     [GIR_OP_CLOSURE_NEW] = "closure.new", [GIR_OP_CAPTURE] = "capture",
     [GIR_OP_CALL_CLOSURE] = "call.closure",
+    [GIR_OP_RESET] = "reset",         [GIR_OP_DROP] = "drop",
+    [GIR_OP_REUSE] = "reuse",         [GIR_OP_RELEASE] = "release",
 };
 
 const char *gir_op_name(GirOp op) {
@@ -165,18 +167,42 @@ static const GirCtor *inst_ctor(const GirInst *in) {
   return &t->ctors[in->imm.ctor.index];
 }
 
-/* `new Point(..)`, `new Option[Int].Some(..)`, `new (Int, Str)(..)` */
-static void put_new(StrBuf *sb, const GirInst *in) {
-  const GirType *t = in->imm.ctor.type;
-  const GirCtor *c = inst_ctor(in);
+/* ` Point`, ` Option[Int].Some`, ` (Int, Str)` */
+static void put_ctor_name(StrBuf *sb, const GirType *t, uint32_t index) {
   sb_printf(sb, " %s", gir_type_name(t));
-  if (c == NULL)
-    sb_printf(sb, ".<bad ctor %u>", in->imm.ctor.index);
+  if (t == NULL || t->kind != GIR_T_OBJ || index >= t->nctors)
+    sb_printf(sb, ".<bad ctor %u>", index);
   else if (t->is_sum)
-    sb_printf(sb, ".%s", c->name ? c->name : "?");
+    sb_printf(sb, ".%s", t->ctors[index].name ? t->ctors[index].name : "?");
+}
+
+/* `new Point(..)`, `new Option[Int].Some(..)`, `new (Int, Str)(..)`;
+ * `reuse %t Tree.Node(..)` */
+static void put_new(StrBuf *sb, const GirInst *in) {
+  const GirValue *args = in->args;
+  uint32_t n = in->nargs;
+  if (in->op == GIR_OP_REUSE && n) {
+    sb_putc(sb, ' ');
+    put_value(sb, args[0]);
+    args++, n--;
+  }
+  put_ctor_name(sb, in->imm.ctor.type, in->imm.ctor.index);
   sb_putc(sb, '(');
-  put_values(sb, in->args, in->nargs);
+  put_values(sb, args, n);
   sb_putc(sb, ')');
+}
+
+/* `reset %3 Tree.Node keep 0,2`, `drop %3 Tree.Node`, `release %5 Tree.Node` */
+static void put_reset(StrBuf *sb, const GirInst *in) {
+  sb_putc(sb, ' ');
+  put_values(sb, in->args, in->nargs);
+  put_ctor_name(sb, in->imm.reset.type, in->imm.reset.ctor);
+  const char *sep = " keep ";
+  for (uint32_t i = 0; i < 64; i++)
+    if (in->imm.reset.keep >> i & 1) {
+      sb_printf(sb, "%s%u", sep, i);
+      sep = ",";
+    }
 }
 
 /* `proj %5.Point.x`, `proj %5.Some.0`, `proj %5.1` (tuples) */
@@ -269,7 +295,11 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     put_values(sb, in->args, in->nargs);
     return;
   }
-  case GIR_OP_NEW: put_new(sb, in); return;
+  case GIR_OP_NEW:
+  case GIR_OP_REUSE: put_new(sb, in); return;
+  case GIR_OP_RESET:
+  case GIR_OP_DROP:
+  case GIR_OP_RELEASE: put_reset(sb, in); return;
   case GIR_OP_PROJ: put_proj(sb, in); return;
   case GIR_OP_APPEND_TEXT:
     sb_putc(sb, ' ');

@@ -20,6 +20,7 @@ const GirType gir_t_float = {GIR_T_FLOAT};
 const GirType gir_t_bool = {GIR_T_BOOL};
 const GirType gir_t_char = {GIR_T_CHAR};
 const GirType gir_t_str = {GIR_T_STR};
+const GirType gir_t_token = {GIR_T_TOKEN};
 /* RtFns.def's 'L', 'k', 'K': some List, its element type given by the
  * instruction (results) or by the argument (see gir_call_rt_typed). */
 const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
@@ -27,6 +28,35 @@ const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
 bool gir_type_is_heap(const GirType *t) {
   return t != NULL && (t->kind == GIR_T_STR || t->kind == GIR_T_OBJ ||
                        t->kind == GIR_T_FN || t->kind == GIR_T_LIST);
+}
+
+/* Size and alignment of a field in memory (CodeGen's mem_type: Bool is one
+ * byte, Unit has no storage). */
+static uint32_t field_size(const GirType *t) {
+  switch (t->kind) {
+  case GIR_T_UNIT: return 0;
+  case GIR_T_BOOL: return 1;
+  case GIR_T_CHAR: return 4;
+  default: return 8;
+  }
+}
+
+uint32_t gir_ctor_size(const GirCtor *c) {
+  uint32_t off = 8, stored = 0; /* the header: i32 rc, i16 kind, i16 flags */
+  for (uint32_t i = 0; i < c->nfields; i++) {
+    uint32_t sz = field_size(c->fields[i]);
+    if (sz == 0) continue;
+    off = (off + sz - 1) / sz * sz + sz;
+    stored++;
+  }
+  return stored ? (off + 7) / 8 * 8 : 0;
+}
+
+/* The allocator's size classes are multiples of 16 (alloc.c: 16 apart up
+ * to 128, coarser above), so sizes equal after rounding up to 16 always
+ * share a class. */
+uint32_t gir_ctor_reuse_class(const GirCtor *c) {
+  return (gir_ctor_size(c) + 15) / 16;
 }
 
 GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
@@ -106,6 +136,7 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_OBJ: return t->name ? t->name : "<anon obj>";
   case GIR_T_FN: return t->name ? t->name : "<anon sub>";
   case GIR_T_LIST: return t->name ? t->name : "List[?]";
+  case GIR_T_TOKEN: return "Reuse";
   }
   return "<bad type>";
 }

@@ -346,30 +346,66 @@ static const GirCtor *check_ctor(Verifier *v, const GirBlock *b,
   return &t->ctors[in->imm.ctor.index];
 }
 
-/* NEW: the constructor's fields, in order → the object type. */
+/* NEW: the constructor's fields, in order → the object type. REUSE: a
+ * token, then the same. */
 static void check_new(Verifier *v, const GirBlock *b, const GirInst *in,
                       const GirType *const *ts) {
   const GirCtor *c = check_ctor(v, b, in);
   if (c == NULL) return;
+  const char *op = gir_op_name(in->op);
   const GirType *t = in->imm.ctor.type;
+  uint32_t first = in->op == GIR_OP_REUSE;
+  if (first && (in->nargs == 0 || (ts[0] && ts[0] != &gir_t_token))) {
+    verr(v, b, "reuse: the first operand must be a reuse token");
+    return;
+  }
   if (in->type != t)
-    verr(v, b, "new: result type %s, expected %s", tn(in->type), tn(t));
+    verr(v, b, "%s: result type %s, expected %s", op, tn(in->type), tn(t));
   /* Unit fields have no storage and no argument (GIR.h) */
   uint32_t nstored = 0;
   for (uint32_t i = 0; i < c->nfields; i++)
     if (!c->fields || c->fields[i]->kind != GIR_T_UNIT) nstored++;
-  if (in->nargs != nstored) {
-    verr(v, b, "new %s: %u fields given, constructor has %u", tn(t),
-         in->nargs, nstored);
+  if (in->nargs - first != nstored) {
+    verr(v, b, "%s %s: %u fields given, constructor has %u", op, tn(t),
+         in->nargs - first, nstored);
     return;
   }
-  for (uint32_t i = 0, k = 0; i < c->nfields && c->fields; i++) {
+  if (first && nstored == 0)
+    verr(v, b, "reuse %s: a constructor without fields is never allocated",
+         tn(t));
+  for (uint32_t i = 0, k = first; i < c->nfields && c->fields; i++) {
     if (c->fields[i]->kind == GIR_T_UNIT) continue;
     if (ts[k] && ts[k] != c->fields[i])
-      verr(v, b, "new %s: field %u is %s, expected %s", tn(t), i + 1,
+      verr(v, b, "%s %s: field %u is %s, expected %s", op, tn(t), i + 1,
            tn(ts[k]), tn(c->fields[i]));
     k++;
   }
+}
+
+/* RESET, DROP (an object of imm.reset's constructor) and RELEASE (a
+ * token). */
+static void check_reset(Verifier *v, const GirBlock *b, const GirInst *in,
+                        const GirType *const *ts) {
+  const char *op = gir_op_name(in->op);
+  const GirType *t = in->imm.reset.type;
+  if (t == NULL || t->kind != GIR_T_OBJ || in->imm.reset.ctor >= t->nctors) {
+    verr(v, b, "%s without a constructor of an object type", op);
+    return;
+  }
+  const GirCtor *c = &t->ctors[in->imm.reset.ctor];
+  if (gir_ctor_size(c) == 0)
+    verr(v, b, "%s %s: a constructor without fields is never allocated", op,
+         tn(t));
+  if (c->nfields < 64 && in->imm.reset.keep >> c->nfields)
+    verr(v, b, "%s %s: keeps a field the constructor lacks", op, tn(t));
+  const GirType *want = in->op == GIR_OP_RELEASE ? &gir_t_token : t;
+  const GirType *res = in->op == GIR_OP_RESET ? &gir_t_token : &gir_t_unit;
+  if (in->nargs != 1)
+    verr(v, b, "%s takes 1 operand, has %u", op, in->nargs);
+  else if (ts[0] && ts[0] != want)
+    verr(v, b, "%s: operand is %s, expected %s", op, tn(ts[0]), tn(want));
+  if (in->type != res)
+    verr(v, b, "%s: result type %s, expected %s", op, tn(in->type), tn(res));
 }
 
 /* PROJ: an object of imm.ctor.type → the field's type. */
@@ -742,7 +778,10 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
     if (in->type != &gir_t_unit)
       verr(v, b, "%s: result type %s, expected Unit", op, tn(in->type));
     break;
-  case GIR_OP_NEW: check_new(v, b, in, ts); break;
+  case GIR_OP_NEW: case GIR_OP_REUSE: check_new(v, b, in, ts); break;
+  case GIR_OP_RESET: case GIR_OP_DROP: case GIR_OP_RELEASE:
+    check_reset(v, b, in, ts);
+    break;
   case GIR_OP_PROJ: check_proj(v, b, in, ts); break;
   case GIR_OP_TAG:
     if (in->nargs != 1)

@@ -1,7 +1,8 @@
 /* Pipeline.c — the order of the GIR passes.
  *
- * RC first (it needs the IR as lowered: no inc/dec yet), then tail-call
- * marking (it needs the final instruction order). With `verify`, the
+ * Borrow inference first (RC reads its result), then RC (it needs the IR
+ * as lowered: no inc/dec yet), reuse (it rewrites RC's output), then
+ * tail-call marking (it needs the final instruction order). With `verify`, the
  * verifier checks the input and the output of each pass, so a failure
  * names the pass that broke an invariant.
  */
@@ -15,8 +16,11 @@ static bool check(GirModule *m, bool verify, FILE *errs, const char *after) {
 
 bool pass_run_pipeline(GirModule *m, bool verify, FILE *errs) {
   if (!check(m, verify, errs, "on the lowered input")) return false;
+  pass_infer_borrowed(m);
   pass_rc(m);
   if (!check(m, verify, errs, "after pass_rc")) return false;
+  pass_reuse(m);
+  if (!check(m, verify, errs, "after pass_reuse")) return false;
   pass_mark_tail_calls(m);
   return check(m, verify, errs, "after pass_mark_tail_calls");
 }

@@ -16,7 +16,9 @@
  * list and the element (in place when unique: GIR.h). A lifted sub's
  * closure parameter is borrowed (param_borrowed[0]).
  *
- * A PROJ, CAPTURE or LIST_GET result is a new reference (Perceus' `let y
+ * A PROJ, CAPTURE or LIST_GET result read from a borrowed value is itself
+ * borrowed (it lives as long as its source, which outlives the function);
+ * otherwise it is a new reference (Perceus' `let y
  * = x.i; inc y`): when it is counted and used, `inc` goes right after the
  * PROJ (before any dec of the object there); an unused one gets neither
  * inc nor dec.
@@ -107,6 +109,23 @@ static void classify(Rc *r) {
     GirValue p = entry->params.data[i];
     if (f->param_borrowed[i] && p < r->nv && r->kind[p] == RC_OWNED)
       r->kind[p] = RC_BORROWED;
+  }
+  /* what is read out of a borrowed value lives as long as it does */
+  bool again = true;
+  while (again) {
+    again = false;
+    for (uint32_t b = 0; b < r->nb; b++) {
+      GirBlock *blk = f->blocks.data[b];
+      for (size_t i = 0; i < blk->insts.len; i++) {
+        const GirInst *in = &blk->insts.data[i];
+        if ((in->op == GIR_OP_PROJ || in->op == GIR_OP_CAPTURE ||
+             in->op == GIR_OP_LIST_GET) && owned(r, in->result) &&
+            in->args[0] < r->nv && r->kind[in->args[0]] == RC_BORROWED) {
+          r->kind[in->result] = RC_BORROWED;
+          again = true;
+        }
+      }
+    }
   }
 }
 
