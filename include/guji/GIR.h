@@ -103,7 +103,9 @@ extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
 /* In runtime signatures only: a List of any element type (RtFns.def 'L'
  * result, 'k' borrowed and 'K' consumed arguments). */
 extern const GirType gir_t_any_list;
-bool gir_type_is_heap(const GirType *t); /* counted reference? */
+/* A counted reference? (Str, List, closures, object types with a
+ * constructor that has stored fields.) */
+bool gir_type_is_heap(const GirType *t);
 /* The bytes an object of constructor c takes (the header, then the stored
  * fields laid out as a C struct: CodeGen's layout), and the class of
  * memory it needs: two constructors whose classes are equal can be built

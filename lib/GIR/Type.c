@@ -25,9 +25,16 @@ const GirType gir_t_token = {GIR_T_TOKEN};
  * instruction (results) or by the argument (see gir_call_rt_typed). */
 const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
 
+/* An object type whose constructors all lack stored fields (`Red |
+ * Black`) has only immortal statics as values: nothing to count. */
 bool gir_type_is_heap(const GirType *t) {
-  return t != NULL && (t->kind == GIR_T_STR || t->kind == GIR_T_OBJ ||
-                       t->kind == GIR_T_FN || t->kind == GIR_T_LIST);
+  if (t == NULL) return false;
+  if (t->kind == GIR_T_OBJ) {
+    for (uint32_t c = 0; c < t->nctors; c++)
+      if (gir_ctor_size(&t->ctors[c])) return true;
+    return false;
+  }
+  return t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST;
 }
 
 /* Size and alignment of a field in memory (CodeGen's mem_type: Bool is one

@@ -369,6 +369,11 @@ bool gj_rt_objects_use_malloc(void);
  * (Objects of tasks still running will be excepted by the task runtime.) */
 enum { GJ_LEAKCHECK_STATUS = 98 };
 int gj_rt_leakcheck_report(int status);
+/* With GUJI_ALLOCSTATS=1, gj_rt_start prints, when the entry returns,
+ *   guji: allocstats: 1000 blocks allocated, 3 objects still live
+ * to stderr (before the leak check): how a program's allocations can be
+ * pinned by a test (memory reused in place is not allocated again). */
+void gj_rt_allocstats_report(void);
 
 /* ---- math (§18) -------------------------------------------------------- */
 

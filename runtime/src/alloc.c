@@ -26,6 +26,7 @@
 #include "rt_internal.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,6 +230,17 @@ int64_t gj_rt_alloc_count(void) {
 }
 
 bool gj_rt_objects_use_malloc(void) { return GUJI_MALLOC_OBJECTS; }
+
+void gj_rt_allocstats_report(void) {
+  char msg[128];
+  int n = snprintf(msg, sizeof msg,
+                   "guji: allocstats: %lld blocks allocated, %lld objects "
+                   "still live\n",
+                   (long long)gj_rt_alloc_count(),
+                   (long long)gj_rt_live_objects());
+  if (n > 0)
+    gj_rt_write_fd(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+}
 
 /* GUJI_LEAKCHECK: "guji: leakcheck: 3 objects still live (Str: 2, List: 1)"
  * and status GJ_LEAKCHECK_STATUS when anything is live. */

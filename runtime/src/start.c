@@ -120,6 +120,9 @@ int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   install_segv_handler();
   int status = (int)entry();
   gj_flush();
+  const char *stats = getenv("GUJI_ALLOCSTATS");
+  if (stats && stats[0] && strcmp(stats, "0") != 0)
+    gj_rt_allocstats_report();
   const char *check = getenv("GUJI_LEAKCHECK");
   if (check && check[0] && strcmp(check, "0") != 0)
     status = gj_rt_leakcheck_report(status);

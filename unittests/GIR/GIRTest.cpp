@@ -357,6 +357,11 @@ TEST_F(GirFixture, ObjectTypes) {
     EXPECT_EQ(a->ctors[i].nfields, 0u);
     EXPECT_EQ(a->ctors[i].fields, nullptr);
   }
+  // counted only once a constructor has a stored field
+  EXPECT_FALSE(gir_type_is_heap(a));
+  static const GirType *fields[] = {&gir_t_int};
+  a->ctors[1].nfields = 1;
+  a->ctors[1].fields = fields;
   EXPECT_TRUE(gir_type_is_heap(a));
   EXPECT_STREQ(gir_type_name(a), "A");
   EXPECT_STREQ(gir_type_name(b), "(Int, Int)");
