@@ -383,7 +383,17 @@ static void prepend(Rc *r, GirBlock *b, const InstVec *decs) {
 
 /* The edge b → *target of a br or switch: dec what dies on it. Returns
  * the new block when the edge was split. */
+/* A block that is only `unreachable` (the end of an exhaustive match):
+ * control never gets there, so nothing is dec'd on the way. */
+static bool never_reached(const GirBlock *b) {
+  if (b->term.kind != GIR_TERM_UNREACHABLE) return false;
+  for (size_t i = 0; i < b->insts.len; i++)
+    if (b->insts.data[i].op != GIR_OP_DEC) return false;
+  return true;
+}
+
 static GirBlock *fix_edge(Rc *r, GirBlock *b, GirBlock **target) {
+  if (never_reached(*target)) return NULL;
   const uint64_t *out = row(r, r->out, b->id);
   const uint64_t *in = row(r, r->in, (*target)->id);
   InstVec decs = {0};
