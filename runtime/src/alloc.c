@@ -128,8 +128,11 @@ static __attribute__((noinline)) void *refill(ThreadHeap *th, size_t csize) {
 
 static inline void *alloc_block(ThreadHeap *th, size_t size) {
   bump_counter(&th->allocs, 1);
+  /* rounded up to 16, as a size class would be: compiled code may build
+   * an object of another size in the same class in this block (GIR.h's
+   * REUSE, gir_ctor_reuse_class) */
   if (GUJI_MALLOC_OBJECTS || size > MAX_SMALL)
-    return xmalloc(size);
+    return xmalloc((size + 15) & ~(size_t)15);
   unsigned c = class_of[(size + 15) >> 4];
   FreeBlock *b = th->free[c];
   if (__builtin_expect(b != NULL, 1)) {
@@ -184,7 +187,7 @@ void gj_rt_free(void *obj, size_t size) { gj_obj_free(obj, size); }
 
 void *gj_rt_realloc(void *obj, size_t old_size, size_t new_size) {
   if (GUJI_MALLOC_OBJECTS || (old_size > MAX_SMALL && new_size > MAX_SMALL)) {
-    void *p = realloc(obj, new_size);
+    void *p = realloc(obj, (new_size + 15) & ~(size_t)15);
     if (!p)
       gj_rt_fatal("out of memory");
     bump_counter(&heap()->allocs, 1);
