@@ -19,6 +19,7 @@ typedef struct Stmt Stmt;
 typedef struct Pattern Pattern;
 typedef struct TypeExpr TypeExpr;
 typedef struct Item Item;
+typedef struct Module Module;
 typedef struct Binding Binding;    /* Sema.h */
 typedef struct Symbol Symbol;      /* Sema.h */
 typedef struct CtorDecl CtorDecl;  /* Types.h */
@@ -173,7 +174,9 @@ struct Expr {
              Span pattern_span; } re;         /* EX_REGEX */
     struct { const char *name; Binding *binding; } bind;  /* EX_BINDING */
     struct { const char *module; const char *name; TypeExprList targs;
-             Symbol *sym; CtorDecl *ctor; } name;  /* EX_NAME */
+             Symbol *sym; CtorDecl *ctor;
+             Span name_span;  /* `m.name`: the name after the dot */
+           } name;  /* EX_NAME */
     struct { TokKind op; Expr *operand; } un; /* EX_UNARY */
     struct { TokKind op; Expr *lhs, *rhs; } bin;  /* EX_BINARY */
     struct { Expr *lhs; Pattern *pat; } is;   /* EX_IS */
@@ -275,17 +278,24 @@ struct Item {
     struct { const char *name; Span name_span; TypeExpr *type;
              Expr *value; } const_;
     struct { const char *module; Span module_span; VEC(const char *) names;
-             VEC(Span) name_spans; } use;
+             VEC(Span) name_spans;
+             Module *target;  /* the driver: the module used (NULL for a
+                                 standard module or one not found) */
+             bool reported;   /* the driver reported it as not found */
+           } use;
     struct { const char *lib; VEC(SubDecl) subs; } extern_;
     struct { const char *name; Expr *body; } test;
   };
   Symbol *sym;             /* Sema */
 };
 
-typedef struct Module {
+/* One file (§3). The driver loads the modules its `use` items name and
+ * points each ITEM_USE at its Module, so a program is the graph of
+ * modules reachable from the main one (cycles allowed). */
+struct Module {
   const char *name;        /* the file stem */
   const SrcFile *file;
   VEC(Item *) items;
-} Module;
+};
 
 #endif

@@ -1,6 +1,9 @@
 /* Sema.h — names, types and the rules of §3–§8 for one program.
  *
- * sema_check resolves every name in the module, computes the type of every
+ * sema_check checks the main module and every module its `use` items
+ * reach (the driver loaded them and set each ITEM_USE's target), as one
+ * program: it resolves every name, qualified (`util.parse`) or imported
+ * (`use util.{parse}`), computes the type of every
  * expression (Expr.ty), decides for each `$x = e` whether it declares or
  * re-assigns (§5), orders consts by their dependencies (§3) and reports
  * every rule violated, with recovery, so independent errors are reported in
@@ -70,6 +73,7 @@ struct Symbol {
   const char *name;
   Span span;            /* the name in its declaration */
   Item *item;           /* SYM_SUB, SYM_CONST */
+  Module *module;       /* the module that declares it (§3) */
   /* SYM_SUB */
   VEC(Type *) tparams;  /* TY_PARAMs of a generic sub (§11), by index */
   VEC(Type *) params;
@@ -88,6 +92,7 @@ struct Symbol {
 
 typedef struct Program {
   Module *main;
+  VEC(Module *) modules;    /* main first, then the modules it uses */
   VEC(Symbol *) subs;       /* in declaration order */
   VEC(Symbol *) consts;     /* in initialization order */
   Symbol *main_sub;
@@ -102,5 +107,9 @@ void sema_pattern_bindings(Pattern *pt, PatternVec *out, Arena *a);
 
 /* NULL only when the module is unusable; check diag_has_errors. */
 Program *sema_check(Session *s, Module *m);
+
+/* §18: `use NAME` names a standard module (math, io, os, time, text),
+ * never a file. */
+bool sema_is_std_module(const char *name);
 
 #endif

@@ -65,7 +65,7 @@ struct CtorDecl {
 struct TypeDecl {
   const char *name;
   Span span;
-  const char *module;             /* defining module's name */
+  const char *module;             /* defining module's name; NULL: prelude */
   VEC(Type *) params;             /* TY_PARAMs, by index */
   bool is_record;                 /* one ctor, named fields */
   VEC(CtorDecl *) ctors;
@@ -93,8 +93,14 @@ Type *type_subst(TypeCtx *c, Type *t, Type **args, uint32_t nargs);
 /* Unifies a and b, binding variables; false when they cannot be equal. */
 bool type_unify(TypeCtx *c, Type *a, Type *b);
 
-/* "Int", "Option[Int]", "(Int, Str)", "?" for an unbound variable. */
+/* "Int", "Option[Int]", "(Int, Str)", "?" for an unbound variable; a
+ * type of another module than the current one is qualified
+ * ("util.Token", §3). */
 const char *type_name(TypeCtx *c, Type *t);
+/* The module whose names type_name leaves unqualified. */
+void type_ctx_set_module(TypeCtx *c, const char *module);
+/* d belongs to a module other than the current one (not the prelude). */
+bool type_decl_is_foreign(TypeCtx *c, const TypeDecl *d);
 /* a fits where b is expected: unifies them (so it may bind variables) */
 static inline bool type_compatible(TypeCtx *c, Type *a, Type *b) {
   return type_unify(c, a, b);

@@ -16,6 +16,7 @@
 #include <llvm-c/Orc.h>
 #include <llvm-c/TargetMachine.h>
 
+#include "guji/AST.h"
 #include "guji/Driver.h"
 
 /* Exit statuses (§20): compile errors 1; usage errors 2, as most Unix
@@ -49,6 +50,11 @@ void drv_error(const char *tool, const char *fmt, ...)
 GirModule *drv_load_and_check(Session *s, const char *tool,
                               const DrvOptions *o, int *status,
                               DrvTimer *t);
+
+/* modules.c: loads and parses the modules the main module's `use` items
+ * reach (§3) and points each ITEM_USE at its Module; errors (not found,
+ * unreadable, syntax) go to s->diag. */
+void drv_load_modules(Session *s, Module *main_mod);
 
 /* Native target setup, once per process. */
 void drv_init_llvm(void);

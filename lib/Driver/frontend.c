@@ -1,12 +1,13 @@
 /* frontend.c — the front end of one program: source → verified GIR.
  *
- * Parse, check, lower, then the GIR pipeline (RC insertion, tail-call
+ * Parse the main file and the modules it uses (modules.c), check them as
+ * one program, lower, then the GIR pipeline (RC insertion, tail-call
  * marking). Each stage runs only if the previous one reported no error:
  * Sema on a broken tree would mostly repeat the parser's complaints, and
  * lowering assumes a well-typed tree. The GIR verifier runs after every
  * pass; a failure there is a compiler bug and is reported as one.
  */
-#include "guji/Driver.h"
+#include "drv_internal.h"
 #include "guji/Lower.h"
 #include "guji/Parse.h"
 #include "guji/Passes.h"
@@ -14,6 +15,7 @@
 
 GirModule *drv_frontend(Session *s, SrcFile *main_file) {
   Module *mod = parse_module(s, main_file);
+  drv_load_modules(s, mod);
   if (diag_has_errors(s->diag)) return NULL;
   Program *prog = sema_check(s, mod);
   if (!prog || diag_has_errors(s->diag)) return NULL;

@@ -1066,11 +1066,15 @@ static void restore_state(Lower *L, Saved *sv) {
   L->fn_ret = sv->fn_ret;
 }
 
-/* A lifted function: closure parameter first (borrowed), then `params`. */
-static GirFunc *new_closure_body(Lower *L, const char *name, const GirType *ft,
+/* A lifted function: closure parameter first (borrowed), then `params`.
+ * Its names extend those of the function it comes from (`f.lambda1`,
+ * link name `mathutil.f.lambda1`). */
+static GirFunc *new_closure_body(Lower *L, const GirFunc *from,
+                                 const char *suffix, const GirType *ft,
                                  const GirType *ret, Span sp) {
-  GirFunc *f = gir_func_new(L->m, name, arena_printf(L->s->arena, "%s.%s",
-                            L->prog->main->name, name), ret, sp);
+  GirFunc *f = gir_func_new(
+      L->m, arena_printf(L->s->arena, "%s.%s", from->name, suffix),
+      arena_printf(L->s->arena, "%s.%s", from->link_name, suffix), ret, sp);
   f->is_closure_body = true;
   gir_func_add_param(L->m, f, ft);
   for (uint32_t i = 0; i < ft->nparams; i++)
@@ -1083,9 +1087,8 @@ static GirFunc *new_closure_body(Lower *L, const char *name, const GirType *ft,
 static GirValue lower_lambda(Lower *L, Expr *e) {
   Type *ft = ST(L, e->ty);
   const GirType *gft = gty(ft);
-  const char *name = arena_printf(L->s->arena, "%s.lambda%u", L->g.f->name,
-                                  ++L->nlambdas);
-  GirFunc *f = new_closure_body(L, name, gft, gft->ret, e->span);
+  const char *suffix = arena_printf(L->s->arena, "lambda%u", ++L->nlambdas);
+  GirFunc *f = new_closure_body(L, L->g.f, suffix, gft, gft->ret, e->span);
   /* the captured values, as the enclosing function sees them now */
   size_t nc = e->lambda.captures.len;
   GirValue *cv = ARENA_ARRAY(L->s->arena, GirValue, nc + 1);
@@ -1133,8 +1136,7 @@ static GirValue lower_sub_value(Lower *L, Expr *e) {
   for (size_t i = 0; i < L->wrapped.len; i++)
     if (L->wrapped.data[i] == sym) w = L->wrappers.data[i];
   if (!w) {
-    w = new_closure_body(L, arena_printf(L->s->arena, "%s.value", sym->name),
-                         gft, gft->ret, sym->item->span);
+    w = new_closure_body(L, sym->gir, "value", gft, gft->ret, sym->item->span);
     GirBuilder saved = L->g;
     L->g.f = w;
     gir_set_block(&L->g, w->blocks.data[0]);
@@ -2217,9 +2219,11 @@ static GirFunc *declare_func(Lower *L, Symbol *sym, Type **targs,
   uint32_t nsaved = L->nsubst;
   L->subst = targs;
   L->nsubst = targs ? (uint32_t)sym->tparams.len : 0;
-  GirFunc *f = gir_func_new(L->m, name,
-                            arena_printf(L->s->arena, "%s.%s",
-                                         L->prog->main->name, name),
+  /* §3: a used module's subs are named as qualified (mathutil.square) */
+  const char *mod = sym->module->name;
+  GirFunc *f = gir_func_new(L->m, sym->module == L->prog->main ? name
+                            : arena_printf(L->s->arena, "%s.%s", mod, name),
+                            arena_printf(L->s->arena, "%s.%s", mod, name),
                             gty(sym->ret), sym->item->span);
   for (size_t j = 0; j < sym->params.len; j++)
     if (gty(sym->params.data[j])->kind != GIR_T_UNIT)
@@ -2278,12 +2282,12 @@ GirModule *lower_program(Session *s, Program *p) {
   const SrcFile *mf = p->main->file;
   L.m = gir_module_new(s->arena, mf->path);
   L.vals = ARENA_ARRAY(s->arena, GirValue, p->nbindings ? p->nbindings : 1);
-  const char *mod = p->main->name;
   for (size_t i = 0; i < p->consts.len; i++) {
     Symbol *c = p->consts.data[i];
     if (gty_in(&L, c->ty)->kind == GIR_T_UNIT) continue;
-    c->gir = gir_global_new(L.m, c->name,
-                            arena_printf(s->arena, "%s.%s", mod, c->name),
+    const char *link =
+        arena_printf(s->arena, "%s.%s", c->module->name, c->name);
+    c->gir = gir_global_new(L.m, c->module == p->main ? c->name : link, link,
                             gty_in(&L, c->ty), c->span);
   }
   for (size_t i = 0; i < p->subs.len; i++) {

@@ -984,12 +984,13 @@ static Expr *parse_postfix(Parser *p, Expr *e) {
         fe->field.recv = e;
         fe->field.name = t->name;
         fe->field.name_span = t->span;
-        if (t->upper && e->kind == EX_NAME && check(p, TOK_LBRACKET) &&
-            brackets_hold_types(p)) {
-          /* util.Name[T](…): qualified name with type arguments */
+        if (e->kind == EX_NAME && !e->name.module && !e->name.targs.len &&
+            check(p, TOK_LBRACKET) && brackets_hold_types(p)) {
+          /* util.name[T](…): qualified name with type arguments (§11) */
           Expr *qn = new_expr(p, EX_NAME, start);
           qn->name.module = e->name.name;
           qn->name.name = t->name;
+          qn->name.name_span = t->span;
           if (!parse_type_args(p, &qn->name.targs)) return NULL;
           qn->span = span_from(p, start);
           fe = qn;

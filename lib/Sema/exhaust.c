@@ -186,6 +186,8 @@ static const char *ctor_text(Cx *cx, Type *t, size_t c, const char **sub,
     sb_putc(&b, ')');
   } else {
     CtorDecl *k = t->decl->ctors.data[c];
+    if (type_decl_is_foreign(cx->tc, t->decl))
+      sb_printf(&b, "%s.", t->decl->module);
     sb_puts(&b, k->name);
     if (t->decl->is_record) {
       sb_puts(&b, " { ");

@@ -1,14 +1,25 @@
 /* sema.c — name resolution and type checking (spec §3–§8, §12, §18).
  *
- * Two passes over a module. The first declares every top-level item in a
- * global table (items may appear in any order, §3) and resolves the
- * signatures of subs and the types of consts. The second checks each body:
- * a stack of scopes maps binding names to Binding records, and
- * check_expr computes each expression's type bottom-up, comparing with
- * what its context needs. Types in the implemented subset are all known
- * bottom-up, so no unification is needed yet; Never and Error fit
- * anywhere, so a diverging branch type-checks and one error is reported
- * once.
+ * A program is the main module and the modules its `use` items reach
+ * (the driver loaded them). Each module gets a ModScope: its own items,
+ * the modules it uses (`use util`: `util.name` reaches util's items) and
+ * the names it imports (`use util.{parse}`). The passes run over all
+ * modules at once, so items may appear in any order and subs may be
+ * mutually recursive across modules, `use` cycles included (§3):
+ *   1. declare every type and its constructors, then record each module's
+ *      `use` items, then declare subs and consts (names only);
+ *   2. define the types' fields, then check the imports (unknown, private
+ *      and conflicting names), then resolve the signatures;
+ *   3. check const initializers and sub bodies, each in its module's scope:
+ *      a stack of scopes maps binding names to Binding records, and
+ *      check_expr computes each expression's type bottom-up, comparing
+ *      with what its context needs. Never and Error fit anywhere, so a
+ *      diverging branch type-checks and one error is reported once.
+ * An unqualified name is the module's own item, else an imported one,
+ * else the prelude's. `m.name` is parsed as a field or method access;
+ * when `m` is no sub or const in scope but a module used here, it is
+ * rewritten in place into the qualified name (a call of it), so lowering
+ * never sees the difference.
  *
  * §5 in one place: bind_name decides whether `$x = e` declares a new
  * binding or re-assigns a visible `mut` one, and reports the two errors the
@@ -40,23 +51,52 @@ typedef struct Global {
   Symbol *sym;
 } Global;
 
+typedef struct ModScope ModScope;
+
+/* `use m.{name}`: name, found among m's own items. */
+typedef struct Import {
+  const char *name;
+  Span span;
+  ModScope *from;
+  bool bad;               /* reported (unknown, private, conflicting) */
+} Import;
+
+/* `use m`: `m.name` reaches m's own items. */
+typedef struct UseAlias {
+  const char *name;
+  Span span;
+  ModScope *target;       /* NULL: math (§18), or a module not found */
+  bool is_math;
+} UseAlias;
+
+/* The names of one module (§3). */
+struct ModScope {
+  Module *mod;
+  VEC(Global) globals;    /* its subs and consts */
+  VEC(TypeDecl *) tdecls; /* its types */
+  VEC(CtorDecl *) ctors;  /* its sum types' constructors */
+  VEC(UseAlias) uses;
+  VEC(Import) imports;
+  VEC(CtorDecl *) imp_ctors; /* constructors in scope through imports */
+  bool use_math;          /* `use math` seen (§18) */
+};
+
 typedef struct Sema {
   Session *s;
   TypeCtx *tc;
-  Module *mod;
   Program *prog;
-  VEC(Global) globals;
+  VEC(ModScope *) mods;   /* one per module, main first */
+  ModScope *ms;           /* the module being checked */
   VEC(Scope) scopes;
   Symbol *cur_sub;        /* NULL in a const initializer */
   Symbol *cur_const;      /* for dependency edges */
   Type *cur_ret;
   int loop_depth;
-  VEC(TypeDecl *) tdecls;
-  VEC(CtorDecl *) ctors;
+  VEC(TypeDecl *) prelude_types;
+  VEC(CtorDecl *) prelude_ctors;
   TypeDecl *opt_decl, *res_decl;
   VEC(Type *) tparams;    /* type parameters in scope (type declarations) */
   VEC(Symbol *) methods;  /* `sub T.m`: name "T.m", owner in method_of */
-  bool use_math;          /* `use math` seen (§18) */
   uint32_t depth;         /* anonymous subs / hatch blocks we are inside */
   Type *value_want;       /* the type a sub body's final value must have,
                              for an anonymous sub there (§8) */
@@ -87,10 +127,62 @@ static Type *not_implemented(Sema *S, Span sp, const char *what,
   return &ty_error;
 }
 
-static Symbol *global_lookup(Sema *S, const char *name) {
-  for (size_t i = 0; i < S->globals.len; i++)
-    if (S->globals.data[i].name == name) return S->globals.data[i].sym;
+/* ---- modules and names (§3) ------------------------------------------- */
+
+static void set_scope(Sema *S, ModScope *ms) {
+  S->ms = ms;
+  type_ctx_set_module(S->tc, ms->mod->name);
+}
+
+static ModScope *scope_of(Sema *S, const Module *m) {
+  for (size_t i = 0; i < S->mods.len; i++)
+    if (S->mods.data[i]->mod == m) return S->mods.data[i];
   return NULL;
+}
+
+/* The module of a type declaration (NULL: the prelude). */
+static ModScope *scope_of_decl(Sema *S, const TypeDecl *d) {
+  for (size_t i = 0; d->module && i < S->mods.len; i++)
+    if (S->mods.data[i]->mod->name == d->module) return S->mods.data[i];
+  return NULL;
+}
+
+/* §3: names starting with `_` are private to their module. */
+static bool is_private(const char *name) { return name[0] == '_'; }
+
+static Symbol *own_global(ModScope *m, const char *name) {
+  for (size_t i = 0; i < m->globals.len; i++)
+    if (m->globals.data[i].name == name) return m->globals.data[i].sym;
+  return NULL;
+}
+
+static TypeDecl *own_tdecl(ModScope *m, const char *name) {
+  for (size_t i = 0; i < m->tdecls.len; i++)
+    if (m->tdecls.data[i]->name == name) return m->tdecls.data[i];
+  return NULL;
+}
+
+static CtorDecl *own_ctor(ModScope *m, const char *name) {
+  for (size_t i = 0; i < m->ctors.len; i++)
+    if (m->ctors.data[i]->name == name) return m->ctors.data[i];
+  return NULL;
+}
+
+static UseAlias *find_use(ModScope *m, const char *name) {
+  for (size_t i = 0; i < m->uses.len; i++)
+    if (m->uses.data[i].name == name) return &m->uses.data[i];
+  return NULL;
+}
+
+/* A sub or const by its unqualified name: the module's own, else an
+ * imported one (prelude subs are built in: the callers try them last). */
+static Symbol *global_lookup(Sema *S, const char *name) {
+  Symbol *sym = own_global(S->ms, name);
+  for (size_t i = 0; !sym && i < S->ms->imports.len; i++) {
+    Import *im = &S->ms->imports.data[i];
+    if (im->name == name && !im->bad) sym = own_global(im->from, name);
+  }
+  return sym;
 }
 
 static int builtin_sub(const char *name) {
@@ -152,25 +244,38 @@ static Binding *declare(Sema *S, const char *name, Span sp, Type *ty,
 
 /* ---- type declarations and type expressions (§10, §11) ------------------ */
 
+/* A type by its unqualified name: own, imported, then the prelude's. */
 static TypeDecl *find_tdecl(Sema *S, const char *name) {
-  for (size_t i = S->tdecls.len; i-- > 0;)
-    if (S->tdecls.data[i]->name == name) return S->tdecls.data[i];
-  return NULL;
+  TypeDecl *d = own_tdecl(S->ms, name);
+  for (size_t i = 0; !d && i < S->ms->imports.len; i++) {
+    Import *im = &S->ms->imports.data[i];
+    if (im->name == name && !im->bad) d = own_tdecl(im->from, name);
+  }
+  for (size_t i = 0; !d && i < S->prelude_types.len; i++)
+    if (S->prelude_types.data[i]->name == name) d = S->prelude_types.data[i];
+  return d;
 }
 
+/* A constructor by its unqualified name: own, in scope through an
+ * import (of it or of its type), then the prelude's. */
 static CtorDecl *find_ctor(Sema *S, const char *name) {
-  for (size_t i = S->ctors.len; i-- > 0;)
-    if (S->ctors.data[i]->name == name) return S->ctors.data[i];
-  return NULL;
+  CtorDecl *k = own_ctor(S->ms, name);
+  for (size_t i = 0; !k && i < S->ms->imp_ctors.len; i++)
+    if (S->ms->imp_ctors.data[i]->name == name) k = S->ms->imp_ctors.data[i];
+  for (size_t i = 0; !k && i < S->prelude_ctors.len; i++)
+    if (S->prelude_ctors.data[i]->name == name) k = S->prelude_ctors.data[i];
+  return k;
 }
 
+/* S->ms is NULL while the prelude is declared. */
 static TypeDecl *new_tdecl(Sema *S, const char *name, Span sp, Item *it) {
   TypeDecl *d = ARENA_NEW(S->s->arena, TypeDecl);
   d->name = name;
   d->span = sp;
-  d->module = S->mod->name;
+  d->module = S->ms ? S->ms->mod->name : NULL;
   d->item = it;
-  VEC_PUSH(S->s->arena, S->tdecls, d);
+  if (S->ms) VEC_PUSH(S->s->arena, S->ms->tdecls, d);
+  else VEC_PUSH(S->s->arena, S->prelude_types, d);
   return d;
 }
 
@@ -182,17 +287,123 @@ static CtorDecl *new_ctor(Sema *S, TypeDecl *d, const char *name, Span sp,
   k->owner = d;
   k->index = (uint32_t)d->ctors.len;
   VEC_PUSH(S->s->arena, d->ctors, k);
-  if (register_name) {
-    CtorDecl *old = find_ctor(S, name);
-    if (old && old->owner->item) {
+  if (register_name && !S->ms) {
+    VEC_PUSH(S->s->arena, S->prelude_ctors, k);
+  } else if (register_name) {
+    CtorDecl *old = own_ctor(S->ms, name);
+    if (old) {
       error(S, sp, "constructor %s is already defined by type %s; one "
             "module's types cannot share a constructor name (§10)", name,
             old->owner->name);
       note(S, old->span, "%s is defined here", name);
     }
-    VEC_PUSH(S->s->arena, S->ctors, k);
+    VEC_PUSH(S->s->arena, S->ms->ctors, k);
   }
   return k;
+}
+
+/* ---- qualified names (§3) ---------------------------------------------- */
+
+/* The module `module` names in `module.name`, when it is one used here;
+ * else NULL, reported at sp. */
+static ModScope *used_module(Sema *S, const char *module, const char *name,
+                             Span sp) {
+  UseAlias *u = find_use(S->ms, module);
+  if (u && u->target) return u->target;
+  if (u && !u->is_math) return NULL; /* not found: reported at the use */
+  if (u)
+    error(S, sp, "the math module has no %s (it has the subs sqrt, sin, cos, "
+          "tan, atan2, exp, log, pow, is_nan and the constants PI, E, INF, "
+          "NAN)", name);
+  else if (strcmp(module, "math") == 0)
+    error(S, sp, "the math module is not used here; add 'use math' (§18)");
+  else if (sema_is_std_module(module))
+    not_implemented(S, sp, arena_printf(S->s->arena, "the standard module %s",
+                    module), "§18");
+  else
+    error(S, sp, "'%s' is not a module used here; add 'use %s' to use the "
+          "module %s.guji (§3)", module, module, module);
+  return NULL;
+}
+
+/* §3: another module's `_name` is out of reach. */
+static bool check_visible(Sema *S, ModScope *m, const char *name, Span sp) {
+  if (!is_private(name) || m == S->ms) return true;
+  error(S, sp, "'%s' is private to module %s (names starting with '_' are "
+        "private to their module, §3)", name, m->mod->name);
+  return false;
+}
+
+/* `m.name` as a value or a callee (an EX_NAME with a module): a sub or a
+ * const of module m, or a constructor of one of its types (§10:
+ * constructors are qualified as their type is). */
+static bool resolve_qualified(Sema *S, Expr *e) {
+  Span nsp = e->name.name_span.end ? e->name.name_span : e->span;
+  const char *name = e->name.name;
+  ModScope *m = used_module(S, e->name.module, name, e->span);
+  if (!m) return false;
+  Symbol *sym = own_global(m, name);
+  CtorDecl *k = sym ? NULL : own_ctor(m, name);
+  if (!sym && !k) {
+    TypeDecl *d = own_tdecl(m, name);
+    if (d && d->is_record)
+      error(S, nsp, "%s.%s is a record type; build one with %s.%s { field: "
+            "value, … }", m->mod->name, name, m->mod->name, name);
+    else if (d)
+      error(S, nsp, "%s.%s is a type, not a value", m->mod->name, name);
+    else
+      error(S, nsp, "module %s has no sub, const or constructor named '%s'",
+            m->mod->name, name);
+    return false;
+  }
+  if (!check_visible(S, m, name, nsp)) return false;
+  e->name.sym = sym;
+  e->name.ctor = k;
+  return true;
+}
+
+/* `m.T` in a type, a record literal or a pattern. */
+static TypeDecl *qualified_type(Sema *S, const char *module, const char *name,
+                                Span sp) {
+  ModScope *m = used_module(S, module, name, sp);
+  if (!m) return NULL;
+  TypeDecl *d = own_tdecl(m, name);
+  if (!d) {
+    error(S, sp, "module %s has no type named '%s'", m->mod->name, name);
+    return NULL;
+  }
+  return check_visible(S, m, name, sp) ? d : NULL;
+}
+
+/* Rewrites `recv.name` (EX_FIELD, recv a module) in place into the
+ * qualified name `recv.name` (EX_NAME). */
+static void field_to_qualified(Expr *e) {
+  const char *module = e->field.recv->name.name;
+  const char *name = e->field.name;
+  Span nsp = e->field.name_span;
+  memset(&e->name, 0, sizeof e->name);
+  e->kind = EX_NAME;
+  e->name.module = module;
+  e->name.name = name;
+  e->name.name_span = nsp;
+}
+
+/* Rewrites `recv.name(args)` (EX_METHOD, recv a module) in place into the
+ * call `recv.name(args)` (EX_CALL of a qualified EX_NAME). */
+static void method_to_qualified_call(Sema *S, Expr *e) {
+  Expr *recv = e->method.recv;
+  Expr *callee = ARENA_NEW(S->s->arena, Expr);
+  callee->kind = EX_NAME;
+  callee->span = span_join(recv->span, e->method.name_span);
+  callee->name.module = recv->name.name;
+  callee->name.name = e->method.name;
+  callee->name.name_span = e->method.name_span;
+  ExprList args = e->method.args;
+  memset(&e->call, 0, sizeof e->call);
+  e->kind = EX_CALL;
+  e->call.callee = callee;
+  e->call.args = args;
+  e->call.builtin = BI_NONE;
 }
 
 /* The fresh instance of a declaration: its params replaced by variables. */
@@ -242,6 +453,29 @@ static Type *resolve_type_args(Sema *S, TypeExpr *te, TypeDecl *d) {
   return type_adt(S->tc, d, args, (uint32_t)te->args.len);
 }
 
+/* The type `te` names, declared by d. */
+static Type *decl_type(Sema *S, TypeExpr *te, TypeDecl *d) {
+  Item *it = d->item;
+  if (!it || it->type.kind != TD_ALIAS || d->ctors.len != 0)
+    return resolve_type_args(S, te, d);
+  /* an alias is the same type (§10): resolve its right side, in the
+   * scope of the module that declares it */
+  if (d->state == 1) {
+    error(S, te->span, "type alias %s refers to itself", d->name);
+    return &ty_error;
+  }
+  if (te->args.len)
+    return not_implemented(S, te->span, "generic type aliases", "§10, §11");
+  int saved = d->state;
+  ModScope *saved_ms = S->ms, *home = scope_of_decl(S, d);
+  d->state = 1;
+  if (home) set_scope(S, home);
+  Type *t = resolve_type(S, it->type.alias);
+  set_scope(S, saved_ms);
+  d->state = saved;
+  return t;
+}
+
 static Type *resolve_type(Sema *S, TypeExpr *te) {
   if (!te) return &ty_unit;
   switch (te->kind) {
@@ -266,8 +500,10 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   case TE_NAME:
     break;
   }
-  if (te->module)
-    return not_implemented(S, te->span, "types from other modules", "§3");
+  if (te->module) {
+    TypeDecl *d = qualified_type(S, te->module, te->name, te->span);
+    return d ? decl_type(S, te, d) : &ty_error;
+  }
   for (size_t i = 0; i < S->tparams.len; i++)
     if (S->tparams.data[i]->name == te->name) {
       if (te->args.len)
@@ -294,24 +530,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
     return type_list(S->tc, resolve_type(S, te->args.data[0]));
   }
   TypeDecl *d = find_tdecl(S, te->name);
-  if (d) {
-    Item *it = d->item;
-    if (it && it->type.kind == TD_ALIAS && d->ctors.len == 0) {
-      /* an alias is the same type (§10): resolve its right side */
-      if (d->state == 1) {
-        error(S, te->span, "type alias %s refers to itself", d->name);
-        return &ty_error;
-      }
-      if (te->args.len)
-        return not_implemented(S, te->span, "generic type aliases", "§10, §11");
-      int saved = d->state;
-      d->state = 1;
-      Type *t = resolve_type(S, it->type.alias);
-      d->state = saved;
-      return t;
-    }
-    return resolve_type_args(S, te, d);
-  }
+  if (d) return decl_type(S, te, d);
   static const struct { const char *name, *what, *sec; } later[] = {
       {"Map", "Map types", "§15"},
       {"Set", "Set types", "§15"},       {"Range", "Range values", "§4"},
@@ -339,7 +558,7 @@ static bool is_known_type_name(Sema *S, const char *name) {
 /* First pass over `type` items: the declaration and its constructors'
  * names, so types may refer to each other in any order. */
 static void declare_type_item(Sema *S, Item *it) {
-  if (find_tdecl(S, it->type.name) && find_tdecl(S, it->type.name)->item) {
+  if (own_tdecl(S->ms, it->type.name)) {
     error(S, it->type.name_span, "type %s is defined twice in this module",
           it->type.name);
     return;
@@ -365,6 +584,17 @@ static void declare_type_item(Sema *S, Item *it) {
   }
 }
 
+/* §10: a right side that is one bare name that is not a type is a
+ * one-constructor sum. Decided for every module's types before any field
+ * is resolved, since a field may name such a type of a later module. */
+static void decide_alias(Sema *S, TypeDecl *d) {
+  Item *it = d->item;
+  TypeExpr *a = it->type.alias;
+  if (it->type.kind == TD_ALIAS && a->kind == TE_NAME && !a->module &&
+      !a->args.len && !is_known_type_name(S, a->name))
+    new_ctor(S, d, a->name, a->span, true);
+}
+
 /* Second pass: field types. */
 static void define_type_item(Sema *S, TypeDecl *d) {
   Item *it = d->item;
@@ -372,15 +602,10 @@ static void define_type_item(Sema *S, TypeDecl *d) {
   for (size_t i = 0; i < d->params.len; i++)
     VEC_PUSH(S->s->arena, S->tparams, d->params.data[i]);
   if (it->type.kind == TD_ALIAS) {
-    TypeExpr *a = it->type.alias;
-    /* §10: one bare name that is not a type is a one-constructor sum */
-    if (a->kind == TE_NAME && !a->module && !a->args.len &&
-        !is_known_type_name(S, a->name)) {
-      new_ctor(S, d, a->name, a->span, true);
-    } else if (d->params.len) {
+    /* no fields: an alias, or a one-constructor sum (decide_alias) */
+    if (!d->ctors.len && d->params.len)
       not_implemented(S, it->type.name_span, "generic type aliases",
                       "§10, §11");
-    }
   } else if (it->type.kind == TD_RECORD) {
     CtorDecl *k = d->ctors.data[0];
     for (size_t i = 0; i < it->type.fields.len; i++) {
@@ -731,9 +956,20 @@ static Type *check_call(Sema *S, Expr *e) {
     return &ty_error;
   }
   const char *name = callee->name.name;
-  Symbol *sym = global_lookup(S, name);
+  Symbol *sym = NULL;
+  if (callee->name.module) {
+    /* `m.f(args)`, `m.C(args)` (§3) */
+    if (!resolve_qualified(S, callee)) {
+      for (size_t i = 0; i < e->call.args.len; i++)
+        check_expr(S, e->call.args.data[i], true);
+      return &ty_error;
+    }
+    sym = callee->name.sym;
+  } else {
+    sym = global_lookup(S, name);
+  }
   if (!sym) {
-    CtorDecl *k = find_ctor(S, name);
+    CtorDecl *k = callee->name.module ? callee->name.ctor : find_ctor(S, name);
     if (k) {
       e->call.ctor = k;
       callee->name.ctor = k;
@@ -1022,8 +1258,8 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
         error(S, e->span, "%s values have no equality, so index_of cannot "
               "look for one (§4)", TN(rel));
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
-      Type *i = &ty_int;
-      return type_adt(S->tc, S->opt_decl, &i, 1);
+      Type *int_t = &ty_int;
+      return type_adt(S->tc, S->opt_decl, &int_t, 1);
     }
     case BM_LIST_SORTED:
       if (rel->kind != TY_VAR && !type_has_order(S->tc, rel))
@@ -1285,29 +1521,84 @@ static Symbol *find_user_method(Sema *S, TypeDecl *d, const char *name) {
   return NULL;
 }
 
+/* §3: a method whose name starts with `_` is private to its type's
+ * module. */
+static bool method_visible(Sema *S, Symbol *m, Span sp) {
+  if (!is_private(m->item->sub.name) || m->module == S->ms->mod) return true;
+  error(S, sp, "'%s' is private to module %s (names starting with '_' are "
+        "private to their module, §3)", m->name, m->module->name);
+  return false;
+}
+
+static Type *check_args_only(Sema *S, ExprList *args) {
+  for (size_t i = 0; i < args->len; i++) check_expr(S, args->data[i], true);
+  return &ty_error;
+}
+
+/* `T.m(args)`: the method called like a sub (§8). */
+static Type *check_static_call(Sema *S, Expr *e, TypeDecl *d) {
+  const char *name = e->method.name;
+  Symbol *sym = find_user_method(S, d, name);
+  if (!sym) {
+    check_args_only(S, &e->method.args);
+    error(S, e->method.name_span, "type %s has no sub %s.%s", d->name,
+          d->name, name);
+    return &ty_error;
+  }
+  if (!method_visible(S, sym, e->method.name_span))
+    return check_args_only(S, &e->method.args);
+  e->method.sym = sym;
+  e->method.static_call = true;
+  e->method.targs = instantiate_sub(S, sym, NULL, e->span);
+  return check_sub_args(S, e->span, sym, NULL, &e->method.args,
+                        e->method.targs);
+}
+
+/* recv is a name that is no sub or const in scope but a module used here
+ * (§3); `use m` beside an item m is reported where the module is used. */
+static UseAlias *names_module(Sema *S, Expr *recv) {
+  if (recv->kind != EX_NAME || recv->name.module || recv->name.targs.len ||
+      global_lookup(S, recv->name.name))
+    return NULL;
+  return find_use(S->ms, recv->name.name);
+}
+
+/* `m.x` where m is neither a value nor a module used here. */
+static Type *not_a_module(Sema *S, Expr *recv) {
+  const char *m = recv->name.name;
+  if (sema_is_std_module(m)) {
+    used_module(S, m, "", recv->span);
+    return &ty_error;
+  }
+  error(S, recv->span, "undefined name '%s': no sub, const or type has this "
+        "name, and no module is used as '%s' (a module needs 'use %s', §3)",
+        m, m, m);
+  return &ty_error;
+}
+
 static Type *check_method(Sema *S, Expr *e) {
   Expr *recv = e->method.recv;
   const char *name = e->method.name;
   e->method.builtin = BI_NONE;
-  if (recv->kind == EX_NAME && !global_lookup(S, recv->name.name) &&
-      !recv->name.targs.len && find_tdecl(S, recv->name.name) &&
-      !find_ctor(S, recv->name.name)) {
-    /* `T.m(args)`: the method called like a sub (§8) */
-    TypeDecl *d = find_tdecl(S, recv->name.name);
-    Symbol *sym = find_user_method(S, d, name);
-    if (!sym) {
-      for (size_t i = 0; i < e->method.args.len; i++)
-        check_expr(S, e->method.args.data[i], true);
-      error(S, e->method.name_span, "type %s has no sub %s.%s", d->name,
-            d->name, name);
-      return &ty_error;
-    }
-    e->method.sym = sym;
-    e->method.static_call = true;
-    e->method.targs = instantiate_sub(S, sym, NULL, e->span);
-    return check_sub_args(S, e->span, sym, NULL, &e->method.args,
-                          e->method.targs);
+  UseAlias *u = names_module(S, recv);
+  if (u && u->is_math) return check_math_call(S, e);
+  if (u) {
+    /* `m.f(args)`, `m.C(args)`: a call of module m's item (§3) */
+    method_to_qualified_call(S, e);
+    return check_call(S, e);
   }
+  if (recv->kind == EX_FIELD && (u = names_module(S, recv->field.recv)) &&
+      u->target && own_tdecl(u->target, recv->field.name) &&
+      !own_ctor(u->target, recv->field.name)) {
+    /* `m.T.f(args)` */
+    if (!check_visible(S, u->target, recv->field.name, recv->field.name_span))
+      return check_args_only(S, &e->method.args);
+    return check_static_call(S, e, own_tdecl(u->target, recv->field.name));
+  }
+  if (recv->kind == EX_NAME && !global_lookup(S, recv->name.name) &&
+      !recv->name.module && !recv->name.targs.len &&
+      find_tdecl(S, recv->name.name) && !find_ctor(S, recv->name.name))
+    return check_static_call(S, e, find_tdecl(S, recv->name.name));
   if (recv->kind == EX_NAME && strcmp(recv->name.name, "Str") == 0 &&
       strcmp(name, "from_chars") == 0) {
     e->method.builtin = BM_STR_FROM_CHARS;
@@ -1318,16 +1609,11 @@ static Type *check_method(Sema *S, Expr *e) {
       expect_type(S, a->data[0], a->data[0]->ty, type_list(S->tc, &ty_char), NULL);
     return &ty_str;
   }
-  if (recv->kind == EX_NAME && S->use_math && strcmp(recv->name.name, "math") == 0 &&
-      !global_lookup(S, recv->name.name))
-    return check_math_call(S, e);
-  if (recv->kind == EX_NAME && !global_lookup(S, recv->name.name) &&
-      !recv->name.targs.len && !find_ctor(S, recv->name.name)) {
-    for (size_t i = 0; i < e->method.args.len; i++)
-      check_expr(S, e->method.args.data[i], true);
-    return not_implemented(S, recv->span, arena_printf(S->s->arena,
-                           "module '%s' (use of modules)", recv->name.name),
-                           "§3, §18");
+  if (recv->kind == EX_NAME && !recv->name.module &&
+      !global_lookup(S, recv->name.name) && !recv->name.targs.len &&
+      !find_ctor(S, recv->name.name)) {
+    check_args_only(S, &e->method.args);
+    return not_a_module(S, recv);
   }
   Type *rt = check_expr(S, recv, true);
   if (SOFT(rt)) {
@@ -1350,6 +1636,8 @@ static Type *check_method(Sema *S, Expr *e) {
     /* §8: an existing T.m wins, even if its arguments do not fit */
     Symbol *um = find_user_method(S, rt->decl, name);
     if (um) {
+      if (!method_visible(S, um, e->method.name_span))
+        return check_args_only(S, &e->method.args);
       e->method.sym = um;
       e->method.targs = instantiate_sub(S, um, NULL, e->span);
       return check_sub_args(S, e->span, um, recv, &e->method.args,
@@ -1443,11 +1731,13 @@ static int64_t field_index(CtorDecl *k, const char *name) {
 }
 
 static Type *check_record(Sema *S, Expr *e) {
-  if (e->record.module)
-    return not_implemented(S, e->span, "types from other modules", "§3");
-  TypeDecl *d = find_tdecl(S, e->record.name);
+  const char *name = e->record.name;
+  TypeDecl *d = e->record.module
+                    ? qualified_type(S, e->record.module, name, e->span)
+                    : find_tdecl(S, name);
   size_t n = e->record.inits.len;
   for (size_t i = 0; i < n; i++) check_expr(S, e->record.inits.data[i].value, true);
+  if (!d && e->record.module) return &ty_error;
   if (!d || !d->is_record) {
     if (d) error(S, e->span, "%s is not a record type; only records are built "
                  "with { field: value }", e->record.name);
@@ -1629,6 +1919,33 @@ static void check_or_pattern(Sema *S, Pattern *pt, Type *t) {
   }
 }
 
+/* The constructor `[m.]C` of a PAT_CTOR; NULL (reported) when none. */
+static CtorDecl *pattern_ctor(Sema *S, Pattern *pt) {
+  if (pt->module) {
+    /* `m.C(…)` (§10: qualified as its type is) */
+    ModScope *m = used_module(S, pt->module, pt->name, pt->span);
+    if (!m) return NULL;
+    CtorDecl *k = own_ctor(m, pt->name);
+    TypeDecl *d = k ? NULL : own_tdecl(m, pt->name);
+    if (d && d->is_record)
+      error(S, pt->span, "%s.%s is a record; match it with %s.%s { field: "
+            "pattern, .. }", pt->module, pt->name, pt->module, pt->name);
+    else if (!k)
+      error(S, pt->span, "module %s has no constructor named '%s'",
+            pt->module, pt->name);
+    return k && check_visible(S, m, pt->name, pt->span) ? k : NULL;
+  }
+  CtorDecl *k = find_ctor(S, pt->name);
+  if (k) return k;
+  TypeDecl *d = find_tdecl(S, pt->name);
+  if (d && d->is_record)
+    error(S, pt->span, "%s is a record; match it with %s { field: "
+          "pattern, .. }", pt->name, pt->name);
+  else
+    error(S, pt->span, "unknown constructor %s", pt->name);
+  return NULL;
+}
+
 static void check_pattern(Sema *S, Pattern *pt, Type *t) {
   pt->ty = t;
   switch (pt->kind) {
@@ -1646,18 +1963,11 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     return;
   }
   case PAT_CTOR: {
-    if (pt->module) {
-      not_implemented(S, pt->span, "constructors from other modules", "§3");
-      return;
-    }
-    CtorDecl *k = find_ctor(S, pt->name);
+    CtorDecl *k = pattern_ctor(S, pt);
     if (!k) {
-      TypeDecl *d = find_tdecl(S, pt->name);
-      if (d && d->is_record)
-        error(S, pt->span, "%s is a record; match it with %s { field: "
-              "pattern, .. }", pt->name, pt->name);
-      else
-        error(S, pt->span, "unknown constructor %s", pt->name);
+      /* still declare the names it binds, so each is not undefined too */
+      for (size_t i = 0; i < pt->elems.len; i++)
+        check_pattern(S, pt->elems.data[i], &ty_error);
       return;
     }
     pt->ctor = k;
@@ -1700,11 +2010,9 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     return;
   }
   case PAT_RECORD: {
-    if (pt->module) {
-      not_implemented(S, pt->span, "types from other modules", "§3");
-      return;
-    }
-    TypeDecl *d = find_tdecl(S, pt->name);
+    TypeDecl *d = pt->module ? qualified_type(S, pt->module, pt->name, pt->span)
+                             : find_tdecl(S, pt->name);
+    if (!d && pt->module) return;
     if (!d || !d->is_record) {
       error(S, pt->span, "%s is not a record type", pt->name);
       return;
@@ -1799,7 +2107,15 @@ static bool irrefutable(Sema *S, Pattern *pt) {
 
 static Type *check_name(Sema *S, Expr *e) {
   const char *name = e->name.name;
-  Symbol *sym = global_lookup(S, name);
+  Symbol *sym;
+  if (e->name.module) {
+    /* `m.name` (§3) */
+    if (!resolve_qualified(S, e)) return &ty_error;
+    sym = e->name.sym;
+    if (e->name.ctor) return check_ctor_app(S, e, e->name.ctor, NULL, e->span);
+  } else {
+    sym = global_lookup(S, name);
+  }
   if (!sym && !e->name.module) {
     CtorDecl *k = find_ctor(S, name);
     if (k) {
@@ -2063,16 +2379,21 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
             e->kind == EX_BREAK ? "break" : "continue");
     return &ty_never;
   case EX_REGEX: return not_implemented(S, e->span, "regex literals", "§14");
-  case EX_FIELD:
-    if (e->field.recv->kind == EX_NAME && S->use_math &&
-        strcmp(e->field.recv->name.name, "math") == 0 &&
-        !global_lookup(S, e->field.recv->name.name))
-      return check_math_const(S, e);
-    if (e->field.recv->kind == EX_NAME && !global_lookup(S, e->field.recv->name.name))
-      return not_implemented(S, e->span, arena_printf(S->s->arena,
-                             "module '%s' (use of modules)",
-                             e->field.recv->name.name), "§3, §18");
+  case EX_FIELD: {
+    Expr *r = e->field.recv;
+    UseAlias *u = names_module(S, r);
+    if (u && u->is_math) return check_math_const(S, e);
+    if (u) {
+      /* `m.name`: module m's item (§3) */
+      field_to_qualified(e);
+      return check_name(S, e);
+    }
+    if (r->kind == EX_NAME && !r->name.module && !r->name.targs.len &&
+        !global_lookup(S, r->name.name) && !find_ctor(S, r->name.name) &&
+        !find_tdecl(S, r->name.name))
+      return not_a_module(S, r);
     return check_field(S, e);
+  }
   case EX_INDEX: return check_index(S, e);
   case EX_LIST: return check_list(S, e);
   case EX_MAP: return not_implemented(S, e->span, "Map literals", "§15");
@@ -2393,8 +2714,164 @@ static Type *check_block(Sema *S, Expr *e, bool used) {
   return t;
 }
 
+/* ---- use (§3) ---------------------------------------------------------- */
+
+bool sema_is_std_module(const char *name) {
+  static const char *const std[] = {"math", "io", "os", "time", "text"};
+  for (size_t i = 0; i < sizeof std / sizeof std[0]; i++)
+    if (strcmp(name, std[i]) == 0) return true;
+  return false;
+}
+
+static void add_use(Sema *S, const char *name, Span sp, ModScope *target) {
+  if (find_use(S->ms, name)) return; /* `use m` twice is harmless */
+  UseAlias u = {name, sp, target, !target && strcmp(name, "math") == 0};
+  VEC_PUSH(S->s->arena, S->ms->uses, u);
+}
+
+/* Records a `use` item: the module it makes available as `m.name` and the
+ * names it imports, checked by check_imports once every type is defined. */
+static void declare_use(Sema *S, Item *it) {
+  const char *m = it->use.module;
+  Span sp = it->use.module_span;
+  if (sema_is_std_module(m)) {
+    if (strcmp(m, "math") != 0)
+      not_implemented(S, sp, arena_printf(S->s->arena, "the standard module "
+                      "%s", m), "§18");
+    else if (it->use.names.len)
+      not_implemented(S, sp, "importing names from math; write math.sqrt(…)",
+                      "§3, §18");
+    else {
+      S->ms->use_math = true;
+      add_use(S, m, sp, NULL);
+    }
+    return;
+  }
+  if (!it->use.target) {
+    if (!it->use.reported) error(S, sp, "module %s not found", m);
+    add_use(S, m, sp, NULL); /* so `m.x` is not reported again */
+    return;
+  }
+  ModScope *target = scope_of(S, it->use.target);
+  add_use(S, m, sp, target);
+  for (size_t i = 0; i < it->use.names.len; i++) {
+    const char *name = it->use.names.data[i];
+    Import im = {name, it->use.name_spans.data[i], target,
+                 is_private(name) && target != S->ms};
+    VEC_PUSH(S->s->arena, S->ms->imports, im);
+  }
+}
+
+/* A constructor brought into scope by importing it or its type. */
+static void import_ctor(Sema *S, CtorDecl *k, Import *im) {
+  ModScope *ms = S->ms;
+  CtorDecl *own = own_ctor(ms, k->name);
+  if (own) {
+    error(S, im->span, "importing '%s' brings constructor %s, but type %s of "
+          "this module has a constructor %s too (§10)", im->name, k->name,
+          own->owner->name, k->name);
+    note(S, own->span, "%s is defined here", k->name);
+    return;
+  }
+  for (size_t i = 0; i < ms->imp_ctors.len; i++) {
+    CtorDecl *o = ms->imp_ctors.data[i];
+    if (o == k) return;
+    if (o->name == k->name) {
+      error(S, im->span, "importing '%s' brings constructor %s, but an import "
+            "before it already brought constructor %s of type %s.%s (§10)",
+            im->name, k->name, k->name, o->owner->module, o->owner->name);
+      return;
+    }
+  }
+  VEC_PUSH(S->s->arena, ms->imp_ctors, k);
+}
+
+/* §3: an imported name must be a public item of its module, imported once,
+ * and not also the name of an item of the importing module. */
+static void check_import(Sema *S, size_t i) {
+  ModScope *ms = S->ms;
+  Import *im = &ms->imports.data[i];
+  ModScope *from = im->from;
+  const char *name = im->name, *fm = from->mod->name;
+  Symbol *g = own_global(from, name);
+  TypeDecl *d = own_tdecl(from, name);
+  CtorDecl *k = own_ctor(from, name);
+  im->bad = true;
+  if (!g && !d && !k) {
+    error(S, im->span, "module %s has no sub, const, type or constructor "
+          "named '%s'", fm, name);
+    return;
+  }
+  if (!check_visible(S, from, name, im->span)) return;
+  for (size_t j = 0; j < i; j++) {
+    Import *o = &ms->imports.data[j];
+    if (o->name != name || o->bad) continue;
+    error(S, im->span, "'%s' is imported twice", name);
+    note(S, o->span, "'%s' is first imported here, from module %s", name,
+         o->from->mod->name);
+    return;
+  }
+  Symbol *mine = g ? own_global(ms, name) : NULL;
+  TypeDecl *mytype = d ? own_tdecl(ms, name) : NULL;
+  CtorDecl *myctor = k ? own_ctor(ms, name) : NULL;
+  if (mine || mytype || myctor) {
+    error(S, im->span, "'%s' is imported from module %s, but this module "
+          "defines '%s' too (one name, one item)", name, fm, name);
+    note(S, mine ? mine->span : mytype ? mytype->span : myctor->span,
+         "'%s' is defined here", name);
+    return;
+  }
+  UseAlias *u = (g || d) ? find_use(ms, name) : NULL;
+  if (u) {
+    error(S, im->span, "'%s' is imported from module %s, but '%s' is also "
+          "the name of a module used here", name, fm, name);
+    note(S, u->span, "module %s is used here", name);
+    return;
+  }
+  im->bad = false;
+  if (k) import_ctor(S, k, im);
+  if (d && !d->is_record)
+    for (size_t c = 0; c < d->ctors.len; c++)
+      if (!is_private(d->ctors.data[c]->name))
+        import_ctor(S, d->ctors.data[c], im);
+}
+
+/* `use m` beside an item named m: `m.x` could mean either (§3). */
+static void check_uses(Sema *S) {
+  for (size_t i = 0; i < S->ms->uses.len; i++) {
+    UseAlias *u = &S->ms->uses.data[i];
+    Symbol *g = own_global(S->ms, u->name);
+    TypeDecl *d = own_tdecl(S->ms, u->name);
+    if (!g && !d) continue;
+    error(S, u->span, "'use %s' names module %s, but this module defines "
+          "'%s' too (one name, one item)", u->name, u->name, u->name);
+    note(S, g ? g->span : d->span, "'%s' is defined here", u->name);
+  }
+  for (size_t i = 0; i < S->ms->imports.len; i++) check_import(S, i);
+}
+
 /* ---- items ---------------------------------------------------------------- */
 
+/* §8: `sub T.m` is declared only in T's module; NULL (reported) else. */
+static TypeDecl *method_owner(Sema *S, Item *it) {
+  const char *t = it->sub.recv_type, *name = it->sub.name;
+  TypeDecl *owner = own_tdecl(S->ms, t);
+  if (owner) return owner;
+  TypeDecl *other = find_tdecl(S, t);
+  if (other && other->module)
+    error(S, it->span, "sub %s.%s: methods may be declared only in the "
+          "module of their type, and %s is a type of module %s (§8)", t, name,
+          t, other->module);
+  else if (is_known_type_name(S, t))
+    error(S, it->span, "sub %s.%s: methods may be declared only in the "
+          "module of their type, and %s is a built-in type (§8)", t, name, t);
+  else
+    error(S, it->span, "sub %s.%s: unknown type %s", t, name, t);
+  return NULL;
+}
+
+/* Declares a sub or const's name; its signature is resolved later, once
+ * every module's types and imports are known. */
 static void declare_item(Sema *S, Item *it) {
   Arena *A = S->s->arena;
   const char *name;
@@ -2411,17 +2888,8 @@ static void declare_item(Sema *S, Item *it) {
     sp = it->const_.name_span;
     k = SYM_CONST;
     break;
-  case ITEM_TYPE:
-    return; /* declared by declare_type_item */
-  case ITEM_USE:
-    if (strcmp(it->use.module, "math") == 0 && !it->use.names.len) {
-      S->use_math = true;
-      return;
-    }
-    not_implemented(S, it->use.module_span, strcmp(it->use.module, "math") == 0
-                    ? "importing names from math; write math.sqrt(…)"
-                    : "use of modules other than math", "§3, §18");
-    return;
+  case ITEM_TYPE: case ITEM_USE:
+    return; /* declared by declare_type_item and declare_use */
   case ITEM_EXTERN:
     not_implemented(S, it->span, "extern blocks", "§19");
     return;
@@ -2433,25 +2901,14 @@ static void declare_item(Sema *S, Item *it) {
   }
   TypeDecl *owner = NULL;
   if (k == SYM_SUB && it->sub.recv_type) {
-    /* §8: `sub T.m` is declared only in T's module */
-    owner = find_tdecl(S, it->sub.recv_type);
-    if (!owner || !owner->item) {
-      if (is_known_type_name(S, it->sub.recv_type))
-        error(S, it->span, "sub %s.%s: methods may be declared only in the "
-              "module of their type, and %s is a built-in type (§8)",
-              it->sub.recv_type, name, it->sub.recv_type);
-      else
-        error(S, it->span, "sub %s.%s: unknown type %s", it->sub.recv_type,
-              name, it->sub.recv_type);
-      return;
-    }
+    if (!(owner = method_owner(S, it))) return;
     if (find_user_method(S, owner, name)) {
       error(S, sp, "sub %s.%s is defined twice", owner->name, name);
       return;
     }
     name = arena_printf(A, "%s.%s", owner->name, name);
   }
-  Symbol *old = owner ? NULL : global_lookup(S, name);
+  Symbol *old = owner ? NULL : own_global(S->ms, name);
   if (old) {
     error(S, sp, "'%s' is defined twice in this module (one name, one item, "
           "§8)", name);
@@ -2463,35 +2920,41 @@ static void declare_item(Sema *S, Item *it) {
   sym->name = name;
   sym->span = sp;
   sym->item = it;
+  sym->module = S->ms->mod;
   it->sym = sym;
   if (owner) {
     VEC_PUSH(A, S->methods, sym);
     VEC_PUSH(A, S->method_of, owner);
   } else {
     Global g = {name, sym};
-    VEC_PUSH(A, S->globals, g);
+    VEC_PUSH(A, S->ms->globals, g);
   }
-  if (k == SYM_SUB) {
-    S->tparams.len = 0;
-    for (size_t i = 0; i < it->sub.tparams.len; i++) {
-      Type *tp = type_param(S->tc, it->sub.tparams.data[i], (uint32_t)i);
-      VEC_PUSH(A, sym->tparams, tp);
-      VEC_PUSH(A, S->tparams, tp);
-    }
-    for (size_t i = 0; i < it->sub.params.len; i++) {
-      Param *pm = &it->sub.params.data[i];
-      for (size_t j = 0; j < i; j++)
-        if (it->sub.params.data[j].name == pm->name)
-          error(S, pm->span, "parameter $%s is declared twice", pm->name);
-      Type *t = resolve_type(S, pm->type);
-      VEC_PUSH(A, sym->params, t);
-    }
-    sym->ret = resolve_type(S, it->sub.ret);
-    S->tparams.len = 0;
-    VEC_PUSH(A, S->prog->subs, sym);
-  } else {
+  if (k == SYM_SUB) VEC_PUSH(A, S->prog->subs, sym);
+}
+
+/* The parameter and result types of a sub, the type of a const. */
+static void resolve_signature(Sema *S, Symbol *sym) {
+  Arena *A = S->s->arena;
+  Item *it = sym->item;
+  if (sym->kind == SYM_CONST) {
     sym->ty = resolve_type(S, it->const_.type);
+    return;
   }
+  S->tparams.len = 0;
+  for (size_t i = 0; i < it->sub.tparams.len; i++) {
+    Type *tp = type_param(S->tc, it->sub.tparams.data[i], (uint32_t)i);
+    VEC_PUSH(A, sym->tparams, tp);
+    VEC_PUSH(A, S->tparams, tp);
+  }
+  for (size_t i = 0; i < it->sub.params.len; i++) {
+    Param *pm = &it->sub.params.data[i];
+    for (size_t j = 0; j < i; j++)
+      if (it->sub.params.data[j].name == pm->name)
+        error(S, pm->span, "parameter $%s is declared twice", pm->name);
+    VEC_PUSH(A, sym->params, resolve_type(S, pm->type));
+  }
+  sym->ret = resolve_type(S, it->sub.ret);
+  S->tparams.len = 0;
 }
 
 static void check_sub_body(Sema *S, Symbol *sym) {
@@ -2565,10 +3028,11 @@ static bool order_const(Sema *S, Symbol *c) {
   return ok;
 }
 
+/* §3: `main` is taken from the main module only. */
 static void check_main(Sema *S) {
-  Symbol *m = global_lookup(S, intern_cstr(S->s->names, "main"));
+  Symbol *m = own_global(S->ms, intern_cstr(S->s->names, "main"));
   if (!m) {
-    Span sp = {S->mod->file->id, 0, 0};
+    Span sp = {S->ms->mod->file->id, 0, 0};
     error(S, sp, "this program has no 'sub main()': add one, it is where the "
           "program starts (§3)");
     return;
@@ -2589,35 +3053,100 @@ static void check_main(Sema *S) {
           "status), not %s", TN(m->ret));
 }
 
+/* The modules reachable from m through `use`, each once (cycles allowed). */
+static void collect_modules(Sema *S, Module *m) {
+  if (scope_of(S, m)) return;
+  ModScope *ms = ARENA_NEW(S->s->arena, ModScope);
+  ms->mod = m;
+  VEC_PUSH(S->s->arena, S->mods, ms);
+  VEC_PUSH(S->s->arena, S->prog->modules, m);
+  for (size_t i = 0; i < m->items.len; i++) {
+    Item *it = m->items.data[i];
+    if (it->kind == ITEM_USE && it->use.target)
+      collect_modules(S, it->use.target);
+  }
+}
+
+/* Runs `pass` on every item of `kind` (ITEM_* or -1: all), module by
+ * module, each in its module's scope. */
+static void each_item(Sema *S, int kind, void (*pass)(Sema *, Item *)) {
+  for (size_t i = 0; i < S->mods.len; i++) {
+    set_scope(S, S->mods.data[i]);
+    Module *m = S->ms->mod;
+    for (size_t j = 0; j < m->items.len; j++)
+      if (kind < 0 || (int)m->items.data[j]->kind == kind)
+        pass(S, m->items.data[j]);
+  }
+}
+
+static void check_const_init(Sema *S, Symbol *sym) {
+  S->cur_const = sym;
+  push_scope(S, true);
+  Type *t = check_expr(S, sym->item->const_.value, true);
+  expect_type(S, sym->item->const_.value, t, sym->ty,
+              arena_printf(S->s->arena, " (the type of const %s)", sym->name));
+  pop_scope(S);
+  S->cur_const = NULL;
+}
+
 Program *sema_check(Session *s, Module *m) {
-  Sema S = {.s = s, .mod = m, .tc = type_ctx_new(s->arena)};
+  Sema S = {.s = s, .tc = type_ctx_new(s->arena)};
   S.prog = ARENA_NEW(s->arena, Program);
   S.prog->types = S.tc;
   S.prog->main = m;
   declare_prelude_types(&S);
-  for (size_t i = 0; i < m->items.len; i++)
-    if (m->items.data[i]->kind == ITEM_TYPE)
-      declare_type_item(&S, m->items.data[i]);
-  for (size_t i = 0; i < S.tdecls.len; i++)
-    if (S.tdecls.data[i]->item) define_type_item(&S, S.tdecls.data[i]);
-  for (size_t i = 0; i < m->items.len; i++) declare_item(&S, m->items.data[i]);
+  collect_modules(&S, m);
+  /* 1. names: types and constructors, uses, subs and consts */
+  each_item(&S, ITEM_TYPE, declare_type_item);
+  each_item(&S, ITEM_USE, declare_use);
+  each_item(&S, -1, declare_item);
+  /* 2. fields, imports, signatures */
+  for (size_t i = 0; i < S.mods.len; i++) {
+    set_scope(&S, S.mods.data[i]);
+    for (size_t j = 0; j < S.ms->tdecls.len; j++)
+      decide_alias(&S, S.ms->tdecls.data[j]);
+  }
+  for (size_t i = 0; i < S.mods.len; i++) {
+    set_scope(&S, S.mods.data[i]);
+    for (size_t j = 0; j < S.ms->tdecls.len; j++)
+      define_type_item(&S, S.ms->tdecls.data[j]);
+  }
+  for (size_t i = 0; i < S.mods.len; i++) {
+    set_scope(&S, S.mods.data[i]);
+    check_uses(&S);
+  }
+  for (size_t i = 0; i < S.prog->subs.len; i++) {
+    Symbol *sym = S.prog->subs.data[i];
+    set_scope(&S, scope_of(&S, sym->module));
+    resolve_signature(&S, sym);
+  }
+  for (size_t i = 0; i < S.mods.len; i++) {
+    set_scope(&S, S.mods.data[i]);
+    for (size_t j = 0; j < S.ms->globals.len; j++)
+      if (S.ms->globals.data[j].sym->kind == SYM_CONST)
+        resolve_signature(&S, S.ms->globals.data[j].sym);
+  }
+  /* 3. bodies */
+  set_scope(&S, S.mods.data[0]);
   check_main(&S);
-  for (size_t i = 0; i < S.globals.len; i++) {
-    Symbol *sym = S.globals.data[i].sym;
-    if (sym->kind != SYM_CONST) continue;
-    S.cur_const = sym;
-    push_scope(&S, true);
-    Type *t = check_expr(&S, sym->item->const_.value, true);
-    expect_type(&S, sym->item->const_.value, t, sym->ty,
-                arena_printf(s->arena, " (the type of const %s)", sym->name));
-    pop_scope(&S);
-    S.cur_const = NULL;
+  for (size_t i = 0; i < S.mods.len; i++) {
+    set_scope(&S, S.mods.data[i]);
+    for (size_t j = 0; j < S.ms->globals.len; j++)
+      if (S.ms->globals.data[j].sym->kind == SYM_CONST)
+        check_const_init(&S, S.ms->globals.data[j].sym);
   }
-  for (size_t i = 0; i < S.prog->subs.len; i++)
-    check_sub_body(&S, S.prog->subs.data[i]);
-  for (size_t i = 0; i < S.globals.len; i++) {
-    Symbol *sym = S.globals.data[i].sym;
-    if (sym->kind == SYM_CONST) order_const(&S, sym);
+  for (size_t i = 0; i < S.prog->subs.len; i++) {
+    Symbol *sym = S.prog->subs.data[i];
+    set_scope(&S, scope_of(&S, sym->module));
+    check_sub_body(&S, sym);
   }
+  for (size_t i = 0; i < S.mods.len; i++) {
+    set_scope(&S, S.mods.data[i]);
+    for (size_t j = 0; j < S.ms->globals.len; j++)
+      if (S.ms->globals.data[j].sym->kind == SYM_CONST)
+        order_const(&S, S.ms->globals.data[j].sym);
+  }
+  /* type names from here on (lowering's) are relative to the main module */
+  set_scope(&S, S.mods.data[0]);
   return S.prog;
 }

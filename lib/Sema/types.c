@@ -27,6 +27,7 @@ struct TypeCtx {
   Type **slots;
   size_t cap, len;
   uint32_t nvars;
+  const char *module;   /* type_name qualifies types of other modules */
 };
 
 TypeCtx *type_ctx_new(Arena *a) {
@@ -251,6 +252,7 @@ static void name_into(TypeCtx *c, Type *t, StrBuf *b) {
     sb_putc(b, ']');
     return;
   case TY_ADT:
+    if (type_decl_is_foreign(c, t->decl)) sb_printf(b, "%s.", t->decl->module);
     sb_puts(b, t->decl->name);
     if (t->nargs) {
       sb_putc(b, '[');
@@ -262,6 +264,12 @@ static void name_into(TypeCtx *c, Type *t, StrBuf *b) {
     }
     return;
   }
+}
+
+void type_ctx_set_module(TypeCtx *c, const char *module) { c->module = module; }
+
+bool type_decl_is_foreign(TypeCtx *c, const TypeDecl *d) {
+  return d->module && c->module && d->module != c->module;
 }
 
 const char *type_name(TypeCtx *c, Type *t) {

@@ -178,6 +178,46 @@ TEST(Sema, TypesOfExpressions) {
   EXPECT_EQ(st.data[2]->let.value->ty, &ty_str);
 }
 
+// §3: Sema checks the modules reachable through `use` as one program;
+// the driver's loader sets each use's target, done by hand here.
+Module *parse_as(Session *s, const char *path, const char *src) {
+  return parse_module(s, src_add(s->sm, path, src, strlen(src)));
+}
+
+void point_use(Module *m, Module *target) {
+  for (size_t i = 0; i < m->items.len; i++)
+    if (m->items.data[i]->kind == ITEM_USE)
+      m->items.data[i]->use.target = target;
+}
+
+TEST(Sema, ModulesThatUseEachOther) {
+  Session *s = session_new();
+  Module *a = parse_as(s, "a.guji",
+                       "use b\nsub main() { print(b.f(1)) }\n"
+                       "sub h(): Int { 2 }");
+  Module *b = parse_as(s, "b.guji",
+                       "use a.{h}\nsub f($x: Int): Int { $x + h() + a.h() }");
+  point_use(a, b);
+  point_use(b, a);
+  Program *p = sema_check(s, a);
+  char *d = diag_render_to_string(s->diag);
+  EXPECT_STREQ(d, "");
+  free(d);
+  ASSERT_EQ(p->modules.len, 2u);
+  EXPECT_EQ(p->modules.data[0], a);
+  EXPECT_EQ(p->modules.data[1], b);
+  ASSERT_EQ(p->subs.len, 3u);
+  EXPECT_EQ(p->subs.data[2]->module, b);  // f
+  session_free(s);
+}
+
+TEST(Sema, UseWithoutTargetIsNotFound) {
+  Compiled c;
+  compile(c, "use util\nsub main() {}");
+  EXPECT_NE(c.diags.find("t.guji:1:5: error: module util not found"),
+            std::string::npos) << c.diags;
+}
+
 TEST(Frontend, ProducesVerifiedGir) {
   Session *s = session_new();
   const char *src = "sub main(): Int { mut $s = 0\n for $i in 0..10 { $s += $i }\n $s }";
