@@ -913,9 +913,20 @@ static Type *check_sub_args(Sema *S, Span call_sp, Symbol *sym, Expr *recv,
   if (owner) VEC_PUSH(S->s->arena, owner->sub_deps, sym);
   uint32_t nt = (uint32_t)sym->tparams.len;
   /* §8: an anonymous sub argument is checked after the others, with its
-   * parameter types from the parameter it is passed to */
-  for (size_t i = 0; i < args->len; i++)
-    if (args->data[i]->kind != EX_LAMBDA) check_expr(S, args->data[i], true);
+   * parameter types from the parameter it is passed to — once the other
+   * arguments have bound the type parameters (§11: `apply(1, sub($x) {
+   * $x + 1 })` gives $x the A that 1 made Int); a mismatch is reported
+   * below */
+  if (recv && targs && sym->params.len)
+    (void)UNIFY(recv->ty, type_subst(S->tc, sym->params.data[0], targs, nt));
+  for (size_t i = 0; i < args->len; i++) {
+    if (args->data[i]->kind == EX_LAMBDA) continue;
+    check_expr(S, args->data[i], true);
+    size_t pi = i + (recv ? 1 : 0);
+    if (targs && pi < sym->params.len)
+      (void)UNIFY(args->data[i]->ty,
+                  type_subst(S->tc, sym->params.data[pi], targs, nt));
+  }
   for (size_t i = 0; i < args->len; i++) {
     Expr *a = args->data[i];
     if (a->kind != EX_LAMBDA) continue;
