@@ -108,6 +108,7 @@ static const GirType *gty_in(Lower *L, const Type *ct) {
   return g;
 }
 
+/* gty() of lower_internal.h, for match.c as for this file */
 const GirType *lower_gty(Lower *L, const Type *t) { return gty_in(L, t); }
 
 static bool is_unit(Lower *L, Type *t) { return gty(t)->kind == GIR_T_UNIT; }

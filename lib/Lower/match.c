@@ -628,18 +628,11 @@ static int cmp_key(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* One length class: the rows `keep` that fit it; fixed_len >= 0 when it
- * holds one length only. Its rows' elements replace the column. */
-static void spec_list(Mc *mc, Mat *m, uint32_t j, GirValue len,
-                      const bool *keep, int64_t fixed_len) {
-  Lower *L = mc->L;
-  GirBuilder *g = &L->g;
-  GirValue v = m->occ[j];
-  const GirType *lt = m->ty[j];
-  size_t nr = m->rows.len;
-  /* the element places some row looks at */
+/* The element places the rows `keep` look at in column j, in order. */
+static uint32_t elem_keys(Mc *mc, const Mat *m, uint32_t j, const bool *keep,
+                          int64_t fixed_len, int64_t **out) {
   VEC(int64_t) keys = {0};
-  for (size_t i = 0; i < nr; i++) {
+  for (size_t i = 0; i < m->rows.len; i++) {
     Pattern *p = m->rows.data[i].pats[j];
     if (!keep[i] || !p) continue;
     Shape sh = shape_of(p);
@@ -653,13 +646,51 @@ static void spec_list(Mc *mc, Mat *m, uint32_t j, GirValue len,
     }
   }
   if (keys.len) qsort(keys.data, keys.len, sizeof *keys.data, cmp_key);
-  uint32_t n = (uint32_t)keys.len;
+  *out = keys.data;
+  return (uint32_t)keys.len;
+}
+
+/* Row r's patterns for the element places keys[0..n) (into sub); its rest
+ * binding, if any, goes to its env. */
+static Row list_row(Mc *mc, Row r, const Pattern *p, GirValue list,
+                    GirValue len, const GirType *lt, int64_t fixed_len,
+                    const int64_t *keys, uint32_t n, Pattern **sub) {
+  memset(sub, 0, (n + 1) * sizeof *sub);
+  if (!p) return r;
+  Shape sh = shape_of(p);
+  for (uint32_t e = 0; e < p->elems.len; e++) {
+    Pattern *el = p->elems.data[e];
+    if (el->kind == PAT_REST) {
+      if (!el->binding) continue;
+      Slice *sl = ARENA_NEW(mc->a, Slice);
+      *sl = (Slice){list, fixed_len >= 0 ? GIR_NO_VALUE : len, lt, sh.front,
+                    fixed_len >= 0 ? fixed_len - sh.back : sh.back, el->span};
+      r.env = env_push(mc, r.env, el->binding, GIR_NO_VALUE, sl);
+      continue;
+    }
+    int64_t k = elem_key(sh, e, fixed_len);
+    for (uint32_t x = 0; x < n; x++)
+      if (keys[x] == k) sub[x] = el;
+  }
+  return r;
+}
+
+/* One length class: the rows `keep` that fit it; fixed_len >= 0 when it
+ * holds one length only. The elements its rows look at replace the
+ * column, each read once, here. */
+static void spec_list(Mc *mc, Mat *m, uint32_t j, GirValue len,
+                      const bool *keep, int64_t fixed_len) {
+  GirBuilder *g = &mc->L->g;
+  GirValue v = m->occ[j];
+  const GirType *lt = m->ty[j];
+  int64_t *keys;
+  uint32_t n = elem_keys(mc, m, j, keep, fixed_len, &keys);
   GirValue *occ = ARENA_ARRAY(mc->a, GirValue, n + 1);
   const GirType **ty = ARENA_ARRAY(mc->a, const GirType *, n + 1);
   Span sp = m->rows.data[0].pats[j] ? m->rows.data[0].pats[j]->span
                                     : mc->e->span;
   for (uint32_t x = 0; x < n; x++) {
-    int64_t k = keys.data[x];
+    int64_t k = keys[x];
     GirValue idx = gir_const_int(g, k < 0 ? -k : k, sp);
     if (k < 0) idx = gir_op2(g, GIR_OP_ISUB, &gir_t_int, len, idx, sp);
     ty[x] = lt->elem;
@@ -669,100 +700,123 @@ static void spec_list(Mc *mc, Mat *m, uint32_t j, GirValue len,
   }
   Mat d = mat_derive(mc, m, j, n, occ, ty);
   Pattern **sub = ARENA_ARRAY(mc->a, Pattern *, n + 1);
-  for (size_t i = 0; i < nr; i++) {
+  for (size_t i = 0; i < m->rows.len; i++) {
     if (!keep[i]) continue;
     Row r = m->rows.data[i];
-    Pattern *p = r.pats[j];
-    memset(sub, 0, (n + 1) * sizeof *sub);
-    if (p) {
-      Shape sh = shape_of(p);
-      for (uint32_t e = 0; e < p->elems.len; e++) {
-        Pattern *el = p->elems.data[e];
-        if (el->kind == PAT_REST) {
-          if (!el->binding) continue;
-          Slice *sl = ARENA_NEW(mc->a, Slice);
-          *sl = (Slice){v, fixed_len >= 0 ? GIR_NO_VALUE : len, lt, sh.front,
-                        fixed_len >= 0 ? fixed_len - sh.back : sh.back,
-                        el->span};
-          r.env = env_push(mc, r.env, el->binding, GIR_NO_VALUE, sl);
-          continue;
-        }
-        int64_t k = elem_key(sh, e, fixed_len);
-        for (uint32_t x = 0; x < n; x++)
-          if (keys.data[x] == k) sub[x] = el;
-      }
-    }
+    r = list_row(mc, r, r.pats[j], v, len, lt, fixed_len, keys, n, sub);
     mat_add(mc, &d, m, j, r, sub, n);
   }
   compile(mc, &d);
 }
 
-/* A list's length, tested once: every length up to the largest a pattern
- * names, and "longer", is a class of the rows that fit it; lengths whose
- * rows are the same share a class. Two classes: a br; more: a switch. */
-static void split_list(Mc *mc, Mat *m, uint32_t j) {
-  Lower *L = mc->L;
-  GirBuilder *g = &L->g;
+/* The lengths 0 .. nl - 2 (the longest a pattern of the column names)
+ * and nl - 1, standing for every longer one, grouped into classes (see
+ * same_class). */
+typedef struct LenClasses {
+  uint32_t nl, n;
+  uint32_t *cls;        /* per length: its class */
+  uint32_t *first;      /* per class: its first length */
+  uint32_t *size;       /* per class: how many lengths */
+  bool **keep;          /* per length: the rows that fit it */
+  uint32_t longer;      /* the class of nl - 1 */
+} LenClasses;
+
+/* Do the rows `keep` look at no element and bind no rest? */
+static bool no_elems(const Mat *m, uint32_t j, const bool *keep) {
+  for (size_t i = 0; i < m->rows.len; i++) {
+    Pattern *p = m->rows.data[i].pats[j];
+    for (size_t e = 0; keep[i] && p && e < p->elems.len; e++) {
+      Pattern *el = p->elems.data[e];
+      if (el->kind != PAT_WILD && (el->kind != PAT_REST || el->binding))
+        return false;
+    }
+  }
+  return true;
+}
+
+/* Lengths share a class when the same rows fit them, or when the rows
+ * that do only count elements (`[] | [_]`) and leave the same matrix. */
+static bool same_class(const Mat *m, uint32_t j, const bool *a,
+                       const bool *b) {
+  if (memcmp(a, b, m->rows.len * sizeof(bool)) == 0) return true;
+  return no_elems(m, j, a) && no_elems(m, j, b) && same_rest(m, j, a, b);
+}
+
+static LenClasses len_classes(Mc *mc, const Mat *m, uint32_t j) {
   size_t nr = m->rows.len;
-  Span sp = m->rows.data[0].pats[j]->span;
   int64_t maxlen = 0;
   for (size_t i = 0; i < nr; i++) {
     Pattern *p = m->rows.data[i].pats[j];
     if (!p) continue;
     Shape sh = shape_of(p);
-    int64_t k = sh.front + sh.back;
-    if (k > maxlen) maxlen = k;
+    if (sh.front + sh.back > maxlen) maxlen = sh.front + sh.back;
   }
-  /* class of length n (n == maxlen + 1 stands for every longer one) */
-  uint32_t nl = (uint32_t)maxlen + 2;
-  bool **keep = ARENA_ARRAY(mc->a, bool *, nl);
-  uint32_t *cls = ARENA_ARRAY(mc->a, uint32_t, nl);
-  uint32_t *rep = ARENA_ARRAY(mc->a, uint32_t, nl); /* a class's first length */
-  uint32_t *count = ARENA_ARRAY(mc->a, uint32_t, nl);
-  uint32_t ncls = 0;
-  for (uint32_t n = 0; n < nl; n++) {
-    keep[n] = new_keep(mc, m);
+  LenClasses lc = {.nl = (uint32_t)maxlen + 2};
+  lc.cls = ARENA_ARRAY(mc->a, uint32_t, lc.nl);
+  lc.first = ARENA_ARRAY(mc->a, uint32_t, lc.nl);
+  lc.size = ARENA_ARRAY(mc->a, uint32_t, lc.nl);
+  lc.keep = ARENA_ARRAY(mc->a, bool *, lc.nl);
+  for (uint32_t k = 0; k < lc.nl; k++) {
+    lc.keep[k] = new_keep(mc, m);
     for (size_t i = 0; i < nr; i++)
-      keep[n][i] = shape_fits(m->rows.data[i].pats[j], n, n == nl - 1);
+      lc.keep[k][i] = shape_fits(m->rows.data[i].pats[j], k, k == lc.nl - 1);
     uint32_t c = 0;
-    while (c < ncls && memcmp(keep[rep[c]], keep[n], nr * sizeof(bool))) c++;
-    if (c == ncls) rep[ncls++] = n;
-    cls[n] = c;
-    count[c]++;
+    while (c < lc.n && !same_class(m, j, lc.keep[lc.first[c]], lc.keep[k]))
+      c++;
+    if (c == lc.n) lc.first[lc.n++] = k;
+    lc.cls[k] = c;
+    lc.size[c]++;
   }
-  uint32_t dflt = cls[nl - 1];
-  GirValue len = gir_op1(g, GIR_OP_LIST_LEN, &gir_t_int, m->occ[j], sp);
-  GirBlock **blk = ARENA_ARRAY(mc->a, GirBlock *, ncls);
-  for (uint32_t c = 0; c < ncls; c++)
-    blk[c] = ncls == 1 ? L->g.b : new_block(mc, c == dflt ? "len.more" : "len");
-  if (ncls == 2) {
-    uint32_t other = 1 - dflt;
-    /* the other class: one length, or all lengths up to some */
+  lc.longer = lc.cls[lc.nl - 1];
+  return lc;
+}
+
+/* Branches on len to the blocks of its classes: with two classes a br
+ * when the other one is one length or all lengths up to some, else a
+ * switch whose default is the longer lengths' class. */
+static void branch_on_len(Mc *mc, const LenClasses *lc, GirValue len,
+                          GirBlock **blk, Span sp) {
+  GirBuilder *g = &mc->L->g;
+  if (lc->n == 2) {
+    uint32_t other = 1 - lc->longer, upto = 0;
+    while (lc->cls[upto + 1] == other) upto++;
     GirValue cond = GIR_NO_VALUE;
-    if (count[other] == 1) {
+    if (lc->size[other] == 1)
       cond = gir_op2(g, GIR_OP_IEQ, &gir_t_bool, len,
-                     gir_const_int(g, rep[other], sp), sp);
-    } else if (rep[other] == 0) {
-      uint32_t upto = 0;
-      while (cls[upto + 1] == other) upto++;
-      if (upto + 1 == count[other])
-        cond = gir_op2(g, GIR_OP_ILE, &gir_t_bool, len,
-                       gir_const_int(g, upto, sp), sp);
+                     gir_const_int(g, lc->first[other], sp), sp);
+    else if (lc->first[other] == 0 && upto + 1 == lc->size[other])
+      cond = gir_op2(g, GIR_OP_ILE, &gir_t_bool, len,
+                     gir_const_int(g, upto, sp), sp);
+    if (cond != GIR_NO_VALUE) {
+      gir_br(g, cond, blk[other], blk[lc->longer], sp);
+      return;
     }
-    if (cond != GIR_NO_VALUE) gir_br(g, cond, blk[other], blk[dflt], sp);
   }
-  if (ncls > 1 && !gir_is_terminated(g)) {
-    GirCase *cases = ARENA_ARRAY(mc->a, GirCase, nl);
-    uint32_t n = 0;
-    for (uint32_t k = 0; k + 1 < nl; k++)
-      if (cls[k] != dflt) cases[n++] = (GirCase){k, blk[cls[k]]};
-    gir_switch(g, len, cases, n, blk[dflt], sp);
-  }
+  GirCase *cases = ARENA_ARRAY(mc->a, GirCase, lc->nl);
+  uint32_t n = 0;
+  for (uint32_t k = 0; k + 1 < lc->nl; k++)
+    if (lc->cls[k] != lc->longer) cases[n++] = (GirCase){k, blk[lc->cls[k]]};
+  gir_switch(g, len, cases, n, blk[lc->longer], sp);
+}
+
+/* A list's length, read and tested once: each class of lengths (see
+ * LenClasses) compiles the rows that fit it. */
+static void split_list(Mc *mc, Mat *m, uint32_t j) {
+  GirBuilder *g = &mc->L->g;
+  Span sp = m->rows.data[0].pats[j]->span;
+  LenClasses lc = len_classes(mc, m, j);
+  GirValue len = gir_op1(g, GIR_OP_LIST_LEN, &gir_t_int, m->occ[j], sp);
+  GirBlock **blk = ARENA_ARRAY(mc->a, GirBlock *, lc.n);
+  for (uint32_t c = 0; c < lc.n; c++)
+    blk[c] = lc.n == 1 ? g->b
+                       : new_block(mc, c == lc.longer ? "len.more" : "len");
+  if (lc.n > 1) branch_on_len(mc, &lc, len, blk, sp);
   size_t memo = mc->memo.len;
-  for (uint32_t c = 0; c < ncls; c++) {
-    if (ncls > 1) enter(mc, blk[c], memo);
-    bool fixed = c != dflt && count[c] == 1;
-    spec_list(mc, m, j, len, keep[rep[c]], fixed ? (int64_t)rep[c] : -1);
+  for (uint32_t c = 0; c < lc.n; c++) {
+    if (lc.n > 1) enter(mc, blk[c], memo);
+    bool fixed = c != lc.longer && lc.size[c] == 1;
+    spec_list(mc, m, j, len, lc.keep[lc.first[c]],
+              fixed ? (int64_t)lc.first[c] : -1);
   }
 }
 
