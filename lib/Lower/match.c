@@ -23,8 +23,10 @@
  *     or elements the surviving rows look at, projected once, right after
  *     the test; or the default matrix, for what no pattern names.
  *
- * A column disappears once its discriminant is tested, so on any path each
- * discriminant of each occurrence is tested at most once.
+ * A column disappears once its discriminant is tested (a Str column loses
+ * the literal just compared), so on any path each discriminant of each
+ * occurrence is tested at most once. `match (a, b)` starts with a column
+ * per element: the tuple is built only when an arm binds it whole.
  *
  * Each arm's body is lowered once, in a block whose parameters are the
  * arm's bindings (the non-Unit ones); the leaves jump there. Those jumps
@@ -488,8 +490,8 @@ static void split_ranges(Mc *mc, Mat *m, uint32_t j) {
   }
 }
 
-/* Int and Char: literals only: one switch (a br for one literal), the
- * value's other values to the default matrix. */
+/* Int and Char: with ranges, split_ranges; with literals only, one
+ * switch (a br for one literal) whose default is the default matrix. */
 static void split_int(Mc *mc, Mat *m, uint32_t j) {
   Lower *L = mc->L;
   GirBuilder *g = &L->g;
