@@ -25,14 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guji/Lower.h"
-
-typedef struct Join {
-  GirBlock *block;          /* NULL until the first jump */
-  const GirType *result;    /* NULL: no result value */
-  size_t nmuts;             /* muts[0..nmuts) are threaded */
-  const char *label;
-} Join;
+#include "lower_internal.h"
 
 typedef struct Loop {
   Join *brk;                /* break target */
@@ -50,33 +43,12 @@ typedef struct Instance {
   bool lowered;
 } Instance;
 
-typedef struct Lower {
-  Session *s;
-  Program *prog;
-  GirModule *m;
-  GirBuilder g;
-  GirValue *vals;           /* by Binding id */
-  VEC(Binding *) muts;      /* visible mut bindings, innermost last */
-  Loop *loop;
-  Type *fn_ret;
-  TypeCtx *tc;
-  Type **subst;             /* §11: the type arguments of the instance of a */
-  uint32_t nsubst;          /* generic sub being lowered (else none) */
-  VEC(struct Instance *) instances; /* of generic subs, lowered from a worklist */
-  VEC(Symbol *) wrapped;    /* subs used as values … */
-  VEC(GirFunc *) wrappers;  /* … and the closure bodies that call them */
-  uint32_t nlambdas;
-  VEC(Type *) obj_keys;     /* Sema object types … */
-  VEC(GirType *) obj_vals;  /* … and their GIR types */
-} Lower;
-
 /* The GIR type of a Sema type. Object types (tuples, records, sums) are
  * created once per Sema type (interned, so pointer-keyed) and filled after
  * being recorded, so a recursive type refers to itself. A variable still
  * open after inference types a value nothing inhabits (`None` with no
  * other use): it is Unit. */
 static const GirType *gty_in(Lower *L, const Type *t);
-#define gty(t) gty_in(L, (t))
 
 static const GirType *gty_scalar(const Type *t) {
   switch (t->kind) {
@@ -136,6 +108,9 @@ static const GirType *gty_in(Lower *L, const Type *ct) {
   return g;
 }
 
+/* gty() of lower_internal.h, for match.c as for this file */
+const GirType *lower_gty(Lower *L, const Type *t) { return gty_in(L, t); }
+
 static bool is_unit(Lower *L, Type *t) { return gty(t)->kind == GIR_T_UNIT; }
 /* Has its text form, equality and order from derived operations (objects
  * and lists) rather than from scalar ops? */
@@ -144,81 +119,9 @@ static bool is_obj(Lower *L, const Type *t) {
   return k == GIR_T_OBJ || k == GIR_T_LIST;
 }
 
-static bool dead(Lower *L) { return gir_is_terminated(&L->g); }
-
 static void branch_on(Lower *L, GirValue cond, GirBlock *fail, Span sp);
 static GirValue some(Lower *L, const GirType *t, GirValue x, Span sp);
 static GirValue none(Lower *L, const GirType *t, Span sp);
-
-static GirValue lower_expr(Lower *L, Expr *e);
-static void lower_tail(Lower *L, Expr *e);
-
-/* ---- joins -------------------------------------------------------------- */
-
-static void join_init(Lower *L, Join *j, const GirType *result,
-                      const char *label) {
-  j->block = NULL;
-  j->result = (result && result->kind != GIR_T_UNIT) ? result : NULL;
-  j->nmuts = L->muts.len;
-  j->label = label;
-}
-
-/* A join for a merge inside one construct of the lowering's own (a
- * min/max step, an Option built from a test): no user code runs in its
- * branches, so no mut can change there and none is threaded. */
-static void join_init_plain(Lower *L, Join *j, const GirType *result,
-                            const char *label) {
-  join_init(L, j, result, label);
-  j->nmuts = 0;
-}
-
-static GirBlock *join_block(Lower *L, Join *j) {
-  if (j->block) return j->block;
-  j->block = gir_block_new(L->m, L->g.f, j->label);
-  if (j->result) gir_block_add_param(L->m, L->g.f, j->block, j->result);
-  for (size_t i = 0; i < j->nmuts; i++) {
-    Binding *b = L->muts.data[i];
-    if (gty(b->ty)->kind == GIR_T_UNIT) continue;
-    GirValue p = gir_block_add_param(L->m, L->g.f, j->block, gty(b->ty));
-    gir_value_set_dbg(L->g.f, p, b->name, b->span);
-  }
-  return j->block;
-}
-
-static void join_jump(Lower *L, Join *j, GirValue result, Span sp) {
-  if (dead(L)) return;
-  GirBlock *b = join_block(L, j);
-  GirValue args[64];
-  GirValue *a = j->nmuts + 1 <= 64 ? args
-                : ARENA_ARRAY(L->s->arena, GirValue, j->nmuts + 1);
-  uint32_t n = 0;
-  if (j->result) a[n++] = result;
-  for (size_t i = 0; i < j->nmuts; i++) {
-    Binding *b2 = L->muts.data[i];
-    GirValue v = L->vals[b2->id];
-    if (gty(b2->ty)->kind == GIR_T_UNIT) continue;
-    a[n++] = v;
-  }
-  gir_jmp(&L->g, b, a, n, sp);
-}
-
-/* Continues in the join; returns its result parameter. */
-static GirValue join_enter(Lower *L, Join *j) {
-  if (!j->block) {
-    L->g.b = NULL; /* nothing reaches here */
-    return GIR_NO_VALUE;
-  }
-  gir_set_block(&L->g, j->block);
-  size_t k = 0;
-  GirValue result = GIR_NO_VALUE;
-  if (j->result) result = j->block->params.data[k++];
-  for (size_t i = 0; i < j->nmuts; i++) {
-    Binding *b = L->muts.data[i];
-    if (gty(b->ty)->kind == GIR_T_UNIT) continue;
-    L->vals[b->id] = j->block->params.data[k++];
-  }
-  return result;
-}
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -231,33 +134,9 @@ static GirValue rt(Lower *L, GirRtId id, Span sp, int n, ...) {
   return gir_call_rt(&L->g, id, args, (uint32_t)n, sp);
 }
 
-static void bind_value(Lower *L, Binding *b, GirValue v) {
-  L->vals[b->id] = v;
-  if (v != GIR_NO_VALUE && L->g.f) gir_value_set_dbg(L->g.f, v, b->name, b->span);
-}
-
 static void declare_binding(Lower *L, Binding *b, GirValue v) {
   bind_value(L, b, v);
   if (b->is_mut) VEC_PUSH(L->s->arena, L->muts, b);
-}
-
-/* The current values of the visible muts, to start each branch of a
- * construct from the same state (a branch's assignments must not leak into
- * its sibling). */
-typedef struct Snapshot {
-  GirValue *vals;
-  size_t n;
-} Snapshot;
-
-static Snapshot snapshot(Lower *L) {
-  Snapshot sn = {ARENA_ARRAY(L->s->arena, GirValue, L->muts.len + 1),
-                 L->muts.len};
-  for (size_t i = 0; i < sn.n; i++) sn.vals[i] = L->vals[L->muts.data[i]->id];
-  return sn;
-}
-
-static void restore(Lower *L, Snapshot sn) {
-  for (size_t i = 0; i < sn.n; i++) L->vals[L->muts.data[i]->id] = sn.vals[i];
 }
 
 /* ---- strings ------------------------------------------------------------- */
@@ -666,8 +545,6 @@ static bool cond_binds(const Expr *c) {
          (cond_binds(c->bin.lhs) || cond_binds(c->bin.rhs));
 }
 
-static void lower_cond(Lower *L, Expr *c, GirBlock *fail);
-
 /* Branches on an if/while condition. One that binds names (§9: `is`)
  * reaches then_b only through its success path, where they are bound.
  * False when the condition itself diverged (nothing reaches either). */
@@ -970,7 +847,7 @@ static void lower_pattern(Lower *L, Pattern *pt, GirValue v, GirBlock *fail) {
 /* §9: a condition whose `is` operands bind names in the rest of it and in
  * the body. On failure control goes to `fail`; lowering continues in the
  * success path. */
-static void lower_cond(Lower *L, Expr *c, GirBlock *fail) {
+void lower_cond(Lower *L, Expr *c, GirBlock *fail) {
   if (dead(L)) return;
   if (c->kind == EX_IS) {
     GirValue v = lower_expr(L, c->is.lhs);
@@ -1002,39 +879,7 @@ static GirValue lower_is(Lower *L, Expr *e) {
   return join_enter(L, &j);
 }
 
-static void lower_tail(Lower *L, Expr *e);
-
-/* §9: arms are tried in order; each arm's pattern tests jump to the next
- * arm on failure. (A decision tree that tests each discriminant once is
- * the optimization still to come; this order is already the semantics.) */
-static GirValue lower_match(Lower *L, Expr *e, bool tail) {
-  GirValue v = lower_expr(L, e->match.scrut);
-  if (dead(L)) return GIR_NO_VALUE;
-  bool has_value = !tail && !is_unit(L, e->ty);
-  Join j;
-  join_init(L, &j, has_value ? gty(e->ty) : NULL, "match.end");
-  Snapshot before = snapshot(L);
-  for (size_t i = 0; i < e->match.arms.len; i++) {
-    MatchArm *arm = &e->match.arms.data[i];
-    GirBlock *next = gir_block_new(L->m, L->g.f, "arm.next");
-    size_t nmuts = L->muts.len;
-    lower_pattern(L, arm->pat, v, next);
-    if (arm->guard) lower_cond(L, arm->guard, next);
-    if (tail) {
-      lower_tail(L, arm->body);
-    } else {
-      GirValue bv = lower_expr(L, arm->body);
-      join_jump(L, &j, bv, arm->body->span);
-    }
-    L->muts.len = nmuts;
-    restore(L, before);
-    gir_set_block(&L->g, next);
-  }
-  /* exhaustive (Sema checked): nothing reaches past the last arm */
-  gir_unreachable(&L->g, e->span);
-  if (tail) return GIR_NO_VALUE;
-  return join_enter(L, &j);
-}
+/* `match` (§9) is compiled to a decision tree in match.c. */
 
 /* ---- closures (§8) --------------------------------------------------------------
  * An anonymous sub is lifted to a GirFunc of its own whose first parameter
@@ -2036,7 +1881,7 @@ static GirValue lower_try(Lower *L, Expr *e) {
   return p;
 }
 
-static GirValue lower_expr(Lower *L, Expr *e) {
+GirValue lower_expr(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   GirBuilder *g = &L->g;
   switch (e->kind) {
@@ -2170,7 +2015,7 @@ static void emit_ret(Lower *L, const Type *t, GirValue v, Span sp) {
   gir_ret(&L->g, unit ? GIR_NO_VALUE : v, sp);
 }
 
-static void lower_tail(Lower *L, Expr *e) {
+void lower_tail(Lower *L, Expr *e) {
   if (dead(L)) return;
   switch (e->kind) {
   case EX_BLOCK: {
