@@ -15,6 +15,9 @@
  * no-op at run time, and CodeGen may drop them for CONST_STR statically).
  * Values dying on a br or switch edge are dec'd at the target's start.
  *
+ * pass_simplify merges each block into its predecessor when that jumps to
+ * it and nothing else does (a match arm with one leaf): see Simplify.c.
+ *
  * pass_infer_borrowed sets GirFunc.param_borrowed: a heap parameter the
  * function never consumes is borrowed, so callers keep their reference
  * and neither side counts (Lean 4's borrow inference; see Borrow.c).
@@ -35,6 +38,7 @@
 #include "guji/GIR.h"
 
 void pass_mark_tail_calls(GirModule *m);
+void pass_simplify(GirModule *m);
 void pass_infer_borrowed(GirModule *m);
 void pass_rc(GirModule *m);
 void pass_reuse(GirModule *m);

@@ -1,6 +1,8 @@
 /* Pipeline.c — the order of the GIR passes.
  *
- * Borrow inference first (RC reads its result), then RC (it needs the IR
+ * Block merging first (a jump to a block with one predecessor is only a
+ * renaming, and RC would count it), then borrow inference (RC reads its
+ * result), then RC (it needs the IR
  * as lowered: no inc/dec yet), reuse (it rewrites RC's output), then
  * tail-call marking (it needs the final instruction order). With `verify`, the
  * verifier checks the input and the output of each pass, so a failure
@@ -16,6 +18,8 @@ static bool check(GirModule *m, bool verify, FILE *errs, const char *after) {
 
 bool pass_run_pipeline(GirModule *m, bool verify, FILE *errs) {
   if (!check(m, verify, errs, "on the lowered input")) return false;
+  pass_simplify(m);
+  if (!check(m, verify, errs, "after pass_simplify")) return false;
   pass_infer_borrowed(m);
   pass_rc(m);
   if (!check(m, verify, errs, "after pass_rc")) return false;

@@ -36,10 +36,11 @@
  *    it in the run, or a type of one constructor) keeps the fields whose
  *    PROJ in the run is followed by its own inc; those incs go.
  * 3. A token is wanted by the first later NEW in the block whose memory
- *    class fits (gir_ctor_reuse_class) — or, when the block ends in a br
- *    or switch whose targets are reached only from it, by a NEW in each
- *    target (recursively, a few levels: `if k < kx { Node(..) } else
- *    {..}`); targets that build none RELEASE the token at their start.
+ *    class fits (gir_ctor_reuse_class) — or, when the block ends in a jmp,
+ *    br or switch whose targets are reached only from it (so the token
+ *    dominates them), by a NEW in each target (recursively, a few levels:
+ *    a match arm's block, `if k < kx { Node(..) } else {..}`); targets
+ *    that build none RELEASE the token at their start.
  *    With a taker the DEC becomes RESET, else (when it keeps fields) DROP.
  */
 #include <stdlib.h>
@@ -146,7 +147,7 @@ static size_t find_new(const GirBlock *b, size_t from, uint32_t cls) {
 }
 
 static uint32_t nsuccs(const GirTerm *t) {
-  return t->kind == GIR_TERM_BR ? 2
+  return t->kind == GIR_TERM_JMP ? 1 : t->kind == GIR_TERM_BR ? 2
          : t->kind == GIR_TERM_SWITCH ? t->ncases + 1 : 0;
 }
 
@@ -305,9 +306,8 @@ static void count_preds(Ru *r) {
   r->npreds[0] = 1;
   for (size_t b = 0; b < f->blocks.len; b++) {
     const GirTerm *t = &f->blocks.data[b]->term;
-    uint32_t n = t->kind == GIR_TERM_JMP ? 1 : nsuccs(t);
-    for (uint32_t k = 0; k < n; k++) {
-      GirBlock *s = t->kind == GIR_TERM_JMP ? t->target : succ(t, k);
+    for (uint32_t k = 0; k < nsuccs(t); k++) {
+      GirBlock *s = succ(t, k);
       if (s) r->npreds[s->id]++;
     }
   }

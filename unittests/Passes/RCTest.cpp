@@ -1272,6 +1272,42 @@ TEST_F(RCObjTest, AppendTextConsumesBufferBorrowsValue) {
 
 // Several switch slots into a join the value dies on: they share one
 // split edge, and the arm that uses the value decs it itself.
+// pass_simplify: a jump to a block nothing else jumps to is a renaming;
+// the blocks merge (the parameter's binding name passes to the argument),
+// while a block with two predecessors stays.
+TEST_F(RCTest, SimplifyMergesSinglePredecessorBlocks) {
+  GirFunc *f = func("f", &gir_t_int, {&gir_t_int});
+  GirBlock *arm = gir_block_new(m, f, "arm");
+  GirValue p = gir_block_add_param(m, f, arm, &gir_t_int);
+  gir_value_set_dbg(f, p, "x", sp());
+  GirBlock *join_b = gir_block_new(m, f, "join");
+  GirValue q = gir_block_add_param(m, f, join_b, &gir_t_int);
+  GirBuilder g = at(m, f);
+  GirValue one = gir_const_int(&g, 1, sp());
+  GirValue a = gir_op2(&g, GIR_OP_IADD, &gir_t_int, 0, one, sp());
+  gir_jmp(&g, arm, &a, 1, sp());
+  gir_set_block(&g, arm);
+  GirValue c = gir_op2(&g, GIR_OP_ILT, &gir_t_bool, p, one, sp());
+  GirBlock *t = gir_block_new(m, f, "t"), *e = gir_block_new(m, f, "e");
+  gir_br(&g, c, t, e, sp());
+  gir_set_block(&g, t);
+  gir_jmp(&g, join_b, &p, 1, sp());
+  gir_set_block(&g, e);
+  gir_jmp(&g, join_b, &one, 1, sp());
+  gir_set_block(&g, join_b);
+  gir_ret(&g, q, sp());
+  pass_simplify(m);
+  ASSERT_TRUE(gir_verify_module(m, stderr)) << ir();
+  ASSERT_EQ(f->blocks.len, 4u) << ir(); // entry+arm, join, t, e
+  EXPECT_EQ(block_text(f, 0),
+            "b0(%0: Int):\n"
+            "  %3: Int = const.i 1\n"
+            "  %4: Int = add.i %0, %3                 ; $x\n"
+            "  %5: Bool = lt.i %4, %3\n"
+            "  br %5, b2, b3\n");
+  EXPECT_EQ(block_text(f, 1), "b1.join(%2: Int):\n  ret %2\n");
+}
+
 // ---- the whole pipeline: borrow inference, RC, reuse -----------------------
 
 // rewrap($o) = match $o { None => None, Some($s) => Some($s ++ "!") }
@@ -1345,9 +1381,10 @@ void check_rewrap(RCObjTest &t, bool keep) {
   reset->imm.reset.keep = 0;
   Sim bad;
   bad.run(t.m, main_f, {123});
-  if (!keep)
+  if (!keep) {
     EXPECT_NE(join(bad.errors).find("of freed object"), std::string::npos)
         << join(bad.errors);
+  }
 }
 
 TEST_F(RCObjTest, ReuseUnique) { check_rewrap(*this, false); }
