@@ -188,6 +188,151 @@ static size_t find_takers(Ru *r, GirBlock *b, size_t from, uint32_t cls,
   return reused;
 }
 
+/* ---- sinking the incs of fields ------------------------------------------- */
+
+static void insert_at(Ru *r, GirBlock *b, size_t at, GirInst in);
+static void remove_at(Ru *r, GirBlock *b, size_t at);
+
+/* The PROJ that defines v, or NULL. */
+static const GirInst *proj_def(const GirFunc *f, GirValue v) {
+  const GirValueInfo *vi = &f->values.data[v];
+  if (vi->inst < 0 || !vi->block) return NULL;
+  const GirInst *in = &vi->block->insts.data[vi->inst];
+  return in->op == GIR_OP_PROJ ? in : NULL;
+}
+
+/* Whether `in` may release a reference to v: a dec, reset or drop of it,
+ * or any use but a pure read (a consuming use hands the reference on,
+ * and the receiver may free it). */
+static bool may_release(const GirInst *in, GirValue v) {
+  for (uint32_t j = 0; j < in->nargs; j++) {
+    if (in->args[j] != v) continue;
+    switch (in->op) {
+    case GIR_OP_PROJ: case GIR_OP_TAG: case GIR_OP_EQ: case GIR_OP_CMP:
+    case GIR_OP_INC: case GIR_OP_LIST_LEN: case GIR_OP_LIST_GET:
+      continue;
+    case GIR_OP_APPEND_TEXT:
+      if (j == 1) continue;
+      return true;
+    case GIR_OP_CALL: {
+      const GirFunc *c = in->imm.call.callee;
+      if (c && c->param_borrowed && j < c->param_types.len &&
+          c->param_borrowed[j])
+        continue;
+      return true;
+    }
+    case GIR_OP_CALL_RT: {
+      const GirRtInfo *info = gir_rt_info(in->imm.rt);
+      if (info && j < info->nparams && !info->consumed[j]) continue;
+      return true;
+    }
+    default:
+      return true;
+    }
+  }
+  return false;
+}
+
+typedef struct Anc {
+  GirValue v[8];
+  uint32_t n;
+} Anc;
+
+/* p, then what p was read out of, and so on: p is alive while these are
+ * (the nearest one that still holds a reference keeps it alive). */
+static Anc ancestors(const GirFunc *f, GirValue p) {
+  Anc a = {{0}, 0};
+  for (const GirInst *pj = proj_def(f, p); pj && a.n < 8;
+       pj = proj_def(f, pj->args[0]))
+    a.v[a.n++] = pj->args[0];
+  return a;
+}
+
+static bool blocks_inc(const GirInst *in, GirValue p, const Anc *a) {
+  if (in->op == GIR_OP_CALL_RT) {
+    const GirRtInfo *info = gir_rt_info(in->imm.rt);
+    if (info && (info->flags & GIR_RTF_NORETURN)) return true;
+  }
+  if (may_release(in, p)) return true;
+  for (uint32_t k = 0; k < a->n; k++)
+    if (may_release(in, a->v[k])) return true;
+  return false;
+}
+
+static bool term_uses(const GirTerm *t, GirValue v) {
+  if (t->kind == GIR_TERM_RET) return t->value == v;
+  for (uint32_t j = 0; t->kind == GIR_TERM_JMP && j < t->nargs; j++)
+    if (t->args[j] == v) return true;
+  return false;
+}
+
+/* Step 0. The RC pass incs a field right after its PROJ; while the object
+ * it was read from stays alive, the field needs no reference of its own
+ * for reading. So the inc moves down, past reads, until the field is
+ * consumed or its object (or an object that object was read from) may be
+ * released — or into each successor reached only from here; an inc that
+ * meets the field's dec (a path where it died unused) cancels with it, and
+ * one that reaches the object's dec is taken over by RESET's `keep`
+ * (specialize). Returns whether anything moved. */
+static bool sink_block(Ru *r, GirBlock *b) {
+  bool moved = false;
+  for (size_t i = 0; i < b->insts.len; i++) {
+    GirInst in = b->insts.data[i];
+    if (in.op != GIR_OP_INC || !proj_def(r->f, in.args[0])) continue;
+    GirValue p = in.args[0];
+    Anc a = ancestors(r->f, p);
+    size_t j = i + 1;
+    while (j < b->insts.len && !blocks_inc(&b->insts.data[j], p, &a) &&
+           !(b->insts.data[j].op == GIR_OP_INC && b->insts.data[j].args[0] == p))
+      j++;
+    if (j < b->insts.len && b->insts.data[j].op == GIR_OP_DEC &&
+        b->insts.data[j].args[0] == p) { /* cancel */
+      remove_at(r, b, j);
+      remove_at(r, b, i);
+      i--;
+      moved = true;
+      continue;
+    }
+    /* where it goes: before j, but never past other incs gathered there
+     * (two incs must not keep trading places) */
+    size_t k = j;
+    while (k > i + 1 && b->insts.data[k - 1].op == GIR_OP_INC) k--;
+    if (j < b->insts.len) {
+      if (k > i + 1) {
+        remove_at(r, b, i);
+        insert_at(r, b, k - 1, in);
+        i--; /* look at what moved up */
+        moved = true;
+      }
+      continue;
+    }
+    /* to the end of the block: on into the successors? */
+    const GirTerm *t = &b->term;
+    uint32_t ns = nsuccs(t);
+    bool ok = ns > 0 && !term_uses(t, p);
+    for (uint32_t q = 0; ok && q < a.n; q++) ok = !term_uses(t, a.v[q]);
+    for (uint32_t q = 0; ok && q < ns; q++) {
+      GirBlock *sb = succ(t, q);
+      ok = sb && sb != b && sb->id != 0 && r->npreds[sb->id] == 1;
+      for (uint32_t q2 = 0; ok && q2 < q; q2++) ok = succ(t, q2) != sb;
+    }
+    if (!ok) {
+      if (k > i + 1) {
+        remove_at(r, b, i);
+        insert_at(r, b, k - 1, in);
+        i--;
+        moved = true;
+      }
+      continue;
+    }
+    remove_at(r, b, i);
+    i--;
+    for (uint32_t q = 0; q < ns; q++) insert_at(r, succ(t, q), 0, in);
+    moved = true;
+  }
+  return moved;
+}
+
 /* ---- rewriting ------------------------------------------------------------- */
 
 static void insert_at(Ru *r, GirBlock *b, size_t at, GirInst in) {
@@ -246,19 +391,22 @@ static size_t specialize(Ru *r, GirBlock *b, size_t d) {
   for (size_t i = s; i < d; i++) {
     const GirInst *in = &b->insts.data[i];
     if (in->op == GIR_OP_PROJ && in->args[0] == x) ctor = in->imm.ctor.index;
+    const GirInst *pj = in->op == GIR_OP_INC ? proj_def(r->f, in->args[0]) : NULL;
+    if (pj && pj->args[0] == x) ctor = pj->imm.ctor.index;
   }
   if (ctor < 0) return d;
   const GirCtor *c = &t->ctors[ctor];
   uint32_t cls = gir_ctor_reuse_class(c);
   if (cls == 0 || c->nfields > 64) return d;
 
+  /* an inc in the run of a field read out of x (by a PROJ here, or in a
+   * block before: sink_incs brought its inc down to here) */
   uint64_t keep = 0;
-  for (size_t i = s; i + 1 < d; i++) {
-    const GirInst *in = &b->insts.data[i], *nx = &b->insts.data[i + 1];
-    if (in->op == GIR_OP_PROJ && in->args[0] == x &&
-        in->result != GIR_NO_VALUE && nx->op == GIR_OP_INC &&
-        nx->args[0] == in->result)
-      keep |= (uint64_t)1 << in->imm.ctor.field;
+  for (size_t i = s; i < d; i++) {
+    const GirInst *in = &b->insts.data[i];
+    const GirInst *pj = in->op == GIR_OP_INC ? proj_def(r->f, in->args[0]) : NULL;
+    if (pj && pj->args[0] == x && pj->imm.ctor.index == (uint32_t)ctor)
+      keep |= (uint64_t)1 << pj->imm.ctor.field;
   }
   TakerVec takers = {0};
   size_t reused = find_takers(r, b, d + 1, cls, 0, &takers);
@@ -285,16 +433,16 @@ static size_t specialize(Ru *r, GirBlock *b, size_t d) {
   } else {
     dec->op = GIR_OP_DROP;
   }
-  /* the kept fields' own incs go */
+  /* the kept fields' own incs go (one each) */
+  uint64_t removed = 0;
   for (size_t i = d; i-- > s;) {
     const GirInst *in = &b->insts.data[i];
-    if (in->op == GIR_OP_INC && i > s) {
-      const GirInst *pj = &b->insts.data[i - 1];
-      if (pj->op == GIR_OP_PROJ && pj->args[0] == x &&
-          pj->result == in->args[0] && (keep >> pj->imm.ctor.field & 1)) {
-        remove_at(r, b, i);
-        d--;
-      }
+    const GirInst *pj = in->op == GIR_OP_INC ? proj_def(r->f, in->args[0]) : NULL;
+    if (pj && pj->args[0] == x && pj->imm.ctor.index == (uint32_t)ctor &&
+        !(removed >> pj->imm.ctor.field & 1)) {
+      removed |= (uint64_t)1 << pj->imm.ctor.field;
+      remove_at(r, b, i);
+      d--;
     }
   }
   return d;
@@ -317,6 +465,12 @@ static void reuse_func(GirModule *m, GirFunc *f) {
   if (f->blocks.len == 0) return;
   Ru r = {m, f, calloc(f->blocks.len + 1, sizeof(uint32_t))};
   count_preds(&r);
+  for (int round = 0; round < 64; round++) {
+    bool moved = false;
+    for (size_t bi = 0; bi < f->blocks.len; bi++)
+      moved |= sink_block(&r, f->blocks.data[bi]);
+    if (!moved) break;
+  }
   for (size_t bi = 0; bi < f->blocks.len; bi++) {
     GirBlock *b = f->blocks.data[bi];
     sort_runs(f, b);
