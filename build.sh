@@ -24,6 +24,9 @@ PACKAGES=(
   libpcre2-dev libffi-dev libgtest-dev
   gdb golang-go
 )
+# bench/run.sh also times C++ (g++, above) and OCaml (ocamlopt, Debian's
+# ocaml-nox) peers when their tools are present; OCaml is deliberately not
+# in this list: the benchmarks are not part of the build or the tests.
 # Not needed, though LLVMConfig.cmake would look for them: zlib1g-dev,
 # libzstd-dev, libedit-dev, libxml2-dev, libcurl4-openssl-dev. Only LLVM's
 # static component libraries use them; guji links the shared libLLVM-19.so

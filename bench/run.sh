@@ -5,13 +5,18 @@
 #
 # A benchmark is a folder bench/NAME/ holding NAME.guji and any of the peers
 # NAME.c, NAME.ovf.c (C with the overflow checks guji's Int arithmetic makes,
-# §6: how much of a gap is the checks' cost), NAME.go, NAME.py. Each is built once (guji: gujic -O2; C:
-# clang-19 -O2, else cc -O2; Go: go build), all must print the same
-# output (a peer that disagrees fails the run), then each runs N times
-# (default 5; Python, being slow, K times, default 1: its check run) and the
-# table shows the median wall time and the ratio to C. A peer whose tool is
-# missing is skipped with a note. Builds and outputs go to bench/out/ (git-ignored).
-# Not part of ctest: timings need a quiet machine.
+# §6: how much of a gap is the checks' cost), NAME.cpp, NAME.go, NAME.ml,
+# NAME.py. Each is built once — guji: gujic -O2; C: clang-19 -O2, else
+# cc -O2; C++: g++ -O2 -std=c++17; Go: go build; OCaml: plain ocamlopt
+# (no -unsafe, so array bounds are checked as guji's are; no -O3, which
+# needs flambda) — and all must print the same output (a peer that
+# disagrees fails the run). Then each runs N times (default 5; Python,
+# being slow, K times, default 1: its check run) and the table has a row
+# per benchmark and a column per peer: the median wall time in seconds and,
+# in parentheses, its ratio to C. A peer whose tool is missing is skipped
+# with a note. Every program runs with a 1 GiB stack limit (ulimit -s;
+# cfold recurses 2^20 deep). Builds and outputs go to bench/out/
+# (git-ignored). Not part of ctest or build.sh: timings need a quiet machine.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd -P)
@@ -22,7 +27,7 @@ runs=5
 py_runs=1
 gujic="$repo/build/bin/gujic"
 names=()
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -n)        runs=$2; shift 2 ;;
@@ -49,10 +54,19 @@ mkdir -p "$out"
 export GOCACHE="$out/go-cache" GOPATH="$out/go-path" GO111MODULE=off GOFLAGS='' GOTOOLCHAIN=local
 
 cc_bin=$(command -v clang-19 || command -v clang || command -v cc || true)
+cxx_bin=$(command -v g++ || true)
 go_bin=$(command -v go || true)
+ml_bin=$(command -v ocamlopt || true)
 py_bin=$(command -v python3 || true)
 notes=()
 note() { notes+=("$1"); }
+
+# A deep stack for every peer alike (cfold's 2^20-deep recursion; guji's
+# main thread takes its size from this limit too).
+stack_kb=$((1024 * 1024))
+if ! ulimit -s "$stack_kb" 2> /dev/null; then
+  note "could not raise the stack limit to $stack_kb KiB (ulimit -s is $(ulimit -s)): deep recursions may overflow"
+fi
 
 # now_ns: wall clock in nanoseconds (GNU date).
 now_ns() { date +%s%N; }
@@ -73,6 +87,18 @@ build() {
       [ -n "$cc_bin" ] || { note "$name: C skipped: no clang-19 or cc"; return 1; }
       "$cc_bin" -O2 "$src" -o "$exe" > "$log" 2>&1 ||
         { note "$name: C skipped: $cc_bin failed (see ${log#"$repo"/})"; return 1; } ;;
+    cpp)
+      [ -n "$cxx_bin" ] || { note "$name: C++ skipped: no g++"; return 1; }
+      "$cxx_bin" -O2 -std=c++17 "$src" -o "$exe" > "$log" 2>&1 ||
+        { note "$name: C++ skipped: g++ failed (see ${log#"$repo"/})"; return 1; } ;;
+    ocaml)
+      [ -n "$ml_bin" ] || { note "$name: OCaml skipped: no ocamlopt"; return 1; }
+      # ocamlopt leaves .cmi/.cmx/.o beside its source: build a copy in out/.
+      local dir="$out/$name/ocaml-build"
+      mkdir -p "$dir"
+      cp "$src" "$dir/"
+      (cd "$dir" && "$ml_bin" "$(basename "$src")" -o "$exe") > "$log" 2>&1 ||
+        { note "$name: OCaml skipped: ocamlopt failed (see ${log#"$repo"/})"; return 1; } ;;
     go)
       [ -n "$go_bin" ] || { note "$name: Go skipped: no go"; return 1; }
       (cd "$(dirname "$src")" && "$go_bin" build -o "$exe" "$(basename "$src")") > "$log" 2>&1 ||
@@ -84,7 +110,10 @@ build() {
   esac
 }
 
-rows=()
+all_peers=(guji c c-ovf cpp go ocaml python)
+declare -A cell=()  # cell[NAME|PEER]: "median|ratio"
+declare -A used=()  # peers with a timing in some benchmark
+done_names=()
 status=0
 for name in "${names[@]}"; do
   dir="$here/$name"
@@ -95,9 +124,10 @@ for name in "${names[@]}"; do
   mkdir -p "$out/$name"
   echo "== $name" >&2
   peers=(); exes=()
-  for peer in guji c c-ovf go python; do
+  for peer in "${all_peers[@]}"; do
     case "$peer" in
-      guji) ext=guji ;; c) ext=c ;; c-ovf) ext=ovf.c ;; go) ext=go ;; python) ext=py ;;
+      guji) ext=guji ;; c) ext=c ;; c-ovf) ext=ovf.c ;; cpp) ext=cpp ;;
+      go) ext=go ;; ocaml) ext=ml ;; python) ext=py ;;
     esac
     src="$dir/$name.$ext"
     [ -f "$src" ] || continue
@@ -154,18 +184,37 @@ for name in "${names[@]}"; do
     [ -n "${med[$peer]:-}" ] || continue
     ratio="-"
     [ -n "$c_median" ] && ratio=$(awk -v a="${med[$peer]}" -v c="$c_median" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "-" }')
-    rows+=("$name|$peer|${med[$peer]}|$ratio")
+    cell[$name|$peer]="${med[$peer]}|$ratio"
+    used[$peer]=1
   done
+  done_names+=("$name")
   unset med first
 done
 
-echo
-printf '%-12s %-8s %12s %10s\n' benchmark peer "median s" "vs C"
-printf '%-12s %-8s %12s %10s\n' ------------ -------- ------------ ----------
-for row in ${rows[@]+"${rows[@]}"}; do
-  IFS='|' read -r b p m r <<< "$row"
-  printf '%-12s %-8s %12.3f %10s\n' "$b" "$p" "$m" "$r"
+# The table: a row per benchmark, a column per peer that ran somewhere;
+# each cell is "median (ratio to C)", "-" where the peer did not run.
+cols=()
+for peer in "${all_peers[@]}"; do
+  if [ -n "${used[$peer]:-}" ]; then cols+=("$peer"); fi
 done
+echo
+printf '%-12s' benchmark
+for peer in ${cols[@]+"${cols[@]}"}; do printf ' %15s' "$peer"; done
+echo
+printf '%-12s' ------------
+for peer in ${cols[@]+"${cols[@]}"}; do printf ' %15s' ---------------; done
+echo
+for name in ${done_names[@]+"${done_names[@]}"}; do
+  printf '%-12s' "$name"
+  for peer in ${cols[@]+"${cols[@]}"}; do
+    c=${cell[$name|$peer]:-}
+    if [ -z "$c" ]; then printf ' %15s' -; continue; fi
+    IFS='|' read -r m r <<< "$c"
+    printf ' %15s' "$(printf '%.3f (%s)' "$m" "$r")"
+  done
+  echo
+done
+echo "(median wall time in seconds; in parentheses the ratio to C)"
 if [ ${#notes[@]} -gt 0 ]; then
   echo
   for n in "${notes[@]}"; do echo "note: $n"; done
