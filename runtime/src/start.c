@@ -27,7 +27,12 @@
 #include <unistd.h>
 
 #define STACK_MARGIN ((size_t)256 * 1024)
-#define UNLIMITED_STACK ((size_t)8 * 1024 * 1024)
+/* The main thread's stack under `ulimit -s unlimited`: the kernel then
+ * lets it grow until it meets a mapping (the legacy mmap layout keeps
+ * mappings far below), so guji assumes 1 GiB (Go's maximum goroutine
+ * stack) rather than the default 8 MiB, which would make `unlimited` less
+ * than a large finite limit. */
+#define UNLIMITED_STACK ((size_t)1024 * 1024 * 1024)
 /* How far below the low end a fault still counts as running off the stack
  * (a guard page, a large frame skipping over it). */
 #define FAULT_SLACK ((size_t)1024 * 1024)
@@ -70,7 +75,7 @@ static char *find_stack_low(void) {
     if (rc == 0 && (char *)addr < sp)
       return addr;
   }
-  return sp - UNLIMITED_STACK;
+  return sp - ((size_t)8 * 1024 * 1024); /* unknown: the usual default */
 }
 
 static void set_stack_limit(void) {
