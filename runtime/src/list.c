@@ -7,7 +7,8 @@
  * 32 * 8 bytes, of Bools 32 bytes). The last tail_len (1..32) elements live
  * in the tail, the others in the tree under `root`: NULL while the tree is
  * empty, a leaf (shift 0) while it holds one, otherwise an inner node of
- * level shift/5 with 2..32 children.
+ * level shift/5 with 2..32 children. The list's first element is the
+ * tree's element `skip` (0..31, always inside the first leaf; see slices).
  *
  * Strict and relaxed nodes. An inner node is STRICT when every child but
  * the last holds exactly 32^level elements and every child is strict;
@@ -20,12 +21,13 @@
  * plan keeps the steps few. Since a relaxed child makes its parent relaxed,
  * a strict root means a strict tree: push, index, set, pop and iteration on
  * a list never concatenated or sliced at the front take the old radix paths
- * with one more test (the root's flag). Only the rightmost leaf of a strict
+ * with one more test (the root's flag) and an add (skip). Only the
+ * rightmost leaf of a strict
  * tree may be partial; in a relaxed tree any leaf may be (never empty).
  *
  * Sizes flow downwards: a node does not know how many elements it holds;
- * the list does (len - tail_len), and each level computes its children's
- * counts (size table, or full-but-the-last for strict nodes). Every
+ * the list does (len - tail_len + skip), and each level computes its
+ * children's counts (size table, or full-but-the-last for strict nodes). Every
  * function on a subtree takes its size. A leaf's header flags hold its
  * capacity in elements (4, 8, 16 or 32 for tails, which start small so a
  * list of three Ints is not 264 bytes and double while unique; exact for
@@ -51,11 +53,19 @@
  * b's tail becomes the result's. O(log n) (with 32 * 64 slots per level at
  * worst to move), and O(len b) when b has at most 32 elements (pushed).
  * Slicing copies the two boundary leaves (at most 2 * 31 elements), builds
- * new nodes along the two boundary paths and shares every node between,
- * dropping root levels that cover the range with one child: O(log n). A
- * slice holds references only to nodes wholly inside it, so the dropped
- * elements are released as soon as the original goes: nothing outside the
- * slice is retained.
+ * new nodes along the two boundary paths (runs of the old nodes' children,
+ * their size tables the old ones less what was cut in front) and shares
+ * every node between, dropping root levels that cover the range with one
+ * child; when only the two boundary pieces remain they are concatenated,
+ * so the height follows the size: O(log n). Such a slice holds references
+ * only to nodes wholly inside it: what it drops is released as soon as the
+ * original goes. One exception, for `[_, ..$rest]` recursion (slice 1..len
+ * at each step): a slice that keeps the whole tree and starts inside its
+ * first leaf shares the tree and only raises `skip` (O(1), no allocation
+ * but the list object); the real slice comes when the start passes the
+ * leaf, once in 32 steps. So a list retains at most 31 dropped elements,
+ * those before `skip` in its first leaf, until a slice or pop moves past
+ * them.
  */
 #include "rt_internal.h"
 
@@ -83,9 +93,10 @@ typedef struct Node {
 
 struct GjList {
   GjHeader h;
-  uint16_t shift;    /* level of the root * BITS */
-  uint16_t tail_len; /* elements in the tail: 1..32, 0 only when len == 0 */
-  uint32_t esize;    /* elem->size, at hand for the fast paths */
+  uint8_t shift;    /* level of the root * BITS */
+  uint8_t tail_len; /* elements in the tail: 1..32, 0 only when len == 0 */
+  uint16_t skip;    /* dead elements before the list's first in the tree */
+  uint32_t esize;   /* elem->size, at hand for the fast paths */
   int64_t len;
   const GjType *elem;
   Node *root; /* NULL while the tree is empty (len == tail_len) */
@@ -189,7 +200,7 @@ static void dec_elems(const GjType *t, const unsigned char *p, int64_t n) {
       t->dec(p + (size_t)i * t->size);
 }
 
-/* ---- nodes ---------------------------------------------------------------- */
+/* ---- nodes --------------------------------------------------------------- */
 
 static Node *new_leaf(uint32_t cap, uint32_t es) {
   Node *n = gj_rt_alloc(leaf_bytes(cap, es), GJ_KIND_LIST_NODE);
@@ -233,8 +244,14 @@ static void node_release(Node *n, uint32_t shift, int64_t size,
   }
   if (gj_rt_rc_dec(&n->h)) {
     unsigned m = nkids(n);
-    for (unsigned j = 0; j < m; j++)
-      node_release(kids(n)[j], shift - BITS, child_size(n, shift, size, j), t);
+    for (unsigned j = 0; j < m; j++) {
+      Node *c = kids(n)[j];
+      int32_t rc = __atomic_load_n(&c->h.rc, __ATOMIC_RELAXED);
+      if (rc > 1) /* shared with another version: the common case */
+        c->h.rc = rc - 1;
+      else
+        node_release(c, shift - BITS, child_size(n, shift, size, j), t);
+    }
     gj_rt_free(n, inner_bytes(n, shift));
   }
 }
@@ -448,12 +465,13 @@ static const Node *find_leaf(const Node *n, uint32_t shift, int64_t size,
   return n;
 }
 
-/* ---- list objects ---------------------------------------------------------- */
+/* ---- list objects -------------------------------------------------------- */
 
 static GjList *list_alloc(const GjType *t) {
   GjList *l = gj_rt_alloc(sizeof(GjList), GJ_KIND_LIST);
   l->shift = 0;
   l->tail_len = 0;
+  l->skip = 0;
   l->esize = t->size;
   l->len = 0;
   l->elem = t;
@@ -462,8 +480,12 @@ static GjList *list_alloc(const GjType *t) {
   return l;
 }
 
-static inline int64_t tree_size(const GjList *l) {
+/* The list's elements in its tree, and the tree's (skip more). */
+static inline int64_t tree_len(const GjList *l) {
   return l->len - l->tail_len;
+}
+static inline int64_t tree_size(const GjList *l) {
+  return l->len - l->tail_len + l->skip;
 }
 
 void gj_rt_list_free(GjList *l) {
@@ -483,6 +505,7 @@ static GjList *list_unique(GjList *l) {
   GjList *c = gj_rt_alloc(sizeof(GjList), GJ_KIND_LIST);
   c->shift = l->shift;
   c->tail_len = l->tail_len;
+  c->skip = l->skip;
   c->esize = l->esize;
   c->len = l->len;
   c->elem = l->elem;
@@ -500,7 +523,7 @@ static GjList *list_unique(GjList *l) {
 static void tail_into_tree(GjList *l) {
   uint32_t shift = l->shift;
   tree_append(&l->root, &shift, tree_size(l), l->tail, l->tail_len, l->elem);
-  l->shift = (uint16_t)shift;
+  l->shift = (uint8_t)shift;
   l->tail = NULL;
   l->tail_len = 0;
 }
@@ -519,31 +542,50 @@ int64_t gj_list_len(const GjList *l) { return l->len; }
 const GjType *gj_list_elem_type(const GjList *l) { return l->elem; }
 
 /* Address of tree element i of a list whose root is relaxed. */
-static __attribute__((noinline)) const unsigned char *
-relaxed_elem(const GjList *l, int64_t i) {
+static const unsigned char *relaxed_elem(const GjList *l, int64_t i) {
   const Node *n = l->root;
+  i += l->skip;
   uint32_t s = l->shift;
-  for (; s && relaxed(n); s -= BITS)
+  for (; s >= WIDE_SHIFT && relaxed(n); s -= BITS)
     n = kids(n)[child_for(n, s, &i)];
+  for (; s && relaxed(n); s -= BITS) {
+    const uint32_t *tab = (const uint32_t *)(const void *)(kids(n) + WIDTH);
+    unsigned j = (unsigned)(i >> s);
+    while (tab[j] <= i)
+      j++;
+    if (j)
+      i -= tab[j - 1];
+    n = kids(n)[j];
+  }
   for (; s; s -= BITS) /* a strict subtree: i is relative to it */
     n = kids(n)[(i >> s) & MASK];
   return n->data + (size_t)(i & MASK) * l->esize;
 }
 
-/* Address of element i (in range). */
-static inline const unsigned char *elem_at(const GjList *l, int64_t i) {
-  int64_t off = tree_size(l);
+/* gj_list_get's and gj_list_try_get's relaxed case, out of line so that
+ * the strict path needs no stack frame (a sibling call). */
+static __attribute__((noinline)) bool relaxed_get(const GjList *l, int64_t i,
+                                                  void *out) {
+  copy_elem(out, relaxed_elem(l, i), l->esize);
+  return true;
+}
+
+/* Address of element i (in range) when it is in the tail or under a strict
+ * root, else NULL (relaxed_elem's case). */
+static inline const unsigned char *strict_elem(const GjList *l, int64_t i) {
+  int64_t off = tree_len(l);
   if (i >= off)
     return l->tail->data + (size_t)(i - off) * l->esize;
   const Node *n = l->root;
   if (__builtin_expect(relaxed(n), 0))
-    return relaxed_elem(l, i);
+    return NULL;
+  i += l->skip;
   for (uint32_t s = l->shift; s; s -= BITS)
     n = kids(n)[(i >> s) & MASK];
   return n->data + (size_t)(i & MASK) * l->esize;
 }
 
-/* ---- panics ---------------------------------------------------------------- */
+/* ---- panics -------------------------------------------------------------- */
 
 static size_t put(char *buf, size_t len, const char *s) {
   size_t n = strlen(s);
@@ -583,18 +625,26 @@ panic_slice(int64_t a, int64_t b, int64_t len, const GjLoc *loc) {
   gj_rt_panic_parts(parts, &n, 1, loc);
 }
 
-/* ---- access ---------------------------------------------------------------- */
+/* ---- access -------------------------------------------------------------- */
 
 void gj_list_get(const GjList *l, int64_t i, void *out, const GjLoc *loc) {
   if (__builtin_expect((uint64_t)i >= (uint64_t)l->len, 0))
     panic_index(i, l->len, loc);
-  copy_elem(out, elem_at(l, i), l->esize);
+  const unsigned char *p = strict_elem(l, i);
+  if (__builtin_expect(!p, 0)) {
+    relaxed_get(l, i, out);
+    return;
+  }
+  copy_elem(out, p, l->esize);
 }
 
 bool gj_list_try_get(const GjList *l, int64_t i, void *out) {
   if ((uint64_t)i >= (uint64_t)l->len)
     return false;
-  copy_elem(out, elem_at(l, i), l->esize);
+  const unsigned char *p = strict_elem(l, i);
+  if (__builtin_expect(!p, 0))
+    return relaxed_get(l, i, out);
+  copy_elem(out, p, l->esize);
   return true;
 }
 
@@ -603,23 +653,24 @@ const void *gj_list_chunk(const GjList *l, int64_t i, int64_t *n) {
     *n = 0;
     return NULL;
   }
-  int64_t off = tree_size(l);
+  int64_t off = tree_len(l);
   if (i >= off) {
     *n = l->len - i;
     return l->tail->data + (size_t)(i - off) * l->esize;
   }
   if (!relaxed(l->root)) { /* only the last leaf may be partial */
-    int64_t left = WIDTH - (i & MASK);
+    int64_t left = WIDTH - ((i + l->skip) & MASK);
     *n = left < off - i ? left : off - i;
-    return elem_at(l, i);
+    return strict_elem(l, i);
   }
   int64_t count;
-  const Node *leaf = find_leaf(l->root, l->shift, off, &i, &count);
+  i += l->skip;
+  const Node *leaf = find_leaf(l->root, l->shift, tree_size(l), &i, &count);
   *n = count - i;
   return leaf->data + (size_t)i * l->esize;
 }
 
-/* ---- updates ---------------------------------------------------------------- */
+/* ---- updates ------------------------------------------------------------- */
 
 static __attribute__((noinline)) GjList *push_slow(GjList *l,
                                                    const void *elem) {
@@ -640,7 +691,7 @@ static __attribute__((noinline)) GjList *push_slow(GjList *l,
     l->tail = leaf_unique(l->tail, k, cap, t);
   }
   copy_elem(l->tail->data + (size_t)k * es, elem, es);
-  l->tail_len = (uint16_t)(k + 1);
+  l->tail_len = (uint8_t)(k + 1);
   l->len++;
   return l;
 }
@@ -652,7 +703,7 @@ GjList *gj_list_push(GjList *l, const void *elem) {
     uint32_t k = l->tail_len;
     if (__builtin_expect(k < t->h.flags, 1)) {
       copy_elem(t->data + (size_t)k * l->esize, elem, l->esize);
-      l->tail_len = (uint16_t)(k + 1);
+      l->tail_len = (uint8_t)(k + 1);
       l->len++;
       return l;
     }
@@ -665,13 +716,20 @@ GjList *gj_list_push(GjList *l, const void *elem) {
 static inline unsigned char *unique_slot(GjList *l, int64_t i) {
   if (l->h.rc != 1)
     return NULL;
-  int64_t off = tree_size(l);
+  int64_t off = tree_len(l);
   Node *n;
   if (i >= off) {
     n = l->tail;
     i -= off;
+  } else if (!relaxed(l->root)) {
+    n = l->root;
+    i += l->skip;
+    for (uint32_t s = l->shift; n->h.rc == 1 && s; s -= BITS)
+      n = kids(n)[(i >> s) & MASK];
+    i &= MASK;
   } else {
     n = l->root;
+    i += l->skip;
     for (uint32_t s = l->shift; n->h.rc == 1 && s; s -= BITS)
       n = kids(n)[child_for(n, s, &i)];
   }
@@ -690,14 +748,14 @@ GjList *gj_list_set(GjList *l, int64_t i, const void *elem, const GjLoc *loc) {
   }
   l = list_unique(l);
   const GjType *t = l->elem;
-  int64_t off = tree_size(l);
+  int64_t off = tree_len(l);
   unsigned char *slot;
   if (i >= off) {
     uint32_t k = l->tail_len;
     l->tail = leaf_unique(l->tail, k, k, t);
     slot = l->tail->data + (size_t)(i - off) * l->esize;
   } else {
-    l->root = set_path(l->root, l->shift, off, i, t, &slot);
+    l->root = set_path(l->root, l->shift, tree_size(l), i + l->skip, t, &slot);
   }
   if (t->dec)
     t->dec(slot);
@@ -715,7 +773,7 @@ GjList *gj_list_pop(GjList *l, void *out_last) {
   Node *tl = l->tail;
   copy_elem(out_last, tl->data + (size_t)(k - 1) * es, es);
   l->len--;
-  l->tail_len = (uint16_t)(k - 1);
+  l->tail_len = (uint8_t)(k - 1);
   if (tl->h.rc == 1) { /* the element moves out */
     if (k > 1)
       return l;
@@ -734,18 +792,22 @@ GjList *gj_list_pop(GjList *l, void *out_last) {
   l->tail = NULL;
   if (l->len == 0)
     return l;
-  int64_t count;
-  if (l->shift == 0) {
-    l->tail = l->root;
+  int64_t count, size = l->len + l->skip;
+  if (l->shift == 0) { /* the tree is one leaf */
     count = l->len;
+    l->tail = l->skip ? leaf_copy(l->root, l->skip, count, cap_for(count), t)
+                      : l->root;
+    if (l->skip)
+      leaf_release(l->root, size, t);
     l->root = NULL;
-  } else {
+    l->skip = 0;
+  } else { /* the last leaf is not the first */
     uint32_t shift = l->shift;
-    l->root = pop_leaf(l->root, shift, l->len, t, &l->tail, &count);
-    collapse(&l->root, &shift, l->len - count, t);
-    l->shift = (uint16_t)shift;
+    l->root = pop_leaf(l->root, shift, size, t, &l->tail, &count);
+    collapse(&l->root, &shift, size - count, t);
+    l->shift = (uint8_t)shift;
   }
-  l->tail_len = (uint16_t)count;
+  l->tail_len = (uint8_t)count;
   return l;
 }
 
@@ -779,7 +841,7 @@ static GjList *append_elems(GjList *l, const unsigned char *p, int64_t m,
     memcpy(dst, p, (size_t)take * es);
     if (inc)
       inc_elems(t, dst, take);
-    l->tail_len = (uint16_t)need;
+    l->tail_len = (uint8_t)need;
     l->len += take;
     p += (size_t)take * es;
     m -= take;
@@ -806,7 +868,7 @@ static GjList *share(const GjList *l) {
   return (GjList *)l;
 }
 
-/* ---- concatenation ------------------------------------------------------------ */
+/* ---- concatenation ------------------------------------------------------- */
 
 /* Slots of a seam entry at level `level`: elements of a leaf, children of
  * an inner node. */
@@ -864,9 +926,10 @@ static Sub gather(Sub *all, unsigned *si, unsigned *so, unsigned c,
     } else {
       for (unsigned q = *so; q < *so + take; q++) {
         Node *g = kids(src->n)[q];
+        int64_t gs = child_size(src->n, level, src->size, q);
         gj_rt_rc_inc(&g->h);
-        ks[filled + q - *so] = (Sub){g, child_size(src->n, level, src->size, q)};
-        size += ks[filled + q - *so].size;
+        ks[filled + q - *so] = (Sub){g, gs};
+        size += gs;
       }
     }
     filled += take;
@@ -987,6 +1050,22 @@ static Node *tree_concat(Sub l, uint32_t hl, Sub r, uint32_t hr,
   return root;
 }
 
+static Node *slice_tree(Node *n, uint32_t *shift, int64_t size, int64_t a,
+                        int64_t b, const GjType *t);
+
+/* A new reference to a tree holding exactly l's tree elements (without
+ * the skipped ones), or NULL; *shift becomes its level. */
+static Node *own_tree(const GjList *l, uint32_t *shift) {
+  *shift = l->shift;
+  if (!l->root)
+    return NULL;
+  if (l->skip)
+    return slice_tree(l->root, shift, tree_size(l), l->skip, tree_size(l),
+                      l->elem);
+  gj_rt_rc_inc(&l->root->h);
+  return l->root;
+}
+
 /* §15: a ++ b */
 GjList *gj_list_concat(const GjList *a, const GjList *b) {
   if (b->len == 0)
@@ -997,17 +1076,16 @@ GjList *gj_list_concat(const GjList *a, const GjList *b) {
     return append_from(share(a), b, 0, b->len);
   const GjType *t = a->elem;
   /* The left tree: a's tree with a's tail as its last leaf. */
-  Node *lr = a->root;
-  uint32_t hl = a->shift, shift;
-  if (lr)
-    gj_rt_rc_inc(&lr->h);
+  uint32_t hl, hr, shift;
+  Node *lr = own_tree(a, &hl), *rr = own_tree(b, &hr);
   gj_rt_rc_inc(&a->tail->h);
-  tree_append(&lr, &hl, tree_size(a), a->tail, a->tail_len, t);
+  tree_append(&lr, &hl, tree_len(a), a->tail, a->tail_len, t);
   GjList *c = list_alloc(t);
-  c->root = tree_concat((Sub){lr, a->len}, hl, (Sub){b->root, tree_size(b)},
-                        b->shift, &shift, t);
+  c->root = tree_concat((Sub){lr, a->len}, hl, (Sub){rr, tree_len(b)}, hr,
+                        &shift, t);
   node_release(lr, hl, a->len, t);
-  c->shift = (uint16_t)shift;
+  node_release(rr, hr, tree_len(b), t);
+  c->shift = (uint8_t)shift;
   c->tail = b->tail;
   gj_rt_rc_inc(&c->tail->h);
   c->tail_len = b->tail_len;
@@ -1015,7 +1093,53 @@ GjList *gj_list_concat(const GjList *a, const GjList *b) {
   return c;
 }
 
-/* ---- slices -------------------------------------------------------------------- */
+/* ---- slices -------------------------------------------------------------- */
+
+/* Elements in children 0..j of inner node n (level shift, holding size). */
+static inline int64_t cum_size(const Node *n, uint32_t shift, int64_t size,
+                               unsigned j) {
+  if (relaxed(n))
+    return rsize(n, shift, j);
+  return j + 1 < nkids(n) ? (int64_t)(j + 1) << shift : size;
+}
+
+/* A new inner node of level shift holding `first`, then n's children
+ * from..to (incremented), then `last` (either may be NULL); its size
+ * table, if relaxed, is n's cumulative counts from `from` on less `cut`
+ * (what went before), with `first_size` and `last_size` at the ends.
+ * Strict when n is and so are the ends, `first` being full unless alone:
+ * the children between are a run of a strict node's. */
+static Node *cut_inner(const Node *n, uint32_t shift, int64_t size,
+                       Node *first, int64_t first_size, unsigned from,
+                       unsigned to, Node *last, int64_t last_size,
+                       int64_t cut) {
+  unsigned m = (first != NULL) + (to - from) + (last != NULL), k = 0;
+  bool strict = !relaxed(n) &&
+                (!first || m == 1 || first_size == (int64_t)1 << shift) &&
+                (shift == BITS || ((!first || !relaxed(first)) &&
+                                   (!last || !relaxed(last))));
+  Node *c = gj_rt_alloc(strict ? INNER_BYTES : relaxed_bytes(shift),
+                        GJ_KIND_LIST_NODE);
+  c->h.flags = (uint16_t)(m | (strict ? 0 : RELAXED));
+  Node **ck = kids(c);
+  if (first)
+    ck[k++] = first;
+  memcpy(ck + k, kids(n) + from, (to - from) * sizeof(Node *));
+  for (unsigned j = from; j < to; j++)
+    gj_rt_rc_inc(&kids(n)[j]->h);
+  if (!strict) {
+    int64_t sum = first_size;
+    if (first)
+      set_rsize(c, shift, 0, sum);
+    for (unsigned j = from; j < to; j++)
+      set_rsize(c, shift, k++, sum = cum_size(n, shift, size, j) - cut);
+    if (last)
+      set_rsize(c, shift, k, sum + last_size);
+  }
+  if (last)
+    ck[m - 1] = last;
+  return c;
+}
 
 /* Elements a..size of subtree n (level shift, holding size), as a new
  * reference to a subtree of the same level. */
@@ -1027,13 +1151,12 @@ static Node *slice_left(Node *n, uint32_t shift, int64_t size, int64_t a,
   }
   if (shift == 0)
     return leaf_copy(n, a, size - a, (uint32_t)(size - a), t);
-  Sub ks[WIDTH];
-  unsigned j = child_for(n, shift, &a), m = nkids(n), k = 0;
+  int64_t i = a;
+  unsigned j = child_for(n, shift, &i);
   int64_t cs = child_size(n, shift, size, j);
-  ks[k++] = (Sub){slice_left(kids(n)[j], shift - BITS, cs, a, t), cs - a};
-  Sub x = {n, size};
-  seam_add(ks, &k, &x, shift, j + 1, m);
-  return make_inner(shift, ks, k);
+  Node *first = slice_left(kids(n)[j], shift - BITS, cs, i, t);
+  return cut_inner(n, shift, size, first, cs - i, j + 1, nkids(n), NULL, 0,
+                   a);
 }
 
 /* Elements 0..b (b >= 1) of subtree n, likewise. */
@@ -1045,14 +1168,11 @@ static Node *slice_right(Node *n, uint32_t shift, int64_t size, int64_t b,
   }
   if (shift == 0)
     return leaf_copy(n, 0, b, (uint32_t)b, t);
-  Sub ks[WIDTH];
   int64_t i = b - 1;
-  unsigned j = child_for(n, shift, &i), k = 0;
-  Sub x = {n, size};
-  seam_add(ks, &k, &x, shift, 0, j);
+  unsigned j = child_for(n, shift, &i);
   int64_t cs = child_size(n, shift, size, j);
-  ks[k++] = (Sub){slice_right(kids(n)[j], shift - BITS, cs, i + 1, t), i + 1};
-  return make_inner(shift, ks, k);
+  Node *last = slice_right(kids(n)[j], shift - BITS, cs, i + 1, t);
+  return cut_inner(n, shift, size, NULL, 0, 0, j, last, i + 1, 0);
 }
 
 /* Elements a..b (a < b) of the tree n (level *shift, holding size), as a
@@ -1069,16 +1189,13 @@ static Node *slice_tree(Node *n, uint32_t *shift, int64_t size, int64_t a,
     int64_t ia = a, ib = b - 1;
     unsigned ja = child_for(n, s, &ia), jb = child_for(n, s, &ib);
     if (ja != jb) {
-      Sub ks[WIDTH], x = {n, size};
-      unsigned k = 0;
       int64_t ca = child_size(n, s, size, ja), cb = child_size(n, s, size, jb);
-      ks[k++] = (Sub){slice_left(kids(n)[ja], s - BITS, ca, ia, t), ca - ia};
-      seam_add(ks, &k, &x, s, ja + 1, jb);
-      ks[k++] = (Sub){slice_right(kids(n)[jb], s - BITS, cb, ib + 1, t),
-                      ib + 1};
-      if (k > 2) {
+      Sub ks[2] = {{slice_left(kids(n)[ja], s - BITS, ca, ia, t), ca - ia},
+                   {slice_right(kids(n)[jb], s - BITS, cb, ib + 1, t), ib + 1}};
+      if (jb > ja + 1) {
         *shift = s;
-        return make_inner(s, ks, k);
+        return cut_inner(n, s, size, ks[0].n, ks[0].size, ja + 1, jb,
+                         ks[1].n, ks[1].size, a);
       }
       /* Only the two boundary pieces, which may be thin (one child a
        * level): joined by concatenation, the height follows the size. */
@@ -1113,6 +1230,15 @@ static Node *tail_from(Node *leaf, int64_t count, int64_t from, int64_t to,
   return leaf_copy(leaf, from, to - from, cap_for(to - from), t);
 }
 
+/* Elements in the first leaf of the tree n (level shift, holding size). */
+static int64_t first_leaf_size(const Node *n, uint32_t shift, int64_t size) {
+  for (; shift; shift -= BITS) {
+    size = child_size(n, shift, size, 0);
+    n = kids(n)[0];
+  }
+  return size;
+}
+
 /* §15: $xs[a..b], O(log n): see the design note at the top. */
 GjList *gj_list_slice(const GjList *l, int64_t a, int64_t b,
                       const GjLoc *loc) {
@@ -1124,25 +1250,36 @@ GjList *gj_list_slice(const GjList *l, int64_t a, int64_t b,
   GjList *r = list_alloc(t);
   if (a == b)
     return r;
-  int64_t off = tree_size(l), tree_end; /* the result's tree: a..tree_end */
+  /* In the tree's own indexes (skip included): the slice's tree part is
+   * ta..tb, then its tail. */
+  int64_t off = tree_len(l), size = tree_size(l), ta = a + l->skip, tb;
   if (b > off) { /* the tail (part of it) stays the tail */
     int64_t from = a > off ? a - off : 0;
     r->tail = tail_from(l->tail, l->tail_len, from, b - off, t);
-    tree_end = off;
+    tb = size;
   } else { /* the (part of the) leaf holding b - 1 becomes the tail */
-    int64_t i = b - 1, count;
-    Node *leaf = (Node *)find_leaf(l->root, l->shift, off, &i, &count);
-    int64_t start = b - 1 - i, from = a > start ? a - start : 0;
+    int64_t i = b - 1 + l->skip, count;
+    Node *leaf = (Node *)find_leaf(l->root, l->shift, size, &i, &count);
+    int64_t start = b - 1 + l->skip - i, from = ta > start ? ta - start : 0;
     r->tail = tail_from(leaf, count, from, i + 1, t);
-    tree_end = start;
+    tb = start;
   }
-  r->tail_len = (uint16_t)(b - (a > tree_end ? a : tree_end));
   r->len = b - a;
-  if (a < tree_end) {
-    uint32_t shift = l->shift;
-    r->root = slice_tree(l->root, &shift, off, a, tree_end, t);
-    r->shift = (uint16_t)shift;
+  r->tail_len = (uint8_t)(r->len - (ta < tb ? tb - ta : 0));
+  if (ta >= tb)
+    return r;
+  if (tb == size && ta < first_leaf_size(l->root, l->shift, size)) {
+    /* Still in the first leaf: share the whole tree and skip more. The
+     * (at most 31) dead elements stay until the first leaf goes. */
+    gj_rt_rc_inc(&l->root->h);
+    r->root = l->root;
+    r->shift = l->shift;
+    r->skip = (uint16_t)ta;
+    return r;
   }
+  uint32_t shift = l->shift;
+  r->root = slice_tree(l->root, &shift, size, ta, tb, t);
+  r->shift = (uint8_t)shift;
   return r;
 }
 
@@ -1158,7 +1295,7 @@ GjList *gj_list_drop(const GjList *l, int64_t n) {
   return gj_list_slice(l, n < l->len ? n : l->len, l->len, NULL);
 }
 
-/* ---- invariants (for tests) -------------------------------------------------- */
+/* ---- invariants (for tests) ---------------------------------------------- */
 
 static const char *check_node(const Node *n, uint32_t shift, int64_t size,
                               GjRtListShape *sh) {
@@ -1220,14 +1357,17 @@ const char *gj_rt_list_check(const GjList *l, GjRtListShape *sh) {
   if (l->shift % BITS)
     return "a shift that is not a multiple of BITS";
   if (!l->root)
-    return tree_size(l) || l->shift ? "an empty tree with a size or level"
+    return tree_size(l) || l->shift || l->skip
+               ? "an empty tree with a size, level or skip"
                                     : NULL;
   if (l->shift && nkids(l->root) < 2)
     return "a root with one child";
+  if (l->skip >= first_leaf_size(l->root, l->shift, tree_size(l)))
+    return "a skip past the first leaf";
   return check_node(l->root, l->shift, tree_size(l), sh);
 }
 
-/* ---- whole-list operations ------------------------------------------------- */
+/* ---- whole-list operations ---------------------------------------------- */
 
 /* The elements' bytes, flat, in a malloc'd buffer (not incremented). */
 static unsigned char *flatten(const GjList *l) {
