@@ -54,6 +54,17 @@ static inline bool gj_rt_rc_dec(GjHeader *h) {
 /* list.c: frees a list whose count reached zero (gj_dec's dispatch). */
 GJ_RT_HIDDEN void gj_rt_list_free(GjList *l);
 
+/* list.c, for tests: the shape of a list's tree, and a check of every
+ * invariant of it (levels, counts and size tables, strict nodes' shape,
+ * no empty leaf or subtree, the tail). Returns NULL when they hold, else
+ * a description of the first one broken. */
+typedef struct GjRtListShape {
+  int height;          /* levels of inner nodes above the leaves */
+  int max_extra_steps; /* most steps past the radix guess in a relaxed node */
+  int64_t inner, relaxed, leaves; /* node counts, the tail excluded */
+} GjRtListShape;
+GJ_RT_HIDDEN const char *gj_rt_list_check(const GjList *l, GjRtListShape *sh);
+
 /* str.c: appends n raw bytes; consumes s (as gj_str_append_str). */
 GJ_RT_HIDDEN GjStr *gj_rt_str_append_bytes(GjStr *s, const char *p, int64_t n);
 

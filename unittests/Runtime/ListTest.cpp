@@ -1,8 +1,14 @@
 // ListTest.cpp — List[T], the persistent vector (§15): a random walk of
-// operations against std::vector keeping old versions (persistence), the
-// in-place fast paths, sorting, text forms (§13), equality, order and
-// hashing (§4), and no leaks (live counts back to where they started).
+// operations against std::vector keeping old versions (persistence, and
+// the tree's invariants after every step), the in-place fast paths,
+// sorting, text forms (§13), equality, order and hashing (§4), and no
+// leaks (live counts back to where they started). RrbTest.cpp has the
+// relaxed trees' own tests.
 #include "RuntimeTestUtil.h"
+
+extern "C" {
+#include "../../runtime/src/rt_internal.h"
+}
 
 #include <gtest/gtest.h>
 
@@ -65,6 +71,9 @@ template <class E> struct Version {
 
 template <class E> void expect_matches(const GjList *l,
                                        const std::vector<typename E::M> &m) {
+  GjRtListShape sh;
+  const char *err = gj_rt_list_check(l, &sh);
+  ASSERT_EQ(err, nullptr) << err;
   ASSERT_EQ(gj_list_len(l), (int64_t)m.size());
   for (int64_t i = 0; i < (int64_t)m.size();) {
     int64_t n;
