@@ -483,6 +483,21 @@ GirValue gir_call_closure(GirBuilder *g, GirValue clo, const GirValue *args,
 /* The other list ops (PUSH, SET, GET, LEN, CONCAT, SLICE) go through gir_op
  * with the result type given (the element type for GET). */
 
+/* The successor slots of a terminator (jmp 1, br 2, switch ncases + 1, the
+ * else last); a slot may hold NULL (a switch without else). */
+uint32_t gir_term_nsuccs(const GirTerm *t);
+GirBlock **gir_term_succ(GirTerm *t, uint32_t k);
+/* Whether `in` consumes its argument i (takes over that reference): the
+ * consuming uses of GIR.h's ops — NEW's fields, an owned parameter of a
+ * callee, an 'S' runtime argument, … — and DEC, RESET and DROP. */
+bool gir_inst_consumes(const GirInst *in, uint32_t i);
+/* npreds[b] (f->blocks.len entries) = the edges into block b, plus one for
+ * the entry block (the function's own entry). */
+void gir_func_count_preds(const GirFunc *f, uint32_t *npreds);
+/* After a pass moved instructions in b: GirValueInfo.block and .inst of
+ * their results point at b and their new positions. */
+void gir_block_fix_indices(GirFunc *f, GirBlock *b);
+
 static inline const GirType *gir_value_type(const GirFunc *f, GirValue v) {
   return f->values.data[v].type;
 }

@@ -11,6 +11,7 @@
  * special case. An instruction of type Unit has no result value.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "guji/GIR.h"
 
@@ -385,4 +386,74 @@ GirValue gir_list_op(GirBuilder *g, GirListFn fn, const GirValue *args,
   in.imm.list.type = lt;
   in.imm.list.fn = (int)fn;
   return emit(g, in, args, nargs);
+}
+
+/* ---- queries for passes ------------------------------------------------ */
+
+uint32_t gir_term_nsuccs(const GirTerm *t) {
+  switch (t->kind) {
+  case GIR_TERM_JMP: return 1;
+  case GIR_TERM_BR: return 2;
+  case GIR_TERM_SWITCH: return t->ncases + 1;
+  default: return 0;
+  }
+}
+
+GirBlock **gir_term_succ(GirTerm *t, uint32_t k) {
+  if (t->kind == GIR_TERM_SWITCH)
+    return k < t->ncases ? &t->cases[k].target : &t->else_target;
+  return k == 0 ? &t->target : &t->else_target;
+}
+
+bool gir_inst_consumes(const GirInst *in, uint32_t i) {
+  switch (in->op) {
+  case GIR_OP_CALL: {
+    const GirFunc *c = in->imm.call.callee;
+    return !(c && c->param_borrowed && i < c->param_types.len &&
+             c->param_borrowed[i]);
+  }
+  case GIR_OP_GLOBAL_SET:
+  case GIR_OP_NEW:
+  case GIR_OP_REUSE:        /* the fields (the token is not counted) */
+  case GIR_OP_CLOSURE_NEW:  /* the captures */
+  case GIR_OP_LIST_NEW:     /* the elements */
+  case GIR_OP_LIST_PUSH:    /* the list and the element */
+  case GIR_OP_LIST_SET:     /* the list and the element (the index: scalar) */
+  case GIR_OP_DEC:
+  case GIR_OP_RESET:
+  case GIR_OP_DROP:
+    return true;
+  case GIR_OP_CALL_CLOSURE: /* the closure is borrowed, its arguments not */
+    return i > 0;
+  case GIR_OP_APPEND_TEXT:  /* the buffer */
+    return i == 0;
+  case GIR_OP_CALL_RT: {
+    const GirRtInfo *info = gir_rt_info(in->imm.rt);
+    return info && i < info->nparams && info->consumed[i];
+  }
+  default:
+    return false;
+  }
+}
+
+void gir_func_count_preds(const GirFunc *f, uint32_t *npreds) {
+  memset(npreds, 0, f->blocks.len * sizeof *npreds);
+  if (f->blocks.len) npreds[0] = 1;
+  for (size_t b = 0; b < f->blocks.len; b++) {
+    GirTerm *t = &f->blocks.data[b]->term;
+    for (uint32_t k = 0; k < gir_term_nsuccs(t); k++) {
+      GirBlock *s = *gir_term_succ(t, k);
+      if (s) npreds[s->id]++;
+    }
+  }
+}
+
+void gir_block_fix_indices(GirFunc *f, GirBlock *b) {
+  for (size_t i = 0; i < b->insts.len; i++) {
+    GirValue v = b->insts.data[i].result;
+    if (v != GIR_NO_VALUE) {
+      f->values.data[v].inst = (int32_t)i;
+      f->values.data[v].block = b;
+    }
+  }
 }

@@ -55,27 +55,6 @@ static void own(Bi *bi, GirFunc *f, GirValue v) {
   }
 }
 
-static bool consumes(const GirInst *in, uint32_t i) {
-  switch (in->op) {
-  case GIR_OP_CALL: {
-    const GirFunc *c = in->imm.call.callee;
-    return !(c && c->param_borrowed && i < c->param_types.len &&
-             c->param_borrowed[i]);
-  }
-  case GIR_OP_GLOBAL_SET: case GIR_OP_NEW: case GIR_OP_CLOSURE_NEW:
-  case GIR_OP_LIST_NEW: case GIR_OP_LIST_PUSH: case GIR_OP_LIST_SET:
-    return true;
-  case GIR_OP_CALL_CLOSURE: return i > 0;
-  case GIR_OP_APPEND_TEXT: return i == 0;
-  case GIR_OP_CALL_RT: {
-    const GirRtInfo *info = gir_rt_info(in->imm.rt);
-    return info && i < info->nparams && info->consumed[i];
-  }
-  default:
-    return false;
-  }
-}
-
 /* The values of f that are borrowed or derived from borrowed ones. */
 static void mark_weak(Bi *bi, const GirFunc *f) {
   memset(bi->weak, 0, f->values.len);
@@ -130,7 +109,7 @@ static void scan_func(Bi *bi, GirFunc *f) {
     for (size_t i = 0; i < blk->insts.len; i++) {
       const GirInst *in = &blk->insts.data[i];
       for (uint32_t j = 0; j < in->nargs; j++)
-        if (consumes(in, j)) own(bi, f, in->args[j]);
+        if (gir_inst_consumes(in, j)) own(bi, f, in->args[j]);
       /* §8: keep `call g(..); ret` a tail call */
       GirFunc *g = in->op == GIR_OP_CALL ? in->imm.call.callee : NULL;
       if (g && inferred(bi->m, g) && g->param_borrowed &&

@@ -132,33 +132,7 @@ static void classify(Rc *r) {
 static UseMode inst_use_mode(const Rc *r, const GirInst *in, uint32_t i) {
   GirValue a = in->args[i];
   if (a >= r->nv || r->kind[a] == RC_SCALAR) return USE_NONE;
-  switch (in->op) {
-  case GIR_OP_CALL: {
-    const GirFunc *c = in->imm.call.callee;
-    return c && c->param_borrowed && i < c->param_types.len &&
-                   c->param_borrowed[i]
-               ? USE_BORROW : USE_CONSUME;
-  }
-  case GIR_OP_GLOBAL_SET:
-  case GIR_OP_NEW:
-  case GIR_OP_CLOSURE_NEW: /* the captures */
-  case GIR_OP_LIST_NEW:     /* the elements */
-  case GIR_OP_LIST_PUSH:    /* the list and the element */
-  case GIR_OP_LIST_SET:     /* the list and the element (the index: scalar) */
-  case GIR_OP_DEC:
-    return USE_CONSUME;
-  case GIR_OP_CALL_CLOSURE: /* the closure is borrowed, its arguments not */
-    return i == 0 ? USE_BORROW : USE_CONSUME;
-  case GIR_OP_APPEND_TEXT:
-    return i == 0 ? USE_CONSUME : USE_BORROW;
-  case GIR_OP_CALL_RT: {
-    const GirRtInfo *info = gir_rt_info(in->imm.rt);
-    return info && i < info->nparams && info->consumed[i] ? USE_CONSUME
-                                                          : USE_BORROW;
-  }
-  default:
-    return USE_BORROW;
-  }
+  return gir_inst_consumes(in, i) ? USE_CONSUME : USE_BORROW;
 }
 
 static bool is_noreturn(const GirInst *in) {
@@ -168,23 +142,6 @@ static bool is_noreturn(const GirInst *in) {
 }
 
 /* ---- liveness ------------------------------------------------------------ */
-
-/* The successor slots of a terminator (jmp 1, br 2, switch ncases + 1);
- * a slot may hold NULL (a switch without else). */
-static uint32_t nsuccs(const GirTerm *t) {
-  switch (t->kind) {
-  case GIR_TERM_JMP: return 1;
-  case GIR_TERM_BR: return 2;
-  case GIR_TERM_SWITCH: return t->ncases + 1;
-  default: return 0;
-  }
-}
-
-static GirBlock **succ_slot(GirTerm *t, uint32_t k) {
-  if (t->kind == GIR_TERM_SWITCH)
-    return k < t->ncases ? &t->cases[k].target : &t->else_target;
-  return k == 0 ? &t->target : &t->else_target;
-}
 
 static void gen_kill(Rc *r, uint32_t bi) {
   const GirBlock *b = r->f->blocks.data[bi];
@@ -217,13 +174,13 @@ static void liveness(Rc *r) {
     changed = false;
     for (uint32_t b = r->nb; b-- > 0;) {
       GirTerm *t = &r->f->blocks.data[b]->term;
-      uint32_t ns = nsuccs(t);
+      uint32_t ns = gir_term_nsuccs(t);
       uint64_t *out = row(r, r->out, b), *in = row(r, r->in, b);
       const uint64_t *gen = row(r, r->gen, b), *kill = row(r, r->kill, b);
       for (uint32_t k = 0; k < r->w; k++) {
         uint64_t o = 0;
         for (uint32_t j = 0; j < ns; j++) {
-          GirBlock *s = *succ_slot(t, j);
+          GirBlock *s = *gir_term_succ(t, j);
           if (s) o |= row(r, r->in, s->id)[k];
         }
         out[k] = o;
@@ -303,13 +260,6 @@ static void emit_reversed(Rc *r, InstVec *rev, const GirInst *in) {
   r->before.len = r->after.len = 0;
 }
 
-static void fix_indices(GirFunc *f, GirBlock *b) {
-  for (size_t i = 0; i < b->insts.len; i++) {
-    GirValue v = b->insts.data[i].result;
-    if (v != GIR_NO_VALUE) f->values.data[v].inst = (int32_t)i;
-  }
-}
-
 static void rewrite_block(Rc *r, GirBlock *b, uint64_t *live) {
   Arena *a = r->m->arena;
   memcpy(live, row(r, r->out, b->id), r->w * sizeof *live);
@@ -365,7 +315,7 @@ static void rewrite_block(Rc *r, GirBlock *b, uint64_t *live) {
   b->insts.data = out.data;
   b->insts.len = out.len;
   b->insts.cap = out.cap;
-  fix_indices(r->f, b);
+  gir_block_fix_indices(r->f, b);
 }
 
 /* Puts `decs` at the start of b. */
@@ -378,7 +328,7 @@ static void prepend(Rc *r, GirBlock *b, const InstVec *decs) {
   b->insts.data = out.data;
   b->insts.len = out.len;
   b->insts.cap = out.cap;
-  fix_indices(r->f, b);
+  gir_block_fix_indices(r->f, b);
 }
 
 /* The edge b → *target of a br or switch: dec what dies on it. Returns
@@ -425,11 +375,11 @@ static GirBlock *fix_edge(Rc *r, GirBlock *b, GirBlock **target) {
  * target share its edge block (the same values die on each). */
 static void fix_edges(Rc *r, GirBlock *b) {
   GirTerm *t = &b->term;
-  uint32_t n = nsuccs(t);
+  uint32_t n = gir_term_nsuccs(t);
   GirBlock **orig = calloc(n + 1, sizeof *orig);
   GirBlock **repl = calloc(n + 1, sizeof *repl);
   for (uint32_t k = 0; k < n; k++) {
-    GirBlock **slot = succ_slot(t, k);
+    GirBlock **slot = gir_term_succ(t, k);
     orig[k] = *slot;
     if (*slot == NULL) continue;
     uint32_t j = 0;
@@ -443,17 +393,6 @@ static void fix_edges(Rc *r, GirBlock *b) {
   }
   free(orig);
   free(repl);
-}
-
-static void count_preds(Rc *r) {
-  r->npreds[0] = 1; /* the function's entry */
-  for (uint32_t b = 0; b < r->nb; b++) {
-    GirTerm *t = &r->f->blocks.data[b]->term;
-    for (uint32_t j = 0; j < nsuccs(t); j++) {
-      GirBlock *s = *succ_slot(t, j);
-      if (s) r->npreds[s->id]++;
-    }
-  }
 }
 
 static void rc_func(GirModule *m, GirFunc *f) {
@@ -475,7 +414,7 @@ static void rc_func(GirModule *m, GirFunc *f) {
 
   classify(&r);
   liveness(&r);
-  count_preds(&r);
+  gir_func_count_preds(f, r.npreds);
   for (uint32_t b = 0; b < r.nb; b++) rewrite_block(&r, f->blocks.data[b], live);
   for (uint32_t b = 0; b < r.nb; b++) {
     GirBlock *blk = f->blocks.data[b];

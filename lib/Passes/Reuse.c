@@ -74,15 +74,6 @@ static bool is_reader(const GirInst *in) {
   }
 }
 
-static void fix_indices(GirFunc *f, GirBlock *b) {
-  for (size_t i = 0; i < b->insts.len; i++) {
-    GirValue v = b->insts.data[i].result;
-    if (v != GIR_NO_VALUE) {
-      f->values.data[v].inst = (int32_t)i;
-      f->values.data[v].block = b;
-    }
-  }
-}
 
 static int cmp_dec(const void *a, const void *b) {
   GirValue x = ((const GirInst *)a)->args[0], y = ((const GirInst *)b)->args[0];
@@ -146,15 +137,10 @@ static size_t find_new(const GirBlock *b, size_t from, uint32_t cls) {
   return SIZE_MAX;
 }
 
-static uint32_t nsuccs(const GirTerm *t) {
-  return t->kind == GIR_TERM_JMP ? 1 : t->kind == GIR_TERM_BR ? 2
-         : t->kind == GIR_TERM_SWITCH ? t->ncases + 1 : 0;
-}
+static uint32_t nsuccs(const GirTerm *t) { return gir_term_nsuccs(t); }
 
 static GirBlock *succ(const GirTerm *t, uint32_t k) {
-  if (t->kind == GIR_TERM_SWITCH)
-    return k < t->ncases ? t->cases[k].target : t->else_target;
-  return k == 0 ? t->target : t->else_target;
+  return *gir_term_succ((GirTerm *)t, k);
 }
 
 /* Takers for a token made in b before index `from`: appends them to out
@@ -201,35 +187,11 @@ static const GirInst *proj_def(const GirFunc *f, GirValue v) {
   return in->op == GIR_OP_PROJ ? in : NULL;
 }
 
-/* Whether `in` may release a reference to v: a dec, reset or drop of it,
- * or any use but a pure read (a consuming use hands the reference on,
- * and the receiver may free it). */
+/* Whether `in` may release a reference to v: it consumes it (hands the
+ * reference on; the receiver may free it) or decs it. */
 static bool may_release(const GirInst *in, GirValue v) {
-  for (uint32_t j = 0; j < in->nargs; j++) {
-    if (in->args[j] != v) continue;
-    switch (in->op) {
-    case GIR_OP_PROJ: case GIR_OP_TAG: case GIR_OP_EQ: case GIR_OP_CMP:
-    case GIR_OP_INC: case GIR_OP_LIST_LEN: case GIR_OP_LIST_GET:
-      continue;
-    case GIR_OP_APPEND_TEXT:
-      if (j == 1) continue;
-      return true;
-    case GIR_OP_CALL: {
-      const GirFunc *c = in->imm.call.callee;
-      if (c && c->param_borrowed && j < c->param_types.len &&
-          c->param_borrowed[j])
-        continue;
-      return true;
-    }
-    case GIR_OP_CALL_RT: {
-      const GirRtInfo *info = gir_rt_info(in->imm.rt);
-      if (info && j < info->nparams && !info->consumed[j]) continue;
-      return true;
-    }
-    default:
-      return true;
-    }
-  }
+  for (uint32_t j = 0; j < in->nargs; j++)
+    if (in->args[j] == v && gir_inst_consumes(in, j)) return true;
   return false;
 }
 
@@ -340,14 +302,14 @@ static void insert_at(Ru *r, GirBlock *b, size_t at, GirInst in) {
   memmove(b->insts.data + at + 1, b->insts.data + at,
           (b->insts.len - 1 - at) * sizeof in);
   b->insts.data[at] = in;
-  fix_indices(r->f, b);
+  gir_block_fix_indices(r->f, b);
 }
 
 static void remove_at(Ru *r, GirBlock *b, size_t at) {
   memmove(b->insts.data + at, b->insts.data + at + 1,
           (b->insts.len - at - 1) * sizeof *b->insts.data);
   b->insts.len--;
-  fix_indices(r->f, b);
+  gir_block_fix_indices(r->f, b);
 }
 
 static GirInst token_op(Ru *r, GirOp op, GirValue v, const GirInst *reset) {
@@ -448,23 +410,10 @@ static size_t specialize(Ru *r, GirBlock *b, size_t d) {
   return d;
 }
 
-static void count_preds(Ru *r) {
-  GirFunc *f = r->f;
-  memset(r->npreds, 0, f->blocks.len * sizeof *r->npreds);
-  r->npreds[0] = 1;
-  for (size_t b = 0; b < f->blocks.len; b++) {
-    const GirTerm *t = &f->blocks.data[b]->term;
-    for (uint32_t k = 0; k < nsuccs(t); k++) {
-      GirBlock *s = succ(t, k);
-      if (s) r->npreds[s->id]++;
-    }
-  }
-}
-
 static void reuse_func(GirModule *m, GirFunc *f) {
   if (f->blocks.len == 0) return;
   Ru r = {m, f, calloc(f->blocks.len + 1, sizeof(uint32_t))};
-  count_preds(&r);
+  gir_func_count_preds(f, r.npreds);
   for (int round = 0; round < 64; round++) {
     bool moved = false;
     for (size_t bi = 0; bi < f->blocks.len; bi++)
@@ -474,7 +423,7 @@ static void reuse_func(GirModule *m, GirFunc *f) {
   for (size_t bi = 0; bi < f->blocks.len; bi++) {
     GirBlock *b = f->blocks.data[bi];
     sort_runs(f, b);
-    fix_indices(f, b);
+    gir_block_fix_indices(f, b);
     for (size_t i = 0; i < b->insts.len; i++)
       if (b->insts.data[i].op == GIR_OP_DEC) i = specialize(&r, b, i);
   }

@@ -20,17 +20,6 @@
 
 #include "guji/Passes.h"
 
-static uint32_t nsuccs(const GirTerm *t) {
-  return t->kind == GIR_TERM_JMP ? 1 : t->kind == GIR_TERM_BR ? 2
-         : t->kind == GIR_TERM_SWITCH ? t->ncases + 1 : 0;
-}
-
-static GirBlock **succ_slot(GirTerm *t, uint32_t k) {
-  if (t->kind == GIR_TERM_SWITCH)
-    return k < t->ncases ? &t->cases[k].target : &t->else_target;
-  return k == 0 ? &t->target : &t->else_target;
-}
-
 static GirValue resolve(const GirValue *map, GirValue v) {
   while (v != GIR_NO_VALUE && map[v] != GIR_NO_VALUE) v = map[v];
   return v;
@@ -60,12 +49,7 @@ static void simplify_func(GirModule *m, GirFunc *f) {
   bool *gone = calloc(nb, sizeof *gone);
   GirValue *map = malloc(f->values.len * sizeof *map);
   for (size_t v = 0; v < f->values.len; v++) map[v] = GIR_NO_VALUE;
-  npreds[0] = 1; /* the function's entry */
-  for (size_t b = 0; b < nb; b++) {
-    GirTerm *t = &f->blocks.data[b]->term;
-    for (uint32_t k = 0; k < nsuccs(t); k++)
-      if (*succ_slot(t, k)) npreds[(*succ_slot(t, k))->id]++;
-  }
+  gir_func_count_preds(f, npreds);
   bool merged = false;
   for (size_t b = 0; b < nb; b++) {
     GirBlock *blk = f->blocks.data[b];
