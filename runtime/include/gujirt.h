@@ -41,6 +41,8 @@ typedef enum GjKind {
   GJ_KIND_STR = 1,
   GJ_KIND_LIST = 2,      /* GjList */
   GJ_KIND_LIST_NODE = 3, /* a list's trie node or leaf (internal to list.c) */
+  GJ_KIND_MAP = 4,       /* GjMap: a Map or a Set */
+  GJ_KIND_MAP_NODE = 5,  /* a map's CHAMP node or collision node (map.c) */
   /* A record, tuple or sum value: the header (flags = the constructor's
    * tag), then the constructor's fields, laid out as a C struct (Bool one
    * byte). Compiled code allocates, drops and frees these itself (with
@@ -217,7 +219,7 @@ struct GjType {
 };
 
 extern const GjType gj_type_int, gj_type_float, gj_type_bool, gj_type_char,
-    gj_type_str, gj_type_unit, gj_type_list;
+    gj_type_str, gj_type_unit, gj_type_list, gj_type_map;
 
 /* ---- List[T] (§15): a persistent vector ----------------------------------
  * A 32-way trie of leaves plus a tail leaf, the elements unboxed (a leaf
@@ -266,6 +268,110 @@ GjList *gj_list_reversed(const GjList *l);
 bool gj_list_contains(const GjList *l, const void *x);
 int64_t gj_list_index_of(const GjList *l, const void *x); /* -1: absent */
 GjStr *gj_list_join(const GjList *strs, const GjStr *sep); /* List[Str] */
+
+/* ---- Map[K, V] and Set[T] (§15): CHAMP tries ----------------------------
+ * Steindorfer & Vinju's compressed hash-array mapped prefix trie: 32-way
+ * nodes with a data bitmap and a node bitmap, keys and values stored
+ * unboxed inline (key kt->size bytes, then value vt->size bytes, each
+ * entry padded to 8), children after the entries; a collision node at the
+ * bottom for keys whose 64-bit hashes are equal. Keys are hashed with
+ * kt->hash(key, gj_hash_seed). Nodes are counted objects shared between
+ * versions; an update mutates in place what is uniquely owned (the map
+ * object and every node on the path with rc 1) and path-copies the rest,
+ * so old versions never change.
+ *
+ * A Set[T] is a GjMap whose value type is gj_type_unit (size 0) made by
+ * gj_set_new; it prints as `set([1, 2])`. One descriptor, gj_type_map,
+ * serves every Map and Set (a map knows its key and value types).
+ *
+ * Arguments are borrowed unless the comment says "consumes"; a key or
+ * value passed by pointer that is consumed has its reference moved into
+ * the map (or dec'd, when the map does not keep it). Results are new
+ * references. Iteration order is the trie's (hash) order: unspecified,
+ * repeatable for a fixed seed. */
+typedef struct GjMap GjMap; /* opaque */
+
+/* The per-process hash seed: random at start-up (getrandom), or
+ * GUJI_HASH_SEED=N's N (mixed) when that is set. */
+extern uint64_t gj_hash_seed;
+
+GjMap *gj_map_new(const GjType *kt, const GjType *vt);   /* empty, rc 1 */
+GjMap *gj_set_new(const GjType *t);                      /* empty set */
+int64_t gj_map_len(const GjMap *m);
+const GjType *gj_map_key_type(const GjMap *m);
+const GjType *gj_map_value_type(const GjMap *m);
+bool gj_map_is_set(const GjMap *m);
+/* Copies the value of key to *out, borrowed (no inc); false when absent. */
+bool gj_map_get(const GjMap *m, const void *key, void *out);
+/* As gj_map_get, but panics "key not found: K" (K's nested text form)
+ * when absent. */
+void gj_map_index(const GjMap *m, const void *key, void *out, const GjLoc *loc);
+bool gj_map_contains(const GjMap *m, const void *key);
+/* Consumes m, *key and *val: m with key bound to val (replacing, and
+ * dec'ing, an old value and the new key when it was present). */
+GjMap *gj_map_insert(GjMap *m, const void *key, const void *val);
+/* Consumes m (the key is borrowed): m without key (m itself if absent). */
+GjMap *gj_map_remove(GjMap *m, const void *key);
+/* A generated thunk that calls a guji closure with unboxed arguments
+ * behind pointers: args[i] points at argument i (the thunk loads it and
+ * the closure consumes that reference), the result is stored to *out
+ * (a new reference). */
+typedef void (*GjCallFn)(void *closure, void *const *args, void *out);
+/* update(k, default, f) (§15), with one lookup. Consumes m, *key and
+ * *dflt; borrows the closure. When key is present its value v is moved
+ * out and replaced by f(v) (*dflt dec'd); else key is bound to
+ * f(*dflt). */
+GjMap *gj_map_update(GjMap *m, const void *key, const void *dflt,
+                     void *closure, GjCallFn call);
+/* a.merge(b): a's entries, then b's (b's values win). */
+GjMap *gj_map_merge(const GjMap *a, const GjMap *b);
+/* map_values(f): same keys, values f(v) of type vt2 (closure borrowed;
+ * each v is inc'd before the call consumes it). */
+GjMap *gj_map_map_values(const GjMap *m, const GjType *vt2, void *closure,
+                         GjCallFn call);
+/* filter(f): the entries for which f(k, v) (a Bool stored as one byte) is
+ * true; k and v are inc'd before the call consumes them. */
+GjMap *gj_map_filter(const GjMap *m, void *closure, GjCallFn call);
+/* keys(), values() as Lists, in iteration order (the same order for both). */
+GjList *gj_map_keys(const GjMap *m);
+GjList *gj_map_values(const GjMap *m);
+/* pairs(): a List of (K, V) tuples; pair_t is the tuple type's descriptor
+ * (the compiler's, for the List), and each tuple object is laid out as the
+ * compiler lays out a record of two fields: GjHeader (kind GJ_KIND_OBJ,
+ * flags 0), then K and V at their C struct offsets (size-aligned: 1, 4 or
+ * 8; Unit takes no room). */
+GjList *gj_map_pairs(const GjMap *m, const GjType *pair_t);
+bool gj_map_eq(const GjMap *a, const GjMap *b);  /* same entries */
+/* Order (§4): the entries in key order (as sorted lists of pairs) compared
+ * lexicographically. */
+int64_t gj_map_cmp(const GjMap *a, const GjMap *b);
+/* Order-independent: equal maps hash equal whatever their shape. */
+uint64_t gj_map_hash(const GjMap *m, uint64_t seed);
+/* Consumes buf: {"a": 1, "b": 2} / {:}, or set([1, 2]) / set([]) for a
+ * Set, entries sorted by key (§4 order) so the form is repeatable. */
+GjStr *gj_map_append_text(GjStr *buf, const GjMap *m);
+
+/* Iteration without allocation: a cursor over a borrowed map (which must
+ * not change while it is iterated). Next returns false at the end; else
+ * it points *key and *val (NULL for a set) at the entry's storage. */
+typedef struct GjMapIter {
+  const GjMap *map;
+  int32_t depth;
+  int32_t coll_i;                 /* position inside a collision node */
+  const void *stack[14];          /* the node at each level */
+  uint8_t pos[14];                /* next slot at each level */
+} GjMapIter;
+void gj_map_iter_init(GjMapIter *it, const GjMap *m);
+bool gj_map_iter_next(GjMapIter *it, const void **key, const void **val);
+
+/* Sets. gj_set_add consumes s and *x; gj_set_remove is gj_map_remove;
+ * len, contains, eq, cmp, hash, text and iteration are gj_map_*'s. */
+GjMap *gj_set_add(GjMap *s, const void *x);
+GjMap *gj_set_from_list(const GjList *l);  /* List[T].to_set(), set([…]) */
+GjMap *gj_set_union(const GjMap *a, const GjMap *b);
+GjMap *gj_set_intersection(const GjMap *a, const GjMap *b);
+GjMap *gj_set_difference(const GjMap *a, const GjMap *b);
+GjList *gj_set_to_list(const GjMap *s);    /* iteration order */
 
 /* ---- Str methods (§13; runtime/src/strmeth.c) ----------------------------
  * Offsets and lengths are in bytes; widths and counts of scalars say so.
