@@ -73,6 +73,8 @@ static const char *const kind_names[GJ_KIND__COUNT] = {
     [GJ_KIND_STR] = "Str",
     [GJ_KIND_LIST] = "List",
     [GJ_KIND_LIST_NODE] = "ListNode",
+    [GJ_KIND_MAP] = "Map",
+    [GJ_KIND_MAP_NODE] = "MapNode",
     [GJ_KIND_OBJ] = "Obj",
     [GJ_KIND_CLOSURE] = "closure",
 };

@@ -47,6 +47,10 @@ static void free_object(GjHeader *h) {
   case GJ_KIND_LIST:
     gj_rt_list_free((GjList *)h);
     return;
+  case GJ_KIND_MAP:
+    gj_rt_map_free((GjMap *)h);
+    return;
+  case GJ_KIND_MAP_NODE: /* released only by map.c, which knows the types */
   case GJ_KIND_LIST_NODE: /* released only by list.c, which knows its depth */
   case GJ_KIND_OBJ: /* dropped only by compiled code, which knows its layout */
   case GJ_KIND_CLOSURE: /* likewise */

@@ -54,6 +54,27 @@ static inline bool gj_rt_rc_dec(GjHeader *h) {
 /* list.c: frees a list whose count reached zero (gj_dec's dispatch). */
 GJ_RT_HIDDEN void gj_rt_list_free(GjList *l);
 
+/* map.c: frees a map whose count reached zero (gj_dec's dispatch). */
+GJ_RT_HIDDEN void gj_rt_map_free(GjMap *m);
+
+/* The integer hash (str.c's gj_hash_int), inlined where it is hot (map.c's
+ * Int keys): one 64x64->128 multiply folding the value with the seed
+ * (wyhash's mum). */
+static inline uint64_t gj_rt_mum(uint64_t a, uint64_t b) {
+  __uint128_t r = (__uint128_t)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+#define GJ_RT_HASH_P0 0xa0761d6478bd642full
+#define GJ_RT_HASH_P1 0xe7037ed1a0b428dbull
+#define GJ_RT_HASH_P2 0x8ebc6af09c88c6e3ull
+static inline uint64_t gj_rt_hash_int(int64_t v, uint64_t seed) {
+  return gj_rt_mum((uint64_t)v ^ GJ_RT_HASH_P0, seed ^ GJ_RT_HASH_P1);
+}
+
+/* hash.c: sets gj_hash_seed (idempotent; gj_rt_start and a constructor
+ * call it). */
+GJ_RT_HIDDEN void gj_rt_hash_init(void);
+
 /* list.c, for tests: the shape of a list's tree, and a check of every
  * invariant of it (levels, counts and size tables, strict nodes' shape,
  * no empty leaf or subtree, the tail). Returns NULL when they hold, else

@@ -120,6 +120,7 @@ static void install_segv_handler(void) {
 /* §3: run the program; its result is the exit status. */
 int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   save_args(argc, argv);
+  gj_rt_hash_init();
   gj_rt_io_init();
   set_stack_limit();
   install_segv_handler();

@@ -264,42 +264,7 @@ GjStr *gj_str_append_char_quoted(GjStr *buf, uint32_t c) {
   return append_bytes(buf, out, n);
 }
 
-/* §15: hashing. One 64x64->128 multiply folds two words (wyhash's mum);
- * the seed comes from the caller (a Map seeds it per process). */
-static inline uint64_t mum(uint64_t a, uint64_t b) {
-  __uint128_t r = (__uint128_t)a * b;
-  return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-#define HASH_P0 0xa0761d6478bd642full
-#define HASH_P1 0xe7037ed1a0b428dbull
-#define HASH_P2 0x8ebc6af09c88c6e3ull
-
-uint64_t gj_hash_int(int64_t v, uint64_t seed) {
-  return mum((uint64_t)v ^ HASH_P0, seed ^ HASH_P1);
-}
-
-uint64_t gj_hash_bytes(const void *data, int64_t len, uint64_t seed) {
-  const unsigned char *p = data;
-  uint64_t h = seed ^ mum((uint64_t)len ^ HASH_P0, HASH_P1);
-  int64_t n = len;
-  for (; n >= 16; n -= 16, p += 16) {
-    uint64_t a, b;
-    memcpy(&a, p, 8);
-    memcpy(&b, p + 8, 8);
-    h = mum(a ^ HASH_P1, b ^ h);
-  }
-  uint64_t a = 0, b = 0;
-  if (n > 8) {
-    memcpy(&a, p, 8);
-    memcpy(&b, p + 8, (size_t)(n - 8));
-  } else if (n > 0) {
-    memcpy(&a, p, (size_t)n);
-  }
-  h = mum(a ^ HASH_P1, b ^ h ^ HASH_P2);
-  return mum(h ^ HASH_P0, (uint64_t)len ^ HASH_P2);
-}
-
+/* §15: gj_hash_int and gj_hash_bytes live in hash.c. */
 uint64_t gj_str_hash(const GjStr *s, uint64_t seed) {
   return gj_hash_bytes(s->ptr, s->len, seed);
 }
