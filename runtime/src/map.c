@@ -55,7 +55,18 @@ typedef struct Node {
 
 /* ---- layout ---------------------------------------------------------------- */
 
-static inline uint32_t popc(uint32_t x) { return (uint32_t)__builtin_popcount(x); }
+/* Without -mpopcnt __builtin_popcount is a libgcc call, which on the
+ * lookup path costs more than this: the SWAR count, all in registers. */
+static inline uint32_t popc(uint32_t x) {
+#ifdef __POPCNT__
+  return (uint32_t)__builtin_popcount(x);
+#else
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0f0f0f0fu;
+  return (x * 0x01010101u) >> 24;
+#endif
+}
 
 static inline uint32_t ndata(const Node *n) {
   return n->h.flags & NODE_COLL ? n->datamap : popc(n->datamap);
@@ -495,13 +506,15 @@ GjMap *gj_map_insert(GjMap *m, const void *key, const void *val) {
 }
 
 GjMap *gj_set_add(GjMap *s, const void *x) {
-  if (find(s, x)) { /* no path copy for a key already there */
+  if (s->h.rc != 1 && find(s, x)) { /* a shared set: no copy for nothing */
     key_dec(s, x);
     return s;
   }
   s = map_own(s);
   bool found;
   upsert(s, x, &found);
+  if (found)
+    key_dec(s, x);
   return s;
 }
 
