@@ -354,10 +354,12 @@ GjStr *gj_map_append_text(GjStr *buf, const GjMap *m);
 /* Iteration without allocation: a cursor over a borrowed map (which must
  * not change while it is iterated). Next returns false at the end; else
  * it points *key and *val (NULL for a set) at the entry's storage. */
+/* 144 bytes: a trie is at most 13 levels (5 hash bits each) plus a
+ * collision node, one stack slot each. */
 typedef struct GjMapIter {
   const GjMap *map;
   int32_t depth;
-  int32_t coll_i;                 /* position inside a collision node */
+  int32_t coll_i;                 /* reserved (a collision node is a level) */
   const void *stack[14];          /* the node at each level */
   uint8_t pos[14];                /* next slot at each level */
 } GjMapIter;

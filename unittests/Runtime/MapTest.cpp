@@ -768,4 +768,67 @@ TEST(MapLeaks, EverythingIsFreed) {
 
 TEST(MapHash, SeedIsSetWithoutStart) { EXPECT_NE(gj_hash_seed, 0u); }
 
+// Run by SeedFromTheEnvironment in a child process.
+TEST(MapHash, PrintSeed) {
+  if (getenv("GUJI_TEST_PRINT_SEED"))
+    printf("seed=%llx\n", (unsigned long long)gj_hash_seed);
+}
+
+std::string child_seed(const char *env) {
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0)
+    return "";
+  self[n] = 0;
+  std::string cmd = std::string("GUJI_TEST_PRINT_SEED=1 ") + env + " '" +
+                    self + "' --gtest_filter=MapHash.PrintSeed";
+  FILE *p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[256];
+  while (p && fgets(buf, sizeof buf, p))
+    if (strncmp(buf, "seed=", 5) == 0)
+      out = buf;
+  if (p)
+    pclose(p);
+  return out;
+}
+
+TEST(MapHash, SeedFromTheEnvironment) {
+  std::string a = child_seed("GUJI_HASH_SEED=7");
+  ASSERT_NE(a, "");
+  EXPECT_EQ(a, child_seed("GUJI_HASH_SEED=7"));  // repeatable
+  EXPECT_NE(a, child_seed("GUJI_HASH_SEED=8"));
+  EXPECT_NE(a, "seed=7\n");                     // mixed
+  EXPECT_NE(child_seed(""), child_seed(""));     // random otherwise
+}
+
+TEST(MapIter, FixedSizeNoAllocation) {
+  EXPECT_EQ(sizeof(GjMapIter), 144u);
+  GjMap *m = int_int({{1, 1}, {2, 2}});
+  int64_t before = gj_rt_alloc_count();
+  GjMapIter it;
+  const void *k, *v;
+  int n = 0;
+  gj_map_iter_init(&it, m);
+  while (gj_map_iter_next(&it, &k, &v))
+    n++;
+  EXPECT_EQ(n, 2);
+  EXPECT_EQ(gj_rt_alloc_count(), before);
+  gj_dec(m);
+}
+
+// A unique map is updated in place: replacing values allocates nothing.
+TEST(MapInPlace, UniqueUpdatesAllocateNothing) {
+  GjMap *m = gj_map_new(&gj_type_int, &gj_type_int);
+  for (int64_t i = 0; i < 5000; i++)
+    m = gj_map_insert(m, &i, &i);
+  int64_t before = gj_rt_alloc_count(), one = 1, d = 0;
+  for (int64_t i = 0; i < 5000; i++)
+    m = gj_map_update(m, &i, &d, &one, add_thunk);
+  for (int64_t i = 0; i < 5000; i++)
+    m = gj_map_insert(m, &i, &d);
+  EXPECT_EQ(gj_rt_alloc_count(), before);
+  gj_dec(m);
+}
+
 } // namespace
