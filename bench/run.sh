@@ -13,7 +13,9 @@
 # disagrees fails the run). Then each runs N times (default 5; Python,
 # being slow, K times, default 1: its check run) and the table has a row
 # per benchmark and a column per peer: the median wall time in seconds and,
-# in parentheses, its ratio to C. A peer whose tool is missing is skipped
+# in parentheses, its ratio to C — or, for a benchmark without a NAME.c
+# (the collection benchmarks: mapint, mapcount, ...), to C++, whose cell
+# then reads "(=1)" to mark the base. A peer whose tool is missing is skipped
 # with a note. Every program runs with a 1 GiB stack limit (ulimit -s;
 # cfold recurses 2^20 deep). Builds and outputs go to bench/out/
 # (git-ignored). Not part of ctest or build.sh: timings need a quiet machine.
@@ -27,7 +29,7 @@ runs=5
 py_runs=1
 gujic="$repo/build/bin/gujic"
 names=()
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -n)        runs=$2; shift 2 ;;
@@ -114,6 +116,7 @@ all_peers=(guji c c-ovf cpp go ocaml python)
 declare -A cell=()  # cell[NAME|PEER]: "median|ratio"
 declare -A used=()  # peers with a timing in some benchmark
 done_names=()
+cpp_base=""        # set when some row's ratios are to C++ (no C peer)
 status=0
 for name in "${names[@]}"; do
   dir="$here/$name"
@@ -161,7 +164,6 @@ for name in "${names[@]}"; do
     ok_peers+=("$peer"); ok_exes+=("$exe")
   done
 
-  c_median=""
   declare -A med=()
   for i in "${!ok_peers[@]}"; do
     peer=${ok_peers[$i]}; exe=${ok_exes[$i]}
@@ -178,12 +180,17 @@ for name in "${names[@]}"; do
     done
     med[$peer]=$(printf '%s\n' "${times[@]}" | median)
     echo "   $peer: ${times[*]}" >&2
-    [ "$peer" = c ] && c_median=${med[$peer]}
   done
+  # The ratio base: C, or C++ when the benchmark has no C peer at all (a C
+  # peer that failed leaves no base, as before).
+  base_peer=c
+  [ -f "$dir/$name.c" ] || base_peer=cpp
+  base_median=${med[$base_peer]:-}
   for peer in "${ok_peers[@]}"; do
     [ -n "${med[$peer]:-}" ] || continue
     ratio="-"
-    [ -n "$c_median" ] && ratio=$(awk -v a="${med[$peer]}" -v c="$c_median" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "-" }')
+    [ -n "$base_median" ] && ratio=$(awk -v a="${med[$peer]}" -v c="$base_median" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "-" }')
+    if [ "$base_peer" = cpp ] && [ "$peer" = cpp ] && [ "$ratio" != - ]; then ratio="=1"; cpp_base=1; fi
     cell[$name|$peer]="${med[$peer]}|$ratio"
     used[$peer]=1
   done
@@ -192,7 +199,8 @@ for name in "${names[@]}"; do
 done
 
 # The table: a row per benchmark, a column per peer that ran somewhere;
-# each cell is "median (ratio to C)", "-" where the peer did not run.
+# each cell is "median (ratio to C)" ("ratio to C++" in a row without a C
+# peer, its C++ cell "(=1)"), "-" where the peer did not run.
 cols=()
 for peer in "${all_peers[@]}"; do
   if [ -n "${used[$peer]:-}" ]; then cols+=("$peer"); fi
@@ -214,7 +222,11 @@ for name in ${done_names[@]+"${done_names[@]}"}; do
   done
   echo
 done
-echo "(median wall time in seconds; in parentheses the ratio to C)"
+if [ -n "$cpp_base" ]; then
+  echo "(median wall time in seconds; in parentheses the ratio to C, or to C++ where its cell reads (=1): rows without a C peer)"
+else
+  echo "(median wall time in seconds; in parentheses the ratio to C)"
+fi
 if [ ${#notes[@]} -gt 0 ]; then
   echo
   for n in "${notes[@]}"; do echo "note: $n"; done
