@@ -602,17 +602,25 @@ bool gj_map_iter_next(GjMapIter *it, const void **key, const void **val) {
 
 /* ---- bulk operations ----------------------------------------------------- */
 
-GjMap *gj_map_merge(const GjMap *a, const GjMap *b) {
+/* a with every entry of b added; an entry of b whose key a has replaces
+ * a's when `overwrite`, else is skipped (nothing is copied for it). */
+static GjMap *add_all(const GjMap *a, const GjMap *b, bool overwrite) {
   GjMap *r = (GjMap *)a;
   gj_inc(r);
   GjMapIter it;
   const void *k, *v;
   gj_map_iter_init(&it, b);
   while (gj_map_iter_next(&it, &k, &v)) {
+    if (!overwrite && find(r, k))
+      continue;
     entry_inc(b, k);
     r = gj_map_insert(r, k, (const char *)k + b->voff);
   }
   return r;
+}
+
+GjMap *gj_map_merge(const GjMap *a, const GjMap *b) {
+  return add_all(a, b, true);
 }
 
 /* map_values keeps the keys, hence the trie's shape: copy it node by node
@@ -736,23 +744,8 @@ GjMap *gj_set_from_list(const GjList *l) {
 
 /* Adds b's keys to a's (a fresh reference), the larger one kept whole. */
 GjMap *gj_set_union(const GjMap *a, const GjMap *b) {
-  if (a->len < b->len) {
-    const GjMap *t = a;
-    a = b;
-    b = t;
-  }
-  GjMap *r = (GjMap *)a;
-  gj_inc(r);
-  GjMapIter it;
-  const void *k, *v;
-  gj_map_iter_init(&it, b);
-  while (gj_map_iter_next(&it, &k, &v)) {
-    if (find(r, k))
-      continue;
-    entry_inc(b, k);
-    r = gj_set_add(r, k);
-  }
-  return r;
+  /* add the smaller set's elements to the larger */
+  return a->len < b->len ? add_all(b, a, false) : add_all(a, b, false);
 }
 
 GjMap *gj_set_intersection(const GjMap *a, const GjMap *b) {
