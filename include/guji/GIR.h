@@ -52,6 +52,9 @@ typedef enum GirTypeKind {
                    elements are of type `elem`, stored unboxed */
   GIR_T_FN,     /* pointer to a counted closure object: a sub value with
                    parameters `params` and result `ret` (§8) */
+  GIR_T_MAP,    /* pointer to a GjMap (gujirt.h): keys of type `key`,
+                   values of type `elem`; a Set[T] has is_set, key T and
+                   elem Unit */
   GIR_T_TOKEN,  /* a reuse token (RESET): the memory of an object that was
                    uniquely owned, or null; not counted, and consumed
                    exactly once on every path (REUSE or RELEASE) */
@@ -89,8 +92,11 @@ struct GirType {
   bool is_tuple;
   uint32_t nctors;
   GirCtor *ctors;
-  /* GIR_T_LIST: */
+  /* GIR_T_LIST (the element), GIR_T_MAP (the value): */
   const GirType *elem;
+  /* GIR_T_MAP: */
+  const GirType *key;
+  bool is_set;
   /* GIR_T_FN: */
   uint32_t nparams;
   const GirType **params;
@@ -239,6 +245,11 @@ typedef enum GirOp {
    *   CALL_CLOSURE args[0] = closure (borrowed), then the arguments
    *              (consumed) → the fn type's result */
   GIR_OP_CLOSURE_NEW, GIR_OP_CAPTURE, GIR_OP_CALL_CLOSURE,
+  /* Maps and Sets (§15), on the runtime's CHAMP trie: one op, MAP_OP,
+   * whose imm.map = {type, fn} names the map type operated on and the
+   * function (GirMapFn below, with its arguments, what it consumes and
+   * its result). EQ, CMP and APPEND_TEXT accept maps (gj_map_eq, …). */
+  GIR_OP_MAP_OP,
   /* Reuse and drop specialization (Perceus §2.4–2.5; inserted by
    * pass_reuse only, after the RC pass). imm.reset = {type, ctor, keep}
    * says which constructor args[0] has (an earlier PROJ proved it) and, in
@@ -279,6 +290,7 @@ typedef struct GirInst {
     struct { const GirType *type; uint32_t index; uint32_t field; } ctor;
     bool nested;          /* APPEND_TEXT: text form as nested in a value */
     struct { const GirType *type; int fn; } list; /* LIST_NEW, LIST_OP */
+    struct { const GirType *type; int fn; } map;  /* MAP_OP */
     struct { GirFunc *callee; const GirType *fn_type; uint32_t field; }
         closure;          /* CLOSURE_NEW (callee, fn_type), CAPTURE (field) */
     struct { const GirType *type; uint32_t ctor; uint64_t keep; }
@@ -306,6 +318,50 @@ typedef enum GirListFn {
   GIR_LIST_SORTED, GIR_LIST_REVERSED, GIR_LIST_CONTAINS, GIR_LIST_INDEX_OF,
   GIR_LIST_TAKE, GIR_LIST_DROP, GIR_LIST_JOIN,
 } GirListFn;
+
+/* MAP_OP functions. imm.map.type is the map (or set) type M = Map[K, V]
+ * operated on: args[0]'s type, except for NEW and FROM_LIST, whose result
+ * it is. Arguments are borrowed unless marked (consumed); a K or V
+ * argument of type Unit is left out (Unit values have no GIR value).
+ *   NEW        (k1, v1, k2, v2, … consumed) → M; a set: (x1, x2, …)
+ *   LEN        (m) → Int
+ *   INDEX      (m, k) → V, read out of m like PROJ (the RC pass incs it);
+ *              panics "key not found: K"
+ *   CONTAINS   (m, k) → Bool
+ *   GET_OR     (m, k, d consumed) → V, owned: m's value for k, else d
+ *   INSERT     (m consumed, k consumed, v consumed) → M
+ *   REMOVE     (m consumed, k) → M (sets too)
+ *   UPDATE     (m consumed, k consumed, d consumed, f: sub(V): V) → M
+ *   MERGE      (a, b: M) → M, b's values win
+ *   KEYS       (m) → List[K]; VALUES (m) → List[V], in the same order
+ *   PAIRS      (m) → List[(K, V)] (the result type names the tuple)
+ *   MAP_VALUES (m, f: sub(V): W) → Map[K, W] (the result type)
+ *   FILTER     (m, f: sub(K, V): Bool) → M
+ *   SET_ADD    (s consumed, x consumed) → M
+ *   UNION, INTERSECTION, DIFFERENCE (a, b: M) → M
+ *   FROM_LIST  (l: List[K]) → M (a set)
+ *   TO_LIST    (s) → List[K] (a set's elements in iteration order) */
+typedef enum GirMapFn {
+  GIR_MAP_NEW, GIR_MAP_LEN, GIR_MAP_INDEX, GIR_MAP_CONTAINS, GIR_MAP_GET_OR,
+  GIR_MAP_INSERT, GIR_MAP_REMOVE, GIR_MAP_UPDATE, GIR_MAP_MERGE,
+  GIR_MAP_KEYS, GIR_MAP_VALUES, GIR_MAP_PAIRS, GIR_MAP_MAP_VALUES,
+  GIR_MAP_FILTER, GIR_SET_ADD, GIR_SET_UNION, GIR_SET_INTERSECTION,
+  GIR_SET_DIFFERENCE, GIR_SET_FROM_LIST, GIR_SET_TO_LIST,
+  GIR_MAP__COUNT
+} GirMapFn;
+
+/* The signature of a MAP_OP function (all but NEW), one letter per
+ * argument: 'M' the map type, 'K' its key, 'V' its value, 'F' a sub,
+ * 'L' a list; upper case consumed, lower case borrowed ('m', 'k', 'v',
+ * 'f', 'l'). A 'K' or 'V' of a Unit type takes no argument. */
+typedef struct GirMapFnInfo {
+  const char *name;      /* "insert", as the text form shows it */
+  const char *args;      /* "MKV" */
+} GirMapFnInfo;
+const GirMapFnInfo *gir_map_fn_info(GirMapFn fn);
+/* The MAP_OP argument index i's letter (NEW: 'K' or 'V' alternately, with
+ * Unit ones skipped), or 0 past the end. */
+char gir_map_arg_role(const GirInst *in, uint32_t i);
 
 typedef struct GirCase {
   int64_t value;
@@ -374,6 +430,7 @@ typedef struct GirModule {
   VEC(GirGlobal *) globals;
   VEC(GirType *) types;      /* the object types, by id */
   VEC(const GirType *) list_types; /* the interned List[T] types */
+  VEC(const GirType *) map_types;  /* the interned Map and Set types */
   VEC(GirType *) fn_types;   /* interned sub(…) types (gir_type_fn) */
   /* The program's entry points: `main` (the user's, returns Unit or Int)
    * and `init` (computes every const in dependency order; may be NULL). */
@@ -393,6 +450,9 @@ GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
 /* List[elem] and sub(params): ret, interned per module (same arguments,
  * same pointer). */
 const GirType *gir_type_list(GirModule *m, const GirType *elem);
+/* Map[key, value] (is_set: Set[key], value Unit), interned likewise. */
+const GirType *gir_type_map(GirModule *m, const GirType *key,
+                            const GirType *value, bool is_set);
 const GirType *gir_type_fn(GirModule *m, const GirType **params,
                            uint32_t nparams, const GirType *ret);
 GirFunc *gir_func_new(GirModule *m, const char *name, const char *link_name,
@@ -468,6 +528,11 @@ GirValue gir_append_text(GirBuilder *g, GirValue buf, GirValue v, bool nested,
                          Span sp);
 void gir_switch(GirBuilder *g, GirValue v, const GirCase *cases,
                 uint32_t ncases, GirBlock *else_b, Span sp);
+/* Maps and sets (see GIR_OP_MAP_OP): imm.map.type = map_t, result type
+ * `type`. */
+GirValue gir_map_op(GirBuilder *g, GirMapFn fn, const GirType *map_t,
+                    const GirType *type, const GirValue *args,
+                    uint32_t nargs, Span sp);
 /* Lists (see GIR_OP_LIST_*). */
 GirValue gir_list_new(GirBuilder *g, const GirType *list_t,
                       const GirValue *elems, uint32_t n, Span sp);
@@ -491,6 +556,10 @@ GirBlock **gir_term_succ(GirTerm *t, uint32_t k);
  * consuming uses of GIR.h's ops — NEW's fields, an owned parameter of a
  * callee, an 'S' runtime argument, … — and DEC, RESET and DROP. */
 bool gir_inst_consumes(const GirInst *in, uint32_t i);
+/* Whether `in`'s result is read out of args[0] without a reference of its
+ * own (PROJ, CAPTURE, LIST_GET, MAP_OP INDEX): the RC pass incs it right
+ * after, and it is borrowed when args[0] is. */
+bool gir_inst_reads(const GirInst *in);
 /* npreds[b] (f->blocks.len entries) = the edges into block b, plus one for
  * the entry block (the function's own entry). */
 void gir_func_count_preds(const GirFunc *f, uint32_t *npreds);

@@ -388,6 +388,68 @@ GirValue gir_list_op(GirBuilder *g, GirListFn fn, const GirValue *args,
   return emit(g, in, args, nargs);
 }
 
+/* ---- maps and sets ------------------------------------------------------ */
+
+static const GirMapFnInfo map_fns[GIR_MAP__COUNT] = {
+    [GIR_MAP_NEW] = {"new", ""},
+    [GIR_MAP_LEN] = {"len", "m"},
+    [GIR_MAP_INDEX] = {"index", "mk"},
+    [GIR_MAP_CONTAINS] = {"contains", "mk"},
+    [GIR_MAP_GET_OR] = {"get_or", "mkV"},
+    [GIR_MAP_INSERT] = {"insert", "MKV"},
+    [GIR_MAP_REMOVE] = {"remove", "Mk"},
+    [GIR_MAP_UPDATE] = {"update", "MKVf"},
+    [GIR_MAP_MERGE] = {"merge", "mm"},
+    [GIR_MAP_KEYS] = {"keys", "m"},
+    [GIR_MAP_VALUES] = {"values", "m"},
+    [GIR_MAP_PAIRS] = {"pairs", "m"},
+    [GIR_MAP_MAP_VALUES] = {"map_values", "mf"},
+    [GIR_MAP_FILTER] = {"filter", "mf"},
+    [GIR_SET_ADD] = {"add", "MK"},
+    [GIR_SET_UNION] = {"union", "mm"},
+    [GIR_SET_INTERSECTION] = {"intersection", "mm"},
+    [GIR_SET_DIFFERENCE] = {"difference", "mm"},
+    [GIR_SET_FROM_LIST] = {"from_list", "l"},
+    [GIR_SET_TO_LIST] = {"to_list", "m"},
+};
+
+const GirMapFnInfo *gir_map_fn_info(GirMapFn fn) {
+  return (unsigned)fn < GIR_MAP__COUNT ? &map_fns[fn] : NULL;
+}
+
+static bool role_present(const GirType *mt, char c) {
+  if (c == 'K' || c == 'k') return mt->key->kind != GIR_T_UNIT;
+  if (c == 'V' || c == 'v') return mt->elem->kind != GIR_T_UNIT;
+  return true;
+}
+
+char gir_map_arg_role(const GirInst *in, uint32_t i) {
+  const GirType *mt = in->imm.map.type;
+  if (!mt || mt->kind != GIR_T_MAP) return 0;
+  if (in->imm.map.fn == GIR_MAP_NEW) {
+    bool k = mt->key->kind != GIR_T_UNIT, v = mt->elem->kind != GIR_T_UNIT;
+    if (k && v) return i % 2 ? 'V' : 'K';
+    return k ? 'K' : v ? 'V' : 0;
+  }
+  const GirMapFnInfo *fi = gir_map_fn_info((GirMapFn)in->imm.map.fn);
+  if (!fi) return 0;
+  uint32_t k = 0;
+  for (const char *c = fi->args; *c; c++) {
+    if (!role_present(mt, *c)) continue;
+    if (k++ == i) return *c;
+  }
+  return 0;
+}
+
+GirValue gir_map_op(GirBuilder *g, GirMapFn fn, const GirType *map_t,
+                    const GirType *type, const GirValue *args,
+                    uint32_t nargs, Span sp) {
+  GirInst in = inst_make(GIR_OP_MAP_OP, type, sp);
+  in.imm.map.type = map_t;
+  in.imm.map.fn = (int)fn;
+  return emit(g, in, args, nargs);
+}
+
 /* ---- queries for passes ------------------------------------------------ */
 
 uint32_t gir_term_nsuccs(const GirTerm *t) {
@@ -427,6 +489,10 @@ bool gir_inst_consumes(const GirInst *in, uint32_t i) {
     return i > 0;
   case GIR_OP_APPEND_TEXT:  /* the buffer */
     return i == 0;
+  case GIR_OP_MAP_OP: {     /* the upper-case letters of GirMapFnInfo */
+    char c = gir_map_arg_role(in, i);
+    return c >= 'A' && c <= 'Z';
+  }
   case GIR_OP_CALL_RT: {
     const GirRtInfo *info = gir_rt_info(in->imm.rt);
     return info && i < info->nparams && info->consumed[i];
@@ -434,6 +500,12 @@ bool gir_inst_consumes(const GirInst *in, uint32_t i) {
   default:
     return false;
   }
+}
+
+bool gir_inst_reads(const GirInst *in) {
+  return in->op == GIR_OP_PROJ || in->op == GIR_OP_CAPTURE ||
+         in->op == GIR_OP_LIST_GET ||
+         (in->op == GIR_OP_MAP_OP && in->imm.map.fn == GIR_MAP_INDEX);
 }
 
 void gir_func_count_preds(const GirFunc *f, uint32_t *npreds) {

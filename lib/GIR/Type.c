@@ -34,7 +34,8 @@ bool gir_type_is_heap(const GirType *t) {
       if (gir_ctor_size(&t->ctors[c])) return true;
     return false;
   }
-  return t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST;
+  return t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST ||
+         t->kind == GIR_T_MAP;
 }
 
 /* Size and alignment of a field in memory (CodeGen's mem_type: Bool is one
@@ -131,6 +132,28 @@ const GirType *gir_type_list(GirModule *m, const GirType *elem) {
   return t;
 }
 
+/* Map[K, V] or Set[T], interned by a linear search of the module's map
+ * types; named "Map[Str, Int]", "Set[Int]". */
+const GirType *gir_type_map(GirModule *m, const GirType *key,
+                            const GirType *value, bool is_set) {
+  if (key == NULL) key = &gir_t_unit;
+  if (value == NULL || is_set) value = &gir_t_unit;
+  for (size_t i = 0; i < m->map_types.len; i++) {
+    const GirType *t = m->map_types.data[i];
+    if (t->key == key && t->elem == value && t->is_set == is_set) return t;
+  }
+  GirType *t = ARENA_NEW(m->arena, GirType);
+  t->kind = GIR_T_MAP;
+  t->key = key;
+  t->elem = value;
+  t->is_set = is_set;
+  t->name = is_set ? arena_printf(m->arena, "Set[%s]", gir_type_name(key))
+                   : arena_printf(m->arena, "Map[%s, %s]", gir_type_name(key),
+                                  gir_type_name(value));
+  VEC_PUSH(m->arena, m->map_types, t);
+  return t;
+}
+
 const char *gir_type_name(const GirType *t) {
   if (t == NULL) return "<null>";
   switch (t->kind) {
@@ -143,6 +166,7 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_OBJ: return t->name ? t->name : "<anon obj>";
   case GIR_T_FN: return t->name ? t->name : "<anon sub>";
   case GIR_T_LIST: return t->name ? t->name : "List[?]";
+  case GIR_T_MAP: return t->name ? t->name : "Map[?, ?]";
   case GIR_T_TOKEN: return "Reuse";
   }
   return "<bad type>";

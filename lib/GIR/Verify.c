@@ -609,6 +609,119 @@ static void result_is(Verifier *v, const GirBlock *b, const char *op,
     verr(v, b, "%s: result type %s, expected %s", op, tn(in->type), tn(want));
 }
 
+/* ---- maps ---------------------------------------------------------------- */
+
+/* t, when it is a Map or Set type interned in the module. */
+static const GirType *map_type(Verifier *v, const GirBlock *b, const char *op,
+                               const GirType *t) {
+  if (t == NULL) {
+    verr(v, b, "%s without a map type", op);
+    return NULL;
+  }
+  if (t->kind != GIR_T_MAP || !t->key || !t->elem) {
+    verr(v, b, "%s of a %s, which is not a map", op, tn(t));
+    return NULL;
+  }
+  for (size_t i = 0; i < v->m->map_types.len; i++)
+    if (v->m->map_types.data[i] == t) return t;
+  verr(v, b, "%s: %s is not a map type of the module", op, tn(t));
+  return NULL;
+}
+
+/* MAP_OP: the arguments by the letters of GirMapFnInfo (gir_map_arg_role),
+ * the result by the function. */
+static void check_map(Verifier *v, const GirBlock *b, const GirInst *in,
+                      const GirType *const *ts) {
+  const GirMapFnInfo *fi = gir_map_fn_info((GirMapFn)in->imm.map.fn);
+  if (!fi) {
+    verr(v, b, "map.op with an unknown function %d", in->imm.map.fn);
+    return;
+  }
+  char op[64];
+  snprintf(op, sizeof op, "map.op %s", fi->name);
+  const GirType *mt = map_type(v, b, op, in->imm.map.type);
+  if (!mt) return;
+  GirMapFn fn = (GirMapFn)in->imm.map.fn;
+  bool set_fn = fn >= GIR_SET_ADD;
+  if (set_fn && !mt->is_set) verr(v, b, "%s of a %s, which is not a set", op, tn(mt));
+  uint32_t want = 0;
+  while (fn != GIR_MAP_NEW && gir_map_arg_role(in, want)) want++;
+  if (fn == GIR_MAP_NEW) {
+    uint32_t per = (mt->key->kind != GIR_T_UNIT) + (mt->elem->kind != GIR_T_UNIT);
+    if (per && in->nargs % per)
+      verr(v, b, "%s: %u operands, not whole entries", op, in->nargs);
+  } else if (in->nargs != want) {
+    verr(v, b, "%s takes %u operands, has %u", op, want, in->nargs);
+    return;
+  }
+  const GirType *fn_t = NULL;
+  for (uint32_t i = 0; i < in->nargs; i++) {
+    const GirType *w = NULL;
+    switch (gir_map_arg_role(in, i)) {
+    case 'M': case 'm': w = mt; break;
+    case 'K': case 'k': w = mt->key; break;
+    case 'V': case 'v': w = mt->elem; break;
+    case 'L': case 'l':
+      if (ts[i] && (ts[i]->kind != GIR_T_LIST || ts[i]->elem != mt->key))
+        verr(v, b, "%s: operand %u is %s, expected List[%s]", op, i + 1,
+             tn(ts[i]), tn(mt->key));
+      break;
+    case 'F': case 'f':
+      fn_t = ts[i];
+      if (ts[i] && ts[i]->kind != GIR_T_FN)
+        verr(v, b, "%s: operand %u is %s, expected a sub", op, i + 1, tn(ts[i]));
+      break;
+    }
+    if (w && ts[i] && ts[i] != w)
+      verr(v, b, "%s: operand %u is %s, expected %s", op, i + 1, tn(ts[i]), tn(w));
+  }
+  const GirType *res = NULL;
+  switch (fn) {
+  case GIR_MAP_LEN: res = &gir_t_int; break;
+  case GIR_MAP_INDEX: case GIR_MAP_GET_OR: res = mt->elem; break;
+  case GIR_MAP_CONTAINS: res = &gir_t_bool; break;
+  case GIR_MAP_KEYS: case GIR_SET_TO_LIST: case GIR_MAP_VALUES: {
+    const GirType *e = fn == GIR_MAP_VALUES ? mt->elem : mt->key;
+    if (!in->type || in->type->kind != GIR_T_LIST || in->type->elem != e)
+      verr(v, b, "%s: result type %s, expected List[%s]", op, tn(in->type), tn(e));
+    break;
+  }
+  case GIR_MAP_PAIRS: {
+    const GirType *lt = in->type, *pt = lt && lt->kind == GIR_T_LIST ? lt->elem : NULL;
+    if (!pt || pt->kind != GIR_T_OBJ || !pt->is_tuple || pt->nctors != 1 ||
+        pt->ctors[0].nfields != 2 || pt->ctors[0].fields[0] != mt->key ||
+        pt->ctors[0].fields[1] != mt->elem)
+      verr(v, b, "%s: result type %s, expected a List of (%s, %s)", op,
+           tn(in->type), tn(mt->key), tn(mt->elem));
+    break;
+  }
+  case GIR_MAP_MAP_VALUES:
+    if (!in->type || in->type->kind != GIR_T_MAP || in->type->key != mt->key ||
+        in->type->is_set)
+      verr(v, b, "%s: result type %s, expected a Map[%s, _]", op, tn(in->type),
+           tn(mt->key));
+    else if (fn_t && (fn_t->nparams != (mt->elem->kind != GIR_T_UNIT) ||
+                      fn_t->ret != in->type->elem))
+      verr(v, b, "%s: %s does not map %s to %s", op, tn(fn_t), tn(mt->elem),
+           tn(in->type->elem));
+    break;
+  case GIR_MAP_UPDATE:
+    if (fn_t && (fn_t->ret != mt->elem ||
+                 fn_t->nparams != (mt->elem->kind != GIR_T_UNIT)))
+      verr(v, b, "%s: %s is not a sub(%s): %s", op, tn(fn_t), tn(mt->elem),
+           tn(mt->elem));
+    res = mt;
+    break;
+  case GIR_MAP_FILTER:
+    if (fn_t && fn_t->ret != &gir_t_bool)
+      verr(v, b, "%s: %s does not return Bool", op, tn(fn_t));
+    res = mt;
+    break;
+  default: res = mt; break; /* NEW, INSERT, REMOVE, MERGE, set ops, FROM_LIST */
+  }
+  if (res) result_is(v, b, op, in, res);
+}
+
 /* GIR_OP_LIST_*: the list type comes from imm.list.type (LIST_NEW) or
  * args[0]; elements must be of its `elem`, indexes Int. */
 static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
@@ -799,6 +912,7 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
   case GIR_OP_LIST_SLICE: case GIR_OP_LIST_OP:
     check_list(v, b, in, ts);
     break;
+  case GIR_OP_MAP_OP: check_map(v, b, in, ts); break;
   case GIR_OP_EQ: check_derived2(v, b, in, ts, B); break;
   case GIR_OP_CMP: check_derived2(v, b, in, ts, I); break;
   case GIR_OP_APPEND_TEXT:

@@ -118,8 +118,7 @@ static void classify(Rc *r) {
       GirBlock *blk = f->blocks.data[b];
       for (size_t i = 0; i < blk->insts.len; i++) {
         const GirInst *in = &blk->insts.data[i];
-        if ((in->op == GIR_OP_PROJ || in->op == GIR_OP_CAPTURE ||
-             in->op == GIR_OP_LIST_GET) && owned(r, in->result) &&
+        if (gir_inst_reads(in) && owned(r, in->result) &&
             in->args[0] < r->nv && r->kind[in->args[0]] == RC_BORROWED) {
           r->kind[in->result] = RC_BORROWED;
           again = true;
@@ -286,8 +285,7 @@ static void rewrite_block(Rc *r, GirBlock *b, uint64_t *live) {
     bool noreturn = is_noreturn(in);
     if (owned(r, in->result)) {
       bool used = bs_has(live, in->result);
-      if (in->op == GIR_OP_PROJ || in->op == GIR_OP_CAPTURE ||
-          in->op == GIR_OP_LIST_GET) {
+      if (gir_inst_reads(in)) {
         /* a new reference, first after the PROJ (CAPTURE) */
         if (used)
           VEC_PUSH(a, r->after, rc_op(r->m, GIR_OP_INC, in->result, in->span));
