@@ -33,6 +33,7 @@ typedef enum SymKind { SYM_SUB, SYM_CONST, SYM_BUILTIN } SymKind;
 typedef enum Builtin {
   BI_NONE = -1,
   BI_PRINT, BI_WRITE, BI_EPRINT, BI_ASSERT, BI_PANIC, BI_RANGE, BI_CHAR,
+  BI_SET,             /* set(list): Set[T] (§15) */
   /* methods */
   BM_TO_STR,          /* any type with a text form */
   BM_INT_TO_FLOAT, BM_INT_ABS, BM_INT_MIN, BM_INT_MAX,
@@ -65,6 +66,12 @@ typedef enum Builtin {
   /* §13 Str methods that are one runtime call (lowering maps the name);
    * those giving Option wrap a test and a parse */
   BM_STR_RT, BM_STR_FIND, BM_STR_TO_INT, BM_STR_TO_FLOAT, BM_STR_FROM_CHARS,
+  /* Map and Set (§15); len, is_empty, remove and contains serve both */
+  BM_MAP_LEN, BM_MAP_IS_EMPTY, BM_MAP_GET, BM_MAP_GET_OR, BM_MAP_INSERT,
+  BM_MAP_REMOVE, BM_MAP_CONTAINS, BM_MAP_KEYS, BM_MAP_VALUES, BM_MAP_PAIRS,
+  BM_MAP_UPDATE, BM_MAP_MERGE, BM_MAP_MAP_VALUES, BM_MAP_FILTER,
+  BM_SET_ADD, BM_SET_UNION, BM_SET_INTERSECTION, BM_SET_DIFFERENCE,
+  BM_SET_TO_LIST, BM_SET_EMPTY, BM_LIST_TO_SET,
   BI__COUNT
 } Builtin;
 

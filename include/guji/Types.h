@@ -31,6 +31,10 @@ typedef enum TypeKind {
   TY_TUPLE,   /* args: the elements (two or more) */
   TY_ADT,     /* a user or prelude type applied to args */
   TY_LIST,    /* args[0]: the element type (§15) */
+  TY_MAP,     /* args[0]: the key type, args[1]: the value type (§15) */
+  TY_SET,     /* args[0]: the element type (§15) */
+  TY_CHAN,    /* args[0]: the element type (§17) */
+  TY_TASK,    /* args[0]: the result type (§17) */
   TY_FN,      /* args[0..nargs-1): parameters, args[nargs-1]: result (§8) */
   TY_PARAM,   /* a type parameter inside a generic type declaration */
   TY_VAR,     /* an inference variable */
@@ -81,6 +85,10 @@ TypeCtx *type_ctx_new(Arena *a);
 Type *type_tuple(TypeCtx *c, Type **elems, uint32_t n);
 Type *type_adt(TypeCtx *c, TypeDecl *d, Type **args, uint32_t n);
 Type *type_list(TypeCtx *c, Type *elem);
+Type *type_map(TypeCtx *c, Type *key, Type *value);
+Type *type_set(TypeCtx *c, Type *elem);
+Type *type_chan(TypeCtx *c, Type *elem);
+Type *type_task(TypeCtx *c, Type *result);
 Type *type_fn(TypeCtx *c, Type **params, uint32_t n, Type *ret);
 Type *type_param(TypeCtx *c, const char *name, uint32_t index);
 Type *type_var(TypeCtx *c);
@@ -115,6 +123,8 @@ static inline bool type_is_numeric(const Type *t) {
 bool type_has_eq(TypeCtx *c, Type *t);
 bool type_has_order(TypeCtx *c, Type *t);
 bool type_has_text(TypeCtx *c, Type *t);
+/* Can be a Map key or Set element: has equality, hence hashing (§4). */
+static inline bool type_has_hash(TypeCtx *c, Type *t) { return type_has_eq(c, t); }
 /* The field types of constructor k of ADT t, instantiated. */
 Type *type_ctor_field(TypeCtx *c, Type *adt, CtorDecl *k, uint32_t i);
 

@@ -73,6 +73,9 @@ static Type *ST(Lower *L, const Type *ct) {
 static const GirType *gty_in(Lower *L, const Type *ct) {
   Type *t = ST(L, ct);
   if (t->kind == TY_LIST) return gir_type_list(L->m, gty(t->args[0]));
+  if (t->kind == TY_MAP)
+    return gir_type_map(L->m, gty(t->args[0]), gty(t->args[1]), false);
+  if (t->kind == TY_SET) return gir_type_map(L->m, gty(t->args[0]), NULL, true);
   if (t->kind == TY_RANGE) return gir_type_list(L->m, &gir_t_int); /* §4 */
   if (t->kind == TY_FN) {
     /* Unit parameters have no value, so no place in the GIR signature */
@@ -116,7 +119,7 @@ static bool is_unit(Lower *L, Type *t) { return gty(t)->kind == GIR_T_UNIT; }
  * and lists) rather than from scalar ops? */
 static bool is_obj(Lower *L, const Type *t) {
   GirTypeKind k = gty(t)->kind;
-  return k == GIR_T_OBJ || k == GIR_T_LIST;
+  return k == GIR_T_OBJ || k == GIR_T_LIST || k == GIR_T_MAP;
 }
 
 static void branch_on(Lower *L, GirValue cond, GirBlock *fail, Span sp);
@@ -361,6 +364,12 @@ static GirValue lower_builtin_call(Lower *L, Expr *e) {
     return lower_assert(L, e);
   case BI_RANGE:
     return lower_range_value(L, e);
+  case BI_SET: {
+    GirValue l = lower_expr(L, args->data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    const GirType *st = gty(e->ty);
+    return gir_map_op(&L->g, GIR_SET_FROM_LIST, st, st, &l, 1, e->span);
+  }
   case BI_CHAR: {
     /* a scalar value: 0..=0x10FFFF, not a surrogate (D800..DFFF) */
     GirValue i = lower_expr(L, args->data[0]);
@@ -454,6 +463,8 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue v);
 static GirValue lower_list_hof(Lower *L, Expr *e, GirValue v);
 static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue v);
 static GirValue lower_option_hof(Lower *L, Expr *e, GirValue v);
+static GirValue lower_map_method(Lower *L, Expr *e, GirValue v);
+static GirValue lower_map(Lower *L, Expr *e);
 static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp);
 
 static GirValue lower_method(Lower *L, Expr *e) {
@@ -464,6 +475,9 @@ static GirValue lower_method(Lower *L, Expr *e) {
   Expr *recv = e->method.recv;
   if (e->method.builtin >= BM_MATH_SQRT && e->method.builtin <= BM_MATH_IS_NAN)
     return lower_math(L, e);
+  if (e->method.builtin == BM_SET_EMPTY)
+    return gir_map_op(&L->g, GIR_MAP_NEW, gty(e->ty), gty(e->ty), NULL, 0,
+                      e->span);
   if (e->method.builtin == BM_STR_FROM_CHARS) {
     GirValue l = lower_expr(L, e->method.args.data[0]);
     if (dead(L)) return GIR_NO_VALUE;
@@ -473,6 +487,8 @@ static GirValue lower_method(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   if (e->method.builtin >= BM_OPT_IS_SOME && e->method.builtin <= BM_RES_ERR)
     return lower_option_method(L, e, v);
+  if (e->method.builtin >= BM_MAP_LEN && e->method.builtin <= BM_LIST_TO_SET)
+    return lower_map_method(L, e, v);
   if ((e->method.builtin >= BM_LIST_LEN && e->method.builtin <= BM_LIST_ZIP) ||
       e->method.builtin == BM_LIST_INSERT || e->method.builtin == BM_LIST_REMOVE)
     return lower_list_method(L, e, v);
@@ -506,7 +522,7 @@ static GirValue lower_method(Lower *L, Expr *e) {
     case TY_BOOL: return rt(L, GIR_RT_STR_FROM_BOOL, sp, 1, v);
     case TY_CHAR: return rt(L, GIR_RT_STR_FROM_CHAR, sp, 1, v);
     case TY_STR: return v;
-    case TY_TUPLE: case TY_ADT: case TY_LIST: {
+    case TY_TUPLE: case TY_ADT: case TY_LIST: case TY_MAP: case TY_SET: {
       GirValue cap = gir_const_int(g, 32, sp);
       return gir_append_text(g, rt(L, GIR_RT_STR_WITH_CAP, sp, 1, cap), v,
                              false, sp);
@@ -1050,15 +1066,37 @@ static GirValue lower_index(Lower *L, Expr *e) {
   }
   GirValue i = lower_expr(L, ix);
   if (dead(L)) return GIR_NO_VALUE;
+  if (lt->kind == GIR_T_MAP) {
+    GirValue a[2] = {l, i};
+    return gir_map_op(&L->g, GIR_MAP_INDEX, lt, lt->elem, a,
+                      lt->key->kind == GIR_T_UNIT ? 1 : 2, e->span);
+  }
   return list_get(L, l, lt, i, e->span);
 }
 
-/* for $x in $xs { body } over a List (§7), with break and continue. */
+/* for $x in $xs { body } over a List, Set or Map (§7), with break and
+ * continue. A Set is iterated as its to_list(), a Map as its keys() and
+ * values() side by side (the same order): two lists per loop, nothing per
+ * element; a `($k, $v)` pattern binds the two without making a tuple. */
 static GirValue lower_for_list(Lower *L, Expr *e) {
   GirValue l = lower_expr(L, e->for_.iter);
   if (dead(L)) return GIR_NO_VALUE;
   const GirType *lt = gty(e->for_.iter->ty);
   Span sp = e->span;
+  GirValue vals = GIR_NO_VALUE;
+  const GirType *vlt = NULL, *pair_t = NULL;
+  if (lt->kind == GIR_T_MAP) {
+    const GirType *mt = lt;
+    lt = gir_type_list(L->m, mt->key);
+    GirValue m = l;
+    l = gir_map_op(&L->g, mt->is_set ? GIR_SET_TO_LIST : GIR_MAP_KEYS, mt, lt,
+                   &m, 1, sp);
+    if (!mt->is_set) {
+      vlt = gir_type_list(L->m, mt->elem);
+      vals = gir_map_op(&L->g, GIR_MAP_VALUES, mt, vlt, &m, 1, sp);
+      pair_t = gty(e->for_.pat->ty);
+    }
+  }
   GirValue n = list_len(L, l, sp);
   Join head, next, exit;
   join_init(L, &head, &gir_t_int, "for.head");
@@ -1074,7 +1112,22 @@ static GirValue lower_for_list(Lower *L, Expr *e) {
   gir_set_block(&L->g, body);
   size_t nmuts = L->muts.len;
   GirValue x = list_get(L, l, lt, i, sp);
-  lower_pattern(L, e->for_.pat, x, NULL);
+  Pattern *pt = e->for_.pat;
+  if (vlt) {
+    GirValue y = list_get(L, vals, vlt, i, sp);
+    if (pt->kind == PAT_TUPLE && pt->elems.len == 2) {
+      lower_pattern(L, pt->elems.data[0], x, NULL);
+      lower_pattern(L, pt->elems.data[1], y, NULL);
+    } else {
+      GirValue kv[2] = {x, y};
+      uint32_t nkv = 0;
+      for (uint32_t k = 0; k < 2; k++)
+        if (pair_t->ctors[0].fields[k]->kind != GIR_T_UNIT) kv[nkv++] = kv[k];
+      lower_pattern(L, pt, gir_new(&L->g, pair_t, 0, kv, nkv, sp), NULL);
+    }
+  } else {
+    lower_pattern(L, pt, x, NULL);
+  }
   lower_loop_body(L, e->for_.body, &exit, &next);
   L->muts.len = nmuts;
   join_jump(L, &next, GIR_NO_VALUE, sp);
@@ -1122,6 +1175,87 @@ static GirValue opt_get(Lower *L, GirValue l, const GirType *lt, GirValue i,
   Join j;
   some_if(L, &j, cond, ot, sp);
   return some_end(L, &j, ot, list_get(L, l, lt, i, sp), sp);
+}
+
+/* ---- maps and sets (§15) ------------------------------------------------------ */
+
+/* {k: v, …}: one NEW with the entries (Unit keys or values have no
+ * value, GIR.h). */
+static GirValue lower_map(Lower *L, Expr *e) {
+  const GirType *mt = gty(e->ty);
+  size_t n = e->map.keys.len;
+  GirValue *vals = ARENA_ARRAY(L->s->arena, GirValue, 2 * n + 1);
+  uint32_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    GirValue kv = lower_expr(L, e->map.keys.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+    if (mt->key->kind != GIR_T_UNIT) vals[k++] = kv;
+    GirValue vv = lower_expr(L, e->map.values.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+    if (mt->elem->kind != GIR_T_UNIT) vals[k++] = vv;
+  }
+  return gir_map_op(&L->g, GIR_MAP_NEW, mt, mt, vals, k, e->span);
+}
+
+/* A map op on the receiver and the method's arguments, in order, leaving
+ * out those of type Unit. */
+static GirValue map_call(Lower *L, GirMapFn fn, const GirType *mt,
+                         const GirType *type, GirValue m, ExprList *args,
+                         const GirValue *vs, Span sp) {
+  GirValue a[4] = {m};
+  uint32_t n = 1;
+  for (size_t i = 0; i < args->len && i < 3; i++)
+    if (!is_unit(L, args->data[i]->ty)) a[n++] = vs[i];
+  return gir_map_op(&L->g, fn, mt, type, a, n, sp);
+}
+
+static GirValue lower_map_method(Lower *L, Expr *e, GirValue m) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  Builtin bi = e->method.builtin;
+  ExprList *args = &e->method.args;
+  if (bi == BM_LIST_TO_SET) {
+    const GirType *st = gty(e->ty);
+    return gir_map_op(g, GIR_SET_FROM_LIST, st, st, &m, 1, sp);
+  }
+  const GirType *mt = gty(e->method.recv->ty);
+  const GirType *rt = gty(e->ty);
+  GirValue vs[3] = {GIR_NO_VALUE, GIR_NO_VALUE, GIR_NO_VALUE};
+  for (size_t i = 0; i < args->len && i < 3; i++) {
+    vs[i] = lower_expr(L, args->data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  static const GirMapFn direct[] = {
+      [BM_MAP_LEN] = GIR_MAP_LEN,           [BM_MAP_GET_OR] = GIR_MAP_GET_OR,
+      [BM_MAP_INSERT] = GIR_MAP_INSERT,     [BM_MAP_REMOVE] = GIR_MAP_REMOVE,
+      [BM_MAP_CONTAINS] = GIR_MAP_CONTAINS, [BM_MAP_KEYS] = GIR_MAP_KEYS,
+      [BM_MAP_VALUES] = GIR_MAP_VALUES,     [BM_MAP_PAIRS] = GIR_MAP_PAIRS,
+      [BM_MAP_UPDATE] = GIR_MAP_UPDATE,     [BM_MAP_MERGE] = GIR_MAP_MERGE,
+      [BM_MAP_MAP_VALUES] = GIR_MAP_MAP_VALUES,
+      [BM_MAP_FILTER] = GIR_MAP_FILTER,     [BM_SET_ADD] = GIR_SET_ADD,
+      [BM_SET_UNION] = GIR_SET_UNION,
+      [BM_SET_INTERSECTION] = GIR_SET_INTERSECTION,
+      [BM_SET_DIFFERENCE] = GIR_SET_DIFFERENCE,
+      [BM_SET_TO_LIST] = GIR_SET_TO_LIST,
+  };
+  switch (bi) {
+  case BM_MAP_IS_EMPTY: {
+    GirValue n = gir_map_op(g, GIR_MAP_LEN, mt, &gir_t_int, &m, 1, sp);
+    return gir_op2(g, GIR_OP_IEQ, &gir_t_bool, n, gir_const_int(g, 0, sp), sp);
+  }
+  case BM_MAP_GET: {
+    /* contains ? Some(m[k]) : None */
+    GirValue c = map_call(L, GIR_MAP_CONTAINS, mt, &gir_t_bool, m, args, vs, sp);
+    Join j;
+    some_if(L, &j, c, rt, sp);
+    GirValue v = map_call(L, GIR_MAP_INDEX, mt, mt->elem, m, args, vs, sp);
+    return some_end(L, &j, rt, v, sp);
+  }
+  default:
+    if (bi < BM_MAP_LEN || bi > BM_SET_TO_LIST)
+      GJ_UNREACHABLE("map method");
+    return map_call(L, direct[bi], mt, rt, m, args, vs, sp);
+  }
 }
 
 typedef struct FoldCtx {
@@ -1910,7 +2044,10 @@ GirValue lower_expr(Lower *L, Expr *e) {
   case EX_IF: return lower_if(L, e);
   case EX_WHILE: return lower_while(L, e);
   case EX_FOR:
-    if (ST(L, e->for_.iter->ty)->kind == TY_LIST) return lower_for_list(L, e);
+    switch (ST(L, e->for_.iter->ty)->kind) {
+    case TY_LIST: case TY_MAP: case TY_SET: return lower_for_list(L, e);
+    default: break;
+    }
     return lower_for(L, e);
   case EX_TUPLE: return lower_tuple(L, e);
   case EX_RECORD: return lower_record(L, e);
@@ -1938,6 +2075,7 @@ GirValue lower_expr(Lower *L, Expr *e) {
   case EX_LIST: return lower_list(L, e);
   case EX_LAMBDA: return lower_lambda(L, e);
   case EX_INDEX: return lower_index(L, e);
+  case EX_MAP: return lower_map(L, e);
   case EX_IS: return lower_is(L, e);
   case EX_TRY: return lower_try(L, e);
   case EX_RETURN:

@@ -121,6 +121,7 @@ static void note(Sema *S, Span sp, const char *fmt, ...) {
   va_end(ap);
 }
 
+static void need_key(Sema *S, Span sp, Type *t, const char *what);
 static Type *not_implemented(Sema *S, Span sp, const char *what,
                              const char *section) {
   error(S, sp, "not implemented yet: %s (%s)", what, section);
@@ -187,8 +188,8 @@ static Symbol *global_lookup(Sema *S, const char *name) {
 
 static int builtin_sub(const char *name) {
   static const char *const names[] = {"print", "write", "eprint", "assert",
-                                      "panic", "range", "char"};
-  for (int i = 0; i < 7; i++)
+                                      "panic", "range", "char", "set"};
+  for (int i = 0; i < 8; i++)
     if (strcmp(name, names[i]) == 0) return i;
   return BI_NONE;
 }
@@ -197,7 +198,7 @@ static int builtin_sub(const char *name) {
  * message than "undefined". */
 static const char *prelude_section(const char *name) {
   static const struct { const char *name, *sec; } later[] = {
-      {"channel", "§17"}, {"set", "§15"},   {"regex", "§14"},
+      {"channel", "§17"}, {"regex", "§14"},
       {"Closed", "§17"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
@@ -529,11 +530,23 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
     }
     return type_list(S->tc, resolve_type(S, te->args.data[0]));
   }
+  if (strcmp(te->name, "Map") == 0 || strcmp(te->name, "Set") == 0) {
+    bool is_map = te->name[0] == 'M';
+    if (te->args.len != (is_map ? 2u : 1u)) {
+      error(S, te->span, is_map ? "Map takes 2 type arguments (key and value), "
+            "as in Map[Str, Int]" : "Set takes 1 type argument (its element "
+            "type), as in Set[Int]");
+      return &ty_error;
+    }
+    Type *k = resolve_type(S, te->args.data[0]);
+    need_key(S, te->args.data[0]->span, k, is_map ? "Map key" : "Set element");
+    return is_map ? type_map(S->tc, k, resolve_type(S, te->args.data[1]))
+                  : type_set(S->tc, k);
+  }
   TypeDecl *d = find_tdecl(S, te->name);
   if (d) return decl_type(S, te, d);
   static const struct { const char *name, *what, *sec; } later[] = {
-      {"Map", "Map types", "§15"},
-      {"Set", "Set types", "§15"},       {"Range", "Range values", "§4"},
+      {"Range", "Range values", "§4"},
       {"Regex", "Regex types", "§14"},   {"Match", "Match types", "§14"},
       {"Chan", "channel types", "§17"},  {"Task", "Task types", "§17"},
       {"Lines", "Lines", "§18"},
@@ -645,6 +658,9 @@ static Type *check_list(Sema *S, Expr *e);
 static Type *check_index(Sema *S, Expr *e);
 static Type *check_list_method(Sema *S, Expr *e, Type *rt);
 static Type *check_list_hof(Sema *S, Expr *e, Type *rt);
+static Type *check_map_method(Sema *S, Expr *e, Type *rt);
+static Type *check_map_literal(Sema *S, Expr *e, Type *want);
+static Type *check_args_only(Sema *S, ExprList *args);
 static Type *check_range_method(Sema *S, Expr *e);
 static Type *check_math_call(Sema *S, Expr *e);
 static Type *check_str_method(Sema *S, Expr *e);
@@ -870,6 +886,20 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
       Type *c = &ty_char;
       return type_adt(S->tc, S->opt_decl, &c, 1);
     }
+  case BI_SET: /* set(list): Set[T] (§15) */
+    if (check_arity(S, e->span, "set", args->len, 1, 1)) {
+      Type *el = type_var(S->tc);
+      Type *at = type_resolve(S->tc, args->data[0]->ty);
+      if (at->kind != TY_LIST && at->kind != TY_VAR && !SOFT(at)) {
+        error(S, args->data[0]->span, "set takes a List of the elements, as "
+              "in set([1, 2]), not %s", TN(at));
+        return &ty_error;
+      }
+      expect_type(S, args->data[0], at, type_list(S->tc, el), NULL);
+      need_key(S, args->data[0]->span, el, "Set element");
+      return type_set(S->tc, el);
+    }
+    return &ty_error;
   case BI_RANGE: /* range(a, b) is a..b (§15) */
     if (check_arity(S, e->span, "range", args->len, 2, 2)) {
       expect_type(S, args->data[0], args->data[0]->ty, &ty_int, " (range start)");
@@ -1089,8 +1119,17 @@ static Type *check_index(Sema *S, Expr *e) {
     if (it->kind == TY_RANGE)
       return not_implemented(S, ix->span, "slices other than a..b", "§15");
     if (rt->kind == TY_LIST) expect_type(S, ix, it, &ty_int, " (a list index)");
+    if (rt->kind == TY_MAP) {
+      expect_type(S, ix, it, rt->args[0], " (the map's key type)");
+      return rt->args[1];
+    }
   }
   if (SOFT(rt)) return &ty_error;
+  if (rt->kind == TY_MAP || rt->kind == TY_SET) {
+    error(S, e->span, rt->kind == TY_MAP ? "a Map has no slices; index it "
+          "with a key, $m[k]" : "a Set cannot be indexed; use .contains(x)");
+    return &ty_error;
+  }
   if (rt->kind == TY_STR) {
     if (slice) return &ty_str;
     error(S, e->span, "a Str cannot be indexed (§13); take a slice "
@@ -1102,7 +1141,7 @@ static Type *check_index(Sema *S, Expr *e) {
       error(S, e->span, "the type here must be known before indexing; add a "
             "type annotation");
     else
-      error(S, e->span, "%s cannot be indexed; only Lists (and Maps) can",
+      error(S, e->span, "%s cannot be indexed; only Lists and Maps can",
             TN(rt));
     return &ty_error;
   }
@@ -1328,9 +1367,152 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
   }
   Type *r = check_list_hof(S, e, rt);
   if (r) return r;
-  if (strcmp(name, "to_set") == 0 || strcmp(name, "slice") == 0)
+  if (strcmp(name, "to_set") == 0) {
+    e->method.builtin = BM_LIST_TO_SET;
+    check_args_only(S, &e->method.args);
+    if (!check_arity(S, e->span, "List.to_set", e->method.args.len, 0, 0))
+      return &ty_error;
+    need_key(S, e->span, el, "Set element");
+    return type_set(S->tc, el);
+  }
+  if (strcmp(name, "slice") == 0)
     return not_implemented(S, e->method.name_span,
                            arena_printf(S->s->arena, "List.%s", name), "§15");
+  return NULL;
+}
+
+/* ---- maps and sets (§15) ------------------------------------------------------ */
+
+/* §4: a Map key or Set element needs equality and hashing, which every
+ * type but subs (and types holding one) has. Open types are checked when
+ * they are known, at their use. */
+static void need_key(Sema *S, Span sp, Type *t, const char *what) {
+  Type *r = type_resolve(S->tc, t);
+  if (r->kind == TY_VAR || SOFT(r) || type_has_hash(S->tc, r)) return;
+  error(S, sp, "%s type %s has no equality or hashing (§4: subs, and types "
+        "holding one, cannot be keys)", what, TN(r));
+}
+
+/* An expression checked against an expected type: an anonymous sub takes
+ * its parameter types from it (§8), a Map literal its key and value types. */
+static Type *check_expected(Sema *S, Expr *x, Type *want) {
+  if (x->kind == EX_LAMBDA) return x->ty = check_lambda(S, x, want);
+  if (x->kind == EX_MAP && want) return x->ty = check_map_literal(S, x, want);
+  return check_expr(S, x, true);
+}
+
+/* {k: v, …} and {:}; `want` (may be NULL) is the annotated type. */
+static Type *check_map_literal(Sema *S, Expr *e, Type *want) {
+  Type *kt = type_var(S->tc), *vt = type_var(S->tc);
+  Type *w = want ? type_resolve(S->tc, want) : NULL;
+  if (w && w->kind == TY_MAP) {
+    kt = w->args[0];
+    vt = w->args[1];
+  }
+  for (size_t i = 0; i < e->map.keys.len; i++) {
+    Expr *k = e->map.keys.data[i], *v = e->map.values.data[i];
+    Type *t = check_expected(S, k, kt);
+    if (!UNIFY(kt, t))
+      error(S, k->span, "mismatched types: this map's keys are %s, but this "
+            "one is %s", TN(kt), TN(t));
+    t = check_expected(S, v, vt);
+    if (!UNIFY(vt, t))
+      error(S, v->span, "mismatched types: this map's values are %s, but this "
+            "one is %s", TN(vt), TN(t));
+  }
+  if (e->map.keys.len) need_key(S, e->map.keys.data[0]->span, kt, "Map key");
+  return type_map(S->tc, kt, vt);
+}
+
+/* §15's Map and Set methods; NULL: not one of them (the caller goes on to
+ * subs of that name). */
+static Type *check_map_method(Sema *S, Expr *e, Type *rt) {
+  static const struct {
+    const char *name;
+    Builtin bi;
+    int nargs;
+    int on;                 /* 1 Map, 2 Set, 3 both */
+  } ms[] = {
+      {"len", BM_MAP_LEN, 0, 3},          {"is_empty", BM_MAP_IS_EMPTY, 0, 3},
+      {"contains", BM_MAP_CONTAINS, 1, 3}, {"remove", BM_MAP_REMOVE, 1, 3},
+      {"get", BM_MAP_GET, 1, 1},          {"get_or", BM_MAP_GET_OR, 2, 1},
+      {"insert", BM_MAP_INSERT, 2, 1},    {"keys", BM_MAP_KEYS, 0, 1},
+      {"values", BM_MAP_VALUES, 0, 1},    {"pairs", BM_MAP_PAIRS, 0, 1},
+      {"update", BM_MAP_UPDATE, 3, 1},    {"merge", BM_MAP_MERGE, 1, 1},
+      {"map_values", BM_MAP_MAP_VALUES, 1, 1}, {"filter", BM_MAP_FILTER, 1, 1},
+      {"add", BM_SET_ADD, 1, 2},          {"union", BM_SET_UNION, 1, 2},
+      {"intersection", BM_SET_INTERSECTION, 1, 2},
+      {"difference", BM_SET_DIFFERENCE, 1, 2}, {"to_list", BM_SET_TO_LIST, 0, 2},
+  };
+  bool is_map = rt->kind == TY_MAP;
+  const char *name = e->method.name;
+  Type *kt = rt->args[0], *vt = is_map ? rt->args[1] : &ty_unit;
+  ExprList *a = &e->method.args;
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    if (strcmp(ms[i].name, name) != 0 || !(ms[i].on & (is_map ? 1 : 2)))
+      continue;
+    e->method.builtin = ms[i].bi;
+    char *what = arena_printf(S->s->arena, "%s.%s", is_map ? "Map" : "Set", name);
+    if (!check_arity(S, e->span, what, a->len, ms[i].nargs, ms[i].nargs)) {
+      check_args_only(S, a);
+      return &ty_error;
+    }
+    /* the arguments against what each method expects */
+    Type *bool_t = &ty_bool;
+    switch (ms[i].bi) {
+    case BM_MAP_LEN: return &ty_int;
+    case BM_MAP_IS_EMPTY: return &ty_bool;
+    case BM_MAP_CONTAINS: case BM_MAP_REMOVE: case BM_SET_ADD: {
+      Type *t = check_expected(S, a->data[0], kt);
+      expect_type(S, a->data[0], t, kt, is_map ? " (the map's key type)"
+                                                : " (the set's element type)");
+      return ms[i].bi == BM_MAP_CONTAINS ? &ty_bool : rt;
+    }
+    case BM_MAP_GET: {
+      Type *t = check_expected(S, a->data[0], kt);
+      expect_type(S, a->data[0], t, kt, " (the map's key type)");
+      return type_adt(S->tc, S->opt_decl, &vt, 1);
+    }
+    case BM_MAP_GET_OR: case BM_MAP_INSERT: {
+      Type *t = check_expected(S, a->data[0], kt);
+      expect_type(S, a->data[0], t, kt, " (the map's key type)");
+      t = check_expected(S, a->data[1], vt);
+      expect_type(S, a->data[1], t, vt, " (the map's value type)");
+      return ms[i].bi == BM_MAP_GET_OR ? vt : rt;
+    }
+    case BM_MAP_KEYS: case BM_SET_TO_LIST: return type_list(S->tc, kt);
+    case BM_MAP_VALUES: return type_list(S->tc, vt);
+    case BM_MAP_PAIRS: {
+      Type *pair[2] = {kt, vt};
+      return type_list(S->tc, type_tuple(S->tc, pair, 2));
+    }
+    case BM_MAP_UPDATE: {
+      Type *t = check_expected(S, a->data[0], kt);
+      expect_type(S, a->data[0], t, kt, " (the map's key type)");
+      t = check_expected(S, a->data[1], vt);
+      expect_type(S, a->data[1], t, vt, " (the default value)");
+      check_fn_arg(S, a->data[2], fn1(S, vt, vt));
+      return rt;
+    }
+    case BM_MAP_MERGE: case BM_SET_UNION: case BM_SET_INTERSECTION:
+    case BM_SET_DIFFERENCE: {
+      Type *t = check_expected(S, a->data[0], rt);
+      expect_type(S, a->data[0], t, rt, NULL);
+      return rt;
+    }
+    case BM_MAP_MAP_VALUES: {
+      Type *w = type_var(S->tc);
+      check_fn_arg(S, a->data[0], fn1(S, vt, w));
+      return type_map(S->tc, kt, type_ground(S->tc, w, &ty_unit));
+    }
+    case BM_MAP_FILTER: {
+      Type *ps[2] = {kt, vt};
+      check_fn_arg(S, a->data[0], type_fn(S->tc, ps, 2, bool_t));
+      return rt;
+    }
+    default: return &ty_error;
+    }
+  }
   return NULL;
 }
 
@@ -1610,6 +1792,15 @@ static Type *check_method(Sema *S, Expr *e) {
       !recv->name.module && !recv->name.targs.len &&
       find_tdecl(S, recv->name.name) && !find_ctor(S, recv->name.name))
     return check_static_call(S, e, find_tdecl(S, recv->name.name));
+  if (recv->kind == EX_NAME && strcmp(recv->name.name, "Set") == 0 &&
+      !recv->name.module && strcmp(name, "empty") == 0) {
+    /* Set.empty() (§15): the element type comes from the context */
+    e->method.builtin = BM_SET_EMPTY;
+    e->method.static_call = true;
+    check_args_only(S, &e->method.args);
+    check_arity(S, e->span, "Set.empty", e->method.args.len, 0, 0);
+    return type_set(S->tc, type_var(S->tc));
+  }
   if (recv->kind == EX_NAME && strcmp(recv->name.name, "Str") == 0 &&
       strcmp(name, "from_chars") == 0) {
     e->method.builtin = BM_STR_FROM_CHARS;
@@ -1657,6 +1848,10 @@ static Type *check_method(Sema *S, Expr *e) {
   }
   if (rt->kind == TY_LIST) {
     Type *r = check_list_method(S, e, rt);
+    if (r) return r;
+  }
+  if (rt->kind == TY_MAP || rt->kind == TY_SET) {
+    Type *r = check_map_method(S, e, rt);
     if (r) return r;
   }
   if (rt->kind == TY_ADT && (rt->decl == S->opt_decl || rt->decl == S->res_decl)) {
@@ -2274,10 +2469,12 @@ static Type *check_loop_body(Sema *S, Expr *body) {
 
 static Type *check_for(Sema *S, Expr *e) {
   Expr *it = e->for_.iter;
-  Type *t = check_expr(S, it, true);
-  if (t->kind == TY_LIST) {
+  Type *t = type_resolve(S->tc, check_expr(S, it, true));
+  if (t->kind == TY_LIST || t->kind == TY_MAP || t->kind == TY_SET) {
+    /* §7: a Map yields (K, V) tuples */
+    Type *el = t->kind == TY_MAP ? type_tuple(S->tc, t->args, 2) : t->args[0];
     push_scope(S, false);
-    check_pattern(S, e->for_.pat, t->args[0]);
+    check_pattern(S, e->for_.pat, el);
     if (!irrefutable(S, e->for_.pat))
       error(S, e->for_.pat->span, "the pattern of 'for' must always match "
             "(§7)");
@@ -2407,7 +2604,7 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
   }
   case EX_INDEX: return check_index(S, e);
   case EX_LIST: return check_list(S, e);
-  case EX_MAP: return not_implemented(S, e->span, "Map literals", "§15");
+  case EX_MAP: return check_map_literal(S, e, NULL);
   case EX_SELECT: return not_implemented(S, e->span, "select", "§17");
   case EX_HATCH:
     /* the capture rule is checked now (§17: a mut binding is an error
@@ -2606,6 +2803,8 @@ static void check_let(Sema *S, Stmt *st) {
   Expr *v = st->let.value;
   if (v->kind == EX_LAMBDA) {
     t = v->ty = check_lambda(S, v, annot);
+  } else if (v->kind == EX_MAP && annot) {
+    t = v->ty = check_map_literal(S, v, annot);
   } else if (v->kind == EX_LIST && annot &&
              type_resolve(S->tc, annot)->kind == TY_LIST) {
     /* `$ops: List[sub(Int): Int] = [sub($x) { … }, …]` (§8) */

@@ -108,6 +108,19 @@ Type *type_adt(TypeCtx *c, TypeDecl *d, Type **args, uint32_t n) {
 Type *type_list(TypeCtx *c, Type *elem) {
   return make(c, TY_LIST, NULL, &elem, 1);
 }
+Type *type_map(TypeCtx *c, Type *key, Type *value) {
+  Type *a[2] = {key, value};
+  return make(c, TY_MAP, NULL, a, 2);
+}
+Type *type_set(TypeCtx *c, Type *elem) {
+  return make(c, TY_SET, NULL, &elem, 1);
+}
+Type *type_chan(TypeCtx *c, Type *elem) {
+  return make(c, TY_CHAN, NULL, &elem, 1);
+}
+Type *type_task(TypeCtx *c, Type *result) {
+  return make(c, TY_TASK, NULL, &result, 1);
+}
 Type *type_fn(TypeCtx *c, Type **params, uint32_t n, Type *ret) {
   Type *buf[17];
   Type **a = n < 16 ? buf : ARENA_ARRAY(c->arena, Type *, n + 1);
@@ -161,7 +174,8 @@ Type *type_subst(TypeCtx *c, Type *t, Type **args, uint32_t nargs) {
   t = prune(t);
   if (t->kind == TY_PARAM) return t->id < nargs ? args[t->id] : &ty_error;
   if (t->kind != TY_TUPLE && t->kind != TY_ADT && t->kind != TY_LIST &&
-      t->kind != TY_FN)
+      t->kind != TY_MAP && t->kind != TY_SET && t->kind != TY_CHAN &&
+      t->kind != TY_TASK && t->kind != TY_FN)
     return t;
   Type *buf[16];
   Type **na = t->nargs <= 16 ? buf : ARENA_ARRAY(c->arena, Type *, t->nargs);
@@ -205,7 +219,8 @@ bool type_unify(TypeCtx *c, Type *a, Type *b) {
   if (a->kind != b->kind || a->decl != b->decl || a->nargs != b->nargs)
     return false;
   if (a->kind != TY_TUPLE && a->kind != TY_ADT && a->kind != TY_LIST &&
-      a->kind != TY_FN)
+      a->kind != TY_MAP && a->kind != TY_SET && a->kind != TY_CHAN &&
+      a->kind != TY_TASK && a->kind != TY_FN)
     return false; /* distinct scalars */
   for (uint32_t i = 0; i < a->nargs; i++)
     if (!type_unify(c, a->args[i], b->args[i])) return false;
@@ -251,6 +266,18 @@ static void name_into(TypeCtx *c, Type *t, StrBuf *b) {
     name_into(c, t->args[0], b);
     sb_putc(b, ']');
     return;
+  case TY_MAP:
+    sb_puts(b, "Map[");
+    name_into(c, t->args[0], b);
+    sb_puts(b, ", ");
+    name_into(c, t->args[1], b);
+    sb_putc(b, ']');
+    return;
+  case TY_SET: case TY_CHAN: case TY_TASK:
+    sb_puts(b, t->kind == TY_SET ? "Set[" : t->kind == TY_CHAN ? "Chan[" : "Task[");
+    name_into(c, t->args[0], b);
+    sb_putc(b, ']');
+    return;
   case TY_ADT:
     if (type_decl_is_foreign(c, t->decl)) sb_printf(b, "%s.", t->decl->module);
     sb_puts(b, t->decl->name);
@@ -281,17 +308,20 @@ const char *type_name(TypeCtx *c, Type *t) {
   return s;
 }
 
-/* §4: function types have no equality, ordering, hashing or text form,
- * and neither has a type containing one. */
+/* §4: function, Chan and Task types have no equality, ordering, hashing
+ * or text form, and neither has a type containing one. */
+static bool opaque_kind(TypeKind k) {
+  return k == TY_FN || k == TY_CHAN || k == TY_TASK;
+}
 static bool has_fn(Type *t) {
   t = prune(t);
-  if (t->kind == TY_FN) return true;
+  if (opaque_kind(t->kind)) return true;
   for (uint32_t i = 0; i < t->nargs; i++)
     if (has_fn(t->args[i])) return true;
   if (t->kind == TY_ADT)
     for (size_t k = 0; k < t->decl->ctors.len; k++)
       for (size_t f = 0; f < t->decl->ctors.data[k]->fields.len; f++)
-        if (prune(t->decl->ctors.data[k]->fields.data[f])->kind == TY_FN)
+        if (opaque_kind(prune(t->decl->ctors.data[k]->fields.data[f])->kind))
           return true;
   return false;
 }
