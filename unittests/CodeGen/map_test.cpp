@@ -662,6 +662,71 @@ TEST(CodeGenMap, EqCmpTextNested) {
       "set([Bag { m: {\"k\": 1} }, Bag { m: {\"k\": 2} }])\n");
 }
 
+// Bool values are one byte in the map's storage (insert, index, get_or,
+// and a thunk storing a Bool result for map_values); Char keys four; a
+// Map[Int, Unit] takes keys only (Unit operands are absent).
+TEST(CodeGenMap, ScalarsAndUnit) {
+  REQUIRE_RUNTIME();
+  expect_main(
+      [](Prog &p) {
+        const GirType *C = &gir_t_char;
+        const GirType *mt = p.map_of(C, B);
+        GirValue m = p.mnew(mt, {p.c('x'), p.b(true), p.c(0x263a), p.b(false)});
+        m = p.mo(GIR_MAP_INSERT, {m, p.c('y'), p.b(true)});
+        p.print(m);
+        p.print(p.mo(GIR_MAP_INDEX, {m, p.c(0x263a)}));
+        p.print(p.mo(GIR_MAP_GET_OR, {m, p.c('x'), p.b(false)}));
+        p.print(p.mo(GIR_MAP_GET_OR, {m, p.c('q'), p.b(true)}));
+        const GirType *fn = p.fn_type({B}, B);
+        GirFunc *neg = p.lifted("neg", fn, {}, [&](GirValue, std::vector<GirValue> ps) {
+          return gir_op1(&p.g, GIR_OP_BNOT, B, ps[0], p.at(20));
+        });
+        p.print(p.mop(GIR_MAP_MAP_VALUES, mt, mt, {m, p.closure(neg, fn, {})}));
+        const GirType *ut = p.map_of(I, &gir_t_unit);
+        GirValue u = p.mnew(ut, {p.i(2), p.i(1)});
+        u = p.mo(GIR_MAP_INSERT, {u, p.i(3)});
+        p.mo(GIR_MAP_INDEX, {u, p.i(3)});
+        p.print(u);
+        p.print(p.sorted(p.mo(GIR_MAP_KEYS, {u})));
+        return p.mo(GIR_MAP_LEN, {u});
+      },
+      3,
+      "{'x': true, 'y': true, '\u263a': false}\nfalse\ntrue\ntrue\n"
+      "{'x': false, 'y': false, '\u263a': true}\n{1: (), 2: (), 3: ()}\n[1, 2, 3]\n");
+}
+
+// One thunk per sub type and argument types, however many calls use it.
+TEST(CodeGenMap, ThunksAreShared) {
+  Prog p;
+  const GirType *fe = p.fn_type({I}, B);
+  GirFunc *even = p.lifted("even", fe, {}, [&](GirValue, std::vector<GirValue> ps) {
+    GirValue r = p.op(GIR_OP_IREM, I, {ps[0], p.i(2)});
+    return p.op(GIR_OP_IEQ, B, {r, p.i(0)});
+  });
+  GirValue s = p.mnew(p.set_of(I), {p.i(1), p.i(2)});
+  GirValue a = p.mo(GIR_MAP_FILTER, {s, p.closure(even, fe, {})});
+  GirValue b = p.mo(GIR_MAP_FILTER, {a, p.closure(even, fe, {})});
+  GirValue mi = p.mnew(p.map_of(I, I), {p.i(1), p.i(2)});
+  GirValue c = p.mop(GIR_MAP_MAP_VALUES, p.ty(mi), p.map_of(I, B),
+                     {mi, p.closure(even, fe, {})});
+  GirValue n = p.op(GIR_OP_IADD, I, {p.mo(GIR_MAP_LEN, {b}), p.mo(GIR_MAP_LEN, {c})});
+  p.ret(n);
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = p.codegen(ctx, false);
+  ASSERT_NE(mod, nullptr);
+  char *text = LLVMPrintModuleToString(mod);
+  std::string ir = text;
+  LLVMDisposeMessage(text);
+  LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+  size_t count = 0;
+  for (size_t at = ir.find("define internal void @gj.thunk."); at != std::string::npos;
+       at = ir.find("define internal void @gj.thunk.", at + 1))
+    count++;
+  // filter on Set[Int]: (Int, Unit); map_values on Map[Int, Int]: (Int)
+  EXPECT_EQ(count, 2u) << ir;
+}
+
 // Map types in DWARF (a typedef of a pointer to GjMap); still verifies.
 TEST(CodeGenMap, DebugInfo) {
   REQUIRE_RUNTIME();
