@@ -1,6 +1,7 @@
 /* list.c — List[T] (§15): the GIR_OP_LIST_* instructions, inc/dec and the
- * derived operations of lists, and the GjType descriptors the runtime's
- * generic list code sees elements through.
+ * derived operations of lists, the element storage and the GjType
+ * descriptors the runtime's generic list and map code sees elements
+ * through (map.c builds on them).
  *
  * A list value is a pointer to the runtime's opaque GjList
  * (runtime/include/gujirt.h, runtime/src/list.c). Every operation is a
@@ -8,15 +9,20 @@
  * storage: an element argument is spilled to a stack slot and its address
  * passed (push, set, contains, index_of), and LIST_GET passes the address
  * of a slot the runtime copies the element into, then loads it. The slots
- * are allocas at the top of the function's entry block, one per function
- * and memory type (no op needs two at once). The runtime stores elements
- * in their memory types, as objects do: Bool as one byte (0 or 1), Char
- * i32, Int i64, Float double, references ptr, Unit nothing (size 0).
+ * (cg_elem_slot, shared with map.c) are allocas at the top of the
+ * function's entry block, per function, slot class and index: lists use
+ * index 0 (no list op needs two at once); map.c puts keys in 0 and values
+ * in 1, since insert and update pass one of each. The runtime stores
+ * elements in their memory types, as objects do: Bool as one byte (0 or
+ * 1), Char i32, Int i64, Float double, references ptr, Unit nothing (size
+ * 0).
  *
  * Descriptors (GjType, gujirt.h) by element type: the runtime's own
  * constants for scalars (gj_type_int, _float, _bool, _char, _unit), Str
- * (gj_type_str) and lists (gj_type_list, which serves every List[T]); for
- * an object type T a private constant `gj.type.T` of this module:
+ * (gj_type_str), lists (gj_type_list, which serves every List[T]) and
+ * maps (gj_type_map, every Map and Set: a map field of a record hashes
+ * through its hash); for an object type T a private constant `gj.type.T`
+ * of this module:
  *   { size 8, flags GJ_TYPE_HEAP (0 when every constructor lacks fields:
  *     the values are immortal, inc and dec NULL),
  *     inc, dec, eq, hash, cmp, append_text, name "T" }
@@ -31,16 +37,18 @@
  * functions they call are queued as usual and emitted by cg_obj_finish.
  *
  * The runtime's list functions (and gj_hash_int) are declared here by
- * hand, not from RtFns.def: their element pointers, descriptors and list
- * arguments are beyond RtFns.def's letters, and GIR reaches them through
- * the LIST ops, never CALL_RT. The JIT resolves them like every gj_
- * symbol; a test that hands the JIT an explicit symbol list must include
- * them (unittests/CodeGen/list_test.cpp).
+ * hand (cg_rt_hand_decl, which map.c uses too), not from RtFns.def: their
+ * element pointers, descriptors and list arguments are beyond RtFns.def's
+ * letters, and GIR reaches them through the LIST ops, never CALL_RT. The
+ * JIT resolves them like every gj_ symbol; a test that hands the JIT an
+ * explicit symbol list must include them (unittests/CodeGen/list_test.cpp,
+ * map_test.cpp).
  *
- * inc and dec of a list: gj.list.inc / gj.list.dec, generated once per
- * module and alwaysinline: a count > 0 (owned, not shared) is incremented
- * in place; a count > 1 decremented in place; everything else (immortal,
- * shared across tasks, the last reference) goes to gj_inc / gj_dec.
+ * inc and dec of a list or a map (both plain GjHeader objects that gj_dec
+ * frees): gj.list.inc / gj.list.dec, generated once per module and
+ * alwaysinline: a count > 0 (owned, not shared) is incremented in place; a
+ * count > 1 decremented in place; everything else (immortal, shared across
+ * tasks, the last reference) goes to gj_inc / gj_dec.
  */
 #include <stdlib.h>
 #include <string.h>
