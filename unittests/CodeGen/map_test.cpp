@@ -733,10 +733,22 @@ TEST(CodeGenMap, DebugInfo) {
   Prog p;
   GirValue m = p.mnew(p.map_of(I, I), {p.i(1), p.i(7)});
   gir_value_set_dbg(p.f, m, "m", p.at(3));
-  GirValue s = p.mnew(p.set_of(I), {p.i(1)});
+  GirValue s = p.mnew(p.set_of(I), {p.i(1), p.i(2)});
   gir_value_set_dbg(p.f, s, "s", p.at(3));
-  p.ret(p.mo(GIR_MAP_INDEX, {m, p.i(1)}));
-  EXPECT_EQ(p.run(0, true), 7);
+  // a thunk in a module with debug info (it has none of its own)
+  const GirType *fe = p.fn_type({I}, B);
+  GirFunc *one = p.lifted("one", fe, {}, [&](GirValue, std::vector<GirValue> ps) {
+    return p.op(GIR_OP_IEQ, B, {ps[0], p.i(1)});
+  });
+  GirValue t = p.mo(GIR_MAP_FILTER, {s, p.closure(one, fe, {})});
+  GirValue r = p.op(GIR_OP_IADD, I, {p.mo(GIR_MAP_INDEX, {m, p.i(1)}), p.mo(GIR_MAP_LEN, {t})});
+  p.ret(r);
+  EXPECT_EQ(p.run(0, true), 8);
+  Prog q;
+  GirValue m2 = q.mnew(q.map_of(I, I), {q.i(1), q.i(7)});
+  gir_value_set_dbg(q.f, m2, "m", q.at(3));
+  q.ret(q.mo(GIR_MAP_INDEX, {m2, q.i(1)}));
+  EXPECT_EQ(q.run(2, true), 7);
 }
 
 void run_missing_key() {
