@@ -7,6 +7,10 @@
  * object type, the functions behind inc/dec/drop and the derived
  * operations (equality, order, text form).
  * closure.c lays out closures (sub values), makes, calls and drops them.
+ * list.c and map.c translate List, Map and Set operations into calls of
+ * the runtime's generic collections (elements by pointer, GjType
+ * descriptors); map.c also makes the thunks that let the runtime call
+ * closures.
  * debug.c wraps the DIBuilder; every cg_di_* function is a no-op when the
  * module is built without -g, so callers need not check.
  */
@@ -105,6 +109,8 @@ typedef struct Cg {
   struct CgClosures *clo;
   /* lists (list.c): its state, made on first use in the session's arena */
   struct CgList *list;
+  /* maps and sets (map.c): likewise */
+  struct CgMaps *maps;
 
   CgMap locs;               /* (file, line, col) → GjLoc constant */
   CgMap strs;               /* bytes → GjStr constant */
@@ -201,8 +207,34 @@ LLVMValueRef cg_list_eq(Cg *cg, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef cg_list_cmp(Cg *cg, LLVMValueRef a, LLVMValueRef b);
 /* consumes buf: gj_list_append_text (elements always nested) */
 LLVMValueRef cg_list_append_text(Cg *cg, LLVMValueRef buf, LLVMValueRef v);
-/* ptr to the GjType descriptor of elements of type `elem` */
+/* ptr to the GjType descriptor of elements of type `elem` (a list's
+ * element, a map's key or value: gj_type_map for every Map and Set) */
 LLVMValueRef cg_list_desc(Cg *cg, const GirType *elem);
+/* Element storage shared by list.c and map.c: a value of GIR type t in
+ * the runtime's memory type (Bool i8, Unit {}); per function, slot class
+ * and `which` (0 or 1: two values of one class passed at once, a map's
+ * key and value) one alloca at the top of the entry block. */
+enum { CG_ELEM_NSLOTS = 2 };
+LLVMTypeRef cg_elem_mem_type(Cg *cg, const GirType *t);
+LLVMValueRef cg_elem_slot(Cg *cg, const GirType *t, unsigned which);
+/* stores v to its slot `which`; returns the slot */
+LLVMValueRef cg_elem_spill(Cg *cg, const GirType *t, LLVMValueRef v,
+                           unsigned which);
+void cg_elem_store(Cg *cg, const GirType *t, LLVMValueRef v, LLVMValueRef p);
+LLVMValueRef cg_elem_reload(Cg *cg, const GirType *t, LLVMValueRef p);
+/* Declares a runtime function that RtFns.def cannot describe: sig is
+ * "R:PPP", letters p ptr, i i64, b bool (zeroext i1), v void. */
+LLVMValueRef cg_rt_hand_decl(Cg *cg, const char *name, const char *sig,
+                             LLVMTypeRef *fty);
+
+/* map.c: Map[K, V] and Set[T] values (GIR_OP_MAP_OP), see the file's
+ * header. `tys` are the operands' GIR types. NULL for Unit. Their inc and
+ * dec are the lists' (cg_list_rc: both are plain GjHeader objects). */
+LLVMValueRef cg_map_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
+                         const GirType *const *tys);
+LLVMValueRef cg_map_eq(Cg *cg, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_map_cmp(Cg *cg, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef cg_map_append_text(Cg *cg, LLVMValueRef buf, LLVMValueRef v);
 
 /* func.c */
 void cg_func_body(Cg *cg, const GirFunc *gf, size_t index);

@@ -91,14 +91,16 @@ static LLVMMetadataRef str_type(Cg *cg, LLVMMetadataRef i64) {
 
 static LLVMMetadataRef obj_type(Cg *cg, const GirType *t);
 
-/* List[T]: a typedef named after the type, of a pointer to the runtime's
- * opaque GjList (a declaration only: gdb shows the address). */
-static LLVMMetadataRef list_di_type(Cg *cg, const GirType *t) {
+/* List[T], Map[K, V], Set[T]: a typedef named after the type, of a
+ * pointer to the runtime's opaque GjList or GjMap (a declaration only: gdb
+ * shows the address). */
+static LLVMMetadataRef coll_di_type(Cg *cg, const GirType *t,
+                                    const char *rt_name) {
   LLVMDIBuilderRef d = cg->dib;
   LLVMMetadataRef file = di_file(cg, 0);
   LLVMMetadataRef st = LLVMDIBuilderCreateStructType(
-      d, cg->di_cu, "GjList", 6, file, 0, 0, 64, LLVMDIFlagFwdDecl, NULL,
-      NULL, 0, 0, NULL, NULL, 0);
+      d, cg->di_cu, rt_name, strlen(rt_name), file, 0, 0, 64,
+      LLVMDIFlagFwdDecl, NULL, NULL, 0, 0, NULL, NULL, 0);
   LLVMMetadataRef ptr = LLVMDIBuilderCreatePointerType(d, st, 64, 64, 0, NULL, 0);
   const char *name = gir_type_name(t);
   return LLVMDIBuilderCreateTypedef(d, ptr, name, strlen(name), file, 0,
@@ -113,7 +115,9 @@ static LLVMMetadataRef di_type(Cg *cg, const GirType *t) {
   if (t->kind == GIR_T_FN)
     return cg_closure_di_type(cg, t);
   if (t->kind == GIR_T_LIST)
-    return list_di_type(cg, t);
+    return coll_di_type(cg, t, "GjList");
+  if (t->kind == GIR_T_MAP)
+    return coll_di_type(cg, t, "GjMap");
   return cg->di_types[t->kind];
 }
 

@@ -386,6 +386,26 @@ static LLVMValueRef emit_list(CgFunc *cf, const GirInst *in) {
   return r;
 }
 
+/* MAP_OP: map.c, with the operands' types (a thunk needs the sub's). */
+static LLVMValueRef emit_map(CgFunc *cf, const GirInst *in) {
+  enum { NSMALL = 4 };
+  LLVMValueRef small[NSMALL];
+  const GirType *small_t[NSMALL];
+  bool big = in->nargs > NSMALL;
+  LLVMValueRef *args = big ? malloc(in->nargs * sizeof *args) : small;
+  const GirType **tys = big ? malloc(in->nargs * sizeof *tys) : small_t;
+  for (uint32_t i = 0; i < in->nargs; i++) {
+    args[i] = val(cf, in->args[i]);
+    tys[i] = arg_type(cf, in, i);
+  }
+  LLVMValueRef r = cg_map_inst(cf->cg, in, args, tys);
+  if (big) {
+    free(args);
+    free(tys);
+  }
+  return r;
+}
+
 /* ---- instructions -------------------------------------------------------- */
 
 static LLVMValueRef arg(CgFunc *cf, const GirInst *in, unsigned i) {
@@ -520,6 +540,7 @@ static void emit_inst(CgFunc *cf, const GirInst *in) {
   case GIR_OP_LIST_SLICE: case GIR_OP_LIST_OP:
     r = emit_list(cf, in);
     break;
+  case GIR_OP_MAP_OP: r = emit_map(cf, in); break;
 
   case GIR_OP__COUNT:
     cg_internal_error(cg, "%s: bad GIR op", cf->gf->name);

@@ -1,6 +1,7 @@
 /* list.c — List[T] (§15): the GIR_OP_LIST_* instructions, inc/dec and the
- * derived operations of lists, and the GjType descriptors the runtime's
- * generic list code sees elements through.
+ * derived operations of lists, the element storage and the GjType
+ * descriptors the runtime's generic list and map code sees elements
+ * through (map.c builds on them).
  *
  * A list value is a pointer to the runtime's opaque GjList
  * (runtime/include/gujirt.h, runtime/src/list.c). Every operation is a
@@ -8,15 +9,20 @@
  * storage: an element argument is spilled to a stack slot and its address
  * passed (push, set, contains, index_of), and LIST_GET passes the address
  * of a slot the runtime copies the element into, then loads it. The slots
- * are allocas at the top of the function's entry block, one per function
- * and memory type (no op needs two at once). The runtime stores elements
- * in their memory types, as objects do: Bool as one byte (0 or 1), Char
- * i32, Int i64, Float double, references ptr, Unit nothing (size 0).
+ * (cg_elem_slot, shared with map.c) are allocas at the top of the
+ * function's entry block, per function, slot class and index: lists use
+ * index 0 (no list op needs two at once); map.c puts keys in 0 and values
+ * in 1, since insert and update pass one of each. The runtime stores
+ * elements in their memory types, as objects do: Bool as one byte (0 or
+ * 1), Char i32, Int i64, Float double, references ptr, Unit nothing (size
+ * 0).
  *
  * Descriptors (GjType, gujirt.h) by element type: the runtime's own
  * constants for scalars (gj_type_int, _float, _bool, _char, _unit), Str
- * (gj_type_str) and lists (gj_type_list, which serves every List[T]); for
- * an object type T a private constant `gj.type.T` of this module:
+ * (gj_type_str), lists (gj_type_list, which serves every List[T]) and
+ * maps (gj_type_map, every Map and Set: a map field of a record hashes
+ * through its hash); for an object type T a private constant `gj.type.T`
+ * of this module:
  *   { size 8, flags GJ_TYPE_HEAP (0 when every constructor lacks fields:
  *     the values are immortal, inc and dec NULL),
  *     inc, dec, eq, hash, cmp, append_text, name "T" }
@@ -31,16 +37,18 @@
  * functions they call are queued as usual and emitted by cg_obj_finish.
  *
  * The runtime's list functions (and gj_hash_int) are declared here by
- * hand, not from RtFns.def: their element pointers, descriptors and list
- * arguments are beyond RtFns.def's letters, and GIR reaches them through
- * the LIST ops, never CALL_RT. The JIT resolves them like every gj_
- * symbol; a test that hands the JIT an explicit symbol list must include
- * them (unittests/CodeGen/list_test.cpp).
+ * hand (cg_rt_hand_decl, which map.c uses too), not from RtFns.def: their
+ * element pointers, descriptors and list arguments are beyond RtFns.def's
+ * letters, and GIR reaches them through the LIST ops, never CALL_RT. The
+ * JIT resolves them like every gj_ symbol; a test that hands the JIT an
+ * explicit symbol list must include them (unittests/CodeGen/list_test.cpp,
+ * map_test.cpp).
  *
- * inc and dec of a list: gj.list.inc / gj.list.dec, generated once per
- * module and alwaysinline: a count > 0 (owned, not shared) is incremented
- * in place; a count > 1 decremented in place; everything else (immortal,
- * shared across tasks, the last reference) goes to gj_inc / gj_dec.
+ * inc and dec of a list or a map (both plain GjHeader objects that gj_dec
+ * frees): gj.list.inc / gj.list.dec, generated once per module and
+ * alwaysinline: a count > 0 (owned, not shared) is incremented in place; a
+ * count > 1 decremented in place; everything else (immortal, shared across
+ * tasks, the last reference) goes to gj_inc / gj_dec.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,13 +102,13 @@ struct CgList {
   LLVMTypeRef t_gjtype;              /* GjType */
   LLVMValueRef fn[RL__COUNT];
   LLVMTypeRef fn_ty[RL__COUNT];
-  LLVMValueRef builtin[GIR_T_LIST + 1]; /* gj_type_int …, by kind */
+  LLVMValueRef builtin[GIR_T_MAP + 1]; /* gj_type_int …, by kind */
   ObjDesc *objs;                     /* by GirType.id */
   size_t nobjs;
   LLVMValueRef rc_fn[2];             /* gj.list.dec, gj.list.inc */
   LLVMTypeRef rc_ty;
   LLVMValueRef slot_fn;              /* the function the slots are in */
-  LLVMValueRef slots[NSLOTS];
+  LLVMValueRef slots[CG_ELEM_NSLOTS][NSLOTS];
 };
 
 static struct CgList *state(Cg *cg) {
@@ -143,24 +151,27 @@ static LLVMTypeRef letter_type(Cg *cg, char c) {
   }
 }
 
+LLVMValueRef cg_rt_hand_decl(Cg *cg, const char *name, const char *sig,
+                             LLVMTypeRef *fty) {
+  LLVMTypeRef ps[8];
+  unsigned n = 0;
+  for (const char *c = sig + 2; *c && n < 8; c++)
+    ps[n++] = letter_type(cg, *c);
+  *fty = LLVMFunctionType(letter_type(cg, sig[0]), ps, n, false);
+  LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
+  if (!fn)
+    fn = LLVMAddFunction(cg->mod, name, *fty);
+  add_enum_attr(cg, fn, LLVMAttributeFunctionIndex, "nounwind");
+  if (sig[0] == 'b')
+    add_enum_attr(cg, fn, LLVMAttributeReturnIndex, "zeroext");
+  return fn;
+}
+
 static LLVMValueRef rt_fn(Cg *cg, RtList id, LLVMTypeRef *fty) {
   struct CgList *l = state(cg);
-  if (!l->fn[id]) {
-    const char *sig = rt_list[id].sig;
-    LLVMTypeRef ps[8];
-    unsigned n = 0;
-    for (const char *c = sig + 2; *c && n < 8; c++)
-      ps[n++] = letter_type(cg, *c);
-    LLVMTypeRef ty = LLVMFunctionType(letter_type(cg, sig[0]), ps, n, false);
-    LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, rt_list[id].name);
-    if (!fn)
-      fn = LLVMAddFunction(cg->mod, rt_list[id].name, ty);
-    add_enum_attr(cg, fn, LLVMAttributeFunctionIndex, "nounwind");
-    if (sig[0] == 'b')
-      add_enum_attr(cg, fn, LLVMAttributeReturnIndex, "zeroext");
-    l->fn[id] = fn;
-    l->fn_ty[id] = ty;
-  }
+  if (!l->fn[id])
+    l->fn[id] = cg_rt_hand_decl(cg, rt_list[id].name, rt_list[id].sig,
+                                &l->fn_ty[id]);
   *fty = l->fn_ty[id];
   return l->fn[id];
 }
@@ -185,8 +196,7 @@ static int slot_class(const GirType *t) {
   }
 }
 
-/* The type an element has in the runtime's storage. */
-static LLVMTypeRef mem_type(Cg *cg, const GirType *t) {
+LLVMTypeRef cg_elem_mem_type(Cg *cg, const GirType *t) {
   switch (t->kind) {
   case GIR_T_BOOL: return cg->t_i8;
   case GIR_T_UNIT: return cg->t_unit;
@@ -194,9 +204,7 @@ static LLVMTypeRef mem_type(Cg *cg, const GirType *t) {
   }
 }
 
-/* The function's slot for elements of type t: an alloca at the top of its
- * entry block. */
-static LLVMValueRef slot_for(Cg *cg, const GirType *t) {
+LLVMValueRef cg_elem_slot(Cg *cg, const GirType *t, unsigned which) {
   struct CgList *l = state(cg);
   LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
   LLVMValueRef fn = LLVMGetBasicBlockParent(here);
@@ -204,8 +212,10 @@ static LLVMValueRef slot_for(Cg *cg, const GirType *t) {
     l->slot_fn = fn;
     memset(l->slots, 0, sizeof l->slots);
   }
+  if (which >= CG_ELEM_NSLOTS)
+    GJ_UNREACHABLE("codegen: element slot out of range");
   int k = slot_class(t);
-  if (!l->slots[k]) {
+  if (!l->slots[which][k]) {
     LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
     LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
     LLVMValueRef first = LLVMGetFirstInstruction(entry);
@@ -214,41 +224,53 @@ static LLVMValueRef slot_for(Cg *cg, const GirType *t) {
     else
       LLVMPositionBuilderAtEnd(cg->b, entry);
     LLVMSetCurrentDebugLocation2(cg->b, NULL);
-    l->slots[k] = LLVMBuildAlloca(cg->b, mem_type(cg, t), "elem");
+    l->slots[which][k] = LLVMBuildAlloca(cg->b, cg_elem_mem_type(cg, t), "elem");
     LLVMPositionBuilderAtEnd(cg->b, here);
     LLVMSetCurrentDebugLocation2(cg->b, dl);
   }
-  return l->slots[k];
+  return l->slots[which][k];
 }
 
-/* v (of GIR type t) in its slot; returns the slot's address. */
-static LLVMValueRef spill(Cg *cg, const GirType *t, LLVMValueRef v) {
-  LLVMValueRef slot = slot_for(cg, t);
+void cg_elem_store(Cg *cg, const GirType *t, LLVMValueRef v, LLVMValueRef p) {
   if (t->kind == GIR_T_UNIT)
-    return slot;
+    return;
   if (t->kind == GIR_T_BOOL)
     v = LLVMBuildZExt(cg->b, v, cg->t_i8, "");
-  LLVMBuildStore(cg->b, v, slot);
+  LLVMBuildStore(cg->b, v, p);
+}
+
+LLVMValueRef cg_elem_spill(Cg *cg, const GirType *t, LLVMValueRef v,
+                           unsigned which) {
+  LLVMValueRef slot = cg_elem_slot(cg, t, which);
+  cg_elem_store(cg, t, v, slot);
   return slot;
 }
 
-static LLVMValueRef reload(Cg *cg, const GirType *t, LLVMValueRef p) {
+LLVMValueRef cg_elem_reload(Cg *cg, const GirType *t, LLVMValueRef p) {
   if (t->kind == GIR_T_UNIT)
     return LLVMConstNull(cg->t_unit);
-  LLVMValueRef v = LLVMBuildLoad2(cg->b, mem_type(cg, t), p, "");
+  LLVMValueRef v = LLVMBuildLoad2(cg->b, cg_elem_mem_type(cg, t), p, "");
   if (t->kind == GIR_T_BOOL)
     v = LLVMBuildTrunc(cg->b, v, cg->t_i1, "");
   return v;
 }
 
+static LLVMValueRef slot_for(Cg *cg, const GirType *t) {
+  return cg_elem_slot(cg, t, 0);
+}
+
+static LLVMValueRef spill(Cg *cg, const GirType *t, LLVMValueRef v) {
+  return cg_elem_spill(cg, t, v, 0);
+}
+
 /* ---- descriptors ------------------------------------------------------------ */
 
 static LLVMValueRef builtin_desc(Cg *cg, const GirType *t) {
-  static const char *const names[GIR_T_LIST + 1] = {
+  static const char *const names[GIR_T_MAP + 1] = {
       [GIR_T_UNIT] = "gj_type_unit",   [GIR_T_INT] = "gj_type_int",
       [GIR_T_FLOAT] = "gj_type_float", [GIR_T_BOOL] = "gj_type_bool",
       [GIR_T_CHAR] = "gj_type_char",   [GIR_T_STR] = "gj_type_str",
-      [GIR_T_LIST] = "gj_type_list"};
+      [GIR_T_LIST] = "gj_type_list",   [GIR_T_MAP] = "gj_type_map"};
   struct CgList *l = state(cg);
   if (!l->builtin[t->kind]) {
     LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, names[t->kind]);
@@ -582,7 +604,7 @@ LLVMValueRef cg_list_inst(Cg *cg, const GirInst *in, const GirType *list_t,
     a[2] = slot;
     a[3] = cg_loc(cg, in->span);
     call_rt(cg, RL_GET, a, 4);
-    return et->kind == GIR_T_UNIT ? NULL : reload(cg, et, slot);
+    return et->kind == GIR_T_UNIT ? NULL : cg_elem_reload(cg, et, slot);
   }
   case GIR_OP_LIST_LEN: return call_rt(cg, RL_LEN, (LLVMValueRef *)args, 1);
   case GIR_OP_LIST_CONCAT:

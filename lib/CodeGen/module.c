@@ -134,6 +134,7 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_OBJ: return cg->t_ptr; /* to a { header, fields… } (obj.c) */
   case GIR_T_FN: return cg->t_ptr;  /* to a closure (closure.c) */
   case GIR_T_LIST: return cg->t_ptr; /* to a GjList (list.c) */
+  case GIR_T_MAP: return cg->t_ptr;  /* to a GjMap (map.c) */
   case GIR_T_TOKEN: return cg->t_ptr; /* an object's memory, or null */
   }
   GJ_UNREACHABLE("bad GIR type");
