@@ -94,7 +94,7 @@ typedef struct Sema {
   int loop_depth;
   VEC(TypeDecl *) prelude_types;
   VEC(CtorDecl *) prelude_ctors;
-  TypeDecl *opt_decl, *res_decl;
+  TypeDecl *opt_decl, *res_decl, *chanerr_decl;
   VEC(Type *) tparams;    /* type parameters in scope (type declarations) */
   VEC(Symbol *) methods;  /* `sub T.m`: name "T.m", owner in method_of */
   uint32_t depth;         /* anonymous subs / hatch blocks we are inside */
@@ -199,7 +199,6 @@ static int builtin_sub(const char *name) {
 static const char *prelude_section(const char *name) {
   static const struct { const char *name, *sec; } later[] = {
       {"channel", "§17"}, {"regex", "§14"},
-      {"Closed", "§17"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
     if (strcmp(name, later[i].name) == 0) return later[i].sec;
@@ -434,6 +433,11 @@ static void declare_prelude_types(Sema *S) {
   VEC_PUSH(S->s->arena, err->fields, res->params.data[1]);
   res->state = 2;
   S->res_decl = res;
+  /* §17: type ChanError = Closed */
+  TypeDecl *ce = new_tdecl(S, intern_cstr(in, "ChanError"), none, NULL);
+  new_ctor(S, ce, intern_cstr(in, "Closed"), none, true);
+  ce->state = 2;
+  S->chanerr_decl = ce;
 }
 
 static Type *resolve_type(Sema *S, TypeExpr *te);
@@ -530,6 +534,17 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
     }
     return type_list(S->tc, resolve_type(S, te->args.data[0]));
   }
+  if (strcmp(te->name, "Chan") == 0 || strcmp(te->name, "Task") == 0) {
+    bool chan = te->name[0] == 'C';
+    if (te->args.len != 1) {
+      error(S, te->span, chan ? "Chan takes 1 type argument (its element "
+            "type), as in Chan[Int]" : "Task takes 1 type argument (its "
+            "result type), as in Task[Int]");
+      return &ty_error;
+    }
+    Type *a = resolve_type(S, te->args.data[0]);
+    return chan ? type_chan(S->tc, a) : type_task(S->tc, a);
+  }
   if (strcmp(te->name, "Map") == 0 || strcmp(te->name, "Set") == 0) {
     bool is_map = te->name[0] == 'M';
     if (te->args.len != (is_map ? 2u : 1u)) {
@@ -548,7 +563,6 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   static const struct { const char *name, *what, *sec; } later[] = {
       {"Range", "Range values", "§4"},
       {"Regex", "Regex types", "§14"},   {"Match", "Match types", "§14"},
-      {"Chan", "channel types", "§17"},  {"Task", "Task types", "§17"},
       {"Lines", "Lines", "§18"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
@@ -659,6 +673,9 @@ static Type *check_index(Sema *S, Expr *e);
 static Type *check_list_method(Sema *S, Expr *e, Type *rt);
 static Type *check_list_hof(Sema *S, Expr *e, Type *rt);
 static Type *check_map_method(Sema *S, Expr *e, Type *rt);
+static Type *check_chan_method(Sema *S, Expr *e, Type *rt);
+static Type *check_select(Sema *S, Expr *e, bool used);
+static Type *check_channel(Sema *S, Expr *e);
 static Type *check_map_literal(Sema *S, Expr *e, Type *want);
 static Type *check_args_only(Sema *S, ExprList *args);
 static Type *check_range_method(Sema *S, Expr *e);
@@ -1516,6 +1533,113 @@ static Type *check_map_method(Sema *S, Expr *e, Type *rt) {
   return NULL;
 }
 
+/* ---- tasks and channels (§17) -------------------------------------------------- */
+
+/* The runtime's scheduler is not linked to the compiler yet: §17's
+ * constructs are type-checked in full, then reported, once each. */
+static void tasks_not_ready(Sema *S, Span sp, const char *what) {
+  not_implemented(S, sp, what, "§17");
+}
+
+static Type *result_unit_chanerr(Sema *S) {
+  Type *ce = type_adt(S->tc, S->chanerr_decl, NULL, 0);
+  Type *args[2] = {&ty_unit, ce};
+  return type_adt(S->tc, S->res_decl, args, 2);
+}
+
+/* channel(), channel(n), channel[T](n) */
+static Type *check_channel(Sema *S, Expr *e) {
+  Type *el = e->chan.elem ? resolve_type(S, e->chan.elem) : type_var(S->tc);
+  ExprList *a = &e->chan.args;
+  check_args_only(S, a);
+  if (check_arity(S, e->span, "channel", a->len, 0, 1) && a->len)
+    expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (the capacity)");
+  tasks_not_ready(S, e->span, "channels");
+  return type_chan(S->tc, el);
+}
+
+/* §17's Chan and Task methods; NULL: not one of them. */
+static Type *check_chan_method(Sema *S, Expr *e, Type *rt) {
+  static const struct { const char *name; Builtin bi; int nargs; bool task; } ms[] = {
+      {"send", BM_CHAN_SEND, 1, false},       {"recv", BM_CHAN_RECV, 0, false},
+      {"close", BM_CHAN_CLOSE, 0, false},     {"try_recv", BM_CHAN_TRY_RECV, 0, false},
+      {"try_send", BM_CHAN_TRY_SEND, 1, false}, {"join", BM_TASK_JOIN, 0, true},
+  };
+  bool task = rt->kind == TY_TASK;
+  Type *el = rt->args[0];
+  ExprList *a = &e->method.args;
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    if (strcmp(ms[i].name, e->method.name) != 0 || ms[i].task != task) continue;
+    e->method.builtin = ms[i].bi;
+    char *what = arena_printf(S->s->arena, "%s.%s", task ? "Task" : "Chan",
+                              e->method.name);
+    if (!check_arity(S, e->span, what, a->len, ms[i].nargs, ms[i].nargs)) {
+      check_args_only(S, a);
+      return &ty_error;
+    }
+    if (ms[i].nargs) {
+      Type *t = check_expected(S, a->data[0], el);
+      expect_type(S, a->data[0], t, el, " (the channel's element type)");
+    }
+    tasks_not_ready(S, e->method.name_span, what);
+    switch (ms[i].bi) {
+    case BM_CHAN_SEND: case BM_CHAN_CLOSE: return result_unit_chanerr(S);
+    case BM_CHAN_RECV: case BM_CHAN_TRY_RECV:
+      return type_adt(S->tc, S->opt_decl, &el, 1);
+    case BM_CHAN_TRY_SEND: return &ty_bool;
+    default: return el; /* join */
+    }
+  }
+  return NULL;
+}
+
+/* select { [$v =] $c.recv() { … }  [$r =] $c.send(x) { … }  else { … } }:
+ * each arm's operation is a recv or send on a channel; a binding is the
+ * operation's result (Option[T], Result[Unit, ChanError]); the arms'
+ * bodies have one type when the value is used, as match arms do. */
+static Type *check_select(Sema *S, Expr *e, bool used) {
+  Type *result = used ? type_var(S->tc) : &ty_unit;
+  bool all_never = true;
+  for (size_t i = 0; i < e->select.arms.len; i++) {
+    SelectArm *arm = &e->select.arms.data[i];
+    Expr *op = arm->op;
+    Type *ot = &ty_error;
+    if (op->kind != EX_METHOD || (strcmp(op->method.name, "recv") != 0 &&
+                                  strcmp(op->method.name, "send") != 0)) {
+      check_expr(S, op, true);
+      error(S, op->span, "a select arm waits on $c.recv() or $c.send(v) of a "
+            "channel (§17)");
+    } else {
+      ot = check_expr(S, op, true);
+      Type *ct = type_resolve(S->tc, op->method.recv->ty);
+      if (!SOFT(ct) && ct->kind != TY_CHAN)
+        error(S, op->method.recv->span, "select waits on channels; this is %s",
+              TN(ct));
+    }
+    push_scope(S, false);
+    if (arm->bind) declare(S, arm->bind, arm->bind_span, ot, false);
+    Type *bt = check_expr(S, arm->body, used);
+    if (type_resolve(S->tc, bt)->kind != TY_NEVER) all_never = false;
+    if (used && !UNIFY(result, bt))
+      error(S, arm->body->span, "select arms have different types: %s and %s",
+            TN(result), TN(bt));
+    pop_scope(S);
+  }
+  if (e->select.else_) {
+    Type *bt = check_expr(S, e->select.else_, used);
+    if (type_resolve(S->tc, bt)->kind != TY_NEVER) all_never = false;
+    if (used && !UNIFY(result, bt))
+      error(S, e->select.else_->span, "select arms have different types: %s "
+            "and %s", TN(result), TN(bt));
+  }
+  if (!e->select.arms.len && !e->select.else_)
+    error(S, e->span, "select needs at least one arm");
+  tasks_not_ready(S, e->span, "select");
+  if (!used) return &ty_unit;
+  if (all_never && e->select.arms.len) return &ty_never;
+  return type_resolve(S->tc, result);
+}
+
 /* §12's methods of Option and Result that need no closure. NULL: not one
  * of them (the caller goes on to subs of that name). */
 static Type *check_option_method(Sema *S, Expr *e, Type *rt) {
@@ -1852,6 +1976,10 @@ static Type *check_method(Sema *S, Expr *e) {
   }
   if (rt->kind == TY_MAP || rt->kind == TY_SET) {
     Type *r = check_map_method(S, e, rt);
+    if (r) return r;
+  }
+  if (rt->kind == TY_CHAN || rt->kind == TY_TASK) {
+    Type *r = check_chan_method(S, e, rt);
     if (r) return r;
   }
   if (rt->kind == TY_ADT && (rt->decl == S->opt_decl || rt->decl == S->res_decl)) {
@@ -2470,8 +2598,11 @@ static Type *check_loop_body(Sema *S, Expr *body) {
 static Type *check_for(Sema *S, Expr *e) {
   Expr *it = e->for_.iter;
   Type *t = type_resolve(S->tc, check_expr(S, it, true));
-  if (t->kind == TY_LIST || t->kind == TY_MAP || t->kind == TY_SET) {
-    /* §7: a Map yields (K, V) tuples */
+  if (t->kind == TY_CHAN)
+    tasks_not_ready(S, it->span, "for over a channel");
+  if (t->kind == TY_LIST || t->kind == TY_MAP || t->kind == TY_SET ||
+      t->kind == TY_CHAN) {
+    /* §7: a Map yields (K, V) tuples; a channel its values until closed */
     Type *el = t->kind == TY_MAP ? type_tuple(S->tc, t->args, 2) : t->args[0];
     push_scope(S, false);
     check_pattern(S, e->for_.pat, el);
@@ -2605,7 +2736,7 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
   case EX_INDEX: return check_index(S, e);
   case EX_LIST: return check_list(S, e);
   case EX_MAP: return check_map_literal(S, e, NULL);
-  case EX_SELECT: return not_implemented(S, e->span, "select", "§17");
+  case EX_SELECT: return check_select(S, e, used);
   case EX_HATCH:
     /* the capture rule is checked now (§17: a mut binding is an error
      * naming it), though tasks themselves come later */
@@ -2621,9 +2752,10 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
     }
     S->lambdas.len--;
     S->depth--;
-    return not_implemented(S, e->span, "hatch (tasks)", "§17");
+    tasks_not_ready(S, e->span, "hatch (tasks)");
+    return type_task(S->tc, type_ground(S->tc, e->hatch.body->ty, &ty_unit));
   case EX_LAMBDA: return check_lambda(S, e, NULL);
-  case EX_CHANNEL: return not_implemented(S, e->span, "channels", "§17");
+  case EX_CHANNEL: return check_channel(S, e);
   }
   GJ_UNREACHABLE("expression kind");
 }
