@@ -28,6 +28,7 @@ typedef VEC(Expr *) ExprList;
 typedef VEC(Stmt *) StmtList;
 typedef VEC(Pattern *) PatternList;
 typedef VEC(TypeExpr *) TypeExprList;
+typedef VEC(Binding *) BindingList;
 
 /* ---- type expressions (§22 typeexpr) ---------------------------------- */
 
@@ -204,12 +205,16 @@ struct Expr {
     struct { StmtList stmts; Expr *value; } block;  /* value may be NULL */
     struct { Expr *cond; Expr *then_; Expr *else_; } if_; /* else_ may be NULL */
     struct { Expr *cond; Expr *body; } while_;
-    struct { Pattern *pat; Expr *iter; Expr *body; } for_;
+    struct { Pattern *pat; Expr *iter; Expr *body;
+             Type *recv_ty;   /* Sema: over a Chan[T], Option[T] (recv's) */
+           } for_;
     struct { Expr *scrut; VEC(MatchArm) arms; } match;
     struct { VEC(SelectArm) arms; Expr *else_; } select;
-    struct { Expr *body; } hatch;
+    struct { Expr *body;
+             BindingList captures;  /* Sema: outer bindings it mentions */
+           } hatch;
     struct { ParamList params; TypeExpr *ret; Expr *body;
-             VEC(Binding *) captures;  /* Sema: outer bindings it mentions */
+             BindingList captures;  /* Sema: outer bindings it mentions */
            } lambda;
     struct { Expr *value; } ret;
     struct { TypeExpr *elem; ExprList args; } chan;

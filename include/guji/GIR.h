@@ -55,6 +55,10 @@ typedef enum GirTypeKind {
   GIR_T_MAP,    /* pointer to a GjMap (gujirt.h): keys of type `key`,
                    values of type `elem`; a Set[T] has is_set, key T and
                    elem Unit */
+  GIR_T_CHAN,   /* pointer to a GjChan (gujirt.h) of elements `elem`;
+                   counted, always shared (atomic counts) */
+  GIR_T_TASK,   /* pointer to a GjTask whose result is of type `elem`;
+                   counted, always shared */
   GIR_T_TOKEN,  /* a reuse token (RESET): the memory of an object that was
                    uniquely owned, or null; not counted, and consumed
                    exactly once on every path (REUSE or RELEASE) */
@@ -250,6 +254,10 @@ typedef enum GirOp {
    * function (GirMapFn below, with its arguments, what it consumes and
    * its result). EQ, CMP and APPEND_TEXT accept maps (gj_map_eq, …). */
   GIR_OP_MAP_OP,
+  /* Tasks and channels (§17): one op, TASK_OP, whose imm.task = {type,
+   * fn} names the Chan or Task type operated on and the function
+   * (GirTaskFn below). */
+  GIR_OP_TASK_OP,
   /* Reuse and drop specialization (Perceus §2.4–2.5; inserted by
    * pass_reuse only, after the RC pass). imm.reset = {type, ctor, keep}
    * says which constructor args[0] has (an earlier PROJ proved it) and, in
@@ -291,6 +299,7 @@ typedef struct GirInst {
     bool nested;          /* APPEND_TEXT: text form as nested in a value */
     struct { const GirType *type; int fn; } list; /* LIST_NEW, LIST_OP */
     struct { const GirType *type; int fn; } map;  /* MAP_OP */
+    struct { const GirType *type; int fn; } task; /* TASK_OP */
     struct { GirFunc *callee; const GirType *fn_type; uint32_t field; }
         closure;          /* CLOSURE_NEW (callee, fn_type), CAPTURE (field) */
     struct { const GirType *type; uint32_t ctor; uint64_t keep; }
@@ -363,6 +372,41 @@ const GirMapFnInfo *gir_map_fn_info(GirMapFn fn);
  * Unit ones skipped), or 0 past the end. */
 char gir_map_arg_role(const GirInst *in, uint32_t i);
 
+/* TASK_OP functions. imm.task.type is the Chan[T] or Task[T] type (T =
+ * its `elem`); arguments borrowed unless marked consumed; an element of
+ * type Unit takes no argument.
+ *   SPAWN     (f: sub(): T, consumed) → Task[T]: starts a task running f
+ *             (§17 hatch); the caller has SHAREd what f captures
+ *   JOIN      (t: Task[T]) → T, owned (shared): waits for the result
+ *   CHAN_NEW  (cap: Int) → Chan[T]; panics on a negative capacity
+ *   SEND      (c, v consumed) → Bool: true delivered, false closed; the
+ *             caller has SHAREd v
+ *   TRY_SEND  (c, v consumed) → Bool
+ *   RECV      (c) → Option[T] (the result type): None once closed and
+ *             drained
+ *   TRY_RECV  (c) → Option[T]: None when nothing is ready
+ *   CLOSE     (c) → Bool: false when it was closed already
+ *   SHARE     (x: any counted value) → Unit: marks x and everything it
+ *             reaches shared (atomic counts from now on, §16); before a
+ *             value crosses to another task. imm.task.type is x's type. */
+typedef enum GirTaskFn {
+  GIR_TASK_SPAWN, GIR_TASK_JOIN, GIR_TASK_CHAN_NEW, GIR_TASK_SEND,
+  GIR_TASK_TRY_SEND, GIR_TASK_RECV, GIR_TASK_TRY_RECV, GIR_TASK_CLOSE,
+  GIR_TASK_SHARE,
+  GIR_TASK__COUNT
+} GirTaskFn;
+
+/* A TASK_OP function's name (as the text form shows it) and arguments:
+ * 'c' the channel, 't' the task, 'E' an element (consumed), 'F' a sub
+ * (consumed), 'i' an Int, 'x' any counted value (borrowed). */
+typedef struct GirTaskFnInfo {
+  const char *name;
+  const char *args;
+} GirTaskFnInfo;
+const GirTaskFnInfo *gir_task_fn_info(GirTaskFn fn);
+/* TASK_OP argument i's letter (a Unit 'E' skipped), or 0 past the end. */
+char gir_task_arg_role(const GirInst *in, uint32_t i);
+
 typedef struct GirCase {
   int64_t value;
   GirBlock *target;
@@ -431,6 +475,7 @@ typedef struct GirModule {
   VEC(GirType *) types;      /* the object types, by id */
   VEC(const GirType *) list_types; /* the interned List[T] types */
   VEC(const GirType *) map_types;  /* the interned Map and Set types */
+  VEC(const GirType *) task_types; /* the interned Chan and Task types */
   VEC(GirType *) fn_types;   /* interned sub(…) types (gir_type_fn) */
   /* The program's entry points: `main` (the user's, returns Unit or Int)
    * and `init` (computes every const in dependency order; may be NULL). */
@@ -450,6 +495,9 @@ GirType *gir_type_obj(GirModule *m, const char *name, bool is_sum,
 /* List[elem] and sub(params): ret, interned per module (same arguments,
  * same pointer). */
 const GirType *gir_type_list(GirModule *m, const GirType *elem);
+/* Chan[elem] and Task[elem], interned likewise. */
+const GirType *gir_type_chan(GirModule *m, const GirType *elem);
+const GirType *gir_type_task(GirModule *m, const GirType *elem);
 /* Map[key, value] (is_set: Set[key], value Unit), interned likewise. */
 const GirType *gir_type_map(GirModule *m, const GirType *key,
                             const GirType *value, bool is_set);
@@ -533,6 +581,11 @@ void gir_switch(GirBuilder *g, GirValue v, const GirCase *cases,
 GirValue gir_map_op(GirBuilder *g, GirMapFn fn, const GirType *map_t,
                     const GirType *type, const GirValue *args,
                     uint32_t nargs, Span sp);
+/* Tasks and channels (see GIR_OP_TASK_OP): imm.task.type = t, result
+ * type `type`. */
+GirValue gir_task_op(GirBuilder *g, GirTaskFn fn, const GirType *t,
+                     const GirType *type, const GirValue *args,
+                     uint32_t nargs, Span sp);
 /* Lists (see GIR_OP_LIST_*). */
 GirValue gir_list_new(GirBuilder *g, const GirType *list_t,
                       const GirValue *elems, uint32_t n, Span sp);

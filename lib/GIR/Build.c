@@ -450,6 +450,41 @@ GirValue gir_map_op(GirBuilder *g, GirMapFn fn, const GirType *map_t,
   return emit(g, in, args, nargs);
 }
 
+/* ---- tasks and channels ------------------------------------------------- */
+
+static const GirTaskFnInfo task_fns[GIR_TASK__COUNT] = {
+    [GIR_TASK_SPAWN] = {"spawn", "F"},     [GIR_TASK_JOIN] = {"join", "t"},
+    [GIR_TASK_CHAN_NEW] = {"chan.new", "i"}, [GIR_TASK_SEND] = {"send", "cE"},
+    [GIR_TASK_TRY_SEND] = {"try_send", "cE"}, [GIR_TASK_RECV] = {"recv", "c"},
+    [GIR_TASK_TRY_RECV] = {"try_recv", "c"}, [GIR_TASK_CLOSE] = {"close", "c"},
+    [GIR_TASK_SHARE] = {"share", "x"},
+};
+
+const GirTaskFnInfo *gir_task_fn_info(GirTaskFn fn) {
+  return (unsigned)fn < GIR_TASK__COUNT ? &task_fns[fn] : NULL;
+}
+
+char gir_task_arg_role(const GirInst *in, uint32_t i) {
+  const GirTaskFnInfo *fi = gir_task_fn_info((GirTaskFn)in->imm.task.fn);
+  const GirType *t = in->imm.task.type;
+  if (!fi || !t) return 0;
+  uint32_t k = 0;
+  for (const char *c = fi->args; *c; c++) {
+    if (*c == 'E' && (!t->elem || t->elem->kind == GIR_T_UNIT)) continue;
+    if (k++ == i) return *c;
+  }
+  return 0;
+}
+
+GirValue gir_task_op(GirBuilder *g, GirTaskFn fn, const GirType *t,
+                     const GirType *type, const GirValue *args,
+                     uint32_t nargs, Span sp) {
+  GirInst in = inst_make(GIR_OP_TASK_OP, type, sp);
+  in.imm.task.type = t;
+  in.imm.task.fn = (int)fn;
+  return emit(g, in, args, nargs);
+}
+
 /* ---- queries for passes ------------------------------------------------ */
 
 uint32_t gir_term_nsuccs(const GirTerm *t) {
@@ -489,6 +524,10 @@ bool gir_inst_consumes(const GirInst *in, uint32_t i) {
     return i > 0;
   case GIR_OP_APPEND_TEXT:  /* the buffer */
     return i == 0;
+  case GIR_OP_TASK_OP: {    /* the upper-case letters of GirTaskFnInfo */
+    char c = gir_task_arg_role(in, i);
+    return c >= 'A' && c <= 'Z';
+  }
   case GIR_OP_MAP_OP: {     /* the upper-case letters of GirMapFnInfo */
     char c = gir_map_arg_role(in, i);
     return c >= 'A' && c <= 'Z';

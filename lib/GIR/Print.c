@@ -77,7 +77,7 @@ static const char *const op_names[GIR_OP__COUNT] = {
     [GIR_OP_LIST_SET] = "list.set",   [GIR_OP_LIST_GET] = "list.get",
     [GIR_OP_LIST_LEN] = "list.len",   [GIR_OP_LIST_CONCAT] = "list.concat",
     [GIR_OP_LIST_SLICE] = "list.slice", [GIR_OP_LIST_OP] = "list.op",
-    [GIR_OP_MAP_OP] = "map.op",
+    [GIR_OP_MAP_OP] = "map.op",        [GIR_OP_TASK_OP] = "task.op",
     [GIR_OP_CLOSURE_NEW] = "closure.new", [GIR_OP_CAPTURE] = "capture",
     [GIR_OP_CALL_CLOSURE] = "call.closure",
     [GIR_OP_RESET] = "reset",         [GIR_OP_DROP] = "drop",
@@ -298,6 +298,13 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
   }
   case GIR_OP_MAP_OP: { /* map.op insert %3, %4, %5 */
     const GirMapFnInfo *fi = gir_map_fn_info((GirMapFn)in->imm.map.fn);
+    sb_printf(sb, " %s", fi ? fi->name : "?fn");
+    if (in->nargs) sb_putc(sb, ' ');
+    put_values(sb, in->args, in->nargs);
+    return;
+  }
+  case GIR_OP_TASK_OP: { /* task.op send %3, %4 */
+    const GirTaskFnInfo *fi = gir_task_fn_info((GirTaskFn)in->imm.task.fn);
     sb_printf(sb, " %s", fi ? fi->name : "?fn");
     if (in->nargs) sb_putc(sb, ' ');
     put_values(sb, in->args, in->nargs);

@@ -35,7 +35,7 @@ bool gir_type_is_heap(const GirType *t) {
     return false;
   }
   return t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST ||
-         t->kind == GIR_T_MAP;
+         t->kind == GIR_T_MAP || t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK;
 }
 
 /* Size and alignment of a field in memory (CodeGen's mem_type: Bool is one
@@ -132,6 +132,30 @@ const GirType *gir_type_list(GirModule *m, const GirType *elem) {
   return t;
 }
 
+static const GirType *task_type(GirModule *m, GirTypeKind k,
+                                const GirType *elem) {
+  if (elem == NULL) elem = &gir_t_unit;
+  for (size_t i = 0; i < m->task_types.len; i++) {
+    const GirType *t = m->task_types.data[i];
+    if (t->kind == k && t->elem == elem) return t;
+  }
+  GirType *t = ARENA_NEW(m->arena, GirType);
+  t->kind = k;
+  t->elem = elem;
+  t->name = arena_printf(m->arena, "%s[%s]", k == GIR_T_CHAN ? "Chan" : "Task",
+                         gir_type_name(elem));
+  VEC_PUSH(m->arena, m->task_types, t);
+  return t;
+}
+
+/* Chan[T] and Task[T], interned by a linear search; named "Chan[Int]". */
+const GirType *gir_type_chan(GirModule *m, const GirType *elem) {
+  return task_type(m, GIR_T_CHAN, elem);
+}
+const GirType *gir_type_task(GirModule *m, const GirType *elem) {
+  return task_type(m, GIR_T_TASK, elem);
+}
+
 /* Map[K, V] or Set[T], interned by a linear search of the module's map
  * types; named "Map[Str, Int]", "Set[Int]". */
 const GirType *gir_type_map(GirModule *m, const GirType *key,
@@ -167,6 +191,8 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_FN: return t->name ? t->name : "<anon sub>";
   case GIR_T_LIST: return t->name ? t->name : "List[?]";
   case GIR_T_MAP: return t->name ? t->name : "Map[?, ?]";
+  case GIR_T_CHAN: return t->name ? t->name : "Chan[?]";
+  case GIR_T_TASK: return t->name ? t->name : "Task[?]";
   case GIR_T_TOKEN: return "Reuse";
   }
   return "<bad type>";

@@ -722,6 +722,85 @@ static void check_map(Verifier *v, const GirBlock *b, const GirInst *in,
   if (res) result_is(v, b, op, in, res);
 }
 
+/* ---- tasks and channels ------------------------------------------------- */
+
+/* TASK_OP: arguments by gir_task_arg_role, the result by the function. */
+static void check_task(Verifier *v, const GirBlock *b, const GirInst *in,
+                       const GirType *const *ts) {
+  GirTaskFn fn = (GirTaskFn)in->imm.task.fn;
+  const GirTaskFnInfo *fi = gir_task_fn_info(fn);
+  if (!fi) {
+    verr(v, b, "task.op with an unknown function %d", in->imm.task.fn);
+    return;
+  }
+  char op[64];
+  snprintf(op, sizeof op, "task.op %s", fi->name);
+  const GirType *t = in->imm.task.type;
+  if (!t) {
+    verr(v, b, "%s without a type", op);
+    return;
+  }
+  GirTypeKind want_kind = fn == GIR_TASK_SPAWN || fn == GIR_TASK_JOIN
+                              ? GIR_T_TASK : GIR_T_CHAN;
+  if (fn == GIR_TASK_SHARE) {
+    if (!gir_type_is_heap(t))
+      verr(v, b, "%s of a %s, which is not counted", op, tn(t));
+  } else {
+    bool found = false;
+    for (size_t i = 0; i < v->m->task_types.len; i++)
+      found |= v->m->task_types.data[i] == t;
+    if (t->kind != want_kind || !found) {
+      verr(v, b, "%s of a %s: expected a %s type of the module", op, tn(t),
+           want_kind == GIR_T_TASK ? "Task" : "Chan");
+      return;
+    }
+  }
+  uint32_t want = 0;
+  while (gir_task_arg_role(in, want)) want++;
+  if (in->nargs != want) {
+    verr(v, b, "%s takes %u operands, has %u", op, want, in->nargs);
+    return;
+  }
+  for (uint32_t i = 0; i < in->nargs; i++) {
+    const GirType *w = NULL;
+    switch (gir_task_arg_role(in, i)) {
+    case 'c': case 't': w = t; break;
+    case 'E': w = t->elem; break;
+    case 'i': w = &gir_t_int; break;
+    case 'x': w = t; break;
+    case 'F':
+      if (ts[i] && (ts[i]->kind != GIR_T_FN || ts[i]->nparams != 0 ||
+                    ts[i]->ret != t->elem))
+        verr(v, b, "%s: operand %u is %s, expected a sub(): %s", op, i + 1,
+             tn(ts[i]), tn(t->elem));
+      break;
+    }
+    if (w && ts[i] && ts[i] != w)
+      verr(v, b, "%s: operand %u is %s, expected %s", op, i + 1, tn(ts[i]), tn(w));
+  }
+  const GirType *res = NULL;
+  switch (fn) {
+  case GIR_TASK_SPAWN: case GIR_TASK_CHAN_NEW: res = t; break;
+  case GIR_TASK_JOIN: res = t->elem; break;
+  case GIR_TASK_SEND: case GIR_TASK_TRY_SEND: case GIR_TASK_CLOSE:
+    res = &gir_t_bool;
+    break;
+  case GIR_TASK_SHARE: res = &gir_t_unit; break;
+  case GIR_TASK_RECV: case GIR_TASK_TRY_RECV: {
+    const GirType *o = in->type;
+    bool unit = t->elem->kind == GIR_T_UNIT;
+    if (!o || o->kind != GIR_T_OBJ || !o->is_sum || o->nctors != 2 ||
+        o->ctors[0].nfields != 0 || o->ctors[1].nfields != 1 ||
+        (!unit && o->ctors[1].fields[0] != t->elem))
+      verr(v, b, "%s: result type %s, expected Option[%s]", op, tn(o),
+           tn(t->elem));
+    break;
+  }
+  default: break;
+  }
+  if (res) result_is(v, b, op, in, res);
+}
+
 /* GIR_OP_LIST_*: the list type comes from imm.list.type (LIST_NEW) or
  * args[0]; elements must be of its `elem`, indexes Int. */
 static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
@@ -913,6 +992,7 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
     check_list(v, b, in, ts);
     break;
   case GIR_OP_MAP_OP: check_map(v, b, in, ts); break;
+  case GIR_OP_TASK_OP: check_task(v, b, in, ts); break;
   case GIR_OP_EQ: check_derived2(v, b, in, ts, B); break;
   case GIR_OP_CMP: check_derived2(v, b, in, ts, I); break;
   case GIR_OP_APPEND_TEXT:

@@ -76,6 +76,8 @@ static const GirType *gty_in(Lower *L, const Type *ct) {
   if (t->kind == TY_MAP)
     return gir_type_map(L->m, gty(t->args[0]), gty(t->args[1]), false);
   if (t->kind == TY_SET) return gir_type_map(L->m, gty(t->args[0]), NULL, true);
+  if (t->kind == TY_CHAN) return gir_type_chan(L->m, gty(t->args[0]));
+  if (t->kind == TY_TASK) return gir_type_task(L->m, gty(t->args[0]));
   if (t->kind == TY_RANGE) return gir_type_list(L->m, &gir_t_int); /* §4 */
   if (t->kind == TY_FN) {
     /* Unit parameters have no value, so no place in the GIR signature */
@@ -465,6 +467,7 @@ static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue v);
 static GirValue lower_option_hof(Lower *L, Expr *e, GirValue v);
 static GirValue lower_map_method(Lower *L, Expr *e, GirValue v);
 static GirValue lower_map(Lower *L, Expr *e);
+static GirValue lower_chan_method(Lower *L, Expr *e, GirValue c);
 static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp);
 
 static GirValue lower_method(Lower *L, Expr *e) {
@@ -489,6 +492,8 @@ static GirValue lower_method(Lower *L, Expr *e) {
     return lower_option_method(L, e, v);
   if (e->method.builtin >= BM_MAP_LEN && e->method.builtin <= BM_LIST_TO_SET)
     return lower_map_method(L, e, v);
+  if (e->method.builtin >= BM_CHAN_SEND && e->method.builtin <= BM_TASK_JOIN)
+    return lower_chan_method(L, e, v);
   if ((e->method.builtin >= BM_LIST_LEN && e->method.builtin <= BM_LIST_ZIP) ||
       e->method.builtin == BM_LIST_INSERT || e->method.builtin == BM_LIST_REMOVE)
     return lower_list_method(L, e, v);
@@ -945,22 +950,29 @@ static GirFunc *new_closure_body(Lower *L, const GirFunc *from,
   return f;
 }
 
-static GirValue lower_lambda(Lower *L, Expr *e) {
-  Type *ft = ST(L, e->ty);
+/* A closure of Sema type ft (a sub type) whose lifted body is `body` with
+ * `params`, capturing `caps`; share: mark each counted capture shared
+ * first (a hatch block's: they cross to another task, §17). */
+static GirValue lower_closure(Lower *L, Type *ft, const char *kind,
+                              BindingList *caps, ParamList *params, Expr *body,
+                              bool share, Span sp) {
   const GirType *gft = gty(ft);
-  const char *suffix = arena_printf(L->s->arena, "lambda%u", ++L->nlambdas);
-  GirFunc *f = new_closure_body(L, L->g.f, suffix, gft, gft->ret, e->span);
+  const char *suffix = arena_printf(L->s->arena, "%s%u", kind, ++L->nlambdas);
+  GirFunc *f = new_closure_body(L, L->g.f, suffix, gft, gft->ret, sp);
   /* the captured values, as the enclosing function sees them now */
-  size_t nc = e->lambda.captures.len;
+  size_t nc = caps->len;
   GirValue *cv = ARENA_ARRAY(L->s->arena, GirValue, nc + 1);
   GirValue *outer = ARENA_ARRAY(L->s->arena, GirValue, nc + 1);
   uint32_t ncv = 0;
   for (size_t i = 0; i < nc; i++) {
-    Binding *b = e->lambda.captures.data[i];
+    Binding *b = caps->data[i];
     outer[i] = L->vals[b->id];
     if (is_unit(L, b->ty)) continue;
     cv[ncv++] = L->vals[b->id];
     VEC_PUSH(L->s->arena, f->captures, gty(b->ty));
+    if (share && gir_type_is_heap(gty(b->ty)))
+      gir_task_op(&L->g, GIR_TASK_SHARE, gty(b->ty), &gir_t_unit,
+                  &L->vals[b->id], 1, sp);
   }
   Saved sv = save_state(L);
   L->g.f = f;
@@ -971,22 +983,134 @@ static GirValue lower_lambda(Lower *L, Expr *e) {
   L->fn_ret = ft->args[ft->nargs - 1];
   GirValue env = f->blocks.data[0]->params.data[0];
   for (size_t i = 0, k = 0; i < nc; i++) {
-    Binding *b = e->lambda.captures.data[i];
+    Binding *b = caps->data[i];
     if (is_unit(L, b->ty)) continue;
-    bind_value(L, b, gir_capture(&L->g, env, (uint32_t)k++, gty(b->ty), e->span));
+    bind_value(L, b, gir_capture(&L->g, env, (uint32_t)k++, gty(b->ty), sp));
   }
-  for (size_t i = 0, k = 1; i < e->lambda.params.len; i++) {
-    Param *pm = &e->lambda.params.data[i];
+  for (size_t i = 0, k = 1; params && i < params->len; i++) {
+    Param *pm = &params->data[i];
     if (is_unit(L, pm->binding->ty)) {
       L->vals[pm->binding->id] = GIR_NO_VALUE;
       continue;
     }
     bind_value(L, pm->binding, f->blocks.data[0]->params.data[k++]);
   }
-  lower_tail(L, e->lambda.body);
+  lower_tail(L, body);
   restore_state(L, &sv);
-  for (size_t i = 0; i < nc; i++) L->vals[e->lambda.captures.data[i]->id] = outer[i];
-  return gir_closure_new(&L->g, f, gft, cv, ncv, e->span);
+  for (size_t i = 0; i < nc; i++) L->vals[caps->data[i]->id] = outer[i];
+  return gir_closure_new(&L->g, f, gft, cv, ncv, sp);
+}
+
+static GirValue lower_lambda(Lower *L, Expr *e) {
+  return lower_closure(L, ST(L, e->ty), "lambda", &e->lambda.captures,
+                       &e->lambda.params, e->lambda.body, false, e->span);
+}
+
+/* ---- tasks and channels (§17) ----------------------------------------------- */
+
+/* hatch { body }: the block becomes a closure sub(): T whose captures are
+ * marked shared, started as a task. */
+static GirValue lower_hatch(Lower *L, Expr *e) {
+  Type *tt = ST(L, e->ty);           /* Task[T] */
+  Type *ft = type_fn(L->tc, NULL, 0, tt->args[0]);
+  GirValue clo = lower_closure(L, ft, "hatch", &e->hatch.captures, NULL,
+                               e->hatch.body, true, e->span);
+  return gir_task_op(&L->g, GIR_TASK_SPAWN, gty(tt), gty(tt), &clo, 1, e->span);
+}
+
+static GirValue lower_channel(Lower *L, Expr *e) {
+  GirValue cap = e->chan.args.len ? lower_expr(L, e->chan.args.data[0])
+                                  : gir_const_int(&L->g, 0, e->span);
+  if (dead(L)) return GIR_NO_VALUE;
+  const GirType *ct = gty(e->ty);
+  return gir_task_op(&L->g, GIR_TASK_CHAN_NEW, ct, ct, &cap, 1, e->span);
+}
+
+/* A Bool from the runtime as §17's Result[Unit, ChanError]: Ok(()) or
+ * Err(Closed). */
+static GirValue ok_or_closed(Lower *L, GirValue ok, const GirType *rt, Span sp) {
+  Join j;
+  join_init_plain(L, &j, rt, "chan.res");
+  GirBlock *yes = gir_block_new(L->m, L->g.f, "chan.ok");
+  GirBlock *no = gir_block_new(L->m, L->g.f, "chan.closed");
+  gir_br(&L->g, ok, yes, no, sp);
+  gir_set_block(&L->g, yes);
+  join_jump(L, &j, new_object(L, rt, 0, NULL, sp), sp);
+  gir_set_block(&L->g, no);
+  const GirType *ce = rt->ctors[1].fields[0];  /* ChanError */
+  GirValue closed = new_object(L, ce, 0, NULL, sp);
+  join_jump(L, &j, new_object(L, rt, 1, &closed, sp), sp);
+  return join_enter(L, &j);
+}
+
+static GirValue lower_chan_method(Lower *L, Expr *e, GirValue c) {
+  Span sp = e->span;
+  Builtin bi = e->method.builtin;
+  const GirType *ct = gty(e->method.recv->ty);
+  const GirType *rt = gty(e->ty);
+  GirValue a[2] = {c, GIR_NO_VALUE};
+  uint32_t n = 1;
+  if (e->method.args.len) {
+    Expr *x = e->method.args.data[0];
+    GirValue v = lower_expr(L, x);
+    if (dead(L)) return GIR_NO_VALUE;
+    if (!is_unit(L, x->ty)) {
+      if (gir_type_is_heap(ct->elem))  /* it crosses to another task */
+        gir_task_op(&L->g, GIR_TASK_SHARE, ct->elem, &gir_t_unit, &v, 1, sp);
+      a[n++] = v;
+    }
+  }
+  switch (bi) {
+  case BM_CHAN_SEND: case BM_CHAN_CLOSE: {
+    GirValue ok = gir_task_op(&L->g, bi == BM_CHAN_SEND ? GIR_TASK_SEND
+                                                        : GIR_TASK_CLOSE,
+                              ct, &gir_t_bool, a, n, sp);
+    return ok_or_closed(L, ok, rt, sp);
+  }
+  case BM_CHAN_TRY_SEND:
+    return gir_task_op(&L->g, GIR_TASK_TRY_SEND, ct, rt, a, n, sp);
+  case BM_CHAN_RECV: return gir_task_op(&L->g, GIR_TASK_RECV, ct, rt, a, 1, sp);
+  case BM_CHAN_TRY_RECV:
+    return gir_task_op(&L->g, GIR_TASK_TRY_RECV, ct, rt, a, 1, sp);
+  case BM_TASK_JOIN: return gir_task_op(&L->g, GIR_TASK_JOIN, ct, rt, a, 1, sp);
+  default: GJ_UNREACHABLE("chan method");
+  }
+}
+
+/* for $x in $c: receive until the channel is closed and drained. */
+static GirValue lower_for_chan(Lower *L, Expr *e) {
+  GirValue c = lower_expr(L, e->for_.iter);
+  if (dead(L)) return GIR_NO_VALUE;
+  const GirType *ct = gty(e->for_.iter->ty);
+  const GirType *ot = gty(e->for_.recv_ty);
+  Span sp = e->span;
+  Join head, next, exit;
+  join_init(L, &head, NULL, "for.head");
+  join_init(L, &exit, NULL, "for.end");
+  join_jump(L, &head, GIR_NO_VALUE, sp);
+  join_enter(L, &head);
+  join_init(L, &next, NULL, "for.next");
+  GirValue o = gir_task_op(&L->g, GIR_TASK_RECV, ct, ot, &c, 1, sp);
+  GirBlock *body = gir_block_new(L->m, L->g.f, "for.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "for.exit");
+  GirValue some_tag = gir_const_int(&L->g, 1, sp);
+  gir_br(&L->g, gir_op2(&L->g, GIR_OP_IEQ, &gir_t_bool, gir_tag(&L->g, o, sp),
+                        some_tag, sp), body, out, sp);
+  gir_set_block(&L->g, out);
+  join_jump(L, &exit, GIR_NO_VALUE, sp);
+  gir_set_block(&L->g, body);
+  size_t nmuts = L->muts.len;
+  GirValue x = ct->elem->kind == GIR_T_UNIT ? GIR_NO_VALUE
+                                             : proj(L, o, ot, 1, 0, sp);
+  lower_pattern(L, e->for_.pat, x, NULL);
+  lower_loop_body(L, e->for_.body, &exit, &next);
+  L->muts.len = nmuts;
+  join_jump(L, &next, GIR_NO_VALUE, sp);
+  if (next.block) {
+    join_enter(L, &next);
+    join_jump(L, &head, GIR_NO_VALUE, sp);
+  }
+  return join_enter(L, &exit);
 }
 
 /* `f` used as a value (§8): a capture-free closure whose body calls it. */
@@ -2046,6 +2170,7 @@ GirValue lower_expr(Lower *L, Expr *e) {
   case EX_FOR:
     switch (ST(L, e->for_.iter->ty)->kind) {
     case TY_LIST: case TY_MAP: case TY_SET: return lower_for_list(L, e);
+    case TY_CHAN: return lower_for_chan(L, e);
     default: break;
     }
     return lower_for(L, e);
@@ -2074,6 +2199,8 @@ GirValue lower_expr(Lower *L, Expr *e) {
   case EX_MATCH: return lower_match(L, e, false);
   case EX_LIST: return lower_list(L, e);
   case EX_LAMBDA: return lower_lambda(L, e);
+  case EX_HATCH: return lower_hatch(L, e);
+  case EX_CHANNEL: return lower_channel(L, e);
   case EX_INDEX: return lower_index(L, e);
   case EX_MAP: return lower_map(L, e);
   case EX_IS: return lower_is(L, e);

@@ -100,7 +100,7 @@ typedef struct Sema {
   uint32_t depth;         /* anonymous subs / hatch blocks we are inside */
   Type *value_want;       /* the type a sub body's final value must have,
                              for an anonymous sub there (§8) */
-  VEC(Expr *) lambdas;    /* the enclosing anonymous subs (NULL: hatch) */
+  VEC(Expr *) lambdas;    /* the enclosing anonymous subs and hatch blocks */
   VEC(TypeDecl *) method_of;
 } Sema;
 
@@ -2598,8 +2598,10 @@ static Type *check_loop_body(Sema *S, Expr *body) {
 static Type *check_for(Sema *S, Expr *e) {
   Expr *it = e->for_.iter;
   Type *t = type_resolve(S->tc, check_expr(S, it, true));
-  if (t->kind == TY_CHAN)
+  if (t->kind == TY_CHAN) {
+    e->for_.recv_ty = type_adt(S->tc, S->opt_decl, t->args, 1);
     tasks_not_ready(S, it->span, "for over a channel");
+  }
   if (t->kind == TY_LIST || t->kind == TY_MAP || t->kind == TY_SET ||
       t->kind == TY_CHAN) {
     /* §7: a Map yields (K, V) tuples; a channel its values until closed */
@@ -2741,7 +2743,7 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
     /* the capture rule is checked now (§17: a mut binding is an error
      * naming it), though tasks themselves come later */
     S->depth++;
-    VEC_PUSH(S->s->arena, S->lambdas, NULL);
+    VEC_PUSH(S->s->arena, S->lambdas, e);
     {
       int saved_loops = S->loop_depth;
       S->loop_depth = 0;
@@ -2774,7 +2776,7 @@ static void note_capture(Sema *S, Expr *e, Binding *b) {
   if (b->is_mut) {
     bool in_hatch = false;
     for (size_t i = b->depth; i < S->lambdas.len; i++)
-      if (!S->lambdas.data[i]) in_hatch = true;
+      if (S->lambdas.data[i]->kind == EX_HATCH) in_hatch = true;
     error(S, e->span, "$%s is a mut binding declared outside this %s; "
           "%s capture values, so bind an immutable copy first "
           "($%s_now = $%s) and use that (§5)", b->name,
@@ -2785,11 +2787,13 @@ static void note_capture(Sema *S, Expr *e, Binding *b) {
   }
   for (size_t i = b->depth; i < S->lambdas.len; i++) {
     Expr *lam = S->lambdas.data[i];
-    if (!lam) continue;
+    /* a hatch block captures as an anonymous sub does (§17) */
+    BindingList *caps = lam->kind == EX_HATCH ? &lam->hatch.captures
+                                              : &lam->lambda.captures;
     bool seen = false;
-    for (size_t j = 0; j < lam->lambda.captures.len && !seen; j++)
-      seen = lam->lambda.captures.data[j] == b;
-    if (!seen) VEC_PUSH(S->s->arena, lam->lambda.captures, b);
+    for (size_t j = 0; j < caps->len && !seen; j++)
+      seen = caps->data[j] == b;
+    if (!seen) VEC_PUSH(S->s->arena, *caps, b);
   }
 }
 
