@@ -57,6 +57,11 @@ GJ_RT_HIDDEN void gj_rt_list_free(GjList *l);
 /* map.c: frees a map whose count reached zero (gj_dec's dispatch). */
 GJ_RT_HIDDEN void gj_rt_map_free(GjMap *m);
 
+/* list.c, map.c: gj_mark_shared's walk below the list / map object (whose
+ * own header the caller has marked): nodes and elements. */
+GJ_RT_HIDDEN void gj_rt_list_mark_shared(GjList *l);
+GJ_RT_HIDDEN void gj_rt_map_mark_shared(GjMap *m);
+
 /* The integer hash (str.c's gj_hash_int), inlined where it is hot (map.c's
  * Int keys): one 64x64->128 multiply folding the value with the seed
  * (wyhash's mum). */
