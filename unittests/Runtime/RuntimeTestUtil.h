@@ -58,6 +58,18 @@ inline std::string lit_re(const std::string &text) {
   return out;
 }
 
+// The live object count once it reaches `want` (or after a second): a
+// joined task's worker may still be dropping the task's own reference to
+// its handle when join returns.
+inline int64_t liveObjectsSettled(int64_t want) {
+  int64_t n = gj_rt_live_objects();
+  for (int i = 0; i < 1000 && n != want; i++) {
+    usleep(1000);
+    n = gj_rt_live_objects();
+  }
+  return n;
+}
+
 inline std::string captureStdout(const std::function<void()> &fn) {
   return capture({1}, fn);
 }

@@ -175,7 +175,7 @@ TEST(Sched, JoinTwiceGivesSharedValue) {
   gj_dec(a);
   gj_dec(b);
   gj_dec(t); // the last reference: frees the task and its value
-  EXPECT_EQ(gj_rt_live_objects(), live0);
+  EXPECT_EQ(gujitest::liveObjectsSettled(live0), live0);
 }
 
 // Tasks spawning and joining tasks (parallel fib): spawn from a worker
