@@ -72,6 +72,9 @@ struct GjTask {
 };
 
 _Thread_local char *gj_task_stack_limit;
+#if GJ_RT_TSAN
+_Atomic uint32_t gj_rt_fence_word;
+#endif
 
 /* ---- contexts ------------------------------------------------------------ */
 
@@ -147,7 +150,7 @@ static bool deque_push(Deque *q, GjRtFiber *f) {
 static GjRtFiber *deque_take(Deque *q) {
   int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed) - 1;
   atomic_store_explicit(&q->bottom, b, memory_order_relaxed);
-  atomic_thread_fence(memory_order_seq_cst);
+  GJ_RT_FENCE_SC();
   int64_t t = atomic_load_explicit(&q->top, memory_order_relaxed);
   if (t > b) { /* empty */
     atomic_store_explicit(&q->bottom, b + 1, memory_order_relaxed);
@@ -168,7 +171,7 @@ static GjRtFiber *deque_take(Deque *q) {
 /* Any thread: the oldest fiber, or NULL when empty or a race was lost. */
 static GjRtFiber *deque_steal(Deque *q) {
   int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
-  atomic_thread_fence(memory_order_seq_cst);
+  GJ_RT_FENCE_SC();
   int64_t b = atomic_load_explicit(&q->bottom, memory_order_acquire);
   if (t >= b)
     return NULL;
@@ -308,7 +311,7 @@ static void wake_spinner(void) {
 
 /* After publishing work: wake a worker if none is looking. */
 static void notify_work(void) {
-  atomic_thread_fence(memory_order_seq_cst);
+  GJ_RT_FENCE_SC();
   wake_spinner();
 }
 
@@ -406,6 +409,7 @@ static GjRtFiber *find_work(Worker *w) {
 static void fiber_release(Worker *w, GjRtFiber *f) {
 #if GJ_RT_TSAN
   __tsan_destroy_fiber(f->ctx.tsan_fiber);
+  f->ctx.tsan_fiber = NULL;
 #endif
   gj_rt_stack_put(&w->pool, f);
 }
@@ -414,6 +418,12 @@ static void fiber_release(Worker *w, GjRtFiber *f) {
 static void run_fiber(Worker *w, GjRtFiber *f) {
   w->cur = f;
   f->state = FIBER_RUNNING;
+#if GJ_RT_TSAN
+  /* TSan counts fibers as threads (at most 8128 at once): make one only
+   * for a task that runs, so queued tasks cost none. */
+  if (!f->ctx.tsan_fiber)
+    f->ctx.tsan_fiber = __tsan_create_fiber(0);
+#endif
   gj_task_stack_limit = f->ctx.stack_lo + gj_rt_stack_margin();
   gj_rt_ctx_jump(&w->sched, &f->ctx, false);
   gj_task_stack_limit = NULL;
@@ -621,9 +631,7 @@ GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
   f->next = NULL;
   f->state = FIBER_RUNNABLE;
   gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
-#if GJ_RT_TSAN
-  f->ctx.tsan_fiber = __tsan_create_fiber(0);
-#endif
+  f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
   if (w && w->cur) {
     GjRtFiber *old =
         atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);

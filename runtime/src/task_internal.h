@@ -48,6 +48,17 @@
 #define GJ_RT_TSAN 0
 #endif
 
+/* A full (seq_cst) fence. TSan ignores fences and would report the
+ * orderings they give as races, so there it is a seq_cst read-modify-write
+ * of one shared word, which TSan sees (and which orders as a fence does). */
+#if GJ_RT_TSAN
+extern _Atomic uint32_t gj_rt_fence_word;
+#define GJ_RT_FENCE_SC()                                                      \
+  ((void)atomic_fetch_add_explicit(&gj_rt_fence_word, 0, memory_order_seq_cst))
+#else
+#define GJ_RT_FENCE_SC() atomic_thread_fence(memory_order_seq_cst)
+#endif
+
 /* ---- contexts (switch_*.S, sched.c) ------------------------------------- */
 
 /* Saves the callee-saved registers on the current stack, stores the stack

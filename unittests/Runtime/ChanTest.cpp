@@ -266,7 +266,8 @@ void pinger(void *arg, void *) {
 // into the run-next slot, so the pair stays on one worker.
 TEST(Chan, PingPongRoundTrips) {
   PingPong p{gj_chan_new(&gj_type_int, 0, nullptr),
-             gj_chan_new(&gj_type_int, 0, nullptr), 1000000, 0};
+             gj_chan_new(&gj_type_int, 0, nullptr),
+             gujitest::scaled(1000000, 100), 0};
   joinDrop(spawn(pinger, &p));
   gj_dec(p.ping);
   gj_dec(p.pong);
@@ -324,7 +325,7 @@ void consume(void *arg, void *) {
 TEST(Chan, StressManyWorkersNothingLostOrDuplicated) {
   const int64_t total = std::getenv("GUJI_STRESS_MESSAGES")
                             ? atoll(std::getenv("GUJI_STRESS_MESSAGES"))
-                            : 10000000;
+                            : gujitest::scaled(10000000, 100);
   const int producers = 64;
   Stress s;
   s.per_producer = total / producers;

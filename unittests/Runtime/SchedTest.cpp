@@ -95,7 +95,7 @@ TEST(ContextSwitch, RoundTripsKeepRegistersAndFpControl) {
   const size_t kStack = 256 * 1024;
   char *stack = (char *)aligned_alloc(64, kStack);
   Pair pr{};
-  pr.rounds = 1000000;
+  pr.rounds = gujitest::scaled(1000000, 100);
   pr.fp_ok = true;
   threadStack(&pr.main);
   pr.fib.stack_lo = stack;
@@ -138,7 +138,7 @@ void doubleIt(void *arg, void *result) {
 
 // §17 hatch / join: 100,000 tasks, every result collected.
 TEST(Sched, HundredThousandTasksJoined) {
-  const int64_t n = 100000;
+  const int64_t n = gujitest::scaled(100000, 10);
   std::vector<GjTask *> ts((size_t)n);
   auto t0 = Clock::now();
   for (int64_t i = 0; i < n; i++)
@@ -200,11 +200,13 @@ void fibTask(void *arg, void *result) {
 
 TEST(Sched, ParallelFibSpawnsAndJoinsInTasks) {
   auto t0 = Clock::now();
-  GjTask *t = gj_task_spawn(fibTask, (void *)(intptr_t)27, &gj_type_int);
+  GjTask *t = gj_task_spawn(fibTask,
+                            (void *)(intptr_t)(gujitest::kSanitized ? 20 : 27),
+                            &gj_type_int);
   int64_t r = 0;
   gj_task_join(t, &r);
   gj_dec(t);
-  EXPECT_EQ(r, 196418);
+  EXPECT_EQ(r, gujitest::kSanitized ? 6765 : 196418);
   printf("[ speed ] parallel fib(27), cut-off 12: %.1f ms\n",
          nsSince(t0, 1) / 1e6);
 }
@@ -291,7 +293,7 @@ long rssKiB() {
 // Stacks come from slabs (one mapping per many stacks, no guard pages),
 // committed only where touched: 20,000 parked tasks cost a few KiB each.
 TEST(Sched, ParkedTasksShareSlabsAndCostLittle) {
-  const int n = 20000;
+  const int n = (int)gujitest::scaled(20000, 10);
   GjChan *c = gj_chan_new(&gj_type_int, 0, nullptr);
   Gate g;
   g.c = c;
@@ -312,7 +314,9 @@ TEST(Sched, ParkedTasksShareSlabsAndCostLittle) {
     gj_dec(t);
   }
   gj_dec(c);
-  EXPECT_LT(per, 8 * 1024);
+  if (!gujitest::kSanitized) { // shadow memory counts in sanitizer builds
+    EXPECT_LT(per, 8 * 1024);
+  }
   printf("[ speed ] %d parked tasks: %ld bytes of RSS each, %lld new slabs\n",
          n, per, (long long)slabs);
 }
