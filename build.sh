@@ -4,14 +4,17 @@
 #   ./build.sh                 install what is missing (as root), configure, build
 #   ./build.sh run FILE [ARGS] ... then run FILE with build/bin/guji run
 #   ./build.sh test            ... then ctest in build/, then a sanitizer
-#                              build in build-asan/ and its unit + lit tests
+#                              build in build-asan/ and its unit + lit tests,
+#                              then the runtime's unit tests under
+#                              ThreadSanitizer in build-tsan/
 #
 # Set-up installs the Debian 12 packages below only when one is missing
 # (checked with dpkg-query, so a ready machine runs no apt-get at all), and
 # only as root; otherwise it says what to install.
 # Environment: GUJI_JOBS (build parallelism), GUJI_BUILD_TYPE (default
 # RelWithDebInfo), GUJI_SKIP_SETUP=1 (trust the machine), GUJI_SKIP_ASAN=1
-# (`test` without the sanitizer build).
+# (`test` without the sanitizer build), GUJI_SKIP_TSAN=1 (without the
+# ThreadSanitizer build).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -109,7 +112,7 @@ case "$cmd" in
   run)  [ $# -ge 2 ] || die "usage: ./build.sh run FILE.guji [ARGS...]" ;;
   test) ;;
   -h|--help|help)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown command '$cmd' (expected: run FILE, test, or nothing)" ;;
 esac
 
@@ -139,6 +142,17 @@ case "$cmd" in
       build build-asan || status=1
       phase "ctest build-asan (unit + lit)"
       ctest --test-dir build-asan --output-on-failure -j "$JOBS" -E '^conformance$' || status=1
+    fi
+    if [ "${GUJI_SKIP_TSAN:-0}" != 1 ]; then
+      # Only the runtime (the scheduler, channels and everything they
+      # touch) is built with TSan; TSan reports make the binary fail.
+      mkdir -p build-tsan
+      configure build-tsan -DGUJI_TSAN=ON
+      phase "build build-tsan (unittest-runtime)"
+      cmake --build build-tsan -j "$JOBS" --target unittest-runtime -- --quiet || status=1
+      phase "unittest-runtime under ThreadSanitizer"
+      TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" \
+        build-tsan/unittests/unittest-runtime --gtest_brief=1 || status=1
     fi
     phase ""
     printf '== total: %ss\n' $(($(date +%s) - t_start))

@@ -9,6 +9,15 @@
 # objects in libgujirt.a would fail to link.
 
 option(GUJI_SANITIZE "Build host code with -fsanitize=address,undefined" OFF)
+# GUJI_TSAN: ThreadSanitizer instead (it cannot be combined with ASan). The
+# concurrency runtime announces its task switches to TSan (sched.c), so the
+# runtime's unit tests run clean under it; build.sh test builds
+# unittest-runtime this way in build-tsan/.
+option(GUJI_TSAN "Build host code with -fsanitize=thread" OFF)
+if(GUJI_SANITIZE AND GUJI_TSAN)
+  message(FATAL_ERROR "GUJI_SANITIZE (ASan) and GUJI_TSAN cannot be combined")
+endif()
+set(GUJI_TSAN_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
 
 set(GUJI_SANITIZE_FLAGS
   -fsanitize=address,undefined
@@ -23,5 +32,8 @@ function(guji_target_sanitize target)
     # Lets sources announce e.g. task stack switches to ASan
     # (__sanitizer_start_switch_fiber) only when it is present.
     target_compile_definitions(${target} PRIVATE GUJI_SANITIZE=1)
+  elseif(GUJI_TSAN)
+    target_compile_options(${target} PRIVATE ${GUJI_TSAN_FLAGS})
+    target_link_options(${target} PUBLIC ${GUJI_TSAN_FLAGS})
   endif()
 endfunction()

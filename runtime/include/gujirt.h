@@ -25,8 +25,10 @@
 #ifdef __cplusplus
 extern "C" {
 #define GJ_NORETURN [[noreturn]] /* C++ has no _Noreturn */
+#define GJ_THREAD_LOCAL thread_local
 #else
 #define GJ_NORETURN _Noreturn
+#define GJ_THREAD_LOCAL _Thread_local
 #endif
 
 /* ---- objects (§16) ------------------------------------------------------ */
@@ -56,6 +58,8 @@ typedef enum GjKind {
    * captured values laid out as a C struct. Compiled code makes, calls and
    * drops these itself; gj_dec does not know their layout. */
   GJ_KIND_CLOSURE = 9,
+  GJ_KIND_TASK = 10, /* GjTask: a task's handle (§17), always shared */
+  GJ_KIND_CHAN = 11, /* GjChan: a channel (§17), always shared */
   GJ_KIND__COUNT
 } GjKind;
 
@@ -121,9 +125,17 @@ char **gj_rt_argv(void);
 /* Every guji sub's entry compares its stack pointer with this and calls
  * gj_panic_stack_overflow when below. It leaves a margin (256 KiB) above
  * the real end of the stack so that the panic path itself has room.
- * Set by gj_rt_start for the thread that runs main; the concurrency
- * runtime sets it per task stack. */
+ * Set by gj_rt_start for the thread that runs main (main runs there, not
+ * as a task, while code generation reads this global). */
 extern char *gj_stack_limit;
+/* The same limit for whatever stack the calling thread runs on now: the
+ * current task's stack (its low end plus a margin, see
+ * docs/internals.md) or, outside tasks, the thread's own stack. The
+ * scheduler rewrites it on every switch. Generated code that runs in
+ * tasks must compare with this one (declared thread_local, initial-exec
+ * TLS model: one %fs-relative load), not with gj_stack_limit; it is NULL
+ * (no check) on a thread the runtime has not set up. */
+extern GJ_THREAD_LOCAL char *gj_task_stack_limit;
 
 /* ---- output (§18) ------------------------------------------------------- */
 
@@ -443,6 +455,69 @@ GjList *gj_str_bytes(const GjStr *s); /* List[Int] */
 /* Truncates toward zero; panics ("cannot convert NaN to Int" / "Float
  * value 1e+300 is out of Int range") on NaN or out of range. */
 int64_t gj_float_to_int(double v, const GjLoc *loc);
+
+/* ---- tasks (§17; runtime/src/sched.c) ----------------------------------
+ * M:N: tasks run on GUJI_THREADS worker threads (default: the number of
+ * cores), started on the first spawn. A task's handle is a counted object
+ * (always shared: atomic counts); the spawner gets one reference, and
+ * gj_dec drops it. The calling thread need not be a worker: outside a
+ * task, join and the channel operations block the thread itself. */
+typedef struct GjTask GjTask; /* opaque */
+
+/* §17 hatch: starts a task running fn(arg, result). fn stores the task's
+ * value, of type rtype (NULL or size 0 for none), at `result` (a new
+ * reference the handle keeps: the compiler passes a closure as arg and a
+ * thunk as fn). The value is marked shared when fn returns. */
+GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
+                      const GjType *rtype);
+/* §17 join: waits for t to end and copies its value to *out as a new
+ * reference (any number of times). out may be NULL. */
+void gj_task_join(GjTask *t, void *out);
+/* Lets other runnable tasks run first; returns at once outside a task. */
+void gj_task_yield(void);
+/* True when the caller runs as a task (on a worker). */
+bool gj_task_in_task(void);
+/* The number of worker threads (starting them if need be). */
+int gj_task_workers(void);
+
+/* §16: makes obj and everything it reaches shared (negative, atomic
+ * counts) unless it is already; immortal objects (rc 0) are left alone.
+ * Values crossing tasks (send, hatch capture, join result) go through
+ * this. It walks Str, List and Map (their elements through their types);
+ * the fields of a record or closure (GJ_KIND_OBJ, GJ_KIND_CLOSURE) are
+ * the compiler's to mark, by calling this on each heap field first. */
+void gj_mark_shared(void *obj);
+/* A GjType's element (e.g. a channel's) marked shared: no-op for types
+ * without GJ_TYPE_HEAP. */
+void gj_mark_shared_elem(const GjType *t, const void *elem);
+
+/* ---- channels (§17; runtime/src/chan.c) ----------------------------------
+ * A lock per channel, FIFO queues of waiting senders and receivers, a ring
+ * of `cap` elements (none when unbuffered: a send hands its value straight
+ * to a waiting receiver). Elements are passed by pointer, `elem->size`
+ * bytes, as for lists. */
+typedef struct GjChan GjChan; /* opaque; a counted object, always shared */
+
+/* §17 channel(cap); panics "negative channel capacity: N" when cap < 0. */
+GjChan *gj_chan_new(const GjType *elem, int64_t cap, const GjLoc *loc);
+int64_t gj_chan_cap(const GjChan *c);
+int64_t gj_chan_len(const GjChan *c); /* values buffered now */
+/* §17 send: consumes *v. Blocks until a receiver takes it (unbuffered) or
+ * there is room (buffered). Returns true (Ok) when delivered, false
+ * (Err(Closed)) when the channel is or gets closed first; the value is
+ * then dropped. */
+bool gj_chan_send(GjChan *c, const void *v);
+/* §17 recv: blocks for a value and moves it to *out (+1), true (Some);
+ * false (None) once the channel is closed and drained. */
+bool gj_chan_recv(GjChan *c, void *out);
+/* §17 close: false (Err(Closed)) when already closed. Wakes every waiter:
+ * receivers get None once the buffer is drained, senders Err(Closed). */
+bool gj_chan_close(GjChan *c);
+/* §17 try_send: never blocks; consumes *v; false when it was not taken
+ * (full, no receiver waiting, or closed). */
+bool gj_chan_try_send(GjChan *c, const void *v);
+/* §17 try_recv: never blocks; false (None) when nothing is ready. */
+bool gj_chan_try_recv(GjChan *c, void *out);
 
 /* ---- panics (§12) ------------------------------------------------------- */
 

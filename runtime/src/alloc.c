@@ -79,6 +79,8 @@ static const char *const kind_names[GJ_KIND__COUNT] = {
     [GJ_KIND_MAP_NODE] = "MapNode",
     [GJ_KIND_OBJ] = "Obj",
     [GJ_KIND_CLOSURE] = "closure",
+    [GJ_KIND_TASK] = "Task",
+    [GJ_KIND_CHAN] = "Chan",
 };
 
 static void *xmalloc(size_t n) {

@@ -1621,3 +1621,31 @@ GjStr *gj_list_join(const GjList *strs, const GjStr *sep) {
   }
   return r;
 }
+
+/* ---- sharing (§16) ------------------------------------------------------- */
+
+/* Marks a subtree shared down to where it already is (a shared node only
+ * ever points at shared nodes), its elements through the element type. */
+static void node_mark_shared(Node *n, uint32_t shift, int64_t size,
+                             const GjType *t) {
+  if (n->h.rc <= 0)
+    return;
+  n->h.rc = -n->h.rc;
+  if (shift == 0) {
+    if (t->flags & GJ_TYPE_HEAP)
+      for (int64_t i = 0; i < size; i++)
+        gj_mark_shared_elem(t, n->data + (size_t)i * t->size);
+    return;
+  }
+  unsigned m = nkids(n);
+  for (unsigned j = 0; j < m; j++)
+    node_mark_shared(kids(n)[j], shift - BITS, child_size(n, shift, size, j),
+                     t);
+}
+
+void gj_rt_list_mark_shared(GjList *l) {
+  if (l->tail)
+    node_mark_shared(l->tail, 0, l->tail_len, l->elem);
+  if (l->root)
+    node_mark_shared(l->root, l->shift, tree_size(l), l->elem);
+}

@@ -933,3 +933,25 @@ static GjStr *map_elem_text(GjStr *buf, const void *a) {
 const GjType gj_type_map = {8, GJ_TYPE_HEAP, map_elem_inc, map_elem_dec,
                             map_elem_eq, map_elem_hash, map_elem_cmp,
                             map_elem_text, "Map"};
+
+/* ---- sharing (§16) ------------------------------------------------------- */
+
+static void node_mark_shared(const GjMap *m, Node *n) {
+  if (n->h.rc <= 0) /* shared already, and so is all below */
+    return;
+  n->h.rc = -n->h.rc;
+  uint32_t nd = ndata(n), nn = nnodes(n), esz = m->esz;
+  for (uint32_t i = 0; i < nd; i++) {
+    char *e = entries(n) + (size_t)i * esz;
+    gj_mark_shared_elem(m->kt, e);
+    gj_mark_shared_elem(m->vt, e + m->voff);
+  }
+  Node **c = children(n, esz);
+  for (uint32_t i = 0; i < nn; i++)
+    node_mark_shared(m, c[i]);
+}
+
+void gj_rt_map_mark_shared(GjMap *m) {
+  if (m->root)
+    node_mark_shared(m, m->root);
+}

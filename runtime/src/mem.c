@@ -14,7 +14,7 @@
  * to alloc.c with the size it was allocated with (alloc.c also keeps the
  * live counts behind gj_rt_live_objects and GUJI_LEAKCHECK).
  */
-#include "rt_internal.h"
+#include "task_internal.h"
 
 #include <unistd.h>
 
@@ -49,6 +49,12 @@ static void free_object(GjHeader *h) {
     return;
   case GJ_KIND_MAP:
     gj_rt_map_free((GjMap *)h);
+    return;
+  case GJ_KIND_TASK:
+    gj_rt_task_free((GjTask *)h);
+    return;
+  case GJ_KIND_CHAN:
+    gj_rt_chan_free((GjChan *)h);
     return;
   case GJ_KIND_MAP_NODE: /* released only by map.c, which knows the types */
   case GJ_KIND_LIST_NODE: /* released only by list.c, which knows its depth */

@@ -14,6 +14,19 @@
 
 #define GJ_RT_HIDDEN __attribute__((visibility("hidden")))
 
+/* Built with -fsanitize=thread (GUJI_TSAN): TSan does not understand
+ * standalone fences, so the few places that use one say it another way. */
+#if defined(__SANITIZE_THREAD__)
+#define GJ_RT_TSAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GJ_RT_TSAN_BUILD 1
+#endif
+#endif
+#ifndef GJ_RT_TSAN_BUILD
+#define GJ_RT_TSAN_BUILD 0
+#endif
+
 /* alloc.c: a new object of `size` bytes (header included) with rc 1, the
  * given kind and flags 0, counted as live for its kind. Never returns NULL
  * (out of memory is fatal). */
@@ -43,11 +56,16 @@ static inline bool gj_rt_rc_dec(GjHeader *h) {
   }
   if (rc == 1)
     return true;
+#if GJ_RT_TSAN_BUILD /* TSan does not model fences: the same, acq_rel */
+  if (rc < 0 && __atomic_fetch_add(&h->rc, 1, __ATOMIC_ACQ_REL) == -1)
+    return true;
+#else
   if (rc < 0 && __atomic_fetch_add(&h->rc, 1, __ATOMIC_RELEASE) == -1) {
     /* as in Arc::drop: the freeing thread acquires every release */
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     return true;
   }
+#endif
   return false;
 }
 
@@ -56,6 +74,11 @@ GJ_RT_HIDDEN void gj_rt_list_free(GjList *l);
 
 /* map.c: frees a map whose count reached zero (gj_dec's dispatch). */
 GJ_RT_HIDDEN void gj_rt_map_free(GjMap *m);
+
+/* list.c, map.c: gj_mark_shared's walk below the list / map object (whose
+ * own header the caller has marked): nodes and elements. */
+GJ_RT_HIDDEN void gj_rt_list_mark_shared(GjList *l);
+GJ_RT_HIDDEN void gj_rt_map_mark_shared(GjMap *m);
 
 /* The integer hash (str.c's gj_hash_int), inlined where it is hot (map.c's
  * Int keys): one 64x64->128 multiply folding the value with the seed

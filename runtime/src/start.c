@@ -78,9 +78,13 @@ static char *find_stack_low(void) {
   return sp - ((size_t)8 * 1024 * 1024); /* unknown: the usual default */
 }
 
+/* Both limits: the global one today's generated code reads, and the
+ * thread-local one (gj_task_stack_limit) that code running in tasks will
+ * read; outside a task they are the same. */
 static void set_stack_limit(void) {
   stack_low = find_stack_low();
   gj_stack_limit = stack_low + STACK_MARGIN;
+  gj_task_stack_limit = gj_stack_limit;
 }
 
 static void on_segv(int sig, siginfo_t *info, void *ctx) {

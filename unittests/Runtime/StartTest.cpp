@@ -25,6 +25,8 @@ int64_t checkStartup() {
     return 12;
   if (sp - gj_stack_limit > (intptr_t)1 << 32) // below sp, but not absurdly
     return 13;
+  if (gj_task_stack_limit != gj_stack_limit) // main is not a task (§17)
+    return 14;
   GjStr s{{0, GJ_KIND_STR, 0}, 2, "hi", 0, nullptr};
   gj_write_str(&s, GJ_WRITE_NL); // flushed by gj_rt_start on return
   return 7;

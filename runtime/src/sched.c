@@ -1,0 +1,680 @@
+/* sched.c — the task scheduler (§17): M:N, work stealing.
+ *
+ * GUJI_THREADS worker threads (default: the number of cores) start on the
+ * first spawn. Each worker has
+ *   - a run-next slot: a task readied by the running task (a channel
+ *     partner, a joiner, a new task) goes there and runs as soon as the
+ *     current one blocks, so a ping-pong pair stays on one worker and in
+ *     its cache (Go's runnext). The task it displaces goes to the deque.
+ *   - a Chase–Lev deque (fixed capacity; Lê, Pop, Cohen, Zappa Nardelli,
+ *     "Correct and Efficient Work-Stealing for Weak Memory Models", PPoPP
+ *     2013, with their memory orders): the owner pushes and takes at the
+ *     bottom, thieves steal at the top. A full deque overflows to the
+ *     global queue.
+ *   - a scheduler context on the thread's own stack: a task that blocks,
+ *     yields or ends switches there, and the loop picks the next task:
+ *     run-next, deque, global queue (first every 61st pick, for fairness),
+ *     then stealing from the other workers starting at a random one.
+ * Threads outside the pool (the program's main thread, a test's) put new
+ * and readied tasks on the global queue, a locked FIFO.
+ *
+ * Idle workers spin a few bounded rounds of stealing, then park on a
+ * futex. Wake-ups are sparing (Go's rule): new work wakes a parked worker
+ * only when no worker is spinning, the woken one counts as spinning, and
+ * a spinner that finds work wakes another only if more work is visible.
+ * Readying a task into an empty run-next slot wakes nobody: the running
+ * task is expected to block soon (a hand-off), and waking a thread costs
+ * more than the hand-off. The lost-wake-up race is closed by order: a
+ * pusher publishes its work and then reads the idle count; a parker
+ * publishes itself as idle and then looks for work again (both seq_cst).
+ *
+ * Blocking (gj_rt_park): the task queues a waiter under some lock, marks
+ * itself parked and switches to its scheduler, which releases the lock
+ * only then — so a waker can never resume a task still on its stack.
+ *
+ * Thread-local state is read through noinline accessors in every function
+ * that may switch: a task can resume on another thread, and a compiler may
+ * keep a thread-local's address in a register across a call.
+ */
+#define _GNU_SOURCE
+#include "task_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if GJ_RT_ASAN
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
+                                    size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save,
+                                     const void **bottom_old, size_t *size_old);
+#endif
+#if GJ_RT_TSAN
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+#endif
+
+enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
+       MAX_THREADS = 1024 };
+
+struct GjTask {
+  GjHeader h;
+  void (*fn)(void *arg, void *result);
+  void *arg;
+  const GjType *rtype;
+  GjRtLock lock;
+  _Atomic uint32_t done;
+  GjRtWaiter *joiners; /* under lock */
+  _Alignas(16) unsigned char result[];
+};
+
+_Thread_local char *gj_task_stack_limit;
+#if GJ_RT_TSAN
+_Atomic uint32_t gj_rt_fence_word;
+#endif
+
+/* ---- contexts ------------------------------------------------------------ */
+
+void gj_rt_ctx_init(GjRtCtx *c, char *lo, char *hi, void (*fn)(void *),
+                    void *arg) {
+  (void)lo;
+  uintptr_t top = (uintptr_t)hi & ~(uintptr_t)15;
+#if defined(__x86_64__)
+  /* switch_x86_64.S: control words, r15 r14 r13 r12 rbx rbp, return */
+  void **sp = (void **)(top - 64);
+  memset(sp, 0, 64);
+  ((uint32_t *)sp)[0] = 0x1F80; /* MXCSR: all exceptions masked */
+  ((uint16_t *)sp)[2] = 0x037F; /* x87: the default control word */
+  sp[3] = (void *)fn;           /* r13 */
+  sp[4] = arg;                  /* r12 */
+  sp[7] = (void *)gj_rt_ctx_trampoline;
+#elif defined(__aarch64__)
+  /* switch_aarch64.S: x19..x30, d8..d15, FPCR (176 bytes) */
+  void **sp = (void **)(top - 176);
+  memset(sp, 0, 176);
+  sp[0] = (void *)fn; /* x19 */
+  sp[1] = arg;        /* x20 */
+  sp[11] = (void *)gj_rt_ctx_trampoline; /* x30 */
+#else
+#error "guji's task runtime supports x86-64 and AArch64"
+#endif
+  c->sp = sp;
+  c->asan_fake = NULL;
+}
+
+void gj_rt_ctx_jump(GjRtCtx *from, GjRtCtx *to, bool from_dies) {
+#if GJ_RT_ASAN
+  __sanitizer_start_switch_fiber(from_dies ? NULL : &from->asan_fake,
+                                 to->stack_lo, to->stack_size);
+#else
+  (void)from_dies;
+#endif
+#if GJ_RT_TSAN
+  __tsan_switch_to_fiber(to->tsan_fiber, 0);
+#endif
+  gj_rt_ctx_switch(&from->sp, &to->sp);
+#if GJ_RT_ASAN
+  __sanitizer_finish_switch_fiber(from->asan_fake, NULL, NULL);
+#endif
+}
+
+void gj_rt_ctx_started(void) {
+#if GJ_RT_ASAN
+  __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+}
+
+/* ---- the Chase–Lev deque (Lê et al. 2013, fig. 1, fixed array) -------- */
+
+typedef struct Deque {
+  _Atomic int64_t top, bottom;
+  _Atomic(GjRtFiber *) buf[DEQUE_CAP];
+} Deque;
+
+/* Owner only. False when full. The release store of bottom (their
+ * release fence plus a relaxed store, in one) publishes the fiber. */
+static bool deque_push(Deque *q, GjRtFiber *f) {
+  int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed);
+  int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
+  if (b - t >= DEQUE_CAP)
+    return false;
+  atomic_store_explicit(&q->buf[b & (DEQUE_CAP - 1)], f, memory_order_relaxed);
+  atomic_store_explicit(&q->bottom, b + 1, memory_order_release);
+  return true;
+}
+
+/* Owner only: the most recently pushed fiber, or NULL. */
+static GjRtFiber *deque_take(Deque *q) {
+  int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed) - 1;
+  atomic_store_explicit(&q->bottom, b, memory_order_relaxed);
+  GJ_RT_FENCE_SC();
+  int64_t t = atomic_load_explicit(&q->top, memory_order_relaxed);
+  if (t > b) { /* empty */
+    atomic_store_explicit(&q->bottom, b + 1, memory_order_relaxed);
+    return NULL;
+  }
+  GjRtFiber *f =
+      atomic_load_explicit(&q->buf[b & (DEQUE_CAP - 1)], memory_order_relaxed);
+  if (t == b) { /* the last one: race the thieves for it */
+    if (!atomic_compare_exchange_strong_explicit(&q->top, &t, t + 1,
+                                                 memory_order_seq_cst,
+                                                 memory_order_relaxed))
+      f = NULL;
+    atomic_store_explicit(&q->bottom, b + 1, memory_order_relaxed);
+  }
+  return f;
+}
+
+/* Any thread: the oldest fiber, or NULL when empty or a race was lost. */
+static GjRtFiber *deque_steal(Deque *q) {
+  int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
+  GJ_RT_FENCE_SC();
+  int64_t b = atomic_load_explicit(&q->bottom, memory_order_acquire);
+  if (t >= b)
+    return NULL;
+  GjRtFiber *f =
+      atomic_load_explicit(&q->buf[t & (DEQUE_CAP - 1)], memory_order_relaxed);
+  if (!atomic_compare_exchange_strong_explicit(&q->top, &t, t + 1,
+                                               memory_order_seq_cst,
+                                               memory_order_relaxed))
+    return NULL;
+  return f;
+}
+
+static bool deque_nonempty(Deque *q) {
+  return atomic_load_explicit(&q->bottom, memory_order_acquire) >
+         atomic_load_explicit(&q->top, memory_order_acquire);
+}
+
+/* ---- workers ------------------------------------------------------------- */
+
+typedef struct Worker {
+  Deque dq;
+  _Atomic(GjRtFiber *) runnext;
+  _Atomic uint32_t parked;  /* futex word: 1 while parked */
+  GjRtCtx sched;            /* the scheduler loop's context */
+  GjRtFiber *cur;           /* the task running now, NULL in the loop */
+  GjRtLock *unlock_after;   /* released by the loop after a park */
+  GjRtStackPool pool;
+  struct Worker *idle_next; /* under S.idle_lock */
+  uint64_t rng;
+  unsigned tick;
+  bool spinning;
+  int id;
+} __attribute__((aligned(64))) Worker;
+
+static struct {
+  Worker *workers;
+  int n;
+  pthread_once_t once;
+  /* the global queue */
+  GjRtLock glock;
+  GjRtFiber *ghead, *gtail;
+  _Atomic int64_t glen;
+  /* idle workers */
+  GjRtLock idle_lock;
+  Worker *idle;
+  _Atomic int nidle, nspinning;
+} S = {.once = PTHREAD_ONCE_INIT};
+
+static _Thread_local Worker *tl_worker;
+
+static __attribute__((noinline)) Worker *cur_worker(void) { return tl_worker; }
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ volatile("yield");
+#endif
+}
+
+static uint64_t next_rand(Worker *w) { /* xorshift64 */
+  uint64_t x = w->rng;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return w->rng = x;
+}
+
+static void global_push(GjRtFiber *f) {
+  f->next = NULL;
+  gj_rt_lock(&S.glock);
+  if (S.gtail)
+    S.gtail->next = f;
+  else
+    S.ghead = f;
+  S.gtail = f;
+  atomic_fetch_add_explicit(&S.glen, 1, memory_order_relaxed);
+  gj_rt_unlock(&S.glock);
+}
+
+static GjRtFiber *global_pop(void) {
+  if (atomic_load_explicit(&S.glen, memory_order_relaxed) == 0)
+    return NULL;
+  gj_rt_lock(&S.glock);
+  GjRtFiber *f = S.ghead;
+  if (f) {
+    S.ghead = f->next;
+    if (!S.ghead)
+      S.gtail = NULL;
+    atomic_fetch_sub_explicit(&S.glen, 1, memory_order_relaxed);
+  }
+  gj_rt_unlock(&S.glock);
+  return f;
+}
+
+static void push_local(Worker *w, GjRtFiber *f) {
+  if (!deque_push(&w->dq, f))
+    global_push(f);
+}
+
+/* Takes w off the idle list if it is still there. */
+static bool idle_remove(Worker *w) {
+  bool found = false;
+  gj_rt_lock(&S.idle_lock);
+  for (Worker **p = &S.idle; *p; p = &(*p)->idle_next)
+    if (*p == w) {
+      *p = w->idle_next;
+      atomic_fetch_sub(&S.nidle, 1);
+      found = true;
+      break;
+    }
+  gj_rt_unlock(&S.idle_lock);
+  return found;
+}
+
+/* Wakes one parked worker as a spinner, unless one is spinning already. */
+static void wake_spinner(void) {
+  if (atomic_load(&S.nidle) == 0)
+    return;
+  int zero = 0;
+  if (!atomic_compare_exchange_strong(&S.nspinning, &zero, 1))
+    return;
+  gj_rt_lock(&S.idle_lock);
+  Worker *v = S.idle;
+  if (v) {
+    S.idle = v->idle_next;
+    atomic_fetch_sub(&S.nidle, 1);
+  }
+  gj_rt_unlock(&S.idle_lock);
+  if (!v) {
+    atomic_fetch_sub(&S.nspinning, 1);
+    return;
+  }
+  atomic_store(&v->parked, 0);
+  gj_rt_futex_wake(&v->parked, 1);
+}
+
+/* After publishing work: wake a worker if none is looking. */
+static void notify_work(void) {
+  GJ_RT_FENCE_SC();
+  wake_spinner();
+}
+
+/* Work a thief could take (run-next slots excepted). */
+static bool work_visible(void) {
+  if (atomic_load(&S.glen) > 0)
+    return true;
+  for (int i = 0; i < S.n; i++)
+    if (deque_nonempty(&S.workers[i].dq))
+      return true;
+  return false;
+}
+
+static GjRtFiber *local_work(Worker *w) {
+  GjRtFiber *f;
+  if (++w->tick % GLOBAL_EVERY == 0 && (f = global_pop()))
+    return f;
+  if (atomic_load_explicit(&w->runnext, memory_order_relaxed) &&
+      (f = atomic_exchange_explicit(&w->runnext, NULL, memory_order_acquire)))
+    return f;
+  if ((f = deque_take(&w->dq)))
+    return f;
+  return global_pop();
+}
+
+/* One round over the other workers from a random one; run-next slots too
+ * when `runnext` (late rounds only: a slot is usually about to run). */
+static GjRtFiber *steal_round(Worker *w, bool runnext) {
+  int n = S.n;
+  int start = (int)(next_rand(w) % (uint64_t)n);
+  for (int i = 0; i < n; i++) {
+    Worker *v = &S.workers[(start + i) % n];
+    if (v == w)
+      continue;
+    GjRtFiber *f = deque_steal(&v->dq);
+    if (!f && runnext &&
+        atomic_load_explicit(&v->runnext, memory_order_relaxed))
+      f = atomic_exchange_explicit(&v->runnext, NULL, memory_order_acquire);
+    if (f)
+      return f;
+  }
+  return global_pop();
+}
+
+static void stop_spinning(Worker *w) {
+  w->spinning = false;
+  if (atomic_fetch_sub(&S.nspinning, 1) == 1 && work_visible())
+    wake_spinner(); /* the last spinner found work: there may be more */
+}
+
+/* Parks w until woken; returns early (not parked) when work shows up
+ * between publishing itself idle and sleeping. */
+static void park_worker(Worker *w) {
+  gj_rt_lock(&S.idle_lock);
+  atomic_store(&w->parked, 1);
+  w->idle_next = S.idle;
+  S.idle = w;
+  atomic_fetch_add(&S.nidle, 1);
+  gj_rt_unlock(&S.idle_lock);
+  if (work_visible() && idle_remove(w)) {
+    atomic_store(&w->parked, 0);
+    return;
+  }
+  while (atomic_load(&w->parked))
+    gj_rt_futex_wait(&w->parked, 1);
+  w->spinning = true; /* wake_spinner counted us */
+}
+
+static GjRtFiber *find_work(Worker *w) {
+  for (;;) {
+    GjRtFiber *f = local_work(w);
+    if (f) {
+      if (w->spinning)
+        stop_spinning(w);
+      return f;
+    }
+    if (!w->spinning) {
+      w->spinning = true;
+      atomic_fetch_add(&S.nspinning, 1);
+    }
+    for (int r = 0; r < SPIN_ROUNDS; r++) {
+      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2))) {
+        stop_spinning(w);
+        return f;
+      }
+      for (int k = 0; k < 64; k++)
+        cpu_relax();
+    }
+    w->spinning = false;
+    atomic_fetch_sub(&S.nspinning, 1);
+    park_worker(w);
+  }
+}
+
+static void fiber_release(Worker *w, GjRtFiber *f) {
+#if GJ_RT_TSAN
+  __tsan_destroy_fiber(f->ctx.tsan_fiber);
+  f->ctx.tsan_fiber = NULL;
+#endif
+  gj_rt_stack_put(&w->pool, f);
+}
+
+/* Runs f until it blocks, yields or ends; then finishes its switch. */
+static void run_fiber(Worker *w, GjRtFiber *f) {
+  w->cur = f;
+  f->state = FIBER_RUNNING;
+#if GJ_RT_TSAN
+  /* TSan counts fibers as threads (at most 8128 at once): make one only
+   * for a task that runs, so queued tasks cost none. */
+  if (!f->ctx.tsan_fiber)
+    f->ctx.tsan_fiber = __tsan_create_fiber(0);
+#endif
+  gj_task_stack_limit = f->ctx.stack_lo + gj_rt_stack_margin();
+  gj_rt_ctx_jump(&w->sched, &f->ctx, false);
+  gj_task_stack_limit = NULL;
+  w->cur = NULL;
+  int state = f->state; /* before the unlock: f may run elsewhere after */
+  if (w->unlock_after) {
+    GjRtLock *l = w->unlock_after;
+    w->unlock_after = NULL;
+    gj_rt_unlock(l);
+  }
+  if (state == FIBER_DEAD) {
+    fiber_release(w, f);
+  } else if (state == FIBER_YIELDED) {
+    f->state = FIBER_RUNNABLE;
+    global_push(f);
+  }
+}
+
+static void *worker_main(void *arg) {
+  Worker *w = arg;
+  tl_worker = w;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    void *lo;
+    size_t size;
+    if (pthread_attr_getstack(&attr, &lo, &size) == 0) {
+      w->sched.stack_lo = lo;
+      w->sched.stack_size = size;
+    }
+    pthread_attr_destroy(&attr);
+  }
+#if GJ_RT_TSAN
+  w->sched.tsan_fiber = __tsan_get_current_fiber();
+#endif
+  for (;;)
+    run_fiber(w, find_work(w));
+  return NULL;
+}
+
+/* GUJI_THREADS, or the number of cores. */
+static int thread_count(void) {
+  const char *env = getenv("GUJI_THREADS");
+  if (env && *env) {
+    char *end;
+    long v = strtol(env, &end, 10);
+    if (*end || v < 1 || v > MAX_THREADS)
+      gj_rt_fatal("GUJI_THREADS must be a number from 1 to 1024");
+    return (int)v;
+  }
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+static void sched_init(void) {
+  int n = thread_count();
+  Worker *ws = aligned_alloc(64, sizeof(Worker) * (size_t)n);
+  if (!ws)
+    gj_rt_fatal("out of memory");
+  memset(ws, 0, sizeof(Worker) * (size_t)n);
+  S.workers = ws;
+  S.n = n;
+  for (int i = 0; i < n; i++) {
+    ws[i].id = i;
+    ws[i].rng = 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1);
+  }
+  for (int i = 0; i < n; i++) {
+    pthread_t th;
+    if (pthread_create(&th, NULL, worker_main, &ws[i]) != 0)
+      gj_rt_fatal("cannot start a worker thread");
+    char name[16] = "guji-w";
+    int k = 6, v = i;
+    char digits[8];
+    int nd = 0;
+    do
+      digits[nd++] = (char)('0' + v % 10);
+    while ((v /= 10) && nd < 7);
+    while (nd && k < 15)
+      name[k++] = digits[--nd];
+    name[k] = 0;
+    pthread_setname_np(th, name);
+    pthread_detach(th);
+  }
+}
+
+static void sched_start(void) { pthread_once(&S.once, sched_init); }
+
+int gj_task_workers(void) {
+  sched_start();
+  return S.n;
+}
+
+/* ---- readying and parking ------------------------------------------------ */
+
+/* f becomes runnable: into the caller's run-next slot on a worker (the
+ * displaced task, now surplus, to the deque), else the global queue. */
+static void ready(GjRtFiber *f) {
+  f->state = FIBER_RUNNABLE;
+  Worker *w = cur_worker();
+  if (w) {
+    GjRtFiber *old =
+        atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
+    if (old) {
+      push_local(w, old);
+      notify_work();
+    }
+  } else {
+    global_push(f);
+    notify_work();
+  }
+}
+
+void gj_rt_waiter_init(GjRtWaiter *w) {
+  Worker *wk = cur_worker();
+  w->next = NULL;
+  w->fiber = wk ? wk->cur : NULL;
+  atomic_store_explicit(&w->woken, 0, memory_order_relaxed);
+  w->elem = NULL;
+  w->ok = false;
+}
+
+void gj_rt_park(GjRtWaiter *w, GjRtLock *held) {
+  if (w->fiber) {
+    Worker *wk = cur_worker();
+    wk->unlock_after = held;
+    w->fiber->state = FIBER_PARKED;
+    gj_rt_ctx_jump(&w->fiber->ctx, &wk->sched, false);
+    return;
+  }
+  gj_rt_unlock(held);
+  while (!atomic_load_explicit(&w->woken, memory_order_acquire))
+    gj_rt_futex_wait(&w->woken, 0);
+}
+
+void gj_rt_wake(GjRtWaiter *w) {
+  if (w->fiber) {
+    ready(w->fiber);
+    return;
+  }
+  /* w may be gone the moment woken is set; waking a stale futex address
+   * is harmless (every futex wait here loops on its condition). */
+  atomic_store_explicit(&w->woken, 1, memory_order_release);
+  gj_rt_futex_wake(&w->woken, 1);
+}
+
+/* ---- tasks ----------------------------------------------------------- */
+
+static size_t task_size(const GjType *rtype) {
+  return sizeof(GjTask) + (rtype ? rtype->size : 0);
+}
+
+void gj_rt_task_free(GjTask *t) {
+  if (t->rtype && (t->rtype->flags & GJ_TYPE_HEAP) && t->rtype->dec)
+    t->rtype->dec(t->result);
+  gj_obj_free(t, task_size(t->rtype));
+}
+
+/* The task's value is in; wake the joiners. */
+static void task_finish(GjTask *t) {
+  if (t->rtype)
+    gj_mark_shared_elem(t->rtype, t->result);
+  gj_rt_lock(&t->lock);
+  atomic_store_explicit(&t->done, 1, memory_order_release);
+  GjRtWaiter *w = t->joiners;
+  t->joiners = NULL;
+  gj_rt_unlock(&t->lock);
+  while (w) {
+    GjRtWaiter *next = w->next; /* w may vanish once woken */
+    w->ok = true;
+    gj_rt_wake(w);
+    w = next;
+  }
+}
+
+static void fiber_entry(void *p) {
+  gj_rt_ctx_started();
+  GjRtFiber *f = p;
+  GjTask *t = f->task;
+  t->fn(t->arg, t->result);
+  task_finish(t);
+  f->task = NULL;
+  gj_dec(t); /* the running task's reference */
+  f->state = FIBER_DEAD;
+  Worker *w = cur_worker(); /* not necessarily the one it started on */
+  gj_rt_ctx_jump(&f->ctx, &w->sched, true);
+  __builtin_trap();
+}
+
+/* §17 hatch */
+GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
+                      const GjType *rtype) {
+  sched_start();
+  GjTask *t = gj_obj_alloc(task_size(rtype), GJ_KIND_TASK);
+  t->h.rc = -2; /* shared: the caller's reference and the task's own */
+  t->fn = fn;
+  t->arg = arg;
+  t->rtype = rtype && rtype->size ? rtype : NULL;
+  atomic_store_explicit(&t->lock.v, 0, memory_order_relaxed);
+  atomic_store_explicit(&t->done, 0, memory_order_relaxed);
+  t->joiners = NULL;
+  if (t->rtype)
+    memset(t->result, 0, t->rtype->size);
+  Worker *w = cur_worker();
+  GjRtFiber *f = gj_rt_stack_get(w ? &w->pool : NULL);
+  f->task = t;
+  f->next = NULL;
+  f->state = FIBER_RUNNABLE;
+  gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
+  f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
+  if (w && w->cur) {
+    GjRtFiber *old =
+        atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
+    if (old)
+      push_local(w, old);
+  } else {
+    global_push(f);
+  }
+  notify_work(); /* new work: worth a parallel worker */
+  return t;
+}
+
+/* §17 join: any number of times; the value is a new reference. */
+void gj_task_join(GjTask *t, void *out) {
+  if (!atomic_load_explicit(&t->done, memory_order_acquire)) {
+    GjRtWaiter w;
+    gj_rt_waiter_init(&w);
+    gj_rt_lock(&t->lock);
+    if (!atomic_load_explicit(&t->done, memory_order_relaxed)) {
+      w.next = t->joiners;
+      t->joiners = &w;
+      gj_rt_park(&w, &t->lock);
+    } else {
+      gj_rt_unlock(&t->lock);
+    }
+  }
+  if (!out || !t->rtype)
+    return;
+  memcpy(out, t->result, t->rtype->size);
+  if ((t->rtype->flags & GJ_TYPE_HEAP) && t->rtype->inc)
+    t->rtype->inc(out);
+}
+
+void gj_task_yield(void) {
+  Worker *w = cur_worker();
+  if (!w || !w->cur)
+    return;
+  GjRtFiber *f = w->cur;
+  f->state = FIBER_YIELDED;
+  gj_rt_ctx_jump(&f->ctx, &w->sched, false);
+}
+
+bool gj_task_in_task(void) {
+  Worker *w = cur_worker();
+  return w && w->cur;
+}
