@@ -43,6 +43,18 @@ typedef struct CgOptions {
   bool emit_c_main;    /* native executables: define `main` */
   int opt_level;       /* 0..3, recorded for DWARF's "optimized" flag */
   LLVMTargetMachineRef tm;  /* for the data layout and triple; may be NULL */
+  /* Where sub entries find the current stack's limit (§8, gujirt.h's
+   * gj_task_stack_limit, thread-local: tasks run on many stacks):
+   *   emit_c_main            the thread-local variable itself (local-exec:
+   *                          the executable links the runtime statically)
+   *   limit_tp_offset_known  JIT code in a host that has the runtime
+   *                          linked in: thread pointer + limit_tp_offset,
+   *                          which the host measured (JIT-linked code
+   *                          cannot take TLS relocations)
+   *   neither                the global gj_stack_limit (a host that runs
+   *                          generated code on one thread, outside tasks) */
+  bool limit_tp_offset_known;
+  int64_t limit_tp_offset;
 } CgOptions;
 
 /* Returns NULL (after reporting to s->diag) on an internal failure. */

@@ -87,7 +87,11 @@ typedef struct Cg {
 
   LLVMValueRef rt_fn[GIR_RT__COUNT];   /* declared on first use */
   LLVMTypeRef rt_ty[GIR_RT__COUNT];
-  LLVMValueRef stack_limit;            /* external global gj_stack_limit */
+  /* the stack limit (CgOptions): a global (thread-local in executables),
+   * or, with limit_tp_offset_known, thread pointer + limit_tp_offset */
+  LLVMValueRef stack_limit;
+  bool limit_tp_offset_known;
+  int64_t limit_tp_offset;
 
   LLVMValueRef *fns;        /* by position in m->funcs */
   LLVMTypeRef *fn_tys;
@@ -111,6 +115,7 @@ typedef struct Cg {
   struct CgList *list;
   /* maps and sets (map.c): likewise */
   struct CgMaps *maps;
+  struct CgTasks *tasks;
 
   CgMap locs;               /* (file, line, col) → GjLoc constant */
   CgMap strs;               /* bytes → GjStr constant */
@@ -196,6 +201,17 @@ void cg_closure_rc(Cg *cg, LLVMValueRef clo, bool inc);
 void cg_closure_tail_dec(Cg *cg, LLVMValueRef fn, LLVMValueRef clo);
 /* DWARF: a typedef named after the sub type of a pointer to GjClosure. */
 LLVMMetadataRef cg_closure_di_type(Cg *cg, const GirType *fn_t);
+/* §16: makes the closure clo shared (its mark function, if any). */
+void cg_closure_share(Cg *cg, LLVMValueRef clo);
+
+/* task.c: tasks and channels (§17). */
+LLVMValueRef cg_task_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
+                          const GirType *const *tys);
+/* §16: marks v (of GIR type t) and everything it reaches shared. */
+void cg_share(Cg *cg, const GirType *t, LLVMValueRef v);
+/* gj_mark_shared(p) on one counted object: its own header only for
+ * records and closures (their fields are the caller's to mark first). */
+void cg_share_header(Cg *cg, LLVMValueRef p);
 
 /* list.c: List[T] values (GIR_OP_LIST_*), see the file's header. */
 /* A LIST_* instruction; `list_t` is its list type (imm.list.type for

@@ -3,7 +3,7 @@
  * A closure is a pointer to a counted object (gujirt.h, GJ_KIND_CLOSURE):
  *
  *   { {i32 rc, i16 kind = GJ_KIND_CLOSURE, i16 flags = 0},
- *     ptr code, ptr drop, capture… }
+ *     ptr code, ptr drop, ptr mark, capture… }
  *
  * `code` is the lifted GirFunc's LLVM function, whose first parameter is
  * the closure itself (borrowed) and the rest the sub's own parameters; it
@@ -21,7 +21,10 @@
  * captures, frees the object (gj_obj_free, with the size it knows), then
  * decs them, the last one as a musttail call when it releases (as obj.c's
  * drops do), so a long chain of closures capturing closures drops in
- * constant stack. A lifted sub without captures has one immortal static
+ * constant stack. `mark` is a generated `mark.closure.NAME(ptr)` that makes
+ * the closure shared (§16, before it crosses to another task): unless it
+ * is already (rc <= 0), it marks each counted capture (cg_share) and then
+ * the closure itself (gj_mark_shared). A lifted sub without captures has one immortal static
  * closure, {0, GJ_KIND_CLOSURE, 0, code, null}, never allocated.
  *
  * inc and dec of a closure are the same for every sub type, so there is
@@ -40,17 +43,18 @@
 #include "cg_internal.h"
 #include "gujirt.h"
 
-enum { CLO_CODE = 1, CLO_DROP = 2, CLO_FIRST_CAPTURE = 3 };
+enum { CLO_CODE = 1, CLO_DROP = 2, CLO_MARK = 3, CLO_FIRST_CAPTURE = 4 };
 
 typedef struct CgLifted {
-  LLVMTypeRef st;        /* clo.NAME: { header, code, drop, captures… } */
+  LLVMTypeRef st;        /* clo.NAME: { header, code, drop, mark, captures… } */
   LLVMValueRef drop;     /* drop.closure.NAME (with captures) */
+  LLVMValueRef mark;     /* mark.closure.NAME (with captures) */
   LLVMValueRef stat;     /* the immortal closure (without captures) */
 } CgLifted;
 
 typedef struct CgClosures {
   CgLifted *lifted;      /* by position in m->funcs */
-  LLVMTypeRef t_head;    /* gj.closure: { header, ptr code, ptr drop } */
+  LLVMTypeRef t_head;    /* gj.closure: { header, ptr code, ptr drop, ptr mark } */
   LLVMTypeRef t_drop;    /* void (ptr) */
   LLVMValueRef inc_fn, dec_fn;
   LLVMMetadataRef di_struct;   /* GjClosure */
@@ -63,9 +67,9 @@ void cg_closure_init(Cg *cg) {
     GJ_UNREACHABLE("out of memory");
   c->lifted = calloc(cg->m->funcs.len + 1, sizeof *c->lifted);
   c->di = calloc(cg->m->fn_types.len + 1, sizeof *c->di);
-  LLVMTypeRef head[] = {cg->t_hdr, cg->t_ptr, cg->t_ptr};
+  LLVMTypeRef head[] = {cg->t_hdr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
   c->t_head = LLVMStructCreateNamed(cg->ctx, "gj.closure");
-  LLVMStructSetBody(c->t_head, head, 3, false);
+  LLVMStructSetBody(c->t_head, head, 4, false);
   c->t_drop = LLVMFunctionType(cg->t_void, &cg->t_ptr, 1, false);
   cg->clo = c;
 }
@@ -194,6 +198,7 @@ static LLVMTypeRef lifted_struct(Cg *cg, const GirFunc *f, CgLifted *l) {
     elems[0] = cg->t_hdr;
     elems[CLO_CODE] = cg->t_ptr;
     elems[CLO_DROP] = cg->t_ptr;
+    elems[CLO_MARK] = cg->t_ptr;
     for (size_t i = 0; i < n; i++)
       elems[CLO_FIRST_CAPTURE + i] = mem_type(cg, f->captures.data[i]);
     char name[300];
@@ -368,6 +373,55 @@ static void body_drop(Cg *cg, LLVMValueRef fn, const GirFunc *f,
   free(tys);
 }
 
+/* mark.closure.NAME: see the file comment. */
+static void body_mark(Cg *cg, LLVMValueRef fn, const GirFunc *f,
+                      LLVMTypeRef st) {
+  LLVMValueRef p = LLVMGetParam(fn, 0);
+  LLVMValueRef rc = LLVMBuildLoad2(cg->b, cg->t_i32, p, "rc");
+  LLVMBasicBlockRef go = block(cg, fn, "mark"), done = block(cg, fn, "done");
+  LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntSGT, rc, i32c(cg, 0), ""),
+                  go, done);
+  at(cg, go);
+  for (size_t i = 0; i < f->captures.len; i++) {
+    const GirType *t = f->captures.data[i];
+    if (cg_obj_counted(t))
+      cg_share(cg, t, load_capture(cg, st, p, (uint32_t)i, t));
+  }
+  cg_share_header(cg, p);
+  LLVMBuildBr(cg->b, done);
+  at(cg, done);
+  LLVMBuildRetVoid(cg->b);
+}
+
+static LLVMValueRef mark_fn(Cg *cg, const GirFunc *f, CgLifted *l) {
+  if (!l->mark) {
+    char name[300];
+    snprintf(name, sizeof name, "mark.closure.%s", f->name ? f->name : "?");
+    LLVMValueRef fn = new_fn(cg, name, false);
+    l->mark = fn;
+    Saved s = save(cg);
+    at(cg, block(cg, fn, "entry"));
+    body_mark(cg, fn, f, lifted_struct(cg, f, l));
+    restore(cg, s);
+  }
+  return l->mark;
+}
+
+/* §16: clo shared, through its own mark function (none: an immortal
+ * static closure). */
+void cg_closure_share(Cg *cg, LLVMValueRef clo) {
+  LLVMValueRef gep =
+      LLVMBuildStructGEP2(cg->b, cg->clo->t_head, clo, CLO_MARK, "");
+  LLVMValueRef mark = LLVMBuildLoad2(cg->b, cg->t_ptr, gep, "mark");
+  LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg->b));
+  LLVMBasicBlockRef go = block(cg, fn, "share"), done = block(cg, fn, "shared");
+  LLVMBuildCondBr(cg->b, LLVMBuildIsNotNull(cg->b, mark, ""), go, done);
+  at(cg, go);
+  LLVMBuildCall2(cg->b, cg->clo->t_drop, mark, &clo, 1, "");
+  LLVMBuildBr(cg->b, done);
+  at(cg, done);
+}
+
 static LLVMValueRef drop_fn(Cg *cg, const GirFunc *f, CgLifted *l) {
   if (!l->drop) {
     char name[300];
@@ -398,12 +452,13 @@ LLVMValueRef cg_closure_new(Cg *cg, const GirFunc *lifted,
   LLVMValueRef code = cg->fns[pos];
   if (ncaps == 0) {
     if (!l->stat) {
-      LLVMValueRef f[] = {header_const(cg, 0), code, LLVMConstNull(cg->t_ptr)};
+      LLVMValueRef f[] = {header_const(cg, 0), code, LLVMConstNull(cg->t_ptr),
+                          LLVMConstNull(cg->t_ptr)};
       char name[300];
       snprintf(name, sizeof name, "gj.closure.%s",
                lifted->name ? lifted->name : "?");
       LLVMValueRef g = LLVMAddGlobal(cg->mod, cg->clo->t_head, name);
-      LLVMSetInitializer(g, LLVMConstNamedStruct(cg->clo->t_head, f, 3));
+      LLVMSetInitializer(g, LLVMConstNamedStruct(cg->clo->t_head, f, 4));
       LLVMSetGlobalConstant(g, true);
       LLVMSetLinkage(g, LLVMPrivateLinkage);
       LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
@@ -414,6 +469,7 @@ LLVMValueRef cg_closure_new(Cg *cg, const GirFunc *lifted,
   }
   LLVMTypeRef st = lifted_struct(cg, lifted, l);
   LLVMValueRef drop = drop_fn(cg, lifted, l);
+  LLVMValueRef mark = mark_fn(cg, lifted, l);
   LLVMValueRef args[] = {size_of(cg, st),
                          LLVMConstInt(cg->t_i32, GJ_KIND_CLOSURE, false)};
   LLVMValueRef p =
@@ -421,6 +477,7 @@ LLVMValueRef cg_closure_new(Cg *cg, const GirFunc *lifted,
   LLVMBuildStore(cg->b, header_const(cg, 1), p);
   LLVMBuildStore(cg->b, code, LLVMBuildStructGEP2(cg->b, st, p, CLO_CODE, ""));
   LLVMBuildStore(cg->b, drop, LLVMBuildStructGEP2(cg->b, st, p, CLO_DROP, ""));
+  LLVMBuildStore(cg->b, mark, LLVMBuildStructGEP2(cg->b, st, p, CLO_MARK, ""));
   for (uint32_t i = 0; i < ncaps; i++) {
     const GirType *t = lifted->captures.data[i];
     LLVMValueRef v = caps[i];
@@ -489,7 +546,7 @@ static LLVMMetadataRef di_member(Cg *cg, LLVMMetadataRef scope,
                                        LLVMDIFlagZero, ty);
 }
 
-/* struct GjClosure { int32_t rc; uint16_t kind, flags; void *code, *drop; } */
+/* struct GjClosure { int32_t rc; uint16_t kind, flags; void *code, *drop, *mark; } */
 static LLVMMetadataRef di_closure_struct(Cg *cg) {
   CgClosures *c = cg->clo;
   if (c->di_struct)
@@ -506,10 +563,11 @@ static LLVMMetadataRef di_closure_struct(Cg *cg) {
       di_member(cg, cg->di_cu, "kind", 16, 32, u16),
       di_member(cg, cg->di_cu, "flags", 16, 48, u16),
       di_member(cg, cg->di_cu, "code", 64, 64, vp),
-      di_member(cg, cg->di_cu, "drop", 64, 128, vp)};
+      di_member(cg, cg->di_cu, "drop", 64, 128, vp),
+      di_member(cg, cg->di_cu, "mark", 64, 192, vp)};
   c->di_struct = LLVMDIBuilderCreateStructType(
-      d, cg->di_cu, "GjClosure", 9, NULL, 0, 192, 64, LLVMDIFlagZero, NULL, ms,
-      5, 0, NULL, NULL, 0);
+      d, cg->di_cu, "GjClosure", 9, NULL, 0, 256, 64, LLVMDIFlagZero, NULL, ms,
+      6, 0, NULL, NULL, 0);
   return c->di_struct;
 }
 

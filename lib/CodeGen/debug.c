@@ -118,6 +118,10 @@ static LLVMMetadataRef di_type(Cg *cg, const GirType *t) {
     return coll_di_type(cg, t, "GjList");
   if (t->kind == GIR_T_MAP)
     return coll_di_type(cg, t, "GjMap");
+  if (t->kind == GIR_T_CHAN)
+    return coll_di_type(cg, t, "GjChan");
+  if (t->kind == GIR_T_TASK)
+    return coll_di_type(cg, t, "GjTask");
   return cg->di_types[t->kind];
 }
 

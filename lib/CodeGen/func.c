@@ -386,11 +386,14 @@ static LLVMValueRef emit_list(CgFunc *cf, const GirInst *in) {
   return r;
 }
 
-/* MAP_OP: map.c, with the operands' types (a thunk needs the sub's). */
-static LLVMValueRef emit_map(CgFunc *cf, const GirInst *in) {
+/* MAP_OP and TASK_OP: the operands and their types (a thunk needs the
+ * sub's) to map.c's or task.c's `inst`. */
+typedef LLVMValueRef (*InstFn)(Cg *, const GirInst *, const LLVMValueRef *,
+                               const GirType *const *);
+static LLVMValueRef emit_typed(CgFunc *cf, const GirInst *in, InstFn inst) {
   enum { NSMALL = 4 };
-  LLVMValueRef small[NSMALL];
-  const GirType *small_t[NSMALL];
+  LLVMValueRef small[NSMALL] = {0};
+  const GirType *small_t[NSMALL] = {0};
   bool big = in->nargs > NSMALL;
   LLVMValueRef *args = big ? malloc(in->nargs * sizeof *args) : small;
   const GirType **tys = big ? malloc(in->nargs * sizeof *tys) : small_t;
@@ -398,7 +401,7 @@ static LLVMValueRef emit_map(CgFunc *cf, const GirInst *in) {
     args[i] = val(cf, in->args[i]);
     tys[i] = arg_type(cf, in, i);
   }
-  LLVMValueRef r = cg_map_inst(cf->cg, in, args, tys);
+  LLVMValueRef r = inst(cf->cg, in, args, tys);
   if (big) {
     free(args);
     free(tys);
@@ -540,7 +543,8 @@ static void emit_inst(CgFunc *cf, const GirInst *in) {
   case GIR_OP_LIST_SLICE: case GIR_OP_LIST_OP:
     r = emit_list(cf, in);
     break;
-  case GIR_OP_MAP_OP: r = emit_map(cf, in); break;
+  case GIR_OP_MAP_OP: r = emit_typed(cf, in, cg_map_inst); break;
+  case GIR_OP_TASK_OP: r = emit_typed(cf, in, cg_task_inst); break;
 
   case GIR_OP__COUNT:
     cg_internal_error(cg, "%s: bad GIR op", cf->gf->name);
@@ -778,14 +782,35 @@ static void entry_stores(CgFunc *cf) {
   }
 }
 
-/* §8: below gj_stack_limit, panic with `stack overflow`. */
+/* The current stack's limit (CgOptions): a load of the (thread-local)
+ * global, or of thread pointer + offset in JIT code. */
+static LLVMValueRef stack_limit(CgFunc *cf) {
+  Cg *cg = cf->cg;
+  if (!cg->limit_tp_offset_known)
+    return LLVMBuildLoad2(cf->b, cg->t_ptr, cg->stack_limit, "limit");
+#if defined(__aarch64__)
+  static const char asm_tp[] = "mrs $0, tpidr_el0";
+#else
+  static const char asm_tp[] = "movq %fs:0, $0";
+#endif
+  LLVMTypeRef fty = LLVMFunctionType(cg->t_ptr, NULL, 0, false);
+  LLVMValueRef tp_asm =
+      LLVMGetInlineAsm(fty, (char *)asm_tp, sizeof asm_tp - 1, "=r", 2,
+                       false, false, LLVMInlineAsmDialectATT, false);
+  LLVMValueRef tp = LLVMBuildCall2(cf->b, fty, tp_asm, NULL, 0, "tp");
+  LLVMValueRef off = LLVMConstInt(cg->t_i64, (uint64_t)cg->limit_tp_offset, true);
+  LLVMValueRef p = LLVMBuildGEP2(cf->b, cg->t_i8, tp, &off, 1, "");
+  return LLVMBuildLoad2(cf->b, cg->t_ptr, p, "limit");
+}
+
+/* §8: below the current stack's limit, panic with `stack overflow`. */
 static void stack_check(CgFunc *cf) {
   Cg *cg = cf->cg;
   LLVMTypeRef ty, p = cg->t_ptr;
   LLVMValueRef fa = cg_intrinsic(cg, "llvm.frameaddress", &p, 1, &ty);
   LLVMValueRef zero = LLVMConstInt(cg->t_i32, 0, false);
   LLVMValueRef sp = LLVMBuildCall2(cf->b, ty, fa, &zero, 1, "sp");
-  LLVMValueRef lim = LLVMBuildLoad2(cf->b, cg->t_ptr, cg->stack_limit, "limit");
+  LLVMValueRef lim = stack_limit(cf);
   LLVMValueRef bad = LLVMBuildICmp(cf->b, LLVMIntULT, sp, lim, "");
   LLVMBasicBlockRef panic = cold_block(cf, GIR_RT_PANIC_STACK, cf->gf->span);
   LLVMValueRef br = LLVMBuildCondBr(cf->b, bad, panic, cf->bbs[0]);

@@ -450,25 +450,29 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
  * closure protocol); no equality, order, hash or text form (§4: Sema
  * rejects every list operation that would need them). One per module. */
 static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
+  /* subs count through the closure protocol; tasks and channels (§17,
+   * born shared) through gj_inc / gj_dec: one descriptor for each */
+  bool sub = t->kind == GIR_T_FN;
+  const char *gname = sub ? "gj.type.sub" : "gj.type.shared";
   struct CgList *l = state(cg);
-  LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, "gj.type.sub");
+  LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, gname);
   if (g)
     return g;
-  g = LLVMAddGlobal(cg->mod, l->t_gjtype, "gj.type.sub");
+  g = LLVMAddGlobal(cg->mod, l->t_gjtype, gname);
   LLVMSetGlobalConstant(g, true);
   LLVMSetLinkage(g, LLVMPrivateLinkage);
   LLVMSetAlignment(g, 8);
   LLVMTypeRef pp[] = {cg->t_ptr};
   LLVMTypeRef ty_rc = LLVMFunctionType(cg->t_void, pp, 1, false);
-  LLVMValueRef inc = LLVMAddFunction(cg->mod, "gj.elem.inc.sub", ty_rc);
-  LLVMValueRef dec = LLVMAddFunction(cg->mod, "gj.elem.dec.sub", ty_rc);
+  LLVMValueRef inc = LLVMAddFunction(cg->mod, sub ? "gj.elem.inc.sub" : "gj.elem.inc.shared", ty_rc);
+  LLVMValueRef dec = LLVMAddFunction(cg->mod, sub ? "gj.elem.dec.sub" : "gj.elem.dec.shared", ty_rc);
   LLVMSetLinkage(inc, LLVMInternalLinkage);
   LLVMSetLinkage(dec, LLVMInternalLinkage);
   cg_add_fn_attrs(cg, inc);
   cg_add_fn_attrs(cg, dec);
   LLVMValueRef null = LLVMConstNull(cg->t_ptr);
   LLVMValueRef init[] = {i32c(cg, 8), i32c(cg, GJ_TYPE_HEAP), inc, dec, null,
-                         null, null, null, cstring(cg, "sub")};
+                         null, null, null, cstring(cg, sub ? "sub" : "Chan/Task")};
   LLVMSetInitializer(g, LLVMConstNamedStruct(l->t_gjtype, init, 9));
   LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
   LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
@@ -488,7 +492,7 @@ static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
 LLVMValueRef cg_list_desc(Cg *cg, const GirType *elem) {
   switch (elem->kind) {
   case GIR_T_OBJ: return obj_desc(cg, elem)->global;
-  case GIR_T_FN: return fn_desc(cg, elem);
+  case GIR_T_FN: case GIR_T_CHAN: case GIR_T_TASK: return fn_desc(cg, elem);
   default: return builtin_desc(cg, elem);
   }
 }

@@ -135,6 +135,7 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_FN: return cg->t_ptr;  /* to a closure (closure.c) */
   case GIR_T_LIST: return cg->t_ptr; /* to a GjList (list.c) */
   case GIR_T_MAP: return cg->t_ptr;  /* to a GjMap (map.c) */
+  case GIR_T_CHAN: case GIR_T_TASK: return cg->t_ptr; /* task.c */
   case GIR_T_TOKEN: return cg->t_ptr; /* an object's memory, or null */
   }
   GJ_UNREACHABLE("bad GIR type");
@@ -547,15 +548,21 @@ static void init_cg(Cg *cg, Session *s, const GirModule *m, LLVMContextRef ctx,
     LLVMSetModuleDataLayout(cg->mod, dl);
     LLVMDisposeTargetData(dl);
   }
-  /* gujirt.h: extern char *gj_stack_limit; */
-  cg->stack_limit = LLVMAddGlobal(cg->mod, cg->t_ptr, "gj_stack_limit");
-  LLVMSetLinkage(cg->stack_limit, LLVMExternalLinkage);
-  /* A native executable links the runtime statically: address the limit
-   * directly instead of through the GOT (one load fewer at every entry;
-   * hidden visibility makes the reference dso_local, and the C API has no
-   * setter for that flag itself).
-   * JIT code may land far from the host's data, so it keeps the GOT. */
-  if (opts->emit_c_main) LLVMSetVisibility(cg->stack_limit, LLVMHiddenVisibility);
+  /* the stack limit (CgOptions): gujirt.h's thread-local
+   * gj_task_stack_limit in a native executable, which links the runtime
+   * statically (local-exec: one %fs-relative load; hidden visibility makes
+   * the reference dso_local); in JIT code the thread pointer plus the
+   * host's offset; else the global gj_stack_limit */
+  cg->limit_tp_offset_known = !opts->emit_c_main && opts->limit_tp_offset_known;
+  cg->limit_tp_offset = opts->limit_tp_offset;
+  if (opts->emit_c_main) {
+    cg->stack_limit = LLVMAddGlobal(cg->mod, cg->t_ptr, "gj_task_stack_limit");
+    LLVMSetThreadLocalMode(cg->stack_limit, LLVMLocalExecTLSModel);
+    LLVMSetVisibility(cg->stack_limit, LLVMHiddenVisibility);
+  } else if (!cg->limit_tp_offset_known) {
+    cg->stack_limit = LLVMAddGlobal(cg->mod, cg->t_ptr, "gj_stack_limit");
+  }
+  if (cg->stack_limit) LLVMSetLinkage(cg->stack_limit, LLVMExternalLinkage);
   cg_obj_init(cg); /* after the data layout */
   cg_closure_init(cg);
 }

@@ -104,7 +104,7 @@ static uint32_t nstored(const GirCtor *c) {
 
 bool cg_obj_counted(const GirType *t) {
   if (t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST ||
-      t->kind == GIR_T_MAP)
+      t->kind == GIR_T_MAP || t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK)
     return true;
   if (t->kind != GIR_T_OBJ)
     return false;
@@ -341,7 +341,8 @@ void cg_rc(Cg *cg, const GirType *t, LLVMValueRef v, bool inc) {
     call_rt(cg, inc ? GIR_RT_INC : GIR_RT_DEC, &v, 1);
   else if (t->kind == GIR_T_FN)
     cg_closure_rc(cg, v, inc);
-  else if (t->kind == GIR_T_LIST || t->kind == GIR_T_MAP)
+  else if (t->kind == GIR_T_LIST || t->kind == GIR_T_MAP ||
+           t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK)
     cg_list_rc(cg, v, inc); /* the same GjHeader protocol */
   else if (cg_obj_counted(t))
     call_obj_fn(cg, t, inc ? CG_OBJ_INC : CG_OBJ_DEC, &v, 1);
@@ -574,7 +575,8 @@ void cg_obj_tail_dec(Cg *cg, LLVMValueRef fn, const GirType *ft,
     return;
   }
   if (ft->kind == GIR_T_STR || ft->kind == GIR_T_LIST ||
-      ft->kind == GIR_T_MAP) { /* gj_dec */
+      ft->kind == GIR_T_MAP || ft->kind == GIR_T_CHAN ||
+      ft->kind == GIR_T_TASK) { /* gj_dec */
     c = call_rt(cg, GIR_RT_DEC, &v, 1);
     LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
     LLVMBuildRetVoid(cg->b);
@@ -652,6 +654,10 @@ LLVMValueRef cg_eq(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
   }
   case GIR_T_LIST: return cg_list_eq(cg, a, b);
   case GIR_T_MAP: return cg_map_eq(cg, a, b);
+  case GIR_T_CHAN: case GIR_T_TASK: /* §4: none (Sema rejects them) */
+    cg_internal_error(cg, "%s has no equality, order or text form",
+                      gir_type_name(t));
+    return LLVMGetUndef(cg->t_i1);
   case GIR_T_FN: break; /* subs have no equality (Sema, the verifier) */
   case GIR_T_TOKEN: break; /* not a value */
   }
@@ -689,6 +695,10 @@ LLVMValueRef cg_cmp(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
   }
   case GIR_T_LIST: return cg_list_cmp(cg, a, b);
   case GIR_T_MAP: return cg_map_cmp(cg, a, b);
+  case GIR_T_CHAN: case GIR_T_TASK: /* §4: none (Sema rejects them) */
+    cg_internal_error(cg, "%s has no equality, order or text form",
+                      gir_type_name(t));
+    return LLVMGetUndef(cg->t_i64);
   case GIR_T_FN: break; /* nor an order */
   case GIR_T_TOKEN: break;
   }
@@ -795,6 +805,10 @@ LLVMValueRef cg_append_text(Cg *cg, const GirType *t, LLVMValueRef buf,
   case GIR_T_OBJ: return call_obj_fn(cg, t, CG_OBJ_TEXT, args, 2);
   case GIR_T_LIST: return cg_list_append_text(cg, buf, v);
   case GIR_T_MAP: return cg_map_append_text(cg, buf, v);
+  case GIR_T_CHAN: case GIR_T_TASK: /* §4: none (Sema rejects them) */
+    cg_internal_error(cg, "%s has no equality, order or text form",
+                      gir_type_name(t));
+    return LLVMGetUndef(cg->t_ptr);
   case GIR_T_FN: break; /* nor a text form */
   case GIR_T_TOKEN: break;
   }

@@ -106,6 +106,7 @@ void drv_init_llvm(void) {
   done = true;
   LLVMInitializeNativeTarget();
   LLVMInitializeNativeAsmPrinter();
+  LLVMInitializeNativeAsmParser(); /* inline asm: the JIT reads the thread pointer */
 }
 
 LLVMTargetMachineRef drv_host_tm(const char *tool, int opt_level) {
@@ -146,6 +147,8 @@ LLVMModuleRef drv_codegen_and_optimize(Session *s, const char *tool,
   co.emit_c_main = c_main;
   co.opt_level = o->opt_level;
   co.tm = tm;
+  co.limit_tp_offset_known = o->limit_tp_offset_known;
+  co.limit_tp_offset = o->limit_tp_offset;
   drv_timer_start(t);
   LLVMModuleRef mod = cg_module(s, m, ctx, &co);
   drv_timer_stop(t, DRV_T_CODEGEN);

@@ -17,6 +17,7 @@
  * Exit status: the program's own (101 after a panic), 1 for compile
  * errors, 2 for usage errors.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,26 @@ static int parse_args(int argc, char **argv, DrvOptions *o) {
   return -1;
 }
 
+/* The offset of the runtime's gj_task_stack_limit from the thread pointer:
+ * the same on every thread, since the variable is in the executable's
+ * static TLS block (CgOptions: JIT code reads it there). dlsym of a TLS
+ * symbol gives the calling thread's instance. */
+static bool stack_limit_tp_offset(int64_t *off) {
+  void *p = dlsym(RTLD_DEFAULT, "gj_task_stack_limit");
+  if (!p)
+    return false;
+  char *tp;
+#if defined(__x86_64__)
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+#elif defined(__aarch64__)
+  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
+#else
+  return false;
+#endif
+  *off = (int64_t)((char *)p - tp);
+  return true;
+}
+
 int drv_guji_main(int argc, char **argv) {
   DrvOptions o;
   int status = parse_args(argc, argv, &o);
@@ -149,6 +170,7 @@ int drv_guji_main(int argc, char **argv) {
     o.prog_argv[0] = "<stdin>";
   }
   DrvTimer timer = {.on = o.time_passes};
+  o.limit_tp_offset_known = stack_limit_tp_offset(&o.limit_tp_offset);
   Session *s = session_new();
   GirModule *m = drv_load_and_check(s, TOOL, &o, &status, &timer);
   if (!m) {

@@ -1535,11 +1535,6 @@ static Type *check_map_method(Sema *S, Expr *e, Type *rt) {
 
 /* ---- tasks and channels (§17) -------------------------------------------------- */
 
-/* The runtime's scheduler is not linked to the compiler yet: §17's
- * constructs are type-checked in full, then reported, once each. */
-static void tasks_not_ready(Sema *S, Span sp, const char *what) {
-  not_implemented(S, sp, what, "§17");
-}
 
 static Type *result_unit_chanerr(Sema *S) {
   Type *ce = type_adt(S->tc, S->chanerr_decl, NULL, 0);
@@ -1554,7 +1549,6 @@ static Type *check_channel(Sema *S, Expr *e) {
   check_args_only(S, a);
   if (check_arity(S, e->span, "channel", a->len, 0, 1) && a->len)
     expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (the capacity)");
-  tasks_not_ready(S, e->span, "channels");
   return type_chan(S->tc, el);
 }
 
@@ -1581,7 +1575,6 @@ static Type *check_chan_method(Sema *S, Expr *e, Type *rt) {
       Type *t = check_expected(S, a->data[0], el);
       expect_type(S, a->data[0], t, el, " (the channel's element type)");
     }
-    tasks_not_ready(S, e->method.name_span, what);
     switch (ms[i].bi) {
     case BM_CHAN_SEND: case BM_CHAN_CLOSE: return result_unit_chanerr(S);
     case BM_CHAN_RECV: case BM_CHAN_TRY_RECV:
@@ -1634,7 +1627,6 @@ static Type *check_select(Sema *S, Expr *e, bool used) {
   }
   if (!e->select.arms.len && !e->select.else_)
     error(S, e->span, "select needs at least one arm");
-  tasks_not_ready(S, e->span, "select");
   if (!used) return &ty_unit;
   if (all_never && e->select.arms.len) return &ty_never;
   return type_resolve(S->tc, result);
@@ -2598,10 +2590,7 @@ static Type *check_loop_body(Sema *S, Expr *body) {
 static Type *check_for(Sema *S, Expr *e) {
   Expr *it = e->for_.iter;
   Type *t = type_resolve(S->tc, check_expr(S, it, true));
-  if (t->kind == TY_CHAN) {
-    e->for_.recv_ty = type_adt(S->tc, S->opt_decl, t->args, 1);
-    tasks_not_ready(S, it->span, "for over a channel");
-  }
+  if (t->kind == TY_CHAN) e->for_.recv_ty = type_adt(S->tc, S->opt_decl, t->args, 1);
   if (t->kind == TY_LIST || t->kind == TY_MAP || t->kind == TY_SET ||
       t->kind == TY_CHAN) {
     /* §7: a Map yields (K, V) tuples; a channel its values until closed */
@@ -2754,7 +2743,6 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
     }
     S->lambdas.len--;
     S->depth--;
-    tasks_not_ready(S, e->span, "hatch (tasks)");
     return type_task(S->tc, type_ground(S->tc, e->hatch.body->ty, &ty_unit));
   case EX_LAMBDA: return check_lambda(S, e, NULL);
   case EX_CHANNEL: return check_channel(S, e);
