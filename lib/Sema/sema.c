@@ -1627,6 +1627,7 @@ static Type *check_select(Sema *S, Expr *e, bool used) {
   }
   if (!e->select.arms.len && !e->select.else_)
     error(S, e->span, "select needs at least one arm");
+  not_implemented(S, e->span, "select", "§17");
   if (!used) return &ty_unit;
   if (all_never && e->select.arms.len) return &ty_never;
   return type_resolve(S->tc, result);

@@ -138,4 +138,7 @@ _Noreturn GJ_RT_HIDDEN void gj_rt_panic_parts(const char *const *parts,
                                               const size_t *lens, int n,
                                               const GjLoc *loc);
 
+/* sched.c: tasks spawned whose code has not returned yet. */
+int64_t gj_rt_live_tasks(void);
+
 #endif

@@ -218,7 +218,13 @@ static struct {
   GjRtLock idle_lock;
   Worker *idle;
   _Atomic int nidle, nspinning;
+  /* tasks spawned whose code has not returned yet (gj_rt_live_tasks) */
+  _Atomic int64_t live_tasks;
 } S = {.once = PTHREAD_ONCE_INIT};
+
+int64_t gj_rt_live_tasks(void) {
+  return atomic_load_explicit(&S.live_tasks, memory_order_acquire);
+}
 
 static _Thread_local Worker *tl_worker;
 
@@ -580,7 +586,11 @@ void gj_rt_task_free(GjTask *t) {
   gj_obj_free(t, task_size(t->rtype));
 }
 
-/* The task's value is in; wake the joiners. */
+/* The task's value is in: marks it done, drops the running task's
+ * reference, then wakes the joiners (each holds a reference of its own).
+ * In that order, a joiner that wakes sees the task's memory accounted
+ * for: a program whose main joined every task ends with nothing of them
+ * live (GUJI_LEAKCHECK) and no task code still running. */
 static void task_finish(GjTask *t) {
   if (t->rtype)
     gj_mark_shared_elem(t->rtype, t->result);
@@ -589,6 +599,8 @@ static void task_finish(GjTask *t) {
   GjRtWaiter *w = t->joiners;
   t->joiners = NULL;
   gj_rt_unlock(&t->lock);
+  gj_dec(t); /* the running task's reference */
+  atomic_fetch_sub_explicit(&S.live_tasks, 1, memory_order_release);
   while (w) {
     GjRtWaiter *next = w->next; /* w may vanish once woken */
     w->ok = true;
@@ -602,9 +614,8 @@ static void fiber_entry(void *p) {
   GjRtFiber *f = p;
   GjTask *t = f->task;
   t->fn(t->arg, t->result);
-  task_finish(t);
   f->task = NULL;
-  gj_dec(t); /* the running task's reference */
+  task_finish(t);
   f->state = FIBER_DEAD;
   Worker *w = cur_worker(); /* not necessarily the one it started on */
   gj_rt_ctx_jump(&f->ctx, &w->sched, true);
@@ -617,6 +628,7 @@ GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
   sched_start();
   GjTask *t = gj_obj_alloc(task_size(rtype), GJ_KIND_TASK);
   t->h.rc = -2; /* shared: the caller's reference and the task's own */
+  atomic_fetch_add_explicit(&S.live_tasks, 1, memory_order_relaxed);
   t->fn = fn;
   t->arg = arg;
   t->rtype = rtype && rtype->size ? rtype : NULL;
