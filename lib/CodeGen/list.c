@@ -25,10 +25,12 @@
  * of this module:
  *   { size 8, flags GJ_TYPE_HEAP (0 when every constructor lacks fields:
  *     the values are immortal, inc and dec NULL),
- *     inc, dec, eq, hash, cmp, append_text, name "T" }
+ *     inc, dec, eq, hash, cmp, append_text, name "T", share }
  * whose functions are small generated wrappers `gj.elem.OP.T` that take
  * element pointers, load the object pointer and call obj.c's inc.T, dec.T,
- * eq.T, cmp.T, text.T (nested form). The hash (gj.elem.hash.T) is
+ * eq.T, cmp.T, text.T (nested form) and task.c's gj.share.T (§16: what
+ * the runtime calls to mark an element shared; NULL for uncounted
+ * types). The hash (gj.elem.hash.T) is
  * structural: the tag (for sums) through gj_hash_int, then every stored
  * field through its own descriptor's hash, each result the next seed
  * (gujirt.h's rule for composites), so equal values hash equal. The
@@ -116,8 +118,8 @@ static struct CgList *state(Cg *cg) {
     struct CgList *l = arena_alloc(cg->s->arena, sizeof *l);
     memset(l, 0, sizeof *l);
     LLVMTypeRef p = cg->t_ptr;
-    LLVMTypeRef fields[] = {cg->t_i32, cg->t_i32, p, p, p, p, p, p, p};
-    l->t_gjtype = LLVMStructTypeInContext(cg->ctx, fields, 9, false);
+    LLVMTypeRef fields[] = {cg->t_i32, cg->t_i32, p, p, p, p, p, p, p, p};
+    l->t_gjtype = LLVMStructTypeInContext(cg->ctx, fields, 10, false);
     l->nobjs = cg->m->types.len;
     l->objs = arena_alloc(cg->s->arena, (l->nobjs + 1) * sizeof *l->objs);
     memset(l->objs, 0, (l->nobjs + 1) * sizeof *l->objs);
@@ -408,13 +410,14 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
   d->hash = wrapper(cg, "hash", t, LLVMFunctionType(cg->t_i64, pi, 2, false));
   d->cmp = wrapper(cg, "cmp", t, LLVMFunctionType(cg->t_i64, pp, 2, false));
   d->text = wrapper(cg, "text", t, LLVMFunctionType(cg->t_ptr, pp, 2, false));
+  LLVMValueRef share = counted ? wrapper(cg, "share", t, ty_rc) : NULL;
 
   LLVMValueRef null = LLVMConstNull(p);
   LLVMValueRef init[] = {i32c(cg, 8), i32c(cg, counted ? GJ_TYPE_HEAP : 0),
                          counted ? d->inc : null, counted ? d->dec : null,
                          d->eq, d->hash, d->cmp, d->text,
-                         cstring(cg, t->name)};
-  LLVMSetInitializer(d->global, LLVMConstNamedStruct(l->t_gjtype, init, 9));
+                         cstring(cg, t->name), counted ? share : null};
+  LLVMSetInitializer(d->global, LLVMConstNamedStruct(l->t_gjtype, init, 10));
 
   /* the bodies, now: save where the builder stands */
   LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
@@ -438,6 +441,11 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
   LLVMBuildRet(cg->b, cg_append_text(cg, t, LLVMGetParam(d->text, 0),
                                      load_ptr(cg, LLVMGetParam(d->text, 1)),
                                      true));
+  if (counted) {
+    at_entry(cg, share);
+    cg_share(cg, t, load_ptr(cg, LLVMGetParam(share, 0)));
+    LLVMBuildRetVoid(cg->b);
+  }
   at_entry(cg, d->hash);
   body_hash(cg, d->hash, t);
   if (here)
@@ -471,9 +479,18 @@ static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
   cg_add_fn_attrs(cg, inc);
   cg_add_fn_attrs(cg, dec);
   LLVMValueRef null = LLVMConstNull(cg->t_ptr);
+  /* a sub's captures are marked through its closure; tasks and channels
+   * are born shared */
+  LLVMValueRef share = null;
+  if (sub) {
+    share = LLVMAddFunction(cg->mod, "gj.elem.share.sub", ty_rc);
+    LLVMSetLinkage(share, LLVMInternalLinkage);
+    cg_add_fn_attrs(cg, share);
+  }
   LLVMValueRef init[] = {i32c(cg, 8), i32c(cg, GJ_TYPE_HEAP), inc, dec, null,
-                         null, null, null, cstring(cg, sub ? "sub" : "Chan/Task")};
-  LLVMSetInitializer(g, LLVMConstNamedStruct(l->t_gjtype, init, 9));
+                         null, null, null, cstring(cg, sub ? "sub" : "Chan/Task"),
+                         share};
+  LLVMSetInitializer(g, LLVMConstNamedStruct(l->t_gjtype, init, 10));
   LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
   LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
   LLVMSetCurrentDebugLocation2(cg->b, NULL);
@@ -483,6 +500,11 @@ static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
   at_entry(cg, dec);
   cg_rc(cg, t, load_ptr(cg, LLVMGetParam(dec, 0)), false);
   LLVMBuildRetVoid(cg->b);
+  if (sub) {
+    at_entry(cg, share);
+    cg_share(cg, t, load_ptr(cg, LLVMGetParam(share, 0)));
+    LLVMBuildRetVoid(cg->b);
+  }
   if (here)
     LLVMPositionBuilderAtEnd(cg->b, here);
   LLVMSetCurrentDebugLocation2(cg->b, dl);

@@ -228,6 +228,12 @@ struct GjType {
   /* consumes buf, appends the NESTED text form (Str and Char quoted) */
   GjStr *(*append_text)(GjStr *buf, const void *a);
   const char *name; /* "Int", "List" */
+  /* §16: makes the element *elem shared (and all it reaches) before it
+   * crosses to another task; NULL: gj_mark_shared on the pointer when
+   * GJ_TYPE_HEAP (Str, List, Map), nothing otherwise. Compiled code sets
+   * it for records, tuples, sums and subs, whose fields the runtime cannot
+   * see. */
+  void (*share)(const void *elem);
 };
 
 extern const GjType gj_type_int, gj_type_float, gj_type_bool, gj_type_char,

@@ -48,6 +48,10 @@ void gj_mark_shared(void *obj) {
 }
 
 void gj_mark_shared_elem(const GjType *t, const void *elem) {
+  if (t->share) {
+    t->share(elem);
+    return;
+  }
   if (!(t->flags & GJ_TYPE_HEAP) || t->size != sizeof(void *))
     return;
   gj_mark_shared(*(void *const *)elem);
