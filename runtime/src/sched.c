@@ -197,7 +197,8 @@ typedef struct Worker {
   _Atomic uint32_t parked;  /* futex word: 1 while parked */
   GjRtCtx sched;            /* the scheduler loop's context */
   GjRtFiber *cur;           /* the task running now, NULL in the loop */
-  GjRtLock *unlock_after;   /* released by the loop after a park */
+  void (*after_fn)(void *); /* run by the loop after a park: the release */
+  void *after_arg;
   GjRtStackPool pool;
   struct Worker *idle_next; /* under S.idle_lock */
   uint64_t rng;
@@ -218,9 +219,32 @@ static struct {
   GjRtLock idle_lock;
   Worker *idle;
   _Atomic int nidle, nspinning;
+  /* §17 deadlock: tasks runnable or running, and whether main is blocked */
+  _Atomic int64_t nactive;
+  _Atomic int main_blocked;
 } S = {.once = PTHREAD_ONCE_INIT};
 
 static _Thread_local Worker *tl_worker;
+static _Thread_local bool tl_is_main;
+
+void gj_rt_set_main_thread(void) { tl_is_main = true; }
+
+/* §17: "If every task is blocked on channels or joins and no timer is
+ * pending, the program panics". Sound because the counts move in order:
+ * a task readies its partner (nactive + 1) before it parks (- 1), a waker
+ * clears main_blocked before main runs, and a timer stays pending until
+ * what it readied is counted. Only main's blocking counts: another thread
+ * outside the pool might still wake someone. */
+void gj_rt_check_deadlock(void) {
+  if (atomic_load(&S.main_blocked) && atomic_load(&S.nactive) == 0 &&
+      gj_rt_timers_pending() == 0)
+    gj_panic_cstr("all tasks are blocked (deadlock)", NULL);
+}
+
+static void active_dec(void) {
+  if (atomic_fetch_sub(&S.nactive, 1) == 1)
+    gj_rt_check_deadlock();
+}
 
 static __attribute__((noinline)) Worker *cur_worker(void) { return tl_worker; }
 
@@ -428,17 +452,20 @@ static void run_fiber(Worker *w, GjRtFiber *f) {
   gj_rt_ctx_jump(&w->sched, &f->ctx, false);
   gj_task_stack_limit = NULL;
   w->cur = NULL;
-  int state = f->state; /* before the unlock: f may run elsewhere after */
-  if (w->unlock_after) {
-    GjRtLock *l = w->unlock_after;
-    w->unlock_after = NULL;
-    gj_rt_unlock(l);
+  int state = f->state; /* before the release: f may run elsewhere after */
+  if (w->after_fn) {
+    void (*fn)(void *) = w->after_fn;
+    w->after_fn = NULL;
+    fn(w->after_arg);
   }
   if (state == FIBER_DEAD) {
     fiber_release(w, f);
+    active_dec();
   } else if (state == FIBER_YIELDED) {
     f->state = FIBER_RUNNABLE;
     global_push(f);
+  } else if (state == FIBER_PARKED) {
+    active_dec();
   }
 }
 
@@ -521,6 +548,7 @@ int gj_task_workers(void) {
  * displaced task, now surplus, to the deque), else the global queue. */
 static void ready(GjRtFiber *f) {
   f->state = FIBER_RUNNABLE;
+  atomic_fetch_add(&S.nactive, 1);
   Worker *w = cur_worker();
   if (w) {
     GjRtFiber *old =
@@ -535,33 +563,53 @@ static void ready(GjRtFiber *f) {
   }
 }
 
+static __attribute__((noinline)) bool main_thread(void) { return tl_is_main; }
+
 void gj_rt_waiter_init(GjRtWaiter *w) {
   Worker *wk = cur_worker();
   w->next = NULL;
   w->fiber = wk ? wk->cur : NULL;
   atomic_store_explicit(&w->woken, 0, memory_order_relaxed);
-  w->elem = NULL;
+  w->is_main = !w->fiber && main_thread();
   w->ok = false;
+  w->sel_case = 0;
+  w->sel = NULL;
+  w->elem = NULL;
 }
 
-void gj_rt_park(GjRtWaiter *w, GjRtLock *held) {
+static void unlock_cb(void *l) { gj_rt_unlock(l); }
+
+void gj_rt_park_with(GjRtWaiter *w, void (*release)(void *), void *arg) {
   if (w->fiber) {
     Worker *wk = cur_worker();
-    wk->unlock_after = held;
+    wk->after_fn = release;
+    wk->after_arg = arg;
     w->fiber->state = FIBER_PARKED;
     gj_rt_ctx_jump(&w->fiber->ctx, &wk->sched, false);
     return;
   }
-  gj_rt_unlock(held);
+  release(arg);
+  if (w->is_main) {
+    atomic_store(&S.main_blocked, 1);
+    gj_rt_check_deadlock();
+  }
   while (!atomic_load_explicit(&w->woken, memory_order_acquire))
     gj_rt_futex_wait(&w->woken, 0);
 }
 
+void gj_rt_park(GjRtWaiter *w, GjRtLock *held) {
+  gj_rt_park_with(w, unlock_cb, held);
+}
+
 void gj_rt_wake(GjRtWaiter *w) {
+  if (w->sel) /* a select's case: wake the select itself */
+    w = &w->sel->park;
   if (w->fiber) {
     ready(w->fiber);
     return;
   }
+  if (w->is_main)
+    atomic_store(&S.main_blocked, 0);
   /* w may be gone the moment woken is set; waking a stale futex address
    * is harmless (every futex wait here loops on its condition). */
   atomic_store_explicit(&w->woken, 1, memory_order_release);
@@ -630,6 +678,7 @@ GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
   f->task = t;
   f->next = NULL;
   f->state = FIBER_RUNNABLE;
+  atomic_fetch_add(&S.nactive, 1);
   gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
   f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
   if (w && w->cur) {

@@ -164,7 +164,7 @@ void makeStr(void *, void *result) {
 }
 
 TEST(Sched, JoinTwiceGivesSharedValue) {
-  int64_t live0 = gj_rt_live_objects();
+  int64_t live0 = gujitest::liveObjectsQuiet();
   GjTask *t = gj_task_spawn(makeStr, nullptr, &gj_type_str);
   GjStr *a = nullptr, *b = nullptr;
   gj_task_join(t, &a);
