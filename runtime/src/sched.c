@@ -197,8 +197,12 @@ typedef struct Worker {
   _Atomic uint32_t parked;  /* futex word: 1 while parked */
   GjRtCtx sched;            /* the scheduler loop's context */
   GjRtFiber *cur;           /* the task running now, NULL in the loop */
-  void (*after_fn)(void *); /* run by the loop after a park: the release */
+  /* What the context switched away from left to do once it is off its
+   * stack, run by whichever context runs next (after_switch). */
+  void (*after_fn)(void *); /* a park's release action */
   void *after_arg;
+  GjRtFiber *prev;          /* the fiber switched away from, and */
+  int prev_state;           /* its state then (it may run elsewhere after) */
   GjRtStackPool pool;
   struct Worker *idle_next; /* under S.idle_lock */
   uint64_t rng;
@@ -438,8 +442,8 @@ static void fiber_release(Worker *w, GjRtFiber *f) {
   gj_rt_stack_put(&w->pool, f);
 }
 
-/* Runs f until it blocks, yields or ends; then finishes its switch. */
-static void run_fiber(Worker *w, GjRtFiber *f) {
+/* f becomes w's running task (the switch to it follows). */
+static void prepare_run(Worker *w, GjRtFiber *f) {
   w->cur = f;
   f->state = FIBER_RUNNING;
 #if GJ_RT_TSAN
@@ -449,24 +453,64 @@ static void run_fiber(Worker *w, GjRtFiber *f) {
     f->ctx.tsan_fiber = __tsan_create_fiber(0);
 #endif
   gj_task_stack_limit = f->ctx.stack_lo + gj_rt_stack_margin();
-  gj_rt_ctx_jump(&w->sched, &f->ctx, false);
-  gj_task_stack_limit = NULL;
-  w->cur = NULL;
-  int state = f->state; /* before the release: f may run elsewhere after */
+}
+
+/* First thing after every switch, in the context switched to: finish
+ * what the previous one could not do on its own stack — release a
+ * parking task's lock, free a dead task's stack, queue a yielded task. */
+static void after_switch(Worker *w) {
+  GjRtFiber *prev = w->prev;
+  int state = w->prev_state;
+  w->prev = NULL;
   if (w->after_fn) {
     void (*fn)(void *) = w->after_fn;
     w->after_fn = NULL;
-    fn(w->after_arg);
+    fn(w->after_arg); /* from here on prev may be resumed elsewhere */
   }
+  if (!prev)
+    return;
   if (state == FIBER_DEAD) {
-    fiber_release(w, f);
+    fiber_release(w, prev);
     active_dec();
   } else if (state == FIBER_YIELDED) {
-    f->state = FIBER_RUNNABLE;
-    global_push(f);
+    prev->state = FIBER_RUNNABLE;
+    global_push(prev);
   } else if (state == FIBER_PARKED) {
     active_dec();
   }
+}
+
+/* The running fiber f leaves its worker in `state`. A parking or dying
+ * task hands the worker straight to the task in its run-next slot (the
+ * partner it just readied, typically), with one switch instead of two
+ * through the scheduler loop; except every GLOBAL_EVERY-th time, when
+ * the loop gets to look at the global queue. Returns when f is resumed
+ * (never for a dead one). */
+static void switch_out(GjRtFiber *f, int state) {
+  Worker *w = cur_worker();
+  f->state = state;
+  w->prev = f;
+  w->prev_state = state;
+  GjRtFiber *next = NULL;
+  if (state != FIBER_YIELDED && ++w->tick % GLOBAL_EVERY != 0 &&
+      atomic_load_explicit(&w->runnext, memory_order_relaxed))
+    next = atomic_exchange_explicit(&w->runnext, NULL, memory_order_acquire);
+  if (next) {
+    prepare_run(w, next);
+    gj_rt_ctx_jump(&f->ctx, &next->ctx, state == FIBER_DEAD);
+  } else {
+    w->cur = NULL;
+    gj_task_stack_limit = NULL;
+    gj_rt_ctx_jump(&f->ctx, &w->sched, state == FIBER_DEAD);
+  }
+  after_switch(cur_worker()); /* resumed, maybe on another worker */
+}
+
+/* The loop: runs f until the worker comes back to the loop. */
+static void run_fiber(Worker *w, GjRtFiber *f) {
+  prepare_run(w, f);
+  gj_rt_ctx_jump(&w->sched, &f->ctx, false);
+  after_switch(w);
 }
 
 static void *worker_main(void *arg) {
@@ -584,8 +628,7 @@ void gj_rt_park_with(GjRtWaiter *w, void (*release)(void *), void *arg) {
     Worker *wk = cur_worker();
     wk->after_fn = release;
     wk->after_arg = arg;
-    w->fiber->state = FIBER_PARKED;
-    gj_rt_ctx_jump(&w->fiber->ctx, &wk->sched, false);
+    switch_out(w->fiber, FIBER_PARKED);
     return;
   }
   release(arg);
@@ -647,15 +690,14 @@ static void task_finish(GjTask *t) {
 
 static void fiber_entry(void *p) {
   gj_rt_ctx_started();
+  after_switch(cur_worker());
   GjRtFiber *f = p;
   GjTask *t = f->task;
   t->fn(t->arg, t->result);
   task_finish(t);
   f->task = NULL;
   gj_dec(t); /* the running task's reference */
-  f->state = FIBER_DEAD;
-  Worker *w = cur_worker(); /* not necessarily the one it started on */
-  gj_rt_ctx_jump(&f->ctx, &w->sched, true);
+  switch_out(f, FIBER_DEAD);
   __builtin_trap();
 }
 
@@ -718,9 +760,7 @@ void gj_task_yield(void) {
   Worker *w = cur_worker();
   if (!w || !w->cur)
     return;
-  GjRtFiber *f = w->cur;
-  f->state = FIBER_YIELDED;
-  gj_rt_ctx_jump(&f->ctx, &w->sched, false);
+  switch_out(w->cur, FIBER_YIELDED);
 }
 
 bool gj_task_in_task(void) {
