@@ -493,9 +493,13 @@ static void switch_out(GjRtFiber *f, int state) {
   w->prev = f;
   w->prev_state = state;
   GjRtFiber *next = NULL;
-  if (state != FIBER_YIELDED && ++w->tick % GLOBAL_EVERY != 0 &&
-      atomic_load_explicit(&w->runnext, memory_order_relaxed))
-    next = atomic_exchange_explicit(&w->runnext, NULL, memory_order_acquire);
+  /* the pick that would land on a multiple of GLOBAL_EVERY is the loop's
+   * (local_work counts it and serves the global queue first) */
+  if (state != FIBER_YIELDED && (w->tick + 1) % GLOBAL_EVERY != 0 &&
+      atomic_load_explicit(&w->runnext, memory_order_relaxed) &&
+      (next = atomic_exchange_explicit(&w->runnext, NULL,
+                                       memory_order_acquire)))
+    w->tick++;
   if (next) {
     prepare_run(w, next);
     gj_rt_ctx_jump(&f->ctx, &next->ctx, state == FIBER_DEAD);
