@@ -556,6 +556,15 @@ GJ_NORETURN void gj_panic_stack_overflow(const GjLoc *loc);/* stack overflow */
 GJ_NORETURN void gj_assert_fail(const GjLoc *loc);         /* assertion failed */
 GJ_NORETURN void gj_assert_fail_msg(const GjStr *msg, const GjLoc *loc);
 
+/* The panic policy: hook(text, len) gets the whole message ("guji: panic:
+ * MESSAGE\n  at FILE:LINE:COL\n") instead of its write to stderr, after
+ * stdout is flushed; when it returns the program exits 101 as usual. Only
+ * the first panic of a process gets this far (a concurrent one in another
+ * task waits for the exit). NULL restores the default. Returns the
+ * previous hook. The hook must not panic itself. */
+typedef void (*GjPanicHook)(const char *text, size_t len);
+GjPanicHook gj_rt_set_panic_hook(GjPanicHook hook);
+
 /* ---- statistics and GUJI_LEAKCHECK -------------------------------------- */
 
 /* Number of live (allocated, not yet freed) objects, in all and of one

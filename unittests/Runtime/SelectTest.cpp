@@ -9,6 +9,14 @@
 #include <chrono>
 #include <cstdint>
 
+extern "C" {
+// the test's way to stderr without stdio (the hook runs on the panic path)
+static void gj_rt_write_fd_for_test(const char *p, size_t n) {
+  ssize_t r = write(2, p, n);
+  (void)r;
+}
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -271,6 +279,38 @@ TEST(DeadlockDeathTest, MainBlockedAloneAndWithBlockedTasks) {
               "guji: panic: all tasks are blocked \\(deadlock\\)");
   EXPECT_EXIT(_exit(gj_rt_start(0, nullptr, mainSleepsThenFinds)),
               ::testing::ExitedWithCode(3), "");
+}
+
+// ---- a panic in a task (§12, §17) ------------------------------------------
+
+void panics(void *, void *) {
+  GjLoc loc{"task.guji", 4, 2};
+  gj_panic_cstr("boom", &loc);
+}
+
+int64_t mainJoinsAPanickingTask() {
+  GjTask *t = gj_task_spawn(panics, nullptr, nullptr);
+  gj_task_join(t, nullptr);
+  return 0;
+}
+
+void hook(const char *text, size_t len) {
+  static const char pre[] = "hooked: ";
+  gj_rt_write_fd_for_test(pre, sizeof pre - 1);
+  gj_rt_write_fd_for_test(text, len);
+}
+
+// A panic in any task ends the program with its message and location;
+// the panic hook sees the same text first.
+TEST(PanicInTaskDeathTest, EndsTheProgramThroughTheHook) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(gj_rt_start(0, nullptr, mainJoinsAPanickingTask),
+              ::testing::ExitedWithCode(101),
+              "guji: panic: boom\n  at task.guji:4:2");
+  EXPECT_EXIT((gj_rt_set_panic_hook(hook),
+               gj_rt_start(0, nullptr, mainJoinsAPanickingTask)),
+              ::testing::ExitedWithCode(101),
+              "hooked: guji: panic: boom\n  at task.guji:4:2");
 }
 
 } // namespace
