@@ -525,6 +525,30 @@ bool gj_chan_try_send(GjChan *c, const void *v);
 /* §17 try_recv: never blocks; false (None) when nothing is ready. */
 bool gj_chan_try_recv(GjChan *c, void *out);
 
+/* §17 select: one case per arm, in source order. A receive case's elem
+ * is the slot for the value; a send case's, the value (consumed only if
+ * its case is chosen: delivered, or dropped on Err(Closed); the other
+ * send values stay the caller's). Waits until a case is ready, chooses
+ * uniformly at random among the ready ones, completes it and returns its
+ * index with `ok` set: a receive Some (true) / None (closed and drained),
+ * a send Ok (true) / Err(Closed). With has_else, returns -1 at once when
+ * none is ready. */
+typedef struct GjSelectCase {
+  GjChan *chan;
+  void *elem;
+  bool send;
+  bool ok; /* out */
+} GjSelectCase;
+int64_t gj_select(GjSelectCase *cases, int64_t n, bool has_else);
+
+/* ---- time (§17, §18; runtime/src/timer.c) ------------------------------ */
+
+/* time.sleep(ms): suspends only the calling task (a thread outside the
+ * pool: the thread). */
+void gj_time_sleep(int64_t ms);
+/* time.after(ms): a new Chan[Unit] that delivers one value after ms. */
+GjChan *gj_time_after(int64_t ms);
+
 /* ---- panics (§12) ------------------------------------------------------- */
 
 /* Each flushes stdout, prints "guji: panic: MESSAGE" and "  at FILE:LINE:COL"
@@ -537,6 +561,15 @@ GJ_NORETURN void gj_panic_shift(int64_t count, const GjLoc *loc);
 GJ_NORETURN void gj_panic_stack_overflow(const GjLoc *loc);/* stack overflow */
 GJ_NORETURN void gj_assert_fail(const GjLoc *loc);         /* assertion failed */
 GJ_NORETURN void gj_assert_fail_msg(const GjStr *msg, const GjLoc *loc);
+
+/* The panic policy: hook(text, len) gets the whole message ("guji: panic:
+ * MESSAGE\n  at FILE:LINE:COL\n") instead of its write to stderr, after
+ * stdout is flushed; when it returns the program exits 101 as usual. Only
+ * the first panic of a process gets this far (a concurrent one in another
+ * task waits for the exit). NULL restores the default. Returns the
+ * previous hook. The hook must not panic itself. */
+typedef void (*GjPanicHook)(const char *text, size_t len);
+GjPanicHook gj_rt_set_panic_hook(GjPanicHook hook);
 
 /* ---- statistics and GUJI_LEAKCHECK -------------------------------------- */
 

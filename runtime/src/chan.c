@@ -92,10 +92,26 @@ int64_t gj_chan_len(const GjChan *c) {
   return n;
 }
 
+/* The first live waiter of q, dequeued: a waiter of a select that some
+ * other channel already completed is stale and dropped (Go's selectDone).
+ * Claiming a select's waiter decides that select for this case. */
+static GjRtWaiter *pop_live(GjRtWaitQ *q) {
+  for (;;) {
+    GjRtWaiter *w = gj_rt_waitq_pop(q);
+    if (!w || !w->sel)
+      return w;
+    uint32_t zero = 0;
+    if (atomic_compare_exchange_strong(&w->sel->claimed, &zero, 1)) {
+      w->sel->chosen = w->sel_case;
+      return w;
+    }
+  }
+}
+
 /* Under the lock: delivers v if that needs no waiting. The waiter to wake
  * after unlocking, if any, goes to *wake. */
 static bool send_now(GjChan *c, const void *v, GjRtWaiter **wake) {
-  GjRtWaiter *r = gj_rt_waitq_pop(&c->recvq);
+  GjRtWaiter *r = pop_live(&c->recvq);
   if (r) { /* a receiver waits: the ring is empty, hand v over */
     memcpy(r->elem, v, c->esize);
     r->ok = true;
@@ -117,7 +133,7 @@ static bool recv_now(GjChan *c, void *out, GjRtWaiter **wake) {
     memcpy(out, slot(c, 0), c->esize);
     c->head = (c->head + 1) % c->cap;
     c->len--;
-    GjRtWaiter *s = gj_rt_waitq_pop(&c->sendq);
+    GjRtWaiter *s = pop_live(&c->sendq);
     if (s) {
       memcpy(slot(c, c->len), s->elem, c->esize);
       c->len++;
@@ -126,7 +142,7 @@ static bool recv_now(GjChan *c, void *out, GjRtWaiter **wake) {
     }
     return true;
   }
-  GjRtWaiter *s = gj_rt_waitq_pop(&c->sendq);
+  GjRtWaiter *s = pop_live(&c->sendq);
   if (s) { /* unbuffered: take the value from the sender */
     memcpy(out, s->elem, c->esize);
     s->ok = true;
@@ -188,13 +204,12 @@ bool gj_chan_recv(GjChan *c, void *out) {
   return wait_on(c, &c->recvq, out);
 }
 
-/* Wakes every waiter of q with ok = false. */
-static void wake_all_closed(GjRtWaiter *w) {
-  while (w) {
-    GjRtWaiter *next = w->next; /* w may vanish once woken */
+/* Wakes every waiter of q (live ones, already claimed) with ok = false. */
+static void wake_all_closed(GjRtWaitQ *q) {
+  GjRtWaiter *w;
+  while ((w = gj_rt_waitq_pop(q))) {
     w->ok = false;
-    gj_rt_wake(w);
-    w = next;
+    gj_rt_wake(w); /* popped first: w may vanish once woken */
   }
 }
 
@@ -208,12 +223,20 @@ bool gj_chan_close(GjChan *c) {
   c->closed = true;
   /* Receivers wait only on an empty ring, so all of them get None;
    * senders wait only on a full one, and their values are not taken. */
-  GjRtWaiter *r = c->recvq.head, *s = c->sendq.head;
+  GjRtWaitQ r = c->recvq, s = c->sendq;
   c->recvq = (GjRtWaitQ){NULL, NULL};
   c->sendq = (GjRtWaitQ){NULL, NULL};
+  /* claiming selects must happen before another channel's lock could see
+   * them: still under ours is simplest */
+  GjRtWaitQ rl = {NULL, NULL}, sl = {NULL, NULL};
+  GjRtWaiter *w;
+  while ((w = pop_live(&r)))
+    gj_rt_waitq_push(&rl, w);
+  while ((w = pop_live(&s)))
+    gj_rt_waitq_push(&sl, w);
   gj_rt_unlock(&c->lock);
-  wake_all_closed(r);
-  wake_all_closed(s);
+  wake_all_closed(&rl);
+  wake_all_closed(&sl);
   return true;
 }
 
@@ -241,4 +264,180 @@ bool gj_chan_try_recv(GjChan *c, void *out) {
   if (wake)
     gj_rt_wake(wake);
   return ok;
+}
+
+/* ---- select (§17) ----------------------------------------------------------
+ * Go's selectgo: lock every channel involved in address order (so two
+ * selects never deadlock on each other), poll the cases in a random order
+ * and complete the first ready one — uniformly random among the ready
+ * ones; with none ready, return -1 if there is an `else`, or queue one
+ * waiter per case (all for one GjRtSelect) and park. The first operation
+ * to claim the select completes its case; on waking, the select locks
+ * everything again and unlinks its other waiters. */
+
+enum { SELECT_SMALL = 16 };
+
+static __attribute__((noinline)) uint64_t select_rand(void) {
+  static _Thread_local uint64_t x;
+  if (!x)
+    x = (uint64_t)(uintptr_t)&x ^ 0x9E3779B97F4A7C15ull;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return x;
+}
+
+typedef struct LockSet {
+  GjChan **chans;
+  int64_t n;
+} LockSet;
+
+static void lock_all(const LockSet *ls) {
+  for (int64_t i = 0; i < ls->n; i++)
+    gj_rt_lock(&ls->chans[i]->lock);
+}
+
+static void unlock_all(void *arg) {
+  const LockSet *ls = arg;
+  for (int64_t i = ls->n; i-- > 0;)
+    gj_rt_unlock(&ls->chans[i]->lock);
+}
+
+/* The distinct channels of the cases, sorted by address. */
+static void lockset_build(LockSet *ls, const GjSelectCase *cs, int64_t n) {
+  ls->n = 0;
+  for (int64_t i = 0; i < n; i++) {
+    GjChan *c = cs[i].chan;
+    int64_t j = ls->n;
+    while (j > 0 && (uintptr_t)ls->chans[j - 1] > (uintptr_t)c)
+      j--;
+    if (j > 0 && ls->chans[j - 1] == c)
+      continue;
+    memmove(&ls->chans[j + 1], &ls->chans[j],
+            sizeof(GjChan *) * (size_t)(ls->n - j));
+    ls->chans[j] = c;
+    ls->n++;
+  }
+}
+
+/* Under the locks: completes case k if it is ready. */
+static bool try_case(GjSelectCase *k, GjRtWaiter **wake) {
+  GjChan *c = k->chan;
+  if (k->send) {
+    if (c->closed) { /* §17: ready, completes with Err(Closed) */
+      k->ok = false;
+      return true;
+    }
+    return (k->ok = send_now(c, k->elem, wake));
+  }
+  if (recv_now(c, k->elem, wake)) {
+    k->ok = true;
+    return true;
+  }
+  if (c->closed) { /* §17: ready with None */
+    k->ok = false;
+    return true;
+  }
+  return false;
+}
+
+static void waitq_remove(GjRtWaitQ *q, GjRtWaiter *w) {
+  GjRtWaiter *prev = NULL;
+  for (GjRtWaiter *p = q->head; p; prev = p, p = p->next) {
+    if (p != w)
+      continue;
+    if (prev)
+      prev->next = p->next;
+    else
+      q->head = p->next;
+    if (q->tail == p)
+      q->tail = prev;
+    return;
+  }
+}
+
+/* Polls the cases in a random order under the locks; -1 when none is
+ * ready. */
+static int64_t poll_cases(GjSelectCase *cs, int64_t n, int64_t *order,
+                          GjRtWaiter **wake) {
+  for (int64_t i = 0; i < n; i++) { /* Fisher–Yates */
+    int64_t j = (int64_t)(select_rand() % (uint64_t)(i + 1));
+    order[i] = order[j];
+    order[j] = i;
+  }
+  for (int64_t i = 0; i < n; i++)
+    if (try_case(&cs[order[i]], wake))
+      return order[i];
+  return -1;
+}
+
+/* Queues a waiter per case, parks, and on waking unlinks the others. */
+static int64_t block_on_cases(GjSelectCase *cs, int64_t n, LockSet *ls,
+                              GjRtWaiter *ws) {
+  GjRtSelect sel;
+  atomic_store_explicit(&sel.claimed, 0, memory_order_relaxed);
+  sel.chosen = -1;
+  gj_rt_waiter_init(&sel.park);
+  for (int64_t i = 0; i < n; i++) {
+    gj_rt_waiter_init(&ws[i]);
+    ws[i].sel = &sel;
+    ws[i].sel_case = (int32_t)i;
+    ws[i].elem = cs[i].elem;
+    gj_rt_waitq_push(cs[i].send ? &cs[i].chan->sendq : &cs[i].chan->recvq,
+                     &ws[i]);
+  }
+  gj_rt_park_with(&sel.park, unlock_all, ls);
+  int64_t k = sel.chosen;
+  lock_all(ls);
+  for (int64_t i = 0; i < n; i++)
+    if (i != k)
+      waitq_remove(cs[i].send ? &cs[i].chan->sendq : &cs[i].chan->recvq,
+                   &ws[i]);
+  unlock_all(ls);
+  cs[k].ok = ws[k].ok;
+  return k;
+}
+
+static void never_wakes(void *arg) { (void)arg; }
+
+/* §17 select. */
+int64_t gj_select(GjSelectCase *cs, int64_t n, bool has_else) {
+  if (n == 0) {
+    if (has_else)
+      return -1;
+    GjRtWaiter w; /* select {} blocks forever (the deadlock check sees it) */
+    gj_rt_waiter_init(&w);
+    gj_rt_park_with(&w, never_wakes, NULL);
+    gj_rt_fatal("a select without cases was woken");
+  }
+  for (int64_t i = 0; i < n; i++)
+    if (cs[i].send)
+      gj_mark_shared_elem(cs[i].chan->elem, cs[i].elem);
+  GjChan *chans_small[SELECT_SMALL];
+  int64_t order_small[SELECT_SMALL];
+  GjRtWaiter ws_small[SELECT_SMALL];
+  bool big = n > SELECT_SMALL;
+  GjChan **chans = big ? gj_alloc(sizeof(GjChan *) * (size_t)n) : chans_small;
+  int64_t *order = big ? gj_alloc(sizeof(int64_t) * (size_t)n) : order_small;
+  GjRtWaiter *ws = big ? gj_alloc(sizeof(GjRtWaiter) * (size_t)n) : ws_small;
+  LockSet ls = {chans, 0};
+  lockset_build(&ls, cs, n);
+  lock_all(&ls);
+  GjRtWaiter *wake = NULL;
+  int64_t k = poll_cases(cs, n, order, &wake);
+  if (k >= 0 || has_else) {
+    unlock_all(&ls);
+    if (wake)
+      gj_rt_wake(wake);
+  } else {
+    k = block_on_cases(cs, n, &ls, ws);
+  }
+  if (k >= 0 && cs[k].send && !cs[k].ok)
+    drop(cs[k].chan->elem, cs[k].elem); /* Err(Closed): not taken */
+  if (big) {
+    gj_free(chans, sizeof(GjChan *) * (size_t)n);
+    gj_free(order, sizeof(int64_t) * (size_t)n);
+    gj_free(ws, sizeof(GjRtWaiter) * (size_t)n);
+  }
+  return k;
 }

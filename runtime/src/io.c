@@ -11,12 +11,16 @@
  * another error (EPIPE when SIGPIPE is ignored, a closed descriptor) the
  * data is dropped: a program whose reader went away just stops printing.
  *
- * Not yet thread-safe: the concurrency runtime will add a lock around the
- * buffer.
+ * Tasks print from several worker threads: one lock (task_internal.h's
+ * futex lock) guards the buffer, so each value with its newline is
+ * written whole. gj_flush, which the panic path and the SIGSEGV handler
+ * call, only tries the lock for a while: if its holder never lets go (the
+ * handler interrupted it) the flush goes ahead without it.
  */
-#include "rt_internal.h"
+#include "task_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,8 +29,11 @@
 
 static char out_buf[OUT_CAP];
 static size_t out_len;
-static bool out_ready;
+static pthread_once_t out_once = PTHREAD_ONCE_INIT;
 static bool out_line_buffered;
+static GjRtLock out_lock;
+
+enum { FLUSH_TRIES = 1 << 20 };
 
 void gj_rt_write_fd(int fd, const char *buf, size_t len) {
   while (len > 0) {
@@ -43,25 +50,40 @@ void gj_rt_write_fd(int fd, const char *buf, size_t len) {
 
 static void flush_at_exit(void) { gj_flush(); }
 
-void gj_rt_io_init(void) {
-  if (out_ready)
-    return;
-  out_ready = true;
+static void io_init_once(void) {
   out_line_buffered = isatty(1);
   atexit(flush_at_exit);
 }
 
-void gj_flush(void) {
+void gj_rt_io_init(void) { pthread_once(&out_once, io_init_once); }
+
+/* Under out_lock. */
+static void flush_locked(void) {
   size_t n = out_len;
   out_len = 0; /* first, so a signal handler flushing again writes nothing */
   gj_rt_write_fd(1, out_buf, n);
 }
 
+void gj_flush(void) {
+  for (int i = 0; i < FLUSH_TRIES; i++) {
+    uint32_t z = 0;
+    if (atomic_compare_exchange_weak_explicit(&out_lock.v, &z, 1,
+                                              memory_order_acquire,
+                                              memory_order_relaxed)) {
+      flush_locked();
+      gj_rt_unlock(&out_lock);
+      return;
+    }
+  }
+  flush_locked(); /* the holder is stuck (we interrupted it): go ahead */
+}
+
 /* Appends to the stdout buffer; `nl` adds a newline. */
 static void out_put(const char *p, size_t len, bool nl) {
   gj_rt_io_init();
+  gj_rt_lock(&out_lock);
   if (len > OUT_CAP - out_len) {
-    gj_flush();
+    flush_locked();
     if (len >= OUT_CAP) { /* too big to buffer: straight through */
       gj_rt_write_fd(1, p, len);
       len = 0;
@@ -71,11 +93,12 @@ static void out_put(const char *p, size_t len, bool nl) {
   out_len += len;
   if (nl) {
     if (out_len == OUT_CAP)
-      gj_flush();
+      flush_locked();
     out_buf[out_len++] = '\n';
   }
   if (out_line_buffered && (nl || memchr(p, '\n', len)))
-    gj_flush();
+    flush_locked();
+  gj_rt_unlock(&out_lock);
 }
 
 /* One value with its optional newline to stdout or stderr. */

@@ -14,6 +14,7 @@
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { LOCK_SPINS = 100 };
@@ -28,6 +29,11 @@ static inline void cpu_relax(void) {
 
 void gj_rt_futex_wait(_Atomic uint32_t *addr, uint32_t val) {
   syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+void gj_rt_futex_wait_ns(_Atomic uint32_t *addr, uint32_t val, int64_t ns) {
+  struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
+  syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, val, &ts, NULL, 0);
 }
 
 void gj_rt_futex_wake(_Atomic uint32_t *addr, int n) {

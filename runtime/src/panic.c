@@ -10,10 +10,19 @@
  * margin gj_stack_limit leaves, and the SIGSEGV handler calls the same
  * path; so the path uses no stdio, no malloc and a few hundred bytes of
  * stack: the message goes out as one writev(2) of its parts.
+ *
+ * Policy (§12, §17): a panic in any task ends the program. One hook,
+ * gj_rt_set_panic_hook, may change that (`guji test` will fail only the
+ * panicking test): it gets the whole text, copied into a static buffer,
+ * after stdout is flushed and instead of the write to stderr; when it
+ * returns, the program ends as before. Only the first panic proceeds: a
+ * task on another worker that panics meanwhile waits for the end, so two
+ * messages never interleave.
  */
 #include "rt_internal.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -54,8 +63,34 @@ static void set_iov(struct iovec *v, const char *p, size_t n) {
   v->iov_len = n;
 }
 
+static _Atomic(GjPanicHook) panic_hook;
+static _Atomic int panicking;
+static char hook_text[4096];
+
+GjPanicHook gj_rt_set_panic_hook(GjPanicHook hook) {
+  return atomic_exchange(&panic_hook, hook);
+}
+
+/* The hook's copy of the message (truncated to the buffer). */
+static size_t gather(const struct iovec *iov, int n) {
+  size_t len = 0;
+  for (int i = 0; i < n; i++)
+    for (size_t j = 0; j < iov[i].iov_len && len < sizeof hook_text; j++)
+      hook_text[len++] = ((const char *)iov[i].iov_base)[j];
+  return len;
+}
+
+/* A second panic (another task, meanwhile) waits for the first to end
+ * the process. */
+static void one_panic_at_a_time(void) {
+  if (atomic_exchange(&panicking, 1))
+    for (;;)
+      pause();
+}
+
 _Noreturn void gj_rt_panic_parts(const char *const *parts, const size_t *lens,
                                  int n, const GjLoc *loc) {
+  one_panic_at_a_time();
   static const char prefix[] = "guji: panic: ";
   struct iovec iov[MAX_PARTS + 8];
   char line[24], col[24];
@@ -74,7 +109,11 @@ _Noreturn void gj_rt_panic_parts(const char *const *parts, const size_t *lens,
     set_iov(&iov[k++], col, (size_t)gj_rt_fmt_int(loc->col, col));
   }
   set_iov(&iov[k++], "\n", 1);
-  writev_all(2, iov, k);
+  GjPanicHook hook = atomic_load(&panic_hook);
+  if (hook)
+    hook(hook_text, gather(iov, k));
+  else
+    writev_all(2, iov, k);
   _exit(101);
 }
 

@@ -40,6 +40,7 @@
 #include "task_internal.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,7 +59,7 @@ void __tsan_switch_to_fiber(void *fiber, unsigned flags);
 #endif
 
 enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
-       MAX_THREADS = 1024 };
+       MAX_THREADS = 1024, ALT_STACK = 64 * 1024 };
 
 struct GjTask {
   GjHeader h;
@@ -197,7 +198,12 @@ typedef struct Worker {
   _Atomic uint32_t parked;  /* futex word: 1 while parked */
   GjRtCtx sched;            /* the scheduler loop's context */
   GjRtFiber *cur;           /* the task running now, NULL in the loop */
-  GjRtLock *unlock_after;   /* released by the loop after a park */
+  /* What the context switched away from left to do once it is off its
+   * stack, run by whichever context runs next (after_switch). */
+  void (*after_fn)(void *); /* a park's release action */
+  void *after_arg;
+  GjRtFiber *prev;          /* the fiber switched away from, and */
+  int prev_state;           /* its state then (it may run elsewhere after) */
   GjRtStackPool pool;
   struct Worker *idle_next; /* under S.idle_lock */
   uint64_t rng;
@@ -220,6 +226,9 @@ static struct {
   _Atomic int nidle, nspinning;
   /* tasks spawned whose code has not returned yet (gj_rt_live_tasks) */
   _Atomic int64_t live_tasks;
+  /* §17 deadlock: tasks runnable or running, and whether main is blocked */
+  _Atomic int64_t nactive;
+  _Atomic int main_blocked;
 } S = {.once = PTHREAD_ONCE_INIT};
 
 int64_t gj_rt_live_tasks(void) {
@@ -227,6 +236,26 @@ int64_t gj_rt_live_tasks(void) {
 }
 
 static _Thread_local Worker *tl_worker;
+static _Thread_local bool tl_is_main;
+
+void gj_rt_set_main_thread(void) { tl_is_main = true; }
+
+/* §17: "If every task is blocked on channels or joins and no timer is
+ * pending, the program panics". Sound because the counts move in order:
+ * a task readies its partner (nactive + 1) before it parks (- 1), a waker
+ * clears main_blocked before main runs, and a timer stays pending until
+ * what it readied is counted. Only main's blocking counts: another thread
+ * outside the pool might still wake someone. */
+void gj_rt_check_deadlock(void) {
+  if (atomic_load(&S.main_blocked) && atomic_load(&S.nactive) == 0 &&
+      gj_rt_timers_pending() == 0)
+    gj_panic_cstr("all tasks are blocked (deadlock)", NULL);
+}
+
+static void active_dec(void) {
+  if (atomic_fetch_sub(&S.nactive, 1) == 1)
+    gj_rt_check_deadlock();
+}
 
 static __attribute__((noinline)) Worker *cur_worker(void) { return tl_worker; }
 
@@ -420,8 +449,8 @@ static void fiber_release(Worker *w, GjRtFiber *f) {
   gj_rt_stack_put(&w->pool, f);
 }
 
-/* Runs f until it blocks, yields or ends; then finishes its switch. */
-static void run_fiber(Worker *w, GjRtFiber *f) {
+/* f becomes w's running task (the switch to it follows). */
+static void prepare_run(Worker *w, GjRtFiber *f) {
   w->cur = f;
   f->state = FIBER_RUNNING;
 #if GJ_RT_TSAN
@@ -431,21 +460,68 @@ static void run_fiber(Worker *w, GjRtFiber *f) {
     f->ctx.tsan_fiber = __tsan_create_fiber(0);
 #endif
   gj_task_stack_limit = f->ctx.stack_lo + gj_rt_stack_margin();
-  gj_rt_ctx_jump(&w->sched, &f->ctx, false);
-  gj_task_stack_limit = NULL;
-  w->cur = NULL;
-  int state = f->state; /* before the unlock: f may run elsewhere after */
-  if (w->unlock_after) {
-    GjRtLock *l = w->unlock_after;
-    w->unlock_after = NULL;
-    gj_rt_unlock(l);
+}
+
+/* First thing after every switch, in the context switched to: finish
+ * what the previous one could not do on its own stack — release a
+ * parking task's lock, free a dead task's stack, queue a yielded task. */
+static void after_switch(Worker *w) {
+  GjRtFiber *prev = w->prev;
+  int state = w->prev_state;
+  w->prev = NULL;
+  if (w->after_fn) {
+    void (*fn)(void *) = w->after_fn;
+    w->after_fn = NULL;
+    fn(w->after_arg); /* from here on prev may be resumed elsewhere */
   }
+  if (!prev)
+    return;
   if (state == FIBER_DEAD) {
-    fiber_release(w, f);
+    fiber_release(w, prev);
+    active_dec();
   } else if (state == FIBER_YIELDED) {
-    f->state = FIBER_RUNNABLE;
-    global_push(f);
+    prev->state = FIBER_RUNNABLE;
+    global_push(prev);
+  } else if (state == FIBER_PARKED) {
+    active_dec();
   }
+}
+
+/* The running fiber f leaves its worker in `state`. A parking or dying
+ * task hands the worker straight to the task in its run-next slot (the
+ * partner it just readied, typically), with one switch instead of two
+ * through the scheduler loop; except every GLOBAL_EVERY-th time, when
+ * the loop gets to look at the global queue. Returns when f is resumed
+ * (never for a dead one). */
+static void switch_out(GjRtFiber *f, int state) {
+  Worker *w = cur_worker();
+  f->state = state;
+  w->prev = f;
+  w->prev_state = state;
+  GjRtFiber *next = NULL;
+  /* the pick that would land on a multiple of GLOBAL_EVERY is the loop's
+   * (local_work counts it and serves the global queue first) */
+  if (state != FIBER_YIELDED && (w->tick + 1) % GLOBAL_EVERY != 0 &&
+      atomic_load_explicit(&w->runnext, memory_order_relaxed) &&
+      (next = atomic_exchange_explicit(&w->runnext, NULL,
+                                       memory_order_acquire)))
+    w->tick++;
+  if (next) {
+    prepare_run(w, next);
+    gj_rt_ctx_jump(&f->ctx, &next->ctx, state == FIBER_DEAD);
+  } else {
+    w->cur = NULL;
+    gj_task_stack_limit = NULL;
+    gj_rt_ctx_jump(&f->ctx, &w->sched, state == FIBER_DEAD);
+  }
+  after_switch(cur_worker()); /* resumed, maybe on another worker */
+}
+
+/* The loop: runs f until the worker comes back to the loop. */
+static void run_fiber(Worker *w, GjRtFiber *f) {
+  prepare_run(w, f);
+  gj_rt_ctx_jump(&w->sched, &f->ctx, false);
+  after_switch(w);
 }
 
 static void *worker_main(void *arg) {
@@ -464,6 +540,11 @@ static void *worker_main(void *arg) {
 #if GJ_RT_TSAN
   w->sched.tsan_fiber = __tsan_get_current_fiber();
 #endif
+  /* start.c's SIGSEGV handler runs on an alternate stack, which is per
+   * thread: give the worker one too. */
+  stack_t ss = {.ss_sp = malloc(ALT_STACK), .ss_size = ALT_STACK};
+  if (ss.ss_sp)
+    sigaltstack(&ss, NULL);
   for (;;)
     run_fiber(w, find_work(w));
   return NULL;
@@ -527,6 +608,7 @@ int gj_task_workers(void) {
  * displaced task, now surplus, to the deque), else the global queue. */
 static void ready(GjRtFiber *f) {
   f->state = FIBER_RUNNABLE;
+  atomic_fetch_add(&S.nactive, 1);
   Worker *w = cur_worker();
   if (w) {
     GjRtFiber *old =
@@ -541,33 +623,52 @@ static void ready(GjRtFiber *f) {
   }
 }
 
+static __attribute__((noinline)) bool main_thread(void) { return tl_is_main; }
+
 void gj_rt_waiter_init(GjRtWaiter *w) {
   Worker *wk = cur_worker();
   w->next = NULL;
   w->fiber = wk ? wk->cur : NULL;
   atomic_store_explicit(&w->woken, 0, memory_order_relaxed);
-  w->elem = NULL;
+  w->is_main = !w->fiber && main_thread();
   w->ok = false;
+  w->sel_case = 0;
+  w->sel = NULL;
+  w->elem = NULL;
 }
 
-void gj_rt_park(GjRtWaiter *w, GjRtLock *held) {
+static void unlock_cb(void *l) { gj_rt_unlock(l); }
+
+void gj_rt_park_with(GjRtWaiter *w, void (*release)(void *), void *arg) {
   if (w->fiber) {
     Worker *wk = cur_worker();
-    wk->unlock_after = held;
-    w->fiber->state = FIBER_PARKED;
-    gj_rt_ctx_jump(&w->fiber->ctx, &wk->sched, false);
+    wk->after_fn = release;
+    wk->after_arg = arg;
+    switch_out(w->fiber, FIBER_PARKED);
     return;
   }
-  gj_rt_unlock(held);
+  release(arg);
+  if (w->is_main) {
+    atomic_store(&S.main_blocked, 1);
+    gj_rt_check_deadlock();
+  }
   while (!atomic_load_explicit(&w->woken, memory_order_acquire))
     gj_rt_futex_wait(&w->woken, 0);
 }
 
+void gj_rt_park(GjRtWaiter *w, GjRtLock *held) {
+  gj_rt_park_with(w, unlock_cb, held);
+}
+
 void gj_rt_wake(GjRtWaiter *w) {
+  if (w->sel) /* a select's case: wake the select itself */
+    w = &w->sel->park;
   if (w->fiber) {
     ready(w->fiber);
     return;
   }
+  if (w->is_main)
+    atomic_store(&S.main_blocked, 0);
   /* w may be gone the moment woken is set; waking a stale futex address
    * is harmless (every futex wait here loops on its condition). */
   atomic_store_explicit(&w->woken, 1, memory_order_release);
@@ -611,14 +712,13 @@ static void task_finish(GjTask *t) {
 
 static void fiber_entry(void *p) {
   gj_rt_ctx_started();
+  after_switch(cur_worker());
   GjRtFiber *f = p;
   GjTask *t = f->task;
   t->fn(t->arg, t->result);
   f->task = NULL;
-  task_finish(t);
-  f->state = FIBER_DEAD;
-  Worker *w = cur_worker(); /* not necessarily the one it started on */
-  gj_rt_ctx_jump(&f->ctx, &w->sched, true);
+  task_finish(t); /* drops the running task's reference */
+  switch_out(f, FIBER_DEAD);
   __builtin_trap();
 }
 
@@ -642,6 +742,7 @@ GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
   f->task = t;
   f->next = NULL;
   f->state = FIBER_RUNNABLE;
+  atomic_fetch_add(&S.nactive, 1);
   gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
   f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
   if (w && w->cur) {
@@ -681,9 +782,7 @@ void gj_task_yield(void) {
   Worker *w = cur_worker();
   if (!w || !w->cur)
     return;
-  GjRtFiber *f = w->cur;
-  f->state = FIBER_YIELDED;
-  gj_rt_ctx_jump(&f->ctx, &w->sched, false);
+  switch_out(w->cur, FIBER_YIELDED);
 }
 
 bool gj_task_in_task(void) {

@@ -17,7 +17,7 @@
  * SIGSEGV. The handler uses only async-signal-safe calls.
  */
 #define _GNU_SOURCE
-#include "rt_internal.h"
+#include "task_internal.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -128,6 +128,7 @@ int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   gj_rt_io_init();
   set_stack_limit();
   install_segv_handler();
+  gj_rt_set_main_thread();
   int status = (int)entry();
   gj_flush();
   /* §17: the program ends when main returns. Tasks still running (or

@@ -147,13 +147,29 @@ GJ_RT_HIDDEN int64_t gj_rt_stack_slabs(void);
 
 /* ---- waiting (sched.c) -------------------------------------------------- */
 
+struct GjRtSelect;
+
 typedef struct GjRtWaiter {
   struct GjRtWaiter *next;
   GjRtFiber *fiber;       /* NULL: an OS thread sleeping on `woken` */
   _Atomic uint32_t woken; /* thread waiters: set by gj_rt_wake */
-  void *elem;             /* channels: the value sent / the slot to fill */
+  bool is_main;           /* the program's main thread (deadlock check) */
   bool ok;                /* channels: completed (false: closed) */
+  int32_t sel_case;       /* select: this waiter's case */
+  struct GjRtSelect *sel; /* select: the select it belongs to, or NULL */
+  void *elem;             /* channels: the value sent / the slot to fill */
 } GjRtWaiter;
+
+/* A blocked select (chan.c): one waiter per case on its channel's queue,
+ * all pointing here. The first channel operation to claim it (CAS of
+ * `claimed` 0 -> 1) completes that case; the other waiters are stale
+ * from then on and skipped by whoever pops them. `park` is the waiter
+ * the selecting task actually sleeps on. */
+typedef struct GjRtSelect {
+  _Atomic uint32_t claimed;
+  int32_t chosen;
+  GjRtWaiter park;
+} GjRtSelect;
 
 /* A waiter for the calling context (fiber or thread), not yet queued. */
 GJ_RT_HIDDEN void gj_rt_waiter_init(GjRtWaiter *w);
@@ -161,6 +177,21 @@ GJ_RT_HIDDEN void gj_rt_waiter_init(GjRtWaiter *w);
  * `held` once the caller can no longer miss a wake-up (for a fiber: after
  * it has switched away). Returns after gj_rt_wake(w). */
 GJ_RT_HIDDEN void gj_rt_park(GjRtWaiter *w, GjRtLock *held);
+/* The same with any release action (a select holds several locks). */
+GJ_RT_HIDDEN void gj_rt_park_with(GjRtWaiter *w, void (*release)(void *),
+                                  void *arg);
+/* timer.c: timers pending (sleeps, time.after); sched.c's deadlock check
+ * counts them as possible wakers. */
+GJ_RT_HIDDEN int64_t gj_rt_timers_pending(void);
+/* sched.c: checks for §17's deadlock after a timer fired with nothing
+ * left pending. */
+GJ_RT_HIDDEN void gj_rt_check_deadlock(void);
+/* start.c marks the thread that runs main (the deadlock check needs to
+ * know when main is blocked). */
+GJ_RT_HIDDEN void gj_rt_set_main_thread(void);
+/* futex wait with a timeout in nanoseconds. */
+GJ_RT_HIDDEN void gj_rt_futex_wait_ns(_Atomic uint32_t *addr, uint32_t val,
+                                      int64_t ns);
 /* Makes w's owner runnable again (call after filling w->ok / elem). */
 GJ_RT_HIDDEN void gj_rt_wake(GjRtWaiter *w);
 

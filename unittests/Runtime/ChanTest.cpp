@@ -133,7 +133,7 @@ void blockedSend(void *arg, void *) {
 // §17: close wakes blocked receivers with None and blocked senders with
 // Err(Closed) (their values dropped, nothing leaks).
 TEST(Chan, CloseWakesBlockedReceiversAndSenders) {
-  int64_t live0 = gj_rt_live_objects();
+  int64_t live0 = gujitest::liveObjectsQuiet();
   Blocked rb, sb;
   rb.c = gj_chan_new(&gj_type_int, 0, nullptr);
   sb.c = gj_chan_new(&gj_type_str, 0, nullptr);
@@ -153,7 +153,10 @@ TEST(Chan, CloseWakesBlockedReceiversAndSenders) {
   EXPECT_EQ(sb.got_err.load(), 10);
   gj_dec(rb.c);
   gj_dec(sb.c);
-  EXPECT_EQ(gujitest::liveObjectsSettled(live0), live0);
+  EXPECT_EQ(gujitest::liveObjectsSettled(live0), live0)
+      << "Str " << gj_rt_live_objects_of(GJ_KIND_STR) << " Task "
+      << gj_rt_live_objects_of(GJ_KIND_TASK) << " Chan "
+      << gj_rt_live_objects_of(GJ_KIND_CHAN);
 }
 
 struct OneRecv {
@@ -196,7 +199,7 @@ TEST(Chan, TrySendNeedsAWaitingReceiver) {
 // §16: a value sent crosses tasks and is marked shared, with what it
 // reaches (a list's nodes and its Str elements).
 TEST(Chan, SentValuesAreShared) {
-  int64_t live0 = gj_rt_live_objects();
+  int64_t live0 = gujitest::liveObjectsQuiet();
   GjChan *c = gj_chan_new(&gj_type_list, 1, nullptr);
   GjList *l = gj_list_new(&gj_type_str);
   for (int i = 0; i < 100; i++) {

@@ -88,6 +88,20 @@ inline int64_t liveObjectsSettled(int64_t want) {
   return n;
 }
 
+// The live object count once tasks of earlier tests have stopped changing
+// it (two equal samples 2 ms apart): a baseline for liveObjectsSettled.
+inline int64_t liveObjectsQuiet() {
+  int64_t n = gj_rt_live_objects();
+  for (int i = 0; i < 500; i++) {
+    usleep(2000);
+    int64_t m = gj_rt_live_objects();
+    if (m == n)
+      break;
+    n = m;
+  }
+  return n;
+}
+
 inline std::string captureStdout(const std::function<void()> &fn) {
   return capture({1}, fn);
 }

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <pthread.h>
+#include <string>
 #include <vector>
 
 #if defined(__has_feature)
@@ -164,7 +165,7 @@ void makeStr(void *, void *result) {
 }
 
 TEST(Sched, JoinTwiceGivesSharedValue) {
-  int64_t live0 = gj_rt_live_objects();
+  int64_t live0 = gujitest::liveObjectsQuiet();
   GjTask *t = gj_task_spawn(makeStr, nullptr, &gj_type_str);
   GjStr *a = nullptr, *b = nullptr;
   gj_task_join(t, &a);
@@ -319,6 +320,46 @@ TEST(Sched, ParkedTasksShareSlabsAndCostLittle) {
   }
   printf("[ speed ] %d parked tasks: %ld bytes of RSS each, %lld new slabs\n",
          n, per, (long long)slabs);
+}
+
+// ---- output from tasks --------------------------------------------------
+
+void printLines(void *arg, void *) {
+  int64_t id = (int64_t)(intptr_t)arg;
+  for (int64_t k = 0; k < 1000; k++) {
+    GjStr *s = gj_str_with_cap(32);
+    s = gj_str_append_int(s, id * 1000000 + k);
+    gj_write_str(s, GJ_WRITE_NL);
+    gj_dec(s);
+  }
+}
+
+// §18 print from many tasks at once: every line arrives whole.
+TEST(Sched, PrintFromManyTasksKeepsLinesWhole) {
+  std::string out = gujitest::captureStdout([] {
+    GjTask *ts[8];
+    for (int64_t i = 0; i < 8; i++)
+      ts[i] = gj_task_spawn(printLines, (void *)(intptr_t)(i + 1), nullptr);
+    for (auto *t : ts) {
+      gj_task_join(t, nullptr);
+      gj_dec(t);
+    }
+  });
+  std::vector<int> seen(8 * 1000, 0);
+  size_t pos = 0, lines = 0;
+  while (pos < out.size()) {
+    size_t nl = out.find('\n', pos);
+    ASSERT_NE(nl, std::string::npos);
+    long long v = atoll(out.substr(pos, nl - pos).c_str());
+    long long id = v / 1000000 - 1, k = v % 1000000;
+    ASSERT_TRUE(id >= 0 && id < 8 && k < 1000) << out.substr(pos, nl - pos);
+    seen[(size_t)(id * 1000 + k)]++;
+    lines++;
+    pos = nl + 1;
+  }
+  EXPECT_EQ(lines, 8000u);
+  for (int c : seen)
+    ASSERT_EQ(c, 1);
 }
 
 } // namespace
