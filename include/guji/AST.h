@@ -150,6 +150,7 @@ typedef struct SelectArm {
   Expr *op;           /* the channel operation */
   Expr *body;         /* a block */
   Span span;
+  Binding *binding;   /* Sema: bind's binding */
 } SelectArm;
 
 typedef struct Param {

@@ -59,6 +59,8 @@ typedef enum GirTypeKind {
                    counted, always shared (atomic counts) */
   GIR_T_TASK,   /* pointer to a GjTask whose result is of type `elem`;
                    counted, always shared */
+  GIR_T_SELECT, /* the outcome of a select (TASK_OP SELECT): frame memory
+                   the SELECT_* functions read; not counted */
   GIR_T_TOKEN,  /* a reuse token (RESET): the memory of an object that was
                    uniquely owned, or null; not counted, and consumed
                    exactly once on every path (REUSE or RELEASE) */
@@ -109,7 +111,7 @@ struct GirType {
 
 /* The canonical type objects (statically allocated; compare by pointer). */
 extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
-    gir_t_char, gir_t_str, gir_t_token;
+    gir_t_char, gir_t_str, gir_t_token, gir_t_select;
 /* In runtime signatures only: a List of any element type (RtFns.def 'L'
  * result, 'k' borrowed and 'K' consumed arguments). */
 extern const GirType gir_t_any_list;
@@ -299,7 +301,15 @@ typedef struct GirInst {
     bool nested;          /* APPEND_TEXT: text form as nested in a value */
     struct { const GirType *type; int fn; } list; /* LIST_NEW, LIST_OP */
     struct { const GirType *type; int fn; } map;  /* MAP_OP */
-    struct { const GirType *type; int fn; } task; /* TASK_OP */
+    struct {
+      const GirType *type;
+      int fn;
+      uint32_t arm;        /* SELECT_OK, SELECT_VALUE: the arm */
+      uint32_t narms;      /* SELECT: */
+      bool has_else;
+      uint64_t sends;      /* bit a: arm a sends */
+      uint64_t values;     /* bit i: argument i is a sent value */
+    } task;               /* TASK_OP */
     struct { GirFunc *callee; const GirType *fn_type; uint32_t field; }
         closure;          /* CLOSURE_NEW (callee, fn_type), CAPTURE (field) */
     struct { const GirType *type; uint32_t ctor; uint64_t keep; }
@@ -388,17 +398,35 @@ char gir_map_arg_role(const GirInst *in, uint32_t i);
  *   CLOSE     (c) → Bool: false when it was closed already
  *   SHARE     (x: any counted value) → Unit: marks x and everything it
  *             reaches shared (atomic counts from now on, §16); before a
- *             value crosses to another task. imm.task.type is x's type. */
+ *             value crosses to another task. imm.task.type is x's type.
+ *   SLEEP     (ms: Int) → Unit: suspends the calling task (§17 time.sleep)
+ *   AFTER     (ms: Int) → Chan[Unit] (the type): time.after
+ *   SELECT    (per arm in order: the channel, then for a send arm the
+ *             value, consumed, unless the element is Unit) → Select: waits
+ *             for one ready arm (imm.task.narms arms, bit a of .sends set
+ *             for a send arm, bit i of .values for an argument that is a
+ *             sent value; .has_else: -1 at once when none is ready) and
+ *             completes it; the send values of the arms not chosen are
+ *             released by SELECT itself, so all count as consumed
+ *   SELECT_INDEX (s: Select) → Int: the arm chosen, -1 for else
+ *   SELECT_OK    (s) → Bool: arm imm.task.arm's result (recv: Some /
+ *             None; send: Ok / Err(Closed))
+ *   SELECT_VALUE (s) → T, owned: the value arm imm.task.arm received
+ *             (imm.task.type its Chan[T]); only when that arm was chosen
+ *             and OK, exactly once. */
 typedef enum GirTaskFn {
   GIR_TASK_SPAWN, GIR_TASK_JOIN, GIR_TASK_CHAN_NEW, GIR_TASK_SEND,
   GIR_TASK_TRY_SEND, GIR_TASK_RECV, GIR_TASK_TRY_RECV, GIR_TASK_CLOSE,
-  GIR_TASK_SHARE,
+  GIR_TASK_SHARE, GIR_TASK_SLEEP, GIR_TASK_AFTER,
+  GIR_TASK_SELECT, GIR_TASK_SELECT_INDEX, GIR_TASK_SELECT_OK,
+  GIR_TASK_SELECT_VALUE,
   GIR_TASK__COUNT
 } GirTaskFn;
 
 /* A TASK_OP function's name (as the text form shows it) and arguments:
  * 'c' the channel, 't' the task, 'E' an element (consumed), 'F' a sub
- * (consumed), 'i' an Int, 'x' any counted value (borrowed). */
+ * (consumed), 'i' an Int, 'x' any counted value (borrowed), 's' a Select;
+ * SELECT's are by imm.task.values ('E' or 'c', "*" here). */
 typedef struct GirTaskFnInfo {
   const char *name;
   const char *args;
@@ -586,6 +614,13 @@ GirValue gir_map_op(GirBuilder *g, GirMapFn fn, const GirType *map_t,
 GirValue gir_task_op(GirBuilder *g, GirTaskFn fn, const GirType *t,
                      const GirType *type, const GirValue *args,
                      uint32_t nargs, Span sp);
+/* SELECT over narms arms (see GirTaskFn), and SELECT_OK / SELECT_VALUE of
+ * one arm (ct: that arm's channel type, for SELECT_VALUE). */
+GirValue gir_task_select(GirBuilder *g, const GirValue *args, uint32_t nargs,
+                         uint32_t narms, uint64_t sends, uint64_t values,
+                         bool has_else, Span sp);
+GirValue gir_task_select_arm(GirBuilder *g, GirTaskFn fn, GirValue st,
+                             uint32_t arm, const GirType *ct, Span sp);
 /* Lists (see GIR_OP_LIST_*). */
 GirValue gir_list_new(GirBuilder *g, const GirType *list_t,
                       const GirValue *elems, uint32_t n, Span sp);

@@ -75,6 +75,8 @@ typedef enum Builtin {
   /* Chan and Task (§17) */
   BM_CHAN_SEND, BM_CHAN_RECV, BM_CHAN_CLOSE, BM_CHAN_TRY_RECV,
   BM_CHAN_TRY_SEND, BM_TASK_JOIN,
+  /* the time module (§17, §18) */
+  BM_TIME_SLEEP, BM_TIME_AFTER, BM_TIME_NOW_MS, BM_TIME_NOW_NS,
   BI__COUNT
 } Builtin;
 

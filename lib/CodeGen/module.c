@@ -137,6 +137,7 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_MAP: return cg->t_ptr;  /* to a GjMap (map.c) */
   case GIR_T_CHAN: case GIR_T_TASK: return cg->t_ptr; /* task.c */
   case GIR_T_TOKEN: return cg->t_ptr; /* an object's memory, or null */
+  case GIR_T_SELECT: return cg->t_ptr; /* a frame slot (task.c) */
   }
   GJ_UNREACHABLE("bad GIR type");
 }

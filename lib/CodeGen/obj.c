@@ -659,7 +659,7 @@ LLVMValueRef cg_eq(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
                       gir_type_name(t));
     return LLVMGetUndef(cg->t_i1);
   case GIR_T_FN: break; /* subs have no equality (Sema, the verifier) */
-  case GIR_T_TOKEN: break; /* not a value */
+  case GIR_T_TOKEN: case GIR_T_SELECT: break; /* not values */
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -700,7 +700,7 @@ LLVMValueRef cg_cmp(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
                       gir_type_name(t));
     return LLVMGetUndef(cg->t_i64);
   case GIR_T_FN: break; /* nor an order */
-  case GIR_T_TOKEN: break;
+  case GIR_T_TOKEN: case GIR_T_SELECT: break;
   }
   GJ_UNREACHABLE("bad GIR type");
 }
@@ -810,7 +810,7 @@ LLVMValueRef cg_append_text(Cg *cg, const GirType *t, LLVMValueRef buf,
                       gir_type_name(t));
     return LLVMGetUndef(cg->t_ptr);
   case GIR_T_FN: break; /* nor a text form */
-  case GIR_T_TOKEN: break;
+  case GIR_T_TOKEN: case GIR_T_SELECT: break;
   }
   GJ_UNREACHABLE("bad GIR type");
 }

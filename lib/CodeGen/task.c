@@ -19,7 +19,16 @@
  *             reference from the runtime)
  *   RECV, TRY_RECV  ok = gj_chan_recv(c, &slot); Some(slot) or None,
  *             built here (cg_obj_new) from the result's Option type
- *   SEND, TRY_SEND, CLOSE, CHAN_NEW  one call each
+ *   SEND, TRY_SEND, CLOSE, CHAN_NEW, SLEEP, AFTER  one call each
+ *   SELECT    the Select value is a frame slot { i64 index, [n x
+ *             GjSelectCase] } (allocas at the top of the entry block, one
+ *             per SELECT, with one more for each arm's element: the
+ *             received value, or the value sent); gj_select fills it and
+ *             returns the index, stored in it; the values of the send arms
+ *             not chosen are dec'd right after (SELECT consumes them all,
+ *             GIR.h). SELECT_INDEX, SELECT_OK and SELECT_VALUE read the
+ *             slot; SELECT_VALUE reloads the received value from the
+ *             arm's element slot (a new reference from the runtime).
  *   SHARE     cg_share: Str, List and Map through gj_mark_shared (the
  *             runtime walks their elements through their descriptors);
  *             records, tuples and sums through a generated
@@ -42,7 +51,7 @@
 
 typedef enum RtTask {
   RT_SPAWN, RT_JOIN, RT_CHAN_NEW, RT_SEND, RT_TRY_SEND, RT_RECV, RT_TRY_RECV,
-  RT_CLOSE, RT_MARK,
+  RT_CLOSE, RT_MARK, RT_SLEEP, RT_AFTER, RT_SELECT,
   RT__COUNT
 } RtTask;
 
@@ -60,6 +69,9 @@ static const struct {
     [RT_TRY_RECV] = {"gj_chan_try_recv", "b:pp"},
     [RT_CLOSE] = {"gj_chan_close", "b:p"},
     [RT_MARK] = {"gj_mark_shared", "v:p"},
+    [RT_SLEEP] = {"gj_time_sleep", "v:i"},
+    [RT_AFTER] = {"gj_time_after", "p:i"},
+    [RT_SELECT] = {"gj_select", "i:pib"},
 };
 
 typedef struct Spawner {
@@ -75,6 +87,7 @@ struct CgTasks {
   unsigned nspawners;
   LLVMValueRef *share_fns;   /* gj.share.T, by object type id */
   LLVMTypeRef t_void_ptr;    /* void (ptr) */
+  LLVMTypeRef t_case;        /* GjSelectCase: { ptr chan, ptr elem, i8 send, i8 ok } */
 };
 
 static struct CgTasks *state(Cg *cg) {
@@ -85,6 +98,8 @@ static struct CgTasks *state(Cg *cg) {
     t->share_fns = arena_alloc(cg->s->arena, n * sizeof *t->share_fns);
     memset(t->share_fns, 0, n * sizeof *t->share_fns);
     t->t_void_ptr = LLVMFunctionType(cg->t_void, &cg->t_ptr, 1, false);
+    LLVMTypeRef cs[] = {cg->t_ptr, cg->t_ptr, cg->t_i8, cg->t_i8};
+    t->t_case = LLVMStructTypeInContext(cg->ctx, cs, 4, false);
     cg->tasks = t;
   }
   return cg->tasks;
@@ -247,6 +262,90 @@ static LLVMValueRef spawner(Cg *cg, const GirType *fn_t) {
   return s->fn;
 }
 
+/* ---- select ------------------------------------------------------------------ */
+
+/* An alloca of type ty at the top of the current function's entry block. */
+static LLVMValueRef entry_alloca(Cg *cg, LLVMTypeRef ty, const char *name) {
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
+  LLVMValueRef fn = LLVMGetBasicBlockParent(here);
+  LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
+  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
+  LLVMValueRef first = LLVMGetFirstInstruction(entry);
+  if (first)
+    LLVMPositionBuilderBefore(cg->b, first);
+  else
+    LLVMPositionBuilderAtEnd(cg->b, entry);
+  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  LLVMValueRef a = LLVMBuildAlloca(cg->b, ty, name);
+  LLVMPositionBuilderAtEnd(cg->b, here);
+  LLVMSetCurrentDebugLocation2(cg->b, dl);
+  return a;
+}
+
+static LLVMValueRef case_field(Cg *cg, LLVMValueRef st, uint32_t arm,
+                               unsigned field) {
+  struct CgTasks *ts = state(cg);
+  LLVMValueRef eight = LLVMConstInt(cg->t_i64, 8, false);
+  LLVMValueRef cases = LLVMBuildGEP2(cg->b, cg->t_i8, st, &eight, 1, "cases");
+  LLVMValueRef i = LLVMConstInt(cg->t_i64, arm, false);
+  LLVMValueRef c = LLVMBuildGEP2(cg->b, ts->t_case, cases, &i, 1, "");
+  return LLVMBuildStructGEP2(cg->b, ts->t_case, c, field, "");
+}
+
+static LLVMValueRef select_inst(Cg *cg, const GirInst *in,
+                                const LLVMValueRef *args,
+                                const GirType *const *tys) {
+  struct CgTasks *ts = state(cg);
+  uint32_t n = in->imm.task.narms;
+  LLVMTypeRef parts[] = {cg->t_i64, LLVMArrayType2(ts->t_case, n ? n : 1)};
+  LLVMTypeRef st_ty = LLVMStructTypeInContext(cg->ctx, parts, 2, false);
+  LLVMValueRef st = entry_alloca(cg, st_ty, "select");
+  LLVMValueRef sent[64];
+  const GirType *sent_t[64];
+  uint32_t i = 0;
+  for (uint32_t a = 0; a < n && i < in->nargs; a++) {
+    const GirType *ct = tys[i];
+    const GirType *et = ct && ct->kind == GIR_T_CHAN ? ct->elem : &gir_t_unit;
+    LLVMBuildStore(cg->b, args[i++], case_field(cg, st, a, 0));
+    bool send = (in->imm.task.sends >> a) & 1;
+    LLVMValueRef slot = entry_alloca(
+        cg, et->kind == GIR_T_UNIT ? cg->t_i8 : cg_elem_mem_type(cg, et), "arm");
+    sent[a] = NULL;
+    if (send && i < in->nargs && ((in->imm.task.values >> i) & 1)) {
+      sent[a] = args[i++];
+      sent_t[a] = et;
+      cg_elem_store(cg, et, sent[a], slot);
+    }
+    LLVMBuildStore(cg->b, slot, case_field(cg, st, a, 1));
+    LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, send, false),
+                   case_field(cg, st, a, 2));
+    LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, false),
+                   case_field(cg, st, a, 3));
+  }
+  LLVMValueRef eight = LLVMConstInt(cg->t_i64, 8, false);
+  LLVMValueRef a3[] = {LLVMBuildGEP2(cg->b, cg->t_i8, st, &eight, 1, ""),
+                       LLVMConstInt(cg->t_i64, n, false),
+                       LLVMConstInt(cg->t_i1, in->imm.task.has_else, false)};
+  LLVMValueRef idx = call_rt(cg, RT_SELECT, a3, 3);
+  LLVMBuildStore(cg->b, idx, st);
+  /* the send values of the arms not chosen stay ours: release them */
+  LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg->b));
+  for (uint32_t a = 0; a < n; a++) {
+    if (!sent[a] || !cg_obj_counted(sent_t[a]))
+      continue;
+    LLVMBasicBlockRef drop = block(cg, fn, "select.unsent");
+    LLVMBasicBlockRef next = block(cg, fn, "select.next");
+    LLVMValueRef other = LLVMBuildICmp(cg->b, LLVMIntNE, idx,
+                                       LLVMConstInt(cg->t_i64, a, false), "");
+    LLVMBuildCondBr(cg->b, other, drop, next);
+    LLVMPositionBuilderAtEnd(cg->b, drop);
+    cg_rc(cg, sent_t[a], sent[a], false);
+    LLVMBuildBr(cg->b, next);
+    LLVMPositionBuilderAtEnd(cg->b, next);
+  }
+  return st;
+}
+
 /* ---- the instruction -------------------------------------------------------------- */
 
 /* A pointer to element v's storage (the Unit slot when there is none). */
@@ -285,11 +384,13 @@ LLVMValueRef cg_task_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
                           const GirType *const *tys) {
   const GirType *t = in->imm.task.type;
   GirTaskFn fn = (GirTaskFn)in->imm.task.fn;
-  if (!t) {
+  bool typeless = fn == GIR_TASK_SLEEP || fn == GIR_TASK_SELECT ||
+                  fn == GIR_TASK_SELECT_INDEX || fn == GIR_TASK_SELECT_OK;
+  if (!t && !typeless) {
     cg_internal_error(cg, "task.op without a type");
     return NULL;
   }
-  const GirType *et = t->elem;
+  const GirType *et = t && t->elem ? t->elem : &gir_t_unit;
   LLVMValueRef a[3];
   bool has_elem = et && et->kind != GIR_T_UNIT && in->nargs > 1;
   switch (fn) {
@@ -328,6 +429,20 @@ LLVMValueRef cg_task_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
   case GIR_TASK_SHARE:
     cg_share(cg, t, args[0]);
     return NULL;
+  case GIR_TASK_SLEEP: call_rt(cg, RT_SLEEP, (LLVMValueRef *)args, 1); return NULL;
+  case GIR_TASK_AFTER: return call_rt(cg, RT_AFTER, (LLVMValueRef *)args, 1);
+  case GIR_TASK_SELECT: return select_inst(cg, in, args, tys);
+  case GIR_TASK_SELECT_INDEX:
+    return LLVMBuildLoad2(cg->b, cg->t_i64, args[0], "arm");
+  case GIR_TASK_SELECT_OK:
+    return LLVMBuildTrunc(
+        cg->b, LLVMBuildLoad2(cg->b, cg->t_i8, case_field(cg, args[0], in->imm.task.arm, 3), ""),
+        cg->t_i1, "ok");
+  case GIR_TASK_SELECT_VALUE: {
+    LLVMValueRef p = LLVMBuildLoad2(cg->b, cg->t_ptr,
+                                    case_field(cg, args[0], in->imm.task.arm, 1), "");
+    return cg_elem_reload(cg, et, p);
+  }
   case GIR_TASK__COUNT: break;
   }
   cg_internal_error(cg, "task.op with a bad function %d", in->imm.task.fn);

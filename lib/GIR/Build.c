@@ -457,7 +457,11 @@ static const GirTaskFnInfo task_fns[GIR_TASK__COUNT] = {
     [GIR_TASK_CHAN_NEW] = {"chan.new", "i"}, [GIR_TASK_SEND] = {"send", "cE"},
     [GIR_TASK_TRY_SEND] = {"try_send", "cE"}, [GIR_TASK_RECV] = {"recv", "c"},
     [GIR_TASK_TRY_RECV] = {"try_recv", "c"}, [GIR_TASK_CLOSE] = {"close", "c"},
-    [GIR_TASK_SHARE] = {"share", "x"},
+    [GIR_TASK_SHARE] = {"share", "x"},     [GIR_TASK_SLEEP] = {"sleep", "i"},
+    [GIR_TASK_AFTER] = {"after", "i"},     [GIR_TASK_SELECT] = {"select", "*"},
+    [GIR_TASK_SELECT_INDEX] = {"select.index", "s"},
+    [GIR_TASK_SELECT_OK] = {"select.ok", "s"},
+    [GIR_TASK_SELECT_VALUE] = {"select.value", "s"},
 };
 
 const GirTaskFnInfo *gir_task_fn_info(GirTaskFn fn) {
@@ -467,10 +471,13 @@ const GirTaskFnInfo *gir_task_fn_info(GirTaskFn fn) {
 char gir_task_arg_role(const GirInst *in, uint32_t i) {
   const GirTaskFnInfo *fi = gir_task_fn_info((GirTaskFn)in->imm.task.fn);
   const GirType *t = in->imm.task.type;
-  if (!fi || !t) return 0;
+  if (!fi) return 0;
+  if (in->imm.task.fn == GIR_TASK_SELECT)
+    return i >= in->nargs ? 0 : (in->imm.task.values >> i) & 1 ? 'E' : 'c';
+  if (!t && fi->args[0] != 's') return 0;
   uint32_t k = 0;
   for (const char *c = fi->args; *c; c++) {
-    if (*c == 'E' && (!t->elem || t->elem->kind == GIR_T_UNIT)) continue;
+    if (*c == 'E' && (!t || !t->elem || t->elem->kind == GIR_T_UNIT)) continue;
     if (k++ == i) return *c;
   }
   return 0;
@@ -483,6 +490,29 @@ GirValue gir_task_op(GirBuilder *g, GirTaskFn fn, const GirType *t,
   in.imm.task.type = t;
   in.imm.task.fn = (int)fn;
   return emit(g, in, args, nargs);
+}
+
+GirValue gir_task_select(GirBuilder *g, const GirValue *args, uint32_t nargs,
+                         uint32_t narms, uint64_t sends, uint64_t values,
+                         bool has_else, Span sp) {
+  GirInst in = inst_make(GIR_OP_TASK_OP, &gir_t_select, sp);
+  in.imm.task.fn = GIR_TASK_SELECT;
+  in.imm.task.narms = narms;
+  in.imm.task.sends = sends;
+  in.imm.task.values = values;
+  in.imm.task.has_else = has_else;
+  return emit(g, in, args, nargs);
+}
+
+GirValue gir_task_select_arm(GirBuilder *g, GirTaskFn fn, GirValue st,
+                             uint32_t arm, const GirType *ct, Span sp) {
+  const GirType *res = fn == GIR_TASK_SELECT_OK ? &gir_t_bool
+                       : ct && ct->elem ? ct->elem : &gir_t_unit;
+  GirInst in = inst_make(GIR_OP_TASK_OP, res, sp);
+  in.imm.task.fn = (int)fn;
+  in.imm.task.type = fn == GIR_TASK_SELECT_VALUE ? ct : NULL;
+  in.imm.task.arm = arm;
+  return emit(g, in, &st, 1);
 }
 
 /* ---- queries for passes ------------------------------------------------ */

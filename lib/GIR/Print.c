@@ -303,9 +303,17 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     put_values(sb, in->args, in->nargs);
     return;
   }
-  case GIR_OP_TASK_OP: { /* task.op send %3, %4 */
+  case GIR_OP_TASK_OP: { /* task.op send %3, %4; task.op select.ok.1 %5 */
     const GirTaskFnInfo *fi = gir_task_fn_info((GirTaskFn)in->imm.task.fn);
     sb_printf(sb, " %s", fi ? fi->name : "?fn");
+    if (in->imm.task.fn == GIR_TASK_SELECT_OK ||
+        in->imm.task.fn == GIR_TASK_SELECT_VALUE)
+      sb_printf(sb, ".%u", in->imm.task.arm);
+    if (in->imm.task.fn == GIR_TASK_SELECT) {
+      sb_puts(sb, in->imm.task.has_else ? " else" : "");
+      for (uint32_t a = 0; a < in->imm.task.narms; a++)
+        sb_puts(sb, (in->imm.task.sends >> a) & 1 ? " send" : " recv");
+    }
     if (in->nargs) sb_putc(sb, ' ');
     put_values(sb, in->args, in->nargs);
     return;

@@ -21,6 +21,7 @@ const GirType gir_t_bool = {GIR_T_BOOL};
 const GirType gir_t_char = {GIR_T_CHAR};
 const GirType gir_t_str = {GIR_T_STR};
 const GirType gir_t_token = {GIR_T_TOKEN};
+const GirType gir_t_select = {GIR_T_SELECT};
 /* RtFns.def's 'L', 'k', 'K': some List, its element type given by the
  * instruction (results) or by the argument (see gir_call_rt_typed). */
 const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
@@ -194,6 +195,7 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_CHAN: return t->name ? t->name : "Chan[?]";
   case GIR_T_TASK: return t->name ? t->name : "Task[?]";
   case GIR_T_TOKEN: return "Reuse";
+  case GIR_T_SELECT: return "Select";
   }
   return "<bad type>";
 }

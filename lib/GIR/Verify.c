@@ -724,6 +724,36 @@ static void check_map(Verifier *v, const GirBlock *b, const GirInst *in,
 
 /* ---- tasks and channels ------------------------------------------------- */
 
+/* SELECT: narms arms, each a channel then (for a send of a non-Unit
+ * element) the value, as imm.task.sends and .values say. */
+static void check_select(Verifier *v, const GirBlock *b, const GirInst *in,
+                         const GirType *const *ts) {
+  const char *op = "task.op select";
+  uint32_t i = 0, arm = 0;
+  for (; arm < in->imm.task.narms && i < in->nargs; arm++) {
+    const GirType *ct = ts[i];
+    if (ct && ct->kind != GIR_T_CHAN)
+      verr(v, b, "%s: arm %u waits on a %s, not a channel", op, arm, tn(ct));
+    if ((in->imm.task.values >> i) & 1)
+      verr(v, b, "%s: argument %u of arm %u should be its channel", op, i + 1, arm);
+    i++;
+    bool send = (in->imm.task.sends >> arm) & 1;
+    if (send && ct && ct->kind == GIR_T_CHAN && ct->elem->kind != GIR_T_UNIT) {
+      if (i >= in->nargs || !((in->imm.task.values >> i) & 1))
+        verr(v, b, "%s: send arm %u has no value", op, arm);
+      else if (ts[i] && ts[i] != ct->elem)
+        verr(v, b, "%s: arm %u sends a %s on a %s", op, arm, tn(ts[i]), tn(ct));
+      i++;
+    }
+  }
+  if (arm != in->imm.task.narms || i != in->nargs)
+    verr(v, b, "%s: %u operands do not make its %u arms", op, in->nargs,
+         in->imm.task.narms);
+  if (in->imm.task.narms > 64)
+    verr(v, b, "%s: more than 64 arms", op);
+  result_is(v, b, op, in, &gir_t_select);
+}
+
 /* TASK_OP: arguments by gir_task_arg_role, the result by the function. */
 static void check_task(Verifier *v, const GirBlock *b, const GirInst *in,
                        const GirType *const *ts) {
@@ -736,6 +766,30 @@ static void check_task(Verifier *v, const GirBlock *b, const GirInst *in,
   char op[64];
   snprintf(op, sizeof op, "task.op %s", fi->name);
   const GirType *t = in->imm.task.type;
+  if (fn == GIR_TASK_SELECT) {
+    check_select(v, b, in, ts);
+    return;
+  }
+  if (fn == GIR_TASK_SELECT_INDEX || fn == GIR_TASK_SELECT_OK ||
+      fn == GIR_TASK_SELECT_VALUE) {
+    if (in->nargs != 1 || (ts[0] && ts[0] != &gir_t_select))
+      verr(v, b, "%s takes one Select operand", op);
+    if (fn == GIR_TASK_SELECT_VALUE) {
+      if (!t || t->kind != GIR_T_CHAN)
+        verr(v, b, "%s without the arm's channel type", op);
+      else
+        result_is(v, b, op, in, t->elem);
+    } else {
+      result_is(v, b, op, in, fn == GIR_TASK_SELECT_OK ? &gir_t_bool : &gir_t_int);
+    }
+    return;
+  }
+  if (fn == GIR_TASK_SLEEP) {
+    if (in->nargs != 1 || (ts[0] && ts[0] != &gir_t_int))
+      verr(v, b, "%s takes one Int operand", op);
+    result_is(v, b, op, in, &gir_t_unit);
+    return;
+  }
   if (!t) {
     verr(v, b, "%s without a type", op);
     return;
@@ -780,7 +834,8 @@ static void check_task(Verifier *v, const GirBlock *b, const GirInst *in,
   }
   const GirType *res = NULL;
   switch (fn) {
-  case GIR_TASK_SPAWN: case GIR_TASK_CHAN_NEW: res = t; break;
+  case GIR_TASK_SPAWN: case GIR_TASK_CHAN_NEW: case GIR_TASK_AFTER: res = t; break;
+  case GIR_TASK_SLEEP: res = &gir_t_unit; break;
   case GIR_TASK_JOIN: res = t->elem; break;
   case GIR_TASK_SEND: case GIR_TASK_TRY_SEND: case GIR_TASK_CLOSE:
     res = &gir_t_bool;

@@ -467,6 +467,10 @@ static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue v);
 static GirValue lower_option_hof(Lower *L, Expr *e, GirValue v);
 static GirValue lower_map_method(Lower *L, Expr *e, GirValue v);
 static GirValue lower_map(Lower *L, Expr *e);
+static void some_if(Lower *L, Join *j, GirValue cond, const GirType *ot,
+                    Span sp);
+static GirValue some_end(Lower *L, Join *j, const GirType *ot, GirValue x,
+                         Span sp);
 static GirValue lower_chan_method(Lower *L, Expr *e, GirValue c);
 static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp);
 
@@ -478,6 +482,18 @@ static GirValue lower_method(Lower *L, Expr *e) {
   Expr *recv = e->method.recv;
   if (e->method.builtin >= BM_MATH_SQRT && e->method.builtin <= BM_MATH_IS_NAN)
     return lower_math(L, e);
+  if (e->method.builtin == BM_TIME_NOW_MS || e->method.builtin == BM_TIME_NOW_NS)
+    return gir_call_rt(&L->g, e->method.builtin == BM_TIME_NOW_MS
+                                  ? GIR_RT_TIME_NOW_MS : GIR_RT_TIME_NOW_NS,
+                       NULL, 0, e->span);
+  if (e->method.builtin == BM_TIME_SLEEP || e->method.builtin == BM_TIME_AFTER) {
+    GirValue ms = lower_expr(L, e->method.args.data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    bool sleep = e->method.builtin == BM_TIME_SLEEP;
+    const GirType *t = sleep ? &gir_t_unit : gty(e->ty);
+    return gir_task_op(&L->g, sleep ? GIR_TASK_SLEEP : GIR_TASK_AFTER,
+                       sleep ? NULL : t, t, &ms, 1, e->span);
+  }
   if (e->method.builtin == BM_SET_EMPTY)
     return gir_map_op(&L->g, GIR_MAP_NEW, gty(e->ty), gty(e->ty), NULL, 0,
                       e->span);
@@ -1075,6 +1091,85 @@ static GirValue lower_chan_method(Lower *L, Expr *e, GirValue c) {
   case BM_TASK_JOIN: return gir_task_op(&L->g, GIR_TASK_JOIN, ct, rt, a, 1, sp);
   default: GJ_UNREACHABLE("chan method");
   }
+}
+
+/* select { [$v =] $c.recv() { … }  [$r =] $c.send(x) { … }  else { … } }:
+ * each arm's channel and send value evaluated once, in order (§17); one
+ * SELECT, then a switch on the arm chosen; a binding is the arm's Option
+ * (recv) or Result (send). */
+static GirValue lower_select(Lower *L, Expr *e) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  size_t n = e->select.arms.len;
+  GirValue *args = ARENA_ARRAY(L->s->arena, GirValue, 2 * n + 1);
+  uint32_t nargs = 0;
+  uint64_t sends = 0, values = 0;
+  for (size_t a = 0; a < n; a++) {
+    Expr *op = e->select.arms.data[a].op;
+    GirValue c = lower_expr(L, op->method.recv);
+    if (dead(L)) return GIR_NO_VALUE;
+    args[nargs++] = c;
+    if (op->method.builtin != BM_CHAN_SEND) continue;
+    sends |= (uint64_t)1 << a;
+    Expr *x = op->method.args.data[0];
+    GirValue v = lower_expr(L, x);
+    if (dead(L)) return GIR_NO_VALUE;
+    if (is_unit(L, x->ty)) continue;
+    const GirType *ct = gty(op->method.recv->ty);
+    if (gir_type_is_heap(ct->elem))  /* it may cross to another task */
+      gir_task_op(g, GIR_TASK_SHARE, ct->elem, &gir_t_unit, &v, 1, sp);
+    values |= (uint64_t)1 << nargs;
+    args[nargs++] = v;
+  }
+  GirValue st = gir_task_select(g, args, nargs, (uint32_t)n, sends, values,
+                                e->select.else_ != NULL, sp);
+  GirValue idx = gir_task_op(g, GIR_TASK_SELECT_INDEX, NULL, &gir_t_int, &st,
+                             1, sp);
+  bool has_value = gty(e->ty)->kind != GIR_T_UNIT;
+  Join j;
+  join_init(L, &j, has_value ? gty(e->ty) : NULL, "select.end");
+  GirCase *cases = ARENA_ARRAY(L->s->arena, GirCase, n + 1);
+  for (size_t a = 0; a < n; a++) {
+    cases[a].value = (int64_t)a;
+    cases[a].target = gir_block_new(L->m, L->g.f, "select.arm");
+  }
+  GirBlock *else_b = e->select.else_ ? gir_block_new(L->m, L->g.f, "select.else")
+                                     : NULL;
+  cases[n].value = -1;
+  cases[n].target = else_b;
+  gir_switch(g, idx, cases, (uint32_t)n + (else_b ? 1 : 0), NULL, sp);
+  Snapshot before = snapshot(L);
+  for (size_t a = 0; a < n; a++) {
+    SelectArm *arm = &e->select.arms.data[a];
+    restore(L, before);
+    gir_set_block(g, cases[a].target);
+    const GirType *ct = gty(arm->op->method.recv->ty);
+    GirValue ok = gir_task_select_arm(g, GIR_TASK_SELECT_OK, st, (uint32_t)a,
+                                      ct, arm->op->span);
+    const GirType *rt = gty(arm->op->ty);  /* Option[T] or Result[Unit, E] */
+    GirValue res;
+    if ((sends >> a) & 1) {
+      res = ok_or_closed(L, ok, rt, arm->op->span);
+    } else {
+      Join oj;
+      some_if(L, &oj, ok, rt, arm->op->span);
+      GirValue v = GIR_NO_VALUE;
+      if (ct->elem->kind != GIR_T_UNIT)
+        v = gir_task_select_arm(g, GIR_TASK_SELECT_VALUE, st, (uint32_t)a, ct,
+                                arm->op->span);
+      res = some_end(L, &oj, rt, v, arm->op->span);
+    }
+    if (arm->binding) bind_value(L, arm->binding, res);
+    GirValue bv = lower_expr(L, arm->body);
+    join_jump(L, &j, bv, arm->body->span);
+  }
+  if (else_b) {
+    restore(L, before);
+    gir_set_block(g, else_b);
+    GirValue bv = lower_expr(L, e->select.else_);
+    join_jump(L, &j, bv, e->select.else_->span);
+  }
+  return join_enter(L, &j);
 }
 
 /* for $x in $c: receive until the channel is closed and drained. */
@@ -2201,6 +2296,7 @@ GirValue lower_expr(Lower *L, Expr *e) {
   case EX_LAMBDA: return lower_lambda(L, e);
   case EX_HATCH: return lower_hatch(L, e);
   case EX_CHANNEL: return lower_channel(L, e);
+  case EX_SELECT: return lower_select(L, e);
   case EX_INDEX: return lower_index(L, e);
   case EX_MAP: return lower_map(L, e);
   case EX_IS: return lower_is(L, e);

@@ -65,8 +65,9 @@ typedef struct Import {
 typedef struct UseAlias {
   const char *name;
   Span span;
-  ModScope *target;       /* NULL: math (§18), or a module not found */
+  ModScope *target;       /* NULL: math or time (§18), or a module not found */
   bool is_math;
+  bool is_time;
 } UseAlias;
 
 /* The names of one module (§3). */
@@ -310,6 +311,11 @@ static ModScope *used_module(Sema *S, const char *module, const char *name,
                              Span sp) {
   UseAlias *u = find_use(S->ms, module);
   if (u && u->target) return u->target;
+  if (u && u->is_time) {
+    error(S, sp, "the time module has no %s (it has the subs now_ms, now_ns, "
+          "sleep and after)", name);
+    return NULL;
+  }
   if (u && !u->is_math) return NULL; /* not found: reported at the use */
   if (u)
     error(S, sp, "the math module has no %s (it has the subs sqrt, sin, cos, "
@@ -1610,7 +1616,7 @@ static Type *check_select(Sema *S, Expr *e, bool used) {
               TN(ct));
     }
     push_scope(S, false);
-    if (arm->bind) declare(S, arm->bind, arm->bind_span, ot, false);
+    if (arm->bind) arm->binding = declare(S, arm->bind, arm->bind_span, ot, false);
     Type *bt = check_expr(S, arm->body, used);
     if (type_resolve(S->tc, bt)->kind != TY_NEVER) all_never = false;
     if (used && !UNIFY(result, bt))
@@ -1627,7 +1633,8 @@ static Type *check_select(Sema *S, Expr *e, bool used) {
   }
   if (!e->select.arms.len && !e->select.else_)
     error(S, e->span, "select needs at least one arm");
-  not_implemented(S, e->span, "select", "§17");
+  if (e->select.arms.len > 64)
+    not_implemented(S, e->span, "select with more than 64 arms", "§17");
   if (!used) return &ty_unit;
   if (all_never && e->select.arms.len) return &ty_never;
   return type_resolve(S->tc, result);
@@ -1755,6 +1762,31 @@ static Type *check_math_call(Sema *S, Expr *e) {
   error(S, e->method.name_span, "the math module has no sub %s (it has sqrt, "
         "sin, cos, tan, atan2, exp, log, pow, is_nan)", e->method.name);
   return &ty_error;
+}
+
+/* §17, §18: time.sleep(ms), time.after(ms): Chan[Unit], time.now_ms(),
+ * time.now_ns(). */
+static Type *check_time_call(Sema *S, Expr *e) {
+  ExprList *a = &e->method.args;
+  check_args_only(S, a);
+  e->method.recv->ty = &ty_unit;
+  const char *name = e->method.name;
+  if (strcmp(name, "now_ms") == 0 || strcmp(name, "now_ns") == 0) {
+    e->method.builtin = name[4] == 'm' ? BM_TIME_NOW_MS : BM_TIME_NOW_NS;
+    check_arity(S, e->span, name[4] == 'm' ? "time.now_ms" : "time.now_ns",
+                a->len, 0, 0);
+    return &ty_int;
+  }
+  bool sleep = strcmp(name, "sleep") == 0;
+  if (!sleep && strcmp(name, "after") != 0) {
+    error(S, e->method.name_span, "the time module has no sub %s (it has "
+          "now_ms, now_ns, sleep and after)", name);
+    return &ty_error;
+  }
+  e->method.builtin = sleep ? BM_TIME_SLEEP : BM_TIME_AFTER;
+  if (check_arity(S, e->span, sleep ? "time.sleep" : "time.after", a->len, 1, 1))
+    expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (milliseconds)");
+  return sleep ? &ty_unit : type_chan(S->tc, &ty_unit);
 }
 
 static Type *check_math_const(Sema *S, Expr *e) {
@@ -1892,6 +1924,7 @@ static Type *check_method(Sema *S, Expr *e) {
   e->method.builtin = BI_NONE;
   UseAlias *u = names_module(S, recv);
   if (u && u->is_math) return check_math_call(S, e);
+  if (u && u->is_time) return check_time_call(S, e);
   if (u) {
     /* `m.f(args)`, `m.C(args)`: a call of module m's item (§3) */
     method_to_qualified_call(S, e);
@@ -3060,7 +3093,8 @@ bool sema_is_std_module(const char *name) {
 
 static void add_use(Sema *S, const char *name, Span sp, ModScope *target) {
   if (find_use(S->ms, name)) return; /* `use m` twice is harmless */
-  UseAlias u = {name, sp, target, !target && strcmp(name, "math") == 0};
+  UseAlias u = {name, sp, target, !target && strcmp(name, "math") == 0,
+               !target && strcmp(name, "time") == 0};
   VEC_PUSH(S->s->arena, S->ms->uses, u);
 }
 
@@ -3070,14 +3104,16 @@ static void declare_use(Sema *S, Item *it) {
   const char *m = it->use.module;
   Span sp = it->use.module_span;
   if (sema_is_std_module(m)) {
-    if (strcmp(m, "math") != 0)
+    bool math = strcmp(m, "math") == 0, time = strcmp(m, "time") == 0;
+    if (!math && !time)
       not_implemented(S, sp, arena_printf(S->s->arena, "the standard module "
                       "%s", m), "§18");
     else if (it->use.names.len)
-      not_implemented(S, sp, "importing names from math; write math.sqrt(…)",
+      not_implemented(S, sp, arena_printf(S->s->arena, "importing names from "
+                      "%s; write %s.%s(…)", m, m, math ? "sqrt" : "sleep"),
                       "§3, §18");
     else {
-      S->ms->use_math = true;
+      if (math) S->ms->use_math = true;
       add_use(S, m, sp, NULL);
     }
     return;

@@ -548,6 +548,10 @@ int64_t gj_select(GjSelectCase *cases, int64_t n, bool has_else);
 void gj_time_sleep(int64_t ms);
 /* time.after(ms): a new Chan[Unit] that delivers one value after ms. */
 GjChan *gj_time_after(int64_t ms);
+/* time.now_ms(), time.now_ns(): the wall clock, since the Unix epoch
+ * (CLOCK_REALTIME; docs/language.md). */
+int64_t gj_time_now_ms(void);
+int64_t gj_time_now_ns(void);
 
 /* ---- panics (§12) ------------------------------------------------------- */
 

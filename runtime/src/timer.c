@@ -156,3 +156,13 @@ GjChan *gj_time_after(int64_t ms) {
   gj_rt_unlock(&T.lock);
   return c;
 }
+
+/* §18 time.now_ms / now_ns: the wall clock (docs/language.md: a timestamp
+ * a user can print, as Perl's time and Python's time.time_ns are). */
+int64_t gj_time_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t gj_time_now_ms(void) { return gj_time_now_ns() / 1000000; }
