@@ -140,5 +140,7 @@ _Noreturn GJ_RT_HIDDEN void gj_rt_panic_parts(const char *const *parts,
 
 /* sched.c: tasks spawned whose code has not returned yet. */
 int64_t gj_rt_live_tasks(void);
+/* timer.c: see there. */
+bool gj_rt_timers_quiesce(void);
 
 #endif

@@ -132,11 +132,11 @@ int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   int status = (int)entry();
   gj_flush();
   /* §17: the program ends when main returns. Tasks still running (or
-   * blocked for good) end with it, as Go's goroutines do: their code may
-   * be JIT code that the host frees once this returns, so the process
-   * exits here, with no leak check (their objects are legitimately
-   * live). */
-  if (gj_rt_live_tasks() > 0)
+   * blocked for good) and timers not yet due end with it, as Go's
+   * goroutines do: a task's code may be JIT code that the host frees
+   * once this returns, so the process exits here, with no leak check
+   * (their objects are legitimately live). */
+  if (gj_rt_live_tasks() > 0 || !gj_rt_timers_quiesce())
     _exit(status);
   const char *stats = getenv("GUJI_ALLOCSTATS");
   if (stats && stats[0] && strcmp(stats, "0") != 0)

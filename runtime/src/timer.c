@@ -14,6 +14,7 @@
 #include "task_internal.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -39,6 +40,22 @@ static int64_t now_ns(void) {
 }
 
 int64_t gj_rt_timers_pending(void) { return atomic_load(&T.pending); }
+
+/* At exit: true when no timer is left but the ones firing right now,
+ * which it waits for (a fired time.after drops its channel just after
+ * the receiver has woken); false when some are still due later. */
+bool gj_rt_timers_quiesce(void) {
+  if (atomic_load(&T.pending) == 0)
+    return true;
+  gj_rt_lock(&T.lock);
+  int64_t waiting = T.len;
+  gj_rt_unlock(&T.lock);
+  if (waiting > 0)
+    return false;
+  while (atomic_load(&T.pending) > 0)
+    sched_yield();
+  return true;
+}
 
 static void heap_swap(int64_t i, int64_t j) {
   Timer t = T.heap[i];
