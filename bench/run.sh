@@ -5,17 +5,19 @@
 #
 # A benchmark is a folder bench/NAME/ holding NAME.guji and any of the peers
 # NAME.c, NAME.ovf.c (C with the overflow checks guji's Int arithmetic makes,
-# §6: how much of a gap is the checks' cost), NAME.cpp, NAME.go, NAME.ml,
-# NAME.py. Each is built once — guji: gujic -O2; C: clang-19 -O2, else
-# cc -O2; C++: g++ -O2 -std=c++17; Go: go build; OCaml: plain ocamlopt
-# (no -unsafe, so array bounds are checked as guji's are; no -O3, which
-# needs flambda) — and all must print the same output (a peer that
+# §6: how much of a gap is the checks' cost), NAME.cpp, NAME.go, NAME.cr,
+# NAME.ml, NAME.py. Each is built once — guji: gujic -O2; C: clang-19 -O2,
+# else cc -O2; C++: g++ -O2 -std=c++17; Go: go build; Crystal: crystal
+# build --release (single-threaded, as Debian's 1.6 is); OCaml: plain
+# ocamlopt (no -unsafe, so array bounds are checked as guji's are; no -O3,
+# which needs flambda) — and all must print the same output (a peer that
 # disagrees fails the run). Then each runs N times (default 5; Python,
 # being slow, K times, default 1: its check run) and the table has a row
 # per benchmark and a column per peer: the median wall time in seconds and,
 # in parentheses, its ratio to C — or, for a benchmark without a NAME.c
-# (the collection benchmarks: mapint, mapcount, ...), to C++, whose cell
-# then reads "(=1)" to mark the base. A peer whose tool is missing is skipped
+# (the collection benchmarks: mapint, mapcount, ...), to C++, or without
+# either (the task benchmarks: spawn, pingpong, ...) to Go; the base's
+# cell then reads "(=1)". A peer whose tool is missing is skipped
 # with a note. Every program runs with a 1 GiB stack limit (ulimit -s;
 # cfold recurses 2^20 deep). Builds and outputs go to bench/out/
 # (git-ignored). Not part of ctest or build.sh: timings need a quiet machine.
@@ -58,6 +60,7 @@ export GOCACHE="$out/go-cache" GOPATH="$out/go-path" GO111MODULE=off GOFLAGS='' 
 cc_bin=$(command -v clang-19 || command -v clang || command -v cc || true)
 cxx_bin=$(command -v g++ || true)
 go_bin=$(command -v go || true)
+cr_bin=$(command -v crystal || true)
 ml_bin=$(command -v ocamlopt || true)
 py_bin=$(command -v python3 || true)
 notes=()
@@ -105,6 +108,10 @@ build() {
       [ -n "$go_bin" ] || { note "$name: Go skipped: no go"; return 1; }
       (cd "$(dirname "$src")" && "$go_bin" build -o "$exe" "$(basename "$src")") > "$log" 2>&1 ||
         { note "$name: Go skipped: go build failed (see ${log#"$repo"/})"; return 1; } ;;
+    crystal)
+      [ -n "$cr_bin" ] || { note "$name: Crystal skipped: no crystal (apt install crystal)"; return 1; }
+      (cd "$out/$name" && CRYSTAL_CACHE_DIR="$out/crystal-cache" "$cr_bin" build --release --no-debug -o "$exe" "$src") > "$log" 2>&1 ||
+        { note "$name: Crystal skipped: crystal build failed (see ${log#"$repo"/})"; return 1; } ;;
     python)
       [ -n "$py_bin" ] || { note "$name: Python skipped: no python3"; return 1; }
       printf '#!/bin/sh\nexec %q %q "$@"\n' "$py_bin" "$src" > "$exe"
@@ -112,11 +119,11 @@ build() {
   esac
 }
 
-all_peers=(guji c c-ovf cpp go ocaml python)
+all_peers=(guji c c-ovf cpp go crystal ocaml python)
 declare -A cell=()  # cell[NAME|PEER]: "median|ratio"
 declare -A used=()  # peers with a timing in some benchmark
 done_names=()
-cpp_base=""        # set when some row's ratios are to C++ (no C peer)
+other_base=""      # set when some row's ratios are to C++ or Go (no C peer)
 status=0
 for name in "${names[@]}"; do
   dir="$here/$name"
@@ -130,7 +137,7 @@ for name in "${names[@]}"; do
   for peer in "${all_peers[@]}"; do
     case "$peer" in
       guji) ext=guji ;; c) ext=c ;; c-ovf) ext=ovf.c ;; cpp) ext=cpp ;;
-      go) ext=go ;; ocaml) ext=ml ;; python) ext=py ;;
+      go) ext=go ;; crystal) ext=cr ;; ocaml) ext=ml ;; python) ext=py ;;
     esac
     src="$dir/$name.$ext"
     [ -f "$src" ] || continue
@@ -181,16 +188,19 @@ for name in "${names[@]}"; do
     med[$peer]=$(printf '%s\n' "${times[@]}" | median)
     echo "   $peer: ${times[*]}" >&2
   done
-  # The ratio base: C, or C++ when the benchmark has no C peer at all (a C
-  # peer that failed leaves no base, as before).
+  # The ratio base: C, or C++ when the benchmark has no C peer at all, or
+  # Go without either (a base peer that failed leaves no base).
   base_peer=c
-  [ -f "$dir/$name.c" ] || base_peer=cpp
+  if [ ! -f "$dir/$name.c" ]; then
+    base_peer=cpp
+    [ -f "$dir/$name.cpp" ] || base_peer=go
+  fi
   base_median=${med[$base_peer]:-}
   for peer in "${ok_peers[@]}"; do
     [ -n "${med[$peer]:-}" ] || continue
     ratio="-"
     [ -n "$base_median" ] && ratio=$(awk -v a="${med[$peer]}" -v c="$base_median" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "-" }')
-    if [ "$base_peer" = cpp ] && [ "$peer" = cpp ] && [ "$ratio" != - ]; then ratio="=1"; cpp_base=1; fi
+    if [ "$base_peer" != c ] && [ "$peer" = "$base_peer" ] && [ "$ratio" != - ]; then ratio="=1"; other_base=1; fi
     cell[$name|$peer]="${med[$peer]}|$ratio"
     used[$peer]=1
   done
@@ -199,8 +209,8 @@ for name in "${names[@]}"; do
 done
 
 # The table: a row per benchmark, a column per peer that ran somewhere;
-# each cell is "median (ratio to C)" ("ratio to C++" in a row without a C
-# peer, its C++ cell "(=1)"), "-" where the peer did not run.
+# each cell is "median (ratio to C)" (in a row without a C peer, the ratio
+# to C++ or Go, whose cell reads "(=1)"), "-" where the peer did not run.
 cols=()
 for peer in "${all_peers[@]}"; do
   if [ -n "${used[$peer]:-}" ]; then cols+=("$peer"); fi
@@ -222,8 +232,8 @@ for name in ${done_names[@]+"${done_names[@]}"}; do
   done
   echo
 done
-if [ -n "$cpp_base" ]; then
-  echo "(median wall time in seconds; in parentheses the ratio to C, or to C++ where its cell reads (=1): rows without a C peer)"
+if [ -n "$other_base" ]; then
+  echo "(median wall time in seconds; in parentheses the ratio to C, or in a row without a C peer to the cell that reads (=1): C++, else Go)"
 else
   echo "(median wall time in seconds; in parentheses the ratio to C)"
 fi

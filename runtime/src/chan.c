@@ -252,6 +252,7 @@ bool gj_chan_try_send(GjChan *c, const void *v) {
     gj_rt_wake(wake);
   if (!ok)
     drop(c->elem, v);
+  gj_rt_polled();
   return ok;
 }
 
@@ -263,6 +264,7 @@ bool gj_chan_try_recv(GjChan *c, void *out) {
   gj_rt_unlock(&c->lock);
   if (wake)
     gj_rt_wake(wake);
+  gj_rt_polled();
   return ok;
 }
 
@@ -425,7 +427,8 @@ int64_t gj_select(GjSelectCase *cs, int64_t n, bool has_else) {
   lock_all(&ls);
   GjRtWaiter *wake = NULL;
   int64_t k = poll_cases(cs, n, order, &wake);
-  if (k >= 0 || has_else) {
+  bool polled = k >= 0 || has_else;
+  if (polled) {
     unlock_all(&ls);
     if (wake)
       gj_rt_wake(wake);
@@ -439,5 +442,7 @@ int64_t gj_select(GjSelectCase *cs, int64_t n, bool has_else) {
     gj_free(order, sizeof(int64_t) * (size_t)n);
     gj_free(ws, sizeof(GjRtWaiter) * (size_t)n);
   }
+  if (polled)
+    gj_rt_polled();
   return k;
 }

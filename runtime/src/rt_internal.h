@@ -140,6 +140,12 @@ _Noreturn GJ_RT_HIDDEN void gj_rt_panic_parts(const char *const *parts,
 
 /* sched.c: tasks spawned whose code has not returned yet. */
 int64_t gj_rt_live_tasks(void);
+/* sched.c: the program's main as a task on a stack of its own. */
+GjTask *gj_rt_spawn_main(void (*fn)(void *arg, void *result), void *arg,
+                         const GjType *rtype, size_t stack);
+/* start.c: an alternate signal stack for the calling thread (the SIGSEGV
+ * handler's). */
+void gj_rt_thread_altstack(void);
 /* timer.c: see there. */
 bool gj_rt_timers_quiesce(void);
 

@@ -208,6 +208,7 @@ typedef struct Worker {
   struct Worker *idle_next; /* under S.idle_lock */
   uint64_t rng;
   unsigned tick;
+  unsigned polls;           /* select / try_* completed without waiting */
   bool spinning;
   int id;
 } __attribute__((aligned(64))) Worker;
@@ -527,6 +528,7 @@ static void run_fiber(Worker *w, GjRtFiber *f) {
 static void *worker_main(void *arg) {
   Worker *w = arg;
   tl_worker = w;
+  gj_rt_thread_altstack(); /* a task's stack overflow is reported (start.c) */
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void *lo;
@@ -647,11 +649,14 @@ void gj_rt_park_with(GjRtWaiter *w, void (*release)(void *), void *arg) {
     switch_out(w->fiber, FIBER_PARKED);
     return;
   }
-  release(arg);
-  if (w->is_main) {
+  /* main counts as blocked from before the lock is released: a waker
+   * that comes in at once clears it again (set after the release, a
+   * wake in between would be undone and a deadlock reported wrongly) */
+  if (w->is_main)
     atomic_store(&S.main_blocked, 1);
+  release(arg);
+  if (w->is_main)
     gj_rt_check_deadlock();
-  }
   while (!atomic_load_explicit(&w->woken, memory_order_acquire))
     gj_rt_futex_wait(&w->woken, 0);
 }
@@ -722,12 +727,38 @@ static void fiber_entry(void *p) {
   __builtin_trap();
 }
 
+static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
+                        const GjType *rtype, GjRtFiber *own);
+
 /* §17 hatch */
 GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
                       const GjType *rtype) {
+  return spawn_on(fn, arg, rtype, NULL);
+}
+
+/* The program's main as a task, on a stack of its own of `stack` bytes
+ * (sized like the thread's: deep recursion in main keeps working). */
+GjTask *gj_rt_spawn_main(void (*fn)(void *arg, void *result), void *arg,
+                         const GjType *rtype, size_t stack) {
+  return spawn_on(fn, arg, rtype, gj_rt_stack_own(stack));
+}
+
+static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
+                        const GjType *rtype, GjRtFiber *own) {
   sched_start();
-  GjTask *t = gj_obj_alloc(task_size(rtype), GJ_KIND_TASK);
-  t->h.rc = -2; /* shared: the caller's reference and the task's own */
+  GjTask *t;
+  if (own) {
+    /* main's handle is the runtime's, not the program's: immortal (rc 0),
+     * outside the object counts (GUJI_ALLOCSTATS, GUJI_LEAKCHECK) */
+    t = calloc(1, task_size(rtype));
+    if (!t)
+      gj_rt_fatal("out of memory");
+    t->h.kind = GJ_KIND_TASK;
+    t->h.rc = 0;
+  } else {
+    t = gj_obj_alloc(task_size(rtype), GJ_KIND_TASK);
+    t->h.rc = -2; /* shared: the caller's reference and the task's own */
+  }
   atomic_fetch_add_explicit(&S.live_tasks, 1, memory_order_relaxed);
   t->fn = fn;
   t->arg = arg;
@@ -738,7 +769,7 @@ GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
   if (t->rtype)
     memset(t->result, 0, t->rtype->size);
   Worker *w = cur_worker();
-  GjRtFiber *f = gj_rt_stack_get(w ? &w->pool : NULL);
+  GjRtFiber *f = own ? own : gj_rt_stack_get(w ? &w->pool : NULL);
   f->task = t;
   f->next = NULL;
   f->state = FIBER_RUNNABLE;
@@ -776,6 +807,19 @@ void gj_task_join(GjTask *t, void *out) {
   memcpy(out, t->result, t->rtype->size);
   if ((t->rtype->flags & GJ_TYPE_HEAP) && t->rtype->inc)
     t->rtype->inc(out);
+}
+
+/* A task that polls (a select that finds an arm ready or takes `else`,
+ * try_send, try_recv) never parks, so the task it readied last would wait
+ * in its run-next slot as long as it polls: every 32nd poll that has one
+ * waiting yields to it (a polling loop waiting for that task's progress
+ * would otherwise spin forever on a machine whose other workers sleep). */
+void gj_rt_polled(void) {
+  Worker *w = cur_worker();
+  if (!w || !w->cur || (++w->polls & 31) != 0 ||
+      !atomic_load_explicit(&w->runnext, memory_order_relaxed))
+    return;
+  gj_task_yield();
 }
 
 void gj_task_yield(void) {

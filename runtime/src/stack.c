@@ -103,6 +103,28 @@ static GjRtFiber *carve(GjRtStackPool *p) {
   GjRtFiber *f = (GjRtFiber *)rec;
   f->ctx.stack_lo = lo;
   f->ctx.stack_size = (size_t)((char *)f - lo);
+  f->own_base = NULL;
+  f->own_len = 0;
+  return f;
+}
+
+enum { MAIN_GUARD = 64 * 1024 };
+
+GjRtFiber *gj_rt_stack_own(size_t size) {
+  size = (size + 4095) & ~(size_t)4095;
+  char *lo = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (lo == MAP_FAILED)
+    gj_rt_fatal("out of memory for main's stack (mmap failed)");
+  /* one stack, so one guard is affordable: C code that runs past the
+   * end faults there, and start.c reports a stack overflow */
+  mprotect(lo, MAIN_GUARD, PROT_NONE);
+  uintptr_t rec = ((uintptr_t)(lo + size) - sizeof(GjRtFiber)) & ~(uintptr_t)63;
+  GjRtFiber *f = (GjRtFiber *)rec;
+  f->ctx.stack_lo = lo + MAIN_GUARD;
+  f->ctx.stack_size = (size_t)((char *)f - (lo + MAIN_GUARD));
+  f->own_base = lo;
+  f->own_len = size;
   return f;
 }
 
@@ -163,6 +185,10 @@ static void spill(GjRtStackPool *p) {
 }
 
 void gj_rt_stack_put(GjRtStackPool *p, GjRtFiber *f) {
+  if (f->own_base) {
+    munmap(f->own_base, f->own_len);
+    return;
+  }
   if (!p) {
     gj_rt_lock(&shared_lock);
     f->next = shared_pool.free;

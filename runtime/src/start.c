@@ -93,6 +93,11 @@ static void on_segv(int sig, siginfo_t *info, void *ctx) {
   if (gj_stack_limit && addr >= stack_low - FAULT_SLACK &&
       addr < gj_stack_limit)
     gj_panic_stack_overflow(NULL);
+  /* the same near the end of the stack the faulting thread runs on: a
+   * task's (main's own mapping has nothing below it) */
+  char *lim = gj_task_stack_limit;
+  if (lim && addr < lim && addr >= lim - gj_rt_stack_margin() - FAULT_SLACK)
+    gj_panic_stack_overflow(NULL);
   static const char msg[] = "guji: fatal: segmentation fault\n";
   gj_flush();
   gj_rt_write_fd(2, msg, sizeof msg - 1);
@@ -103,6 +108,22 @@ static void on_segv(int sig, siginfo_t *info, void *ctx) {
   dfl.sa_handler = SIG_DFL;
   sigaction(sig, &dfl, NULL);
   raise(sig);
+}
+
+/* The handler runs on an alternate stack: the faulting one may be full.
+ * Each thread needs its own (worker threads call this too). */
+void gj_rt_thread_altstack(void) {
+  static _Thread_local char *mine;
+  if (mine)
+    return;
+  mine = malloc(sizeof alt_stack);
+  if (!mine)
+    return;
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = mine;
+  ss.ss_size = sizeof alt_stack;
+  sigaltstack(&ss, NULL);
 }
 
 static void install_segv_handler(void) {
@@ -121,7 +142,33 @@ static void install_segv_handler(void) {
   sigaction(SIGBUS, &sa, NULL);
 }
 
-/* §3: run the program; its result is the exit status. */
+/* Main's stack: as large as the thread's limit (ulimit -s; 1 GiB when
+ * unlimited), at least 8 MiB: mapped lazily, so only what main touches
+ * costs memory. */
+static size_t main_stack_size(void) {
+  struct rlimit rl;
+  size_t size = (size_t)8 << 20;
+  if (getrlimit(RLIMIT_STACK, &rl) == 0) {
+    if (rl.rlim_cur == RLIM_INFINITY)
+      size = (size_t)1 << 30;
+    else if (rl.rlim_cur > size)
+      size = (size_t)rl.rlim_cur;
+  }
+  return size;
+}
+
+static int64_t (*main_entry)(void);
+
+static void run_main(void *arg, void *result) {
+  (void)arg;
+  int64_t status = main_entry();
+  memcpy(result, &status, sizeof status);
+}
+
+/* §3: run the program; its result is the exit status. main runs as a task
+ * (§17: so a hand-off between main and a task stays on one worker, with
+ * no OS thread to wake); this thread waits for it, which is what the
+ * deadlock check sees as main blocked. */
 int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   save_args(argc, argv);
   gj_rt_hash_init();
@@ -129,7 +176,12 @@ int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   set_stack_limit();
   install_segv_handler();
   gj_rt_set_main_thread();
-  int status = (int)entry();
+  main_entry = entry;
+  GjTask *t = gj_rt_spawn_main(run_main, NULL, &gj_type_int, main_stack_size());
+  int64_t result = 0;
+  gj_task_join(t, &result);
+  free(t); /* immortal: nobody else holds it once main has ended */
+  int status = (int)result;
   gj_flush();
   /* §17: the program ends when main returns. Tasks still running (or
    * blocked for good) and timers not yet due end with it, as Go's

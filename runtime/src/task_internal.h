@@ -122,6 +122,8 @@ typedef struct GjRtFiber {
   struct GjRtFiber *next; /* in the global run queue or a stack pool */
   GjTask *task;           /* the handle (one reference held while running) */
   int state;
+  char *own_base;         /* a stack of its own (main's), else NULL: */
+  size_t own_len;         /* unmapped when the task ends */
 } GjRtFiber;
 
 /* A pool of stacks: a free list of fibers whose task ended (stacks still
@@ -137,6 +139,12 @@ typedef struct GjRtStackPool {
  * the shared pool, locked). Its ctx.stack_lo/size are set; the rest is
  * the caller's. */
 GJ_RT_HIDDEN GjRtFiber *gj_rt_stack_get(GjRtStackPool *p);
+/* sched.c: called after a select, try_send or try_recv that did not wait
+ * (see there). */
+GJ_RT_HIDDEN void gj_rt_polled(void);
+/* A fiber record on a stack of its own of `size` bytes (main's, sized like
+ * a thread's), committed lazily; gj_rt_stack_put unmaps it. */
+GJ_RT_HIDDEN GjRtFiber *gj_rt_stack_own(size_t size);
 /* Gives a dead fiber's stack back to p (NULL: the shared pool). */
 GJ_RT_HIDDEN void gj_rt_stack_put(GjRtStackPool *p, GjRtFiber *f);
 GJ_RT_HIDDEN size_t gj_rt_stack_size(void);

@@ -9,6 +9,7 @@
 // that run code are skipped with a message saying so.
 // Panics exit the process, so they are checked with death tests.
 extern "C" {
+#include "JitOptions.h"
 #include "guji/CodeGen.h"
 #include "guji/GIR.h"
 #include "guji/Passes.h"
@@ -149,7 +150,7 @@ struct Prog {
   // cg_module into `ctx`; fails the test on a NULL module.
   LLVMModuleRef codegen(LLVMContextRef ctx, bool debug = false) {
     verify_gir();
-    CgOptions o = {};
+    CgOptions o = jit_cg_options();
     o.debug = debug;
     o.opt_level = 0;
     LLVMModuleRef mod = cg_module(s, m, ctx, &o);
@@ -171,6 +172,7 @@ struct Prog {
   int run(int opt = 0, bool debug = false) {
     LLVMInitializeNativeTarget();
     LLVMInitializeNativeAsmPrinter();
+    LLVMInitializeNativeAsmParser(); // the stack check's inline asm
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
     LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
     LLVMModuleRef mod = codegen(ctx, debug);

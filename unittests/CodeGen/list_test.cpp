@@ -6,6 +6,7 @@
 // with the list runtime functions and type descriptors CodeGen declares
 // by hand (lib/CodeGen/list.c) added to the JIT's symbols.
 extern "C" {
+#include "JitOptions.h"
 #include "guji/CodeGen.h"
 #include "guji/GIR.h"
 #include "guji/Passes.h"
@@ -210,7 +211,7 @@ struct Prog {
     fclose(errs);
     EXPECT_TRUE(ok) << buf << ir;
     free(buf);
-    CgOptions o = {};
+    CgOptions o = jit_cg_options();
     o.debug = debug;
     LLVMModuleRef mod = cg_module(s, m, ctx, &o);
     if (!mod) {
@@ -229,6 +230,7 @@ struct Prog {
   int run(int opt = 0, bool debug = false) {
     LLVMInitializeNativeTarget();
     LLVMInitializeNativeAsmPrinter();
+    LLVMInitializeNativeAsmParser(); // the stack check's inline asm
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
     LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
     LLVMModuleRef mod = codegen(ctx, debug);

@@ -7,6 +7,7 @@
 // that depends on iteration (hash) order is sorted first; text forms are
 // sorted by key by the runtime.
 extern "C" {
+#include "JitOptions.h"
 #include "guji/CodeGen.h"
 #include "guji/GIR.h"
 #include "guji/Passes.h"
@@ -294,7 +295,7 @@ struct Prog {
     fclose(errs);
     EXPECT_TRUE(ok) << buf << ir;
     free(buf);
-    CgOptions o = {};
+    CgOptions o = jit_cg_options();
     o.debug = debug;
     LLVMModuleRef mod = cg_module(s, m, ctx, &o);
     if (!mod) {
@@ -313,6 +314,7 @@ struct Prog {
   int run(int opt = 0, bool debug = false) {
     LLVMInitializeNativeTarget();
     LLVMInitializeNativeAsmPrinter();
+    LLVMInitializeNativeAsmParser(); // the stack check's inline asm
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
     LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
     LLVMModuleRef mod = codegen(ctx, debug);

@@ -21,12 +21,16 @@ int64_t checkStartup() {
   char **argv = gj_rt_argv();
   if (std::string(argv[0]) != "a" || std::string(argv[1]) != "b c")
     return 11;
-  if (!gj_stack_limit || gj_stack_limit >= sp)
+  // §17: main runs as a task, on a stack of its own, whose limit is the
+  // thread-local one generated code checks
+  if (!gj_task_in_task())
     return 12;
-  if (sp - gj_stack_limit > (intptr_t)1 << 32) // below sp, but not absurdly
+  if (!gj_task_stack_limit || gj_task_stack_limit >= sp)
     return 13;
-  if (gj_task_stack_limit != gj_stack_limit) // main is not a task (§17)
+  if (sp - gj_task_stack_limit < (intptr_t)1 << 20) // main's: 8 MiB or more
     return 14;
+  if (sp - gj_task_stack_limit > (intptr_t)1 << 32) // but not absurdly
+    return 15;
   GjStr s{{0, GJ_KIND_STR, 0}, 2, "hi", 0, nullptr};
   gj_write_str(&s, GJ_WRITE_NL); // flushed by gj_rt_start on return
   return 7;
@@ -55,7 +59,7 @@ __attribute__((noinline)) int64_t recurseChecked(int64_t n) {
   if (n < 0) // never: keeps the compiler from seeing endless recursion
     return 0;
   pad[0] = (char)n;
-  if ((char *)__builtin_frame_address(0) < gj_stack_limit)
+  if ((char *)__builtin_frame_address(0) < gj_task_stack_limit)
     gj_panic_stack_overflow(&kLoc);
   return recurseChecked(n + 1) + pad[0];
 }

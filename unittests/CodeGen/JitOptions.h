@@ -1,0 +1,28 @@
+// JitOptions.h — CgOptions for code the tests JIT into this process: like
+// `guji run`, the stack check reads the runtime's thread-local
+// gj_task_stack_limit at the thread pointer plus its offset (CgOptions),
+// since gj_rt_start runs the entry as a task (§17).
+#ifndef GUJI_UNITTESTS_JIT_OPTIONS_H
+#define GUJI_UNITTESTS_JIT_OPTIONS_H
+
+extern "C" {
+#include "guji/CodeGen.h"
+#include "gujirt.h"
+}
+
+inline CgOptions jit_cg_options() {
+  CgOptions o = {};
+  char *tp;
+#if defined(__x86_64__)
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+#elif defined(__aarch64__)
+  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
+#else
+#error "the tests need the thread pointer of this architecture"
+#endif
+  o.limit_tp_offset_known = true;
+  o.limit_tp_offset = (int64_t)((char *)&gj_task_stack_limit - tp);
+  return o;
+}
+
+#endif
