@@ -793,10 +793,14 @@ static LLVMValueRef stack_limit(CgFunc *cf) {
 #else
   static const char asm_tp[] = "movq %fs:0, $0";
 #endif
+  /* side effects: never merged with another read of the thread pointer,
+   * nor moved across a call — a task may resume on another thread after
+   * any call, and an inlined callee's check must read the thread it runs
+   * on then */
   LLVMTypeRef fty = LLVMFunctionType(cg->t_ptr, NULL, 0, false);
   LLVMValueRef tp_asm =
       LLVMGetInlineAsm(fty, (char *)asm_tp, sizeof asm_tp - 1, "=r", 2,
-                       false, false, LLVMInlineAsmDialectATT, false);
+                       true, false, LLVMInlineAsmDialectATT, false);
   LLVMValueRef tp = LLVMBuildCall2(cf->b, fty, tp_asm, NULL, 0, "tp");
   LLVMValueRef off = LLVMConstInt(cg->t_i64, (uint64_t)cg->limit_tp_offset, true);
   LLVMValueRef p = LLVMBuildGEP2(cf->b, cg->t_i8, tp, &off, 1, "");
