@@ -77,6 +77,9 @@ typedef enum Builtin {
   BM_CHAN_TRY_SEND, BM_TASK_JOIN,
   /* the time module (§17, §18) */
   BM_TIME_SLEEP, BM_TIME_AFTER, BM_TIME_NOW_MS, BM_TIME_NOW_NS,
+  /* io and os (§18) */
+  BM_IO_READ_LINE, BM_IO_READ_ALL, BM_IO_LINES, BM_LINES_TO_LIST,
+  BM_OS_ARGS, BM_OS_ENV, BM_OS_EXIT,
   BI__COUNT
 } Builtin;
 

@@ -28,6 +28,7 @@ typedef enum TypeKind {
   TY_CHAR,
   TY_STR,
   TY_RANGE,
+  TY_LINES,   /* §18 io.lines(): stdin's lines, read once */
   TY_TUPLE,   /* args: the elements (two or more) */
   TY_ADT,     /* a user or prelude type applied to args */
   TY_LIST,    /* args[0]: the element type (§15) */
@@ -78,7 +79,7 @@ struct TypeDecl {
 };
 
 extern Type ty_error, ty_never, ty_unit, ty_int, ty_float, ty_bool, ty_char,
-    ty_str, ty_range;
+    ty_str, ty_range, ty_lines;
 
 typedef struct TypeCtx TypeCtx;
 TypeCtx *type_ctx_new(Arena *a);

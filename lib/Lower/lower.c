@@ -472,6 +472,7 @@ static void some_if(Lower *L, Join *j, GirValue cond, const GirType *ot,
 static GirValue some_end(Lower *L, Join *j, const GirType *ot, GirValue x,
                          Span sp);
 static GirValue lower_chan_method(Lower *L, Expr *e, GirValue c);
+static GirValue lower_io(Lower *L, Expr *e);
 static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp);
 
 static GirValue lower_method(Lower *L, Expr *e) {
@@ -482,6 +483,9 @@ static GirValue lower_method(Lower *L, Expr *e) {
   Expr *recv = e->method.recv;
   if (e->method.builtin >= BM_MATH_SQRT && e->method.builtin <= BM_MATH_IS_NAN)
     return lower_math(L, e);
+  if (e->method.builtin >= BM_IO_READ_LINE && e->method.builtin <= BM_OS_EXIT &&
+      e->method.builtin != BM_LINES_TO_LIST)
+    return lower_io(L, e);
   if (e->method.builtin == BM_TIME_NOW_MS || e->method.builtin == BM_TIME_NOW_NS)
     return gir_call_rt(&L->g, e->method.builtin == BM_TIME_NOW_MS
                                   ? GIR_RT_TIME_NOW_MS : GIR_RT_TIME_NOW_NS,
@@ -515,6 +519,9 @@ static GirValue lower_method(Lower *L, Expr *e) {
     return lower_list_method(L, e, v);
   if (e->method.builtin == BM_LIST_SORTED_BY) return lower_sorted_by(L, e, v);
   if (e->method.builtin == BM_RANGE_TO_LIST) return v;
+  if (e->method.builtin == BM_LINES_TO_LIST)
+    return gir_call_rt_typed(&L->g, GIR_RT_IO_LINES_LIST, NULL, 0, gty(e->ty),
+                             e->span);
   if (e->method.builtin == BM_RANGE_REV)
     return gir_list_op(&L->g, GIR_LIST_REVERSED, &v, 1, e->span);
   if (e->method.builtin == BM_RANGE_STEP) {
@@ -1170,6 +1177,75 @@ static GirValue lower_select(Lower *L, Expr *e) {
     join_jump(L, &j, bv, e->select.else_->span);
   }
   return join_enter(L, &j);
+}
+
+/* ---- io and os (§18) -------------------------------------------------------- */
+
+/* A runtime Str that may be the "none" sentinel as an Option[Str]. */
+static GirValue str_option(Lower *L, GirValue s, const GirType *ot, Span sp) {
+  GirValue none_p = rt(L, GIR_RT_STR_IS_NONE, sp, 1, s);
+  GirValue some_p = gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool, none_p, sp);
+  Join j;
+  some_if(L, &j, some_p, ot, sp);
+  return some_end(L, &j, ot, s, sp);
+}
+
+static GirValue lower_io(Lower *L, Expr *e) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  switch (e->method.builtin) {
+  case BM_IO_READ_LINE:
+    return str_option(L, gir_call_rt(g, GIR_RT_IO_READ_LINE, NULL, 0, sp),
+                      gty(e->ty), sp);
+  case BM_IO_READ_ALL: return gir_call_rt(g, GIR_RT_IO_READ_ALL, NULL, 0, sp);
+  case BM_IO_LINES: return GIR_NO_VALUE; /* stdin: no value (Unit) */
+  case BM_OS_ARGS:
+    return gir_call_rt_typed(g, GIR_RT_OS_ARGS, NULL, 0, gty(e->ty), sp);
+  case BM_OS_ENV: {
+    GirValue n = lower_expr(L, e->method.args.data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    return str_option(L, rt(L, GIR_RT_OS_ENV, sp, 1, n), gty(e->ty), sp);
+  }
+  case BM_OS_EXIT: {
+    GirValue c = lower_expr(L, e->method.args.data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    rt(L, GIR_RT_OS_EXIT, sp, 1, c);
+    gir_unreachable(g, sp);
+    return GIR_NO_VALUE;
+  }
+  default: GJ_UNREACHABLE("io builtin");
+  }
+}
+
+/* for $line in io.lines(): read_line until the end of input. */
+static GirValue lower_for_lines(Lower *L, Expr *e) {
+  lower_expr(L, e->for_.iter);
+  if (dead(L)) return GIR_NO_VALUE;
+  Span sp = e->span;
+  Join head, next, exit;
+  join_init(L, &head, NULL, "lines.head");
+  join_init(L, &exit, NULL, "lines.end");
+  join_jump(L, &head, GIR_NO_VALUE, sp);
+  join_enter(L, &head);
+  join_init(L, &next, NULL, "lines.next");
+  GirValue s = gir_call_rt(&L->g, GIR_RT_IO_READ_LINE, NULL, 0, sp);
+  GirValue none_p = rt(L, GIR_RT_STR_IS_NONE, sp, 1, s);
+  GirBlock *body = gir_block_new(L->m, L->g.f, "lines.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "lines.exit");
+  gir_br(&L->g, none_p, out, body, sp);
+  gir_set_block(&L->g, out);
+  join_jump(L, &exit, GIR_NO_VALUE, sp);
+  gir_set_block(&L->g, body);
+  size_t nmuts = L->muts.len;
+  lower_pattern(L, e->for_.pat, s, NULL);
+  lower_loop_body(L, e->for_.body, &exit, &next);
+  L->muts.len = nmuts;
+  join_jump(L, &next, GIR_NO_VALUE, sp);
+  if (next.block) {
+    join_enter(L, &next);
+    join_jump(L, &head, GIR_NO_VALUE, sp);
+  }
+  return join_enter(L, &exit);
 }
 
 /* for $x in $c: receive until the channel is closed and drained. */
@@ -2266,6 +2342,7 @@ GirValue lower_expr(Lower *L, Expr *e) {
     switch (ST(L, e->for_.iter->ty)->kind) {
     case TY_LIST: case TY_MAP: case TY_SET: return lower_for_list(L, e);
     case TY_CHAN: return lower_for_chan(L, e);
+    case TY_LINES: return lower_for_lines(L, e);
     default: break;
     }
     return lower_for(L, e);

@@ -68,6 +68,7 @@ typedef struct UseAlias {
   ModScope *target;       /* NULL: math or time (§18), or a module not found */
   bool is_math;
   bool is_time;
+  bool is_io, is_os;
 } UseAlias;
 
 /* The names of one module (§3). */
@@ -311,6 +312,10 @@ static ModScope *used_module(Sema *S, const char *module, const char *name,
                              Span sp) {
   UseAlias *u = find_use(S->ms, module);
   if (u && u->target) return u->target;
+  if (u && (u->is_io || u->is_os)) {
+    error(S, sp, "the %s module has no %s", module, name);
+    return NULL;
+  }
   if (u && u->is_time) {
     error(S, sp, "the time module has no %s (it has the subs now_ms, now_ns, "
           "sleep and after)", name);
@@ -686,6 +691,7 @@ static Type *check_map_literal(Sema *S, Expr *e, Type *want);
 static Type *check_args_only(Sema *S, ExprList *args);
 static Type *check_range_method(Sema *S, Expr *e);
 static Type *check_math_call(Sema *S, Expr *e);
+static Type *check_io_call(Sema *S, Expr *e, bool io);
 static Type *check_str_method(Sema *S, Expr *e);
 static Type *check_math_const(Sema *S, Expr *e);
 static Type *check_try(Sema *S, Expr *e);
@@ -1764,6 +1770,51 @@ static Type *check_math_call(Sema *S, Expr *e) {
   return &ty_error;
 }
 
+/* §18: io.read_line(): Option[Str], io.read_all(): Str, io.lines(): Lines;
+ * os.args(): List[Str], os.env(name): Option[Str], os.exit(code). The
+ * rest of the two modules comes with the text-processing work. */
+static Type *check_io_call(Sema *S, Expr *e, bool io) {
+  static const struct { const char *name; Builtin bi; bool io; int nargs; } fs[] = {
+      {"read_line", BM_IO_READ_LINE, true, 0}, {"read_all", BM_IO_READ_ALL, true, 0},
+      {"lines", BM_IO_LINES, true, 0},         {"args", BM_OS_ARGS, false, 0},
+      {"env", BM_OS_ENV, false, 1},            {"exit", BM_OS_EXIT, false, 1},
+  };
+  ExprList *a = &e->method.args;
+  check_args_only(S, a);
+  e->method.recv->ty = &ty_unit;
+  const char *m = io ? "io" : "os";
+  for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
+    if (fs[i].io != io || strcmp(fs[i].name, e->method.name) != 0) continue;
+    e->method.builtin = fs[i].bi;
+    char *what = arena_printf(S->s->arena, "%s.%s", m, fs[i].name);
+    if (!check_arity(S, e->span, what, a->len, fs[i].nargs, fs[i].nargs))
+      return &ty_error;
+    Type *str = &ty_str;
+    switch (fs[i].bi) {
+    case BM_IO_READ_LINE: return type_adt(S->tc, S->opt_decl, &str, 1);
+    case BM_IO_READ_ALL: return &ty_str;
+    case BM_IO_LINES: return &ty_lines;
+    case BM_OS_ARGS: return type_list(S->tc, &ty_str);
+    case BM_OS_ENV:
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_str, " (a variable's name)");
+      return type_adt(S->tc, S->opt_decl, &str, 1);
+    default: /* exit */
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_int, " (the exit status)");
+      return &ty_never;
+    }
+  }
+  static const char *const later[] = {"read_file", "write_file", "file_lines",
+                                      "write_bytes", "read_bytes"};
+  for (size_t i = 0; io && i < sizeof later / sizeof later[0]; i++)
+    if (strcmp(later[i], e->method.name) == 0)
+      return not_implemented(S, e->method.name_span,
+                             arena_printf(S->s->arena, "io.%s", later[i]), "§18");
+  error(S, e->method.name_span, io ? "the io module has no sub %s (it has "
+        "read_line, read_all and lines)" : "the os module has no sub %s (it "
+        "has args, env and exit)", e->method.name);
+  return &ty_error;
+}
+
 /* §17, §18: time.sleep(ms), time.after(ms): Chan[Unit], time.now_ms(),
  * time.now_ns(). */
 static Type *check_time_call(Sema *S, Expr *e) {
@@ -1925,6 +1976,7 @@ static Type *check_method(Sema *S, Expr *e) {
   UseAlias *u = names_module(S, recv);
   if (u && u->is_math) return check_math_call(S, e);
   if (u && u->is_time) return check_time_call(S, e);
+  if (u && (u->is_io || u->is_os)) return check_io_call(S, e, u->is_io);
   if (u) {
     /* `m.f(args)`, `m.C(args)`: a call of module m's item (§3) */
     method_to_qualified_call(S, e);
@@ -2007,6 +2059,12 @@ static Type *check_method(Sema *S, Expr *e) {
   if (rt->kind == TY_CHAN || rt->kind == TY_TASK) {
     Type *r = check_chan_method(S, e, rt);
     if (r) return r;
+  }
+  if (rt->kind == TY_LINES && strcmp(name, "to_list") == 0) {
+    e->method.builtin = BM_LINES_TO_LIST;
+    check_args_only(S, &e->method.args);
+    check_arity(S, e->span, "Lines.to_list", e->method.args.len, 0, 0);
+    return type_list(S->tc, &ty_str);
   }
   if (rt->kind == TY_ADT && (rt->decl == S->opt_decl || rt->decl == S->res_decl)) {
     Type *r = check_option_method(S, e, rt);
@@ -2626,9 +2684,11 @@ static Type *check_for(Sema *S, Expr *e) {
   Type *t = type_resolve(S->tc, check_expr(S, it, true));
   if (t->kind == TY_CHAN) e->for_.recv_ty = type_adt(S->tc, S->opt_decl, t->args, 1);
   if (t->kind == TY_LIST || t->kind == TY_MAP || t->kind == TY_SET ||
-      t->kind == TY_CHAN) {
-    /* §7: a Map yields (K, V) tuples; a channel its values until closed */
-    Type *el = t->kind == TY_MAP ? type_tuple(S->tc, t->args, 2) : t->args[0];
+      t->kind == TY_CHAN || t->kind == TY_LINES) {
+    /* §7: a Map yields (K, V) tuples; a channel its values until closed;
+     * Lines (§18) stdin's lines to its end */
+    Type *el = t->kind == TY_MAP ? type_tuple(S->tc, t->args, 2)
+               : t->kind == TY_LINES ? &ty_str : t->args[0];
     push_scope(S, false);
     check_pattern(S, e->for_.pat, el);
     if (!irrefutable(S, e->for_.pat))
@@ -3094,7 +3154,9 @@ bool sema_is_std_module(const char *name) {
 static void add_use(Sema *S, const char *name, Span sp, ModScope *target) {
   if (find_use(S->ms, name)) return; /* `use m` twice is harmless */
   UseAlias u = {name, sp, target, !target && strcmp(name, "math") == 0,
-               !target && strcmp(name, "time") == 0};
+               !target && strcmp(name, "time") == 0,
+               !target && strcmp(name, "io") == 0,
+               !target && strcmp(name, "os") == 0};
   VEC_PUSH(S->s->arena, S->ms->uses, u);
 }
 
@@ -3105,12 +3167,14 @@ static void declare_use(Sema *S, Item *it) {
   Span sp = it->use.module_span;
   if (sema_is_std_module(m)) {
     bool math = strcmp(m, "math") == 0, time = strcmp(m, "time") == 0;
-    if (!math && !time)
+    bool io = strcmp(m, "io") == 0, os = strcmp(m, "os") == 0;
+    if (!math && !time && !io && !os)
       not_implemented(S, sp, arena_printf(S->s->arena, "the standard module "
                       "%s", m), "§18");
     else if (it->use.names.len)
       not_implemented(S, sp, arena_printf(S->s->arena, "importing names from "
-                      "%s; write %s.%s(…)", m, m, math ? "sqrt" : "sleep"),
+                      "%s; write %s.%s(…)", m, m,
+                      math ? "sqrt" : time ? "sleep" : io ? "read_line" : "args"),
                       "§3, §18");
     else {
       if (math) S->ms->use_math = true;

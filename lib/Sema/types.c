@@ -20,7 +20,8 @@ Type ty_error = {.kind = TY_ERROR, .ground = true},
      ty_bool = {.kind = TY_BOOL, .ground = true},
      ty_char = {.kind = TY_CHAR, .ground = true},
      ty_str = {.kind = TY_STR, .ground = true},
-     ty_range = {.kind = TY_RANGE, .ground = true};
+     ty_range = {.kind = TY_RANGE, .ground = true},
+     ty_lines = {.kind = TY_LINES, .ground = true};
 
 struct TypeCtx {
   Arena *arena;
@@ -84,7 +85,7 @@ static Type *make(TypeCtx *c, TypeKind k, TypeDecl *d, Type **args,
     t->decl = d;
     t->nargs = n;
     t->args = ARENA_ARRAY(c->arena, Type *, n ? n : 1);
-    memcpy(t->args, args, n * sizeof *args);
+    if (n) memcpy(t->args, args, n * sizeof *args);
     t->ground = true;
     c->slots[j] = t;
     c->len++;
@@ -95,7 +96,7 @@ static Type *make(TypeCtx *c, TypeKind k, TypeDecl *d, Type **args,
   t->decl = d;
   t->nargs = n;
   t->args = ARENA_ARRAY(c->arena, Type *, n ? n : 1);
-  memcpy(t->args, args, n * sizeof *args);
+  if (n) memcpy(t->args, args, n * sizeof *args);
   return t;
 }
 
@@ -239,6 +240,7 @@ static void name_into(TypeCtx *c, Type *t, StrBuf *b) {
   case TY_CHAR: sb_puts(b, "Char"); return;
   case TY_STR: sb_puts(b, "Str"); return;
   case TY_RANGE: sb_puts(b, "Range"); return;
+  case TY_LINES: sb_puts(b, "Lines"); return;
   case TY_VAR: sb_puts(b, "?"); return;
   case TY_PARAM: sb_puts(b, t->name); return;
   case TY_TUPLE:
@@ -311,7 +313,7 @@ const char *type_name(TypeCtx *c, Type *t) {
 /* §4: function, Chan and Task types have no equality, ordering, hashing
  * or text form, and neither has a type containing one. */
 static bool opaque_kind(TypeKind k) {
-  return k == TY_FN || k == TY_CHAN || k == TY_TASK;
+  return k == TY_FN || k == TY_CHAN || k == TY_TASK || k == TY_LINES;
 }
 static bool has_fn(Type *t) {
   t = prune(t);

@@ -553,6 +553,18 @@ GjChan *gj_time_after(int64_t ms);
 int64_t gj_time_now_ms(void);
 int64_t gj_time_now_ns(void);
 
+/* ---- io and os (§18; runtime/src/stdin.c) -------------------------------
+ * stdin through one 64 KiB buffer, invalid UTF-8 replaced by U+FFFD. A Str
+ * result that may be absent (end of input, an unset variable) is then
+ * the sentinel gj_str_is_none recognizes. */
+GjStr *gj_io_read_line(void);      /* without its "\n" / "\r\n" */
+GjStr *gj_io_read_all(void);       /* the rest of the input */
+GjList *gj_io_lines_list(void);    /* io.lines().to_list() */
+bool gj_str_is_none(const GjStr *s);
+GjList *gj_os_args(void);          /* without the program name */
+GjStr *gj_os_env(const GjStr *name);
+GJ_NORETURN void gj_os_exit(int64_t code);
+
 /* ---- panics (§12) ------------------------------------------------------- */
 
 /* Each flushes stdout, prints "guji: panic: MESSAGE" and "  at FILE:LINE:COL"
