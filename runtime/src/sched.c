@@ -69,6 +69,7 @@ struct GjTask {
   GjRtLock lock;
   _Atomic uint32_t done;
   GjRtWaiter *joiners; /* under lock */
+  bool rt_owned;        /* main's: malloc'd, outside the object counts */
   _Alignas(16) unsigned char result[];
 };
 
@@ -689,7 +690,10 @@ static size_t task_size(const GjType *rtype) {
 void gj_rt_task_free(GjTask *t) {
   if (t->rtype && (t->rtype->flags & GJ_TYPE_HEAP) && t->rtype->dec)
     t->rtype->dec(t->result);
-  gj_obj_free(t, task_size(t->rtype));
+  if (t->rt_owned)
+    free(t);
+  else
+    gj_obj_free(t, task_size(t->rtype));
 }
 
 /* The task's value is in: marks it done, drops the running task's
@@ -748,17 +752,18 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   sched_start();
   GjTask *t;
   if (own) {
-    /* main's handle is the runtime's, not the program's: immortal (rc 0),
-     * outside the object counts (GUJI_ALLOCSTATS, GUJI_LEAKCHECK) */
+    /* main's handle is the runtime's, not the program's: outside the
+     * object counts (GUJI_ALLOCSTATS, GUJI_LEAKCHECK), freed with free */
     t = calloc(1, task_size(rtype));
     if (!t)
       gj_rt_fatal("out of memory");
     t->h.kind = GJ_KIND_TASK;
-    t->h.rc = 0;
+    t->rt_owned = true;
   } else {
     t = gj_obj_alloc(task_size(rtype), GJ_KIND_TASK);
-    t->h.rc = -2; /* shared: the caller's reference and the task's own */
+    t->rt_owned = false;
   }
+  t->h.rc = -2; /* shared: the caller's reference and the task's own */
   atomic_fetch_add_explicit(&S.live_tasks, 1, memory_order_relaxed);
   t->fn = fn;
   t->arg = arg;

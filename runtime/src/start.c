@@ -158,7 +158,6 @@ static size_t main_stack_size(void) {
 }
 
 static int64_t (*main_entry)(void);
-static GjTask *main_task; /* reachable: not a leak */
 
 static void run_main(void *arg, void *result) {
   (void)arg;
@@ -181,9 +180,7 @@ int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
   GjTask *t = gj_rt_spawn_main(run_main, NULL, &gj_type_int, main_stack_size());
   int64_t result = 0;
   gj_task_join(t, &result);
-  /* main's handle is immortal and stays: its worker may still be reading
-   * it (task_finish) when join sees it done */
-  main_task = t;
+  gj_dec(t); /* the last of the two references frees it */
   int status = (int)result;
   gj_flush();
   /* §17: the program ends when main returns. Tasks still running (or
