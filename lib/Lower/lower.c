@@ -1217,71 +1217,80 @@ static GirValue lower_io(Lower *L, Expr *e) {
   }
 }
 
-/* for $line in io.lines(): read_line until the end of input. */
-static GirValue lower_for_lines(Lower *L, Expr *e) {
-  lower_expr(L, e->for_.iter);
-  if (dead(L)) return GIR_NO_VALUE;
+/* for over a source read until it runs out (a channel, stdin's lines):
+ * `more` emits one fetch, keeps what it got in `got` and returns the Bool
+ * "a value came"; `value`, in the loop's body, gives the value bound. */
+typedef struct Fetch {
+  GirValue (*more)(Lower *L, struct Fetch *f, Span sp);
+  GirValue (*value)(Lower *L, struct Fetch *f, Span sp);
+  GirValue src, got;
+  const GirType *ct, *ot;   /* a channel's type and its recv's Option */
+} Fetch;
+
+static GirValue lower_for_fetch(Lower *L, Expr *e, Fetch *f) {
   Span sp = e->span;
-  Join head, next, exit;
-  join_init(L, &head, NULL, "lines.head");
-  join_init(L, &exit, NULL, "lines.end");
+  Join head, cont, exit;
+  join_init(L, &head, NULL, "for.head");
+  join_init(L, &exit, NULL, "for.end");
   join_jump(L, &head, GIR_NO_VALUE, sp);
   join_enter(L, &head);
-  join_init(L, &next, NULL, "lines.next");
-  GirValue s = gir_call_rt(&L->g, GIR_RT_IO_READ_LINE, NULL, 0, sp);
-  GirValue none_p = rt(L, GIR_RT_STR_IS_NONE, sp, 1, s);
-  GirBlock *body = gir_block_new(L->m, L->g.f, "lines.body");
-  GirBlock *out = gir_block_new(L->m, L->g.f, "lines.exit");
-  gir_br(&L->g, none_p, out, body, sp);
+  join_init(L, &cont, NULL, "for.next");
+  GirBlock *body = gir_block_new(L->m, L->g.f, "for.body");
+  GirBlock *out = gir_block_new(L->m, L->g.f, "for.exit");
+  gir_br(&L->g, f->more(L, f, sp), body, out, sp);
   gir_set_block(&L->g, out);
   join_jump(L, &exit, GIR_NO_VALUE, sp);
   gir_set_block(&L->g, body);
   size_t nmuts = L->muts.len;
-  lower_pattern(L, e->for_.pat, s, NULL);
-  lower_loop_body(L, e->for_.body, &exit, &next);
+  lower_pattern(L, e->for_.pat, f->value(L, f, sp), NULL);
+  lower_loop_body(L, e->for_.body, &exit, &cont);
   L->muts.len = nmuts;
-  join_jump(L, &next, GIR_NO_VALUE, sp);
-  if (next.block) {
-    join_enter(L, &next);
+  join_jump(L, &cont, GIR_NO_VALUE, sp);
+  if (cont.block) {
+    join_enter(L, &cont);
     join_jump(L, &head, GIR_NO_VALUE, sp);
   }
   return join_enter(L, &exit);
 }
 
-/* for $x in $c: receive until the channel is closed and drained. */
+/* for $line in io.lines(): read_line until the end of input */
+static GirValue line_more(Lower *L, Fetch *f, Span sp) {
+  f->got = gir_call_rt(&L->g, GIR_RT_IO_READ_LINE, NULL, 0, sp);
+  GirValue none_p = rt(L, GIR_RT_STR_IS_NONE, sp, 1, f->got);
+  return gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool, none_p, sp);
+}
+
+static GirValue line_value(Lower *L, Fetch *f, Span sp) {
+  (void)L, (void)sp;
+  return f->got;
+}
+
+/* for $x in $c: receive until the channel is closed and drained */
+static GirValue chan_more(Lower *L, Fetch *f, Span sp) {
+  f->got = gir_task_op(&L->g, GIR_TASK_RECV, f->ct, f->ot, &f->src, 1, sp);
+  GirValue tag = gir_tag(&L->g, f->got, sp);
+  return gir_op2(&L->g, GIR_OP_IEQ, &gir_t_bool, tag,
+                 gir_const_int(&L->g, 1, sp), sp);
+}
+
+static GirValue chan_value(Lower *L, Fetch *f, Span sp) {
+  if (f->ct->elem->kind == GIR_T_UNIT) return GIR_NO_VALUE;
+  return proj(L, f->got, f->ot, 1, 0, sp);
+}
+
+static GirValue lower_for_lines(Lower *L, Expr *e) {
+  lower_expr(L, e->for_.iter); /* io.lines(): no value */
+  if (dead(L)) return GIR_NO_VALUE;
+  Fetch f = {line_more, line_value, GIR_NO_VALUE, GIR_NO_VALUE, NULL, NULL};
+  return lower_for_fetch(L, e, &f);
+}
+
 static GirValue lower_for_chan(Lower *L, Expr *e) {
   GirValue c = lower_expr(L, e->for_.iter);
   if (dead(L)) return GIR_NO_VALUE;
-  const GirType *ct = gty(e->for_.iter->ty);
-  const GirType *ot = gty(e->for_.recv_ty);
-  Span sp = e->span;
-  Join head, next, exit;
-  join_init(L, &head, NULL, "for.head");
-  join_init(L, &exit, NULL, "for.end");
-  join_jump(L, &head, GIR_NO_VALUE, sp);
-  join_enter(L, &head);
-  join_init(L, &next, NULL, "for.next");
-  GirValue o = gir_task_op(&L->g, GIR_TASK_RECV, ct, ot, &c, 1, sp);
-  GirBlock *body = gir_block_new(L->m, L->g.f, "for.body");
-  GirBlock *out = gir_block_new(L->m, L->g.f, "for.exit");
-  GirValue some_tag = gir_const_int(&L->g, 1, sp);
-  gir_br(&L->g, gir_op2(&L->g, GIR_OP_IEQ, &gir_t_bool, gir_tag(&L->g, o, sp),
-                        some_tag, sp), body, out, sp);
-  gir_set_block(&L->g, out);
-  join_jump(L, &exit, GIR_NO_VALUE, sp);
-  gir_set_block(&L->g, body);
-  size_t nmuts = L->muts.len;
-  GirValue x = ct->elem->kind == GIR_T_UNIT ? GIR_NO_VALUE
-                                             : proj(L, o, ot, 1, 0, sp);
-  lower_pattern(L, e->for_.pat, x, NULL);
-  lower_loop_body(L, e->for_.body, &exit, &next);
-  L->muts.len = nmuts;
-  join_jump(L, &next, GIR_NO_VALUE, sp);
-  if (next.block) {
-    join_enter(L, &next);
-    join_jump(L, &head, GIR_NO_VALUE, sp);
-  }
-  return join_enter(L, &exit);
+  Fetch f = {chan_more, chan_value, c, GIR_NO_VALUE, gty(e->for_.iter->ty),
+             gty(e->for_.recv_ty)};
+  return lower_for_fetch(L, e, &f);
 }
 
 /* `f` used as a value (§8): a capture-free closure whose body calls it. */
