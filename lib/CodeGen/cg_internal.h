@@ -242,6 +242,30 @@ LLVMValueRef cg_elem_reload(Cg *cg, const GirType *t, LLVMValueRef p);
  * "R:PPP", letters p ptr, i i64, b bool (zeroext i1), v void. */
 LLVMValueRef cg_rt_hand_decl(Cg *cg, const char *name, const char *sig,
                              LLVMTypeRef *fty);
+/* A runtime function declared by hand (list.c, map.c, task.c keep a table
+ * of them): its name and signature letters, and its declaration once made. */
+typedef struct CgHandSig {
+  const char *name;
+  const char *sig;
+} CgHandSig;
+typedef struct CgHandFn {
+  LLVMValueRef fn;
+  LLVMTypeRef ty;
+} CgHandFn;
+/* Calls sig's function, declaring it into *cache on first use. */
+LLVMValueRef cg_rt_hand_call(Cg *cg, const CgHandSig *sig, CgHandFn *cache,
+                             LLVMValueRef *args, unsigned n);
+
+/* The builder's place (block and debug location), saved while a generated
+ * function is emitted (which happens without a debug location). */
+typedef struct CgPos {
+  LLVMBasicBlockRef bb;
+  LLVMMetadataRef loc;
+} CgPos;
+CgPos cg_pos_save(Cg *cg);
+void cg_pos_restore(Cg *cg, CgPos p);
+/* An alloca of ty at the top of the current function's entry block. */
+LLVMValueRef cg_entry_alloca(Cg *cg, LLVMTypeRef ty, const char *name);
 
 /* map.c: Map[K, V] and Set[T] values (GIR_OP_MAP_OP), see the file's
  * header. `tys` are the operands' GIR types. NULL for Unit. Their inc and

@@ -130,24 +130,6 @@ static void at(Cg *cg, LLVMBasicBlockRef bb) {
   LLVMPositionBuilderAtEnd(cg->b, bb);
 }
 
-/* The builder's place, while a generated function is emitted. */
-typedef struct Saved {
-  LLVMBasicBlockRef bb;
-  LLVMMetadataRef loc;
-} Saved;
-
-static Saved save(Cg *cg) {
-  Saved s = {LLVMGetInsertBlock(cg->b), LLVMGetCurrentDebugLocation2(cg->b)};
-  LLVMSetCurrentDebugLocation2(cg->b, NULL);
-  return s;
-}
-
-static void restore(Cg *cg, Saved s) {
-  if (s.bb)
-    LLVMPositionBuilderAtEnd(cg->b, s.bb);
-  LLVMSetCurrentDebugLocation2(cg->b, s.loc);
-}
-
 static LLVMValueRef new_fn(Cg *cg, const char *name, bool inline_always) {
   LLVMValueRef fn = LLVMAddFunction(cg->mod, name, cg->clo->t_drop);
   LLVMSetLinkage(fn, LLVMInternalLinkage);
@@ -317,13 +299,13 @@ static LLVMValueRef rc_fn(Cg *cg, bool inc) {
   if (!*slot) {
     LLVMValueRef fn = new_fn(cg, inc ? "gj.closure.inc" : "gj.closure.dec", true);
     *slot = fn;
-    Saved s = save(cg);
+    CgPos s = cg_pos_save(cg);
     at(cg, block(cg, fn, "entry"));
     if (inc)
       body_inc(cg, fn);
     else
       body_dec(cg, fn);
-    restore(cg, s);
+    cg_pos_restore(cg, s);
   }
   return *slot;
 }
@@ -399,10 +381,10 @@ static LLVMValueRef mark_fn(Cg *cg, const GirFunc *f, CgLifted *l) {
     snprintf(name, sizeof name, "mark.closure.%s", f->name ? f->name : "?");
     LLVMValueRef fn = new_fn(cg, name, false);
     l->mark = fn;
-    Saved s = save(cg);
+    CgPos s = cg_pos_save(cg);
     at(cg, block(cg, fn, "entry"));
     body_mark(cg, fn, f, lifted_struct(cg, f, l));
-    restore(cg, s);
+    cg_pos_restore(cg, s);
   }
   return l->mark;
 }
@@ -428,10 +410,10 @@ static LLVMValueRef drop_fn(Cg *cg, const GirFunc *f, CgLifted *l) {
     snprintf(name, sizeof name, "drop.closure.%s", f->name ? f->name : "?");
     LLVMValueRef fn = new_fn(cg, name, false);
     l->drop = fn;
-    Saved s = save(cg);
+    CgPos s = cg_pos_save(cg);
     at(cg, block(cg, fn, "entry"));
     body_drop(cg, fn, f, lifted_struct(cg, f, l));
-    restore(cg, s);
+    cg_pos_restore(cg, s);
   }
   return l->drop;
 }

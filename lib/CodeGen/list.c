@@ -67,10 +67,7 @@ typedef enum RtList {
 
 /* The runtime functions: name, result and parameter letters:
  * p ptr, i i64, b bool (zeroext i1), v void (result only). */
-static const struct {
-  const char *name;
-  const char *sig;
-} rt_list[RL__COUNT] = {
+static const CgHandSig rt_list[RL__COUNT] = {
     [RL_NEW] = {"gj_list_new", "p:p"},
     [RL_WITH_CAP] = {"gj_list_with_cap", "p:pi"},
     [RL_LEN] = {"gj_list_len", "i:p"},
@@ -102,8 +99,7 @@ enum { SLOT_I64, SLOT_F64, SLOT_I8, SLOT_I32, SLOT_PTR, SLOT_UNIT, NSLOTS };
 
 struct CgList {
   LLVMTypeRef t_gjtype;              /* GjType */
-  LLVMValueRef fn[RL__COUNT];
-  LLVMTypeRef fn_ty[RL__COUNT];
+  CgHandFn fn[RL__COUNT];
   LLVMValueRef builtin[GIR_T_MAP + 1]; /* gj_type_int …, by kind */
   ObjDesc *objs;                     /* by GirType.id */
   size_t nobjs;
@@ -169,20 +165,16 @@ LLVMValueRef cg_rt_hand_decl(Cg *cg, const char *name, const char *sig,
   return fn;
 }
 
-static LLVMValueRef rt_fn(Cg *cg, RtList id, LLVMTypeRef *fty) {
-  struct CgList *l = state(cg);
-  if (!l->fn[id])
-    l->fn[id] = cg_rt_hand_decl(cg, rt_list[id].name, rt_list[id].sig,
-                                &l->fn_ty[id]);
-  *fty = l->fn_ty[id];
-  return l->fn[id];
+LLVMValueRef cg_rt_hand_call(Cg *cg, const CgHandSig *sig, CgHandFn *cache,
+                             LLVMValueRef *args, unsigned n) {
+  if (!cache->fn)
+    cache->fn = cg_rt_hand_decl(cg, sig->name, sig->sig, &cache->ty);
+  return LLVMBuildCall2(cg->b, cache->ty, cache->fn, args, n, "");
 }
 
 static LLVMValueRef call_rt(Cg *cg, RtList id, LLVMValueRef *args,
                             unsigned n) {
-  LLVMTypeRef ty;
-  LLVMValueRef fn = rt_fn(cg, id, &ty);
-  return LLVMBuildCall2(cg->b, ty, fn, args, n, "");
+  return cg_rt_hand_call(cg, &rt_list[id], &state(cg)->fn[id], args, n);
 }
 
 /* ---- element storage ----------------------------------------------------- */
@@ -217,19 +209,8 @@ LLVMValueRef cg_elem_slot(Cg *cg, const GirType *t, unsigned which) {
   if (which >= CG_ELEM_NSLOTS)
     GJ_UNREACHABLE("codegen: element slot out of range");
   int k = slot_class(t);
-  if (!l->slots[which][k]) {
-    LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
-    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
-    LLVMValueRef first = LLVMGetFirstInstruction(entry);
-    if (first)
-      LLVMPositionBuilderBefore(cg->b, first);
-    else
-      LLVMPositionBuilderAtEnd(cg->b, entry);
-    LLVMSetCurrentDebugLocation2(cg->b, NULL);
-    l->slots[which][k] = LLVMBuildAlloca(cg->b, cg_elem_mem_type(cg, t), "elem");
-    LLVMPositionBuilderAtEnd(cg->b, here);
-    LLVMSetCurrentDebugLocation2(cg->b, dl);
-  }
+  if (!l->slots[which][k])
+    l->slots[which][k] = cg_entry_alloca(cg, cg_elem_mem_type(cg, t), "elem");
   return l->slots[which][k];
 }
 
@@ -420,9 +401,7 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
   LLVMSetInitializer(d->global, LLVMConstNamedStruct(l->t_gjtype, init, 10));
 
   /* the bodies, now: save where the builder stands */
-  LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
-  LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
-  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  CgPos pos = cg_pos_save(cg);
   if (counted) {
     at_entry(cg, d->inc);
     cg_rc(cg, t, load_ptr(cg, LLVMGetParam(d->inc, 0)), true);
@@ -448,9 +427,7 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
   }
   at_entry(cg, d->hash);
   body_hash(cg, d->hash, t);
-  if (here)
-    LLVMPositionBuilderAtEnd(cg->b, here);
-  LLVMSetCurrentDebugLocation2(cg->b, dl);
+  cg_pos_restore(cg, pos);
   return d;
 }
 
@@ -491,9 +468,7 @@ static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
                          null, null, null, cstring(cg, sub ? "sub" : "Chan/Task"),
                          share};
   LLVMSetInitializer(g, LLVMConstNamedStruct(l->t_gjtype, init, 10));
-  LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
-  LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
-  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  CgPos pos = cg_pos_save(cg);
   at_entry(cg, inc);
   cg_rc(cg, t, load_ptr(cg, LLVMGetParam(inc, 0)), true);
   LLVMBuildRetVoid(cg->b);
@@ -505,9 +480,7 @@ static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
     cg_share(cg, t, load_ptr(cg, LLVMGetParam(share, 0)));
     LLVMBuildRetVoid(cg->b);
   }
-  if (here)
-    LLVMPositionBuilderAtEnd(cg->b, here);
-  LLVMSetCurrentDebugLocation2(cg->b, dl);
+  cg_pos_restore(cg, pos);
   return g;
 }
 
@@ -541,9 +514,7 @@ static LLVMValueRef rc_fn(Cg *cg, bool inc) {
   add_enum_attr(cg, fn, LLVMAttributeFunctionIndex, "alwaysinline");
   l->rc_fn[inc] = fn;
 
-  LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
-  LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
-  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  CgPos pos = cg_pos_save(cg);
   at_entry(cg, fn);
   LLVMValueRef p = LLVMGetParam(fn, 0);
   LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(cg->ctx, fn, "owned");
@@ -562,9 +533,7 @@ static LLVMValueRef rc_fn(Cg *cg, bool inc) {
   LLVMValueRef rt = cg_rt_decl(cg, inc ? GIR_RT_INC : GIR_RT_DEC, &ty);
   LLVMBuildCall2(cg->b, ty, rt, &p, 1, "");
   LLVMBuildRetVoid(cg->b);
-  if (here)
-    LLVMPositionBuilderAtEnd(cg->b, here);
-  LLVMSetCurrentDebugLocation2(cg->b, dl);
+  cg_pos_restore(cg, pos);
   return fn;
 }
 

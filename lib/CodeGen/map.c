@@ -59,10 +59,7 @@ typedef enum RtMap {
 } RtMap;
 
 /* name, then result and parameter letters (cg_rt_hand_decl) */
-static const struct {
-  const char *name;
-  const char *sig;
-} rt_map[RM__COUNT] = {
+static const CgHandSig rt_map[RM__COUNT] = {
     [RM_NEW] = {"gj_map_new", "p:pp"},
     [RM_SET_NEW] = {"gj_set_new", "p:p"},
     [RM_LEN] = {"gj_map_len", "i:p"},
@@ -99,8 +96,7 @@ typedef struct Thunk {
 } Thunk;
 
 struct CgMaps {
-  LLVMValueRef fn[RM__COUNT];
-  LLVMTypeRef fn_ty[RM__COUNT];
+  CgHandFn fn[RM__COUNT];
   Thunk *thunks;
   unsigned nthunks;
 };
@@ -114,11 +110,7 @@ static struct CgMaps *state(Cg *cg) {
 }
 
 static LLVMValueRef call_rt(Cg *cg, RtMap id, LLVMValueRef *args, unsigned n) {
-  struct CgMaps *ms = state(cg);
-  if (!ms->fn[id])
-    ms->fn[id] = cg_rt_hand_decl(cg, rt_map[id].name, rt_map[id].sig,
-                                 &ms->fn_ty[id]);
-  return LLVMBuildCall2(cg->b, ms->fn_ty[id], ms->fn[id], args, n, "");
+  return cg_rt_hand_call(cg, &rt_map[id], &state(cg)->fn[id], args, n);
 }
 
 /* ---- thunks ----------------------------------------------------------------- */
@@ -178,13 +170,9 @@ static LLVMValueRef thunk(Cg *cg, const GirType *fn_t, const GirType *a0,
   t->next = ms->thunks;
   ms->thunks = t;
 
-  LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
-  LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
-  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  CgPos pos = cg_pos_save(cg);
   thunk_body(cg, t);
-  if (here)
-    LLVMPositionBuilderAtEnd(cg->b, here);
-  LLVMSetCurrentDebugLocation2(cg->b, dl);
+  cg_pos_restore(cg, pos);
   return t->fn;
 }
 

@@ -195,6 +195,31 @@ static LLVMValueRef file_name(Cg *cg, uint32_t file) {
   return cg->file_names[file];
 }
 
+CgPos cg_pos_save(Cg *cg) {
+  CgPos p = {LLVMGetInsertBlock(cg->b), LLVMGetCurrentDebugLocation2(cg->b)};
+  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  return p;
+}
+
+void cg_pos_restore(Cg *cg, CgPos p) {
+  if (p.bb)
+    LLVMPositionBuilderAtEnd(cg->b, p.bb);
+  LLVMSetCurrentDebugLocation2(cg->b, p.loc);
+}
+
+LLVMValueRef cg_entry_alloca(Cg *cg, LLVMTypeRef ty, const char *name) {
+  CgPos p = cg_pos_save(cg);
+  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(LLVMGetBasicBlockParent(p.bb));
+  LLVMValueRef first = LLVMGetFirstInstruction(entry);
+  if (first)
+    LLVMPositionBuilderBefore(cg->b, first);
+  else
+    LLVMPositionBuilderAtEnd(cg->b, entry);
+  LLVMValueRef a = LLVMBuildAlloca(cg->b, ty, name);
+  cg_pos_restore(cg, p);
+  return a;
+}
+
 LLVMValueRef cg_loc(Cg *cg, Span sp) {
   int line, col;
   cg_span_line_col(cg, sp, &line, &col);

@@ -56,10 +56,7 @@ typedef enum RtTask {
 } RtTask;
 
 /* name, then result and parameter letters (cg_rt_hand_decl) */
-static const struct {
-  const char *name;
-  const char *sig;
-} rt_task[RT__COUNT] = {
+static const CgHandSig rt_task[RT__COUNT] = {
     [RT_SPAWN] = {"gj_task_spawn", "p:ppp"},
     [RT_JOIN] = {"gj_task_join", "v:pp"},
     [RT_CHAN_NEW] = {"gj_chan_new", "p:pip"},
@@ -81,8 +78,7 @@ typedef struct Spawner {
 } Spawner;
 
 struct CgTasks {
-  LLVMValueRef fn[RT__COUNT];
-  LLVMTypeRef fn_ty[RT__COUNT];
+  CgHandFn fn[RT__COUNT];
   Spawner *spawners;
   unsigned nspawners;
   LLVMValueRef *share_fns;   /* gj.share.T, by object type id */
@@ -105,35 +101,8 @@ static struct CgTasks *state(Cg *cg) {
   return cg->tasks;
 }
 
-static LLVMValueRef rt_fn(Cg *cg, RtTask id) {
-  struct CgTasks *ts = state(cg);
-  if (!ts->fn[id])
-    ts->fn[id] = cg_rt_hand_decl(cg, rt_task[id].name, rt_task[id].sig,
-                                 &ts->fn_ty[id]);
-  return ts->fn[id];
-}
-
 static LLVMValueRef call_rt(Cg *cg, RtTask id, LLVMValueRef *args, unsigned n) {
-  LLVMValueRef fn = rt_fn(cg, id);
-  return LLVMBuildCall2(cg->b, state(cg)->fn_ty[id], fn, args, n, "");
-}
-
-/* The builder's place, while a generated function is emitted. */
-typedef struct Saved {
-  LLVMBasicBlockRef bb;
-  LLVMMetadataRef loc;
-} Saved;
-
-static Saved save(Cg *cg) {
-  Saved s = {LLVMGetInsertBlock(cg->b), LLVMGetCurrentDebugLocation2(cg->b)};
-  LLVMSetCurrentDebugLocation2(cg->b, NULL);
-  return s;
-}
-
-static void restore(Cg *cg, Saved s) {
-  if (s.bb)
-    LLVMPositionBuilderAtEnd(cg->b, s.bb);
-  LLVMSetCurrentDebugLocation2(cg->b, s.loc);
+  return cg_rt_hand_call(cg, &rt_task[id], &state(cg)->fn[id], args, n);
 }
 
 static LLVMBasicBlockRef block(Cg *cg, LLVMValueRef fn, const char *name) {
@@ -222,10 +191,10 @@ static LLVMValueRef share_fn(Cg *cg, const GirType *t) {
     snprintf(name, sizeof name, "gj.share.%s", t->name);
     LLVMValueRef fn = internal_fn(cg, name, ts->t_void_ptr);
     ts->share_fns[t->id] = fn;
-    Saved s = save(cg);
+    CgPos s = cg_pos_save(cg);
     LLVMPositionBuilderAtEnd(cg->b, block(cg, fn, "entry"));
     body_share(cg, fn, t);
-    restore(cg, s);
+    cg_pos_restore(cg, s);
   }
   return ts->share_fns[t->id];
 }
@@ -250,7 +219,7 @@ static LLVMValueRef spawner(Cg *cg, const GirType *fn_t) {
   s->fn = internal_fn(cg, name, LLVMFunctionType(cg->t_void, ps, 2, false));
   s->next = ts->spawners;
   ts->spawners = s;
-  Saved sv = save(cg);
+  CgPos sv = cg_pos_save(cg);
   LLVMPositionBuilderAtEnd(cg->b, block(cg, s->fn, "entry"));
   LLVMValueRef clo = LLVMGetParam(s->fn, 0);
   LLVMValueRef r = cg_closure_call(cg, fn_t, clo, NULL, 0);
@@ -258,29 +227,11 @@ static LLVMValueRef spawner(Cg *cg, const GirType *fn_t) {
     cg_elem_store(cg, fn_t->ret, r, LLVMGetParam(s->fn, 1));
   cg_rc(cg, fn_t, clo, false);
   LLVMBuildRetVoid(cg->b);
-  restore(cg, sv);
+  cg_pos_restore(cg, sv);
   return s->fn;
 }
 
 /* ---- select ------------------------------------------------------------------ */
-
-/* An alloca of type ty at the top of the current function's entry block. */
-static LLVMValueRef entry_alloca(Cg *cg, LLVMTypeRef ty, const char *name) {
-  LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
-  LLVMValueRef fn = LLVMGetBasicBlockParent(here);
-  LLVMMetadataRef dl = LLVMGetCurrentDebugLocation2(cg->b);
-  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(fn);
-  LLVMValueRef first = LLVMGetFirstInstruction(entry);
-  if (first)
-    LLVMPositionBuilderBefore(cg->b, first);
-  else
-    LLVMPositionBuilderAtEnd(cg->b, entry);
-  LLVMSetCurrentDebugLocation2(cg->b, NULL);
-  LLVMValueRef a = LLVMBuildAlloca(cg->b, ty, name);
-  LLVMPositionBuilderAtEnd(cg->b, here);
-  LLVMSetCurrentDebugLocation2(cg->b, dl);
-  return a;
-}
 
 static LLVMValueRef case_field(Cg *cg, LLVMValueRef st, uint32_t arm,
                                unsigned field) {
@@ -299,7 +250,7 @@ static LLVMValueRef select_inst(Cg *cg, const GirInst *in,
   uint32_t n = in->imm.task.narms;
   LLVMTypeRef parts[] = {cg->t_i64, LLVMArrayType2(ts->t_case, n ? n : 1)};
   LLVMTypeRef st_ty = LLVMStructTypeInContext(cg->ctx, parts, 2, false);
-  LLVMValueRef st = entry_alloca(cg, st_ty, "select");
+  LLVMValueRef st = cg_entry_alloca(cg, st_ty, "select");
   LLVMValueRef sent[64];
   const GirType *sent_t[64];
   uint32_t i = 0;
@@ -308,7 +259,7 @@ static LLVMValueRef select_inst(Cg *cg, const GirInst *in,
     const GirType *et = ct && ct->kind == GIR_T_CHAN ? ct->elem : &gir_t_unit;
     LLVMBuildStore(cg->b, args[i++], case_field(cg, st, a, 0));
     bool send = (in->imm.task.sends >> a) & 1;
-    LLVMValueRef slot = entry_alloca(
+    LLVMValueRef slot = cg_entry_alloca(
         cg, et->kind == GIR_T_UNIT ? cg->t_i8 : cg_elem_mem_type(cg, et), "arm");
     sent[a] = NULL;
     if (send && i < in->nargs && ((in->imm.task.values >> i) & 1)) {
