@@ -136,23 +136,15 @@ static int parse_args(int argc, char **argv, DrvOptions *o) {
   return -1;
 }
 
-/* The offset of the runtime's gj_task_stack_limit from the thread pointer:
- * the same on every thread, since the variable is in the executable's
- * static TLS block (CgOptions: JIT code reads it there). dlsym of a TLS
- * symbol gives the calling thread's instance. */
+/* The offset of the runtime's gj_task_stack_limit from the thread pointer
+ * (gujirt.h), asked of the runtime linked into this process: by name, as
+ * the driver library does not link the runtime itself. */
 static bool stack_limit_tp_offset(int64_t *off) {
-  void *p = dlsym(RTLD_DEFAULT, "gj_task_stack_limit");
-  if (!p)
+  int64_t (*fn)(void) =
+      (int64_t (*)(void))dlsym(RTLD_DEFAULT, "gj_task_stack_limit_tp_offset");
+  if (!fn)
     return false;
-  char *tp;
-#if defined(__x86_64__)
-  __asm__("movq %%fs:0, %0" : "=r"(tp));
-#elif defined(__aarch64__)
-  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
-#else
-  return false;
-#endif
-  *off = (int64_t)((char *)p - tp);
+  *off = fn();
   return true;
 }
 

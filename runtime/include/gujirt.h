@@ -136,6 +136,11 @@ extern char *gj_stack_limit;
  * TLS model: one %fs-relative load), not with gj_stack_limit; it is NULL
  * (no check) on a thread the runtime has not set up. */
 extern GJ_THREAD_LOCAL char *gj_task_stack_limit;
+/* gj_task_stack_limit's offset from the thread pointer (%fs:0 on x86-64,
+ * tpidr_el0 on AArch64): the same on every thread, the variable being in
+ * the executable's static TLS. JIT code, which cannot take TLS
+ * relocations, reads the limit there (CodeGen.h's limit_tp_offset). */
+int64_t gj_task_stack_limit_tp_offset(void);
 
 /* ---- output (§18) ------------------------------------------------------- */
 

@@ -19,14 +19,6 @@
 
 enum { LOCK_SPINS = 100 };
 
-static inline void cpu_relax(void) {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ volatile("yield");
-#endif
-}
-
 void gj_rt_futex_wait(_Atomic uint32_t *addr, uint32_t val) {
   syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
 }
@@ -42,7 +34,7 @@ void gj_rt_futex_wake(_Atomic uint32_t *addr, int n) {
 
 void gj_rt_lock_slow(GjRtLock *l) {
   for (int i = 0; i < LOCK_SPINS; i++) {
-    cpu_relax();
+    gj_rt_cpu_relax();
     uint32_t z = 0;
     if (atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&
         atomic_compare_exchange_weak_explicit(&l->v, &z, 1,

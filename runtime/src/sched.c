@@ -74,6 +74,18 @@ struct GjTask {
 };
 
 _Thread_local char *gj_task_stack_limit;
+
+int64_t gj_task_stack_limit_tp_offset(void) {
+  char *tp;
+#if defined(__x86_64__)
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+#elif defined(__aarch64__)
+  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
+#else
+#error "the thread pointer of this architecture is not known"
+#endif
+  return (int64_t)((char *)&gj_task_stack_limit - tp);
+}
 #if GJ_RT_TSAN
 _Atomic uint32_t gj_rt_fence_word;
 #endif
@@ -261,14 +273,6 @@ static void active_dec(void) {
 
 static __attribute__((noinline)) Worker *cur_worker(void) { return tl_worker; }
 
-static inline void cpu_relax(void) {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ volatile("yield");
-#endif
-}
-
 static uint64_t next_rand(Worker *w) { /* xorshift64 */
   uint64_t x = w->rng;
   x ^= x << 13;
@@ -435,7 +439,7 @@ static GjRtFiber *find_work(Worker *w) {
         return f;
       }
       for (int k = 0; k < 64; k++)
-        cpu_relax();
+        gj_rt_cpu_relax();
     }
     w->spinning = false;
     atomic_fetch_sub(&S.nspinning, 1);

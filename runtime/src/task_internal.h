@@ -91,6 +91,16 @@ GJ_RT_HIDDEN void gj_rt_ctx_started(void);
  * held, 2 held with sleepers. Built on atomics only, so TSan sees its
  * acquire/release edges, and it may be released by another context on the
  * same thread (a parking task's lock is released by its scheduler). */
+/* One round of a spin-wait: tells the core (and a hyperthread sibling)
+ * that this is one. */
+static inline void gj_rt_cpu_relax(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ volatile("yield");
+#endif
+}
+
 typedef struct GjRtLock {
   _Atomic uint32_t v;
 } GjRtLock;

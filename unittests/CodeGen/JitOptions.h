@@ -12,16 +12,8 @@ extern "C" {
 
 inline CgOptions jit_cg_options() {
   CgOptions o = {};
-  char *tp;
-#if defined(__x86_64__)
-  __asm__("movq %%fs:0, %0" : "=r"(tp));
-#elif defined(__aarch64__)
-  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
-#else
-#error "the tests need the thread pointer of this architecture"
-#endif
   o.limit_tp_offset_known = true;
-  o.limit_tp_offset = (int64_t)((char *)&gj_task_stack_limit - tp);
+  o.limit_tp_offset = gj_task_stack_limit_tp_offset();
   return o;
 }
 
