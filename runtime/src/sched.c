@@ -59,7 +59,7 @@ void __tsan_switch_to_fiber(void *fiber, unsigned flags);
 #endif
 
 enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
-       MAX_THREADS = 1024, ALT_STACK = 64 * 1024 };
+       MAX_THREADS = 1024 };
 
 struct GjTask {
   GjHeader h;
@@ -547,11 +547,6 @@ static void *worker_main(void *arg) {
 #if GJ_RT_TSAN
   w->sched.tsan_fiber = __tsan_get_current_fiber();
 #endif
-  /* start.c's SIGSEGV handler runs on an alternate stack, which is per
-   * thread: give the worker one too. */
-  stack_t ss = {.ss_sp = malloc(ALT_STACK), .ss_size = ALT_STACK};
-  if (ss.ss_sp)
-    sigaltstack(&ss, NULL);
   for (;;)
     run_fiber(w, find_work(w));
   return NULL;
