@@ -6,20 +6,28 @@
 # A benchmark is a folder bench/NAME/ holding NAME.guji and any of the peers
 # NAME.c, NAME.ovf.c (C with the overflow checks guji's Int arithmetic makes,
 # §6: how much of a gap is the checks' cost), NAME.cpp, NAME.go, NAME.cr,
-# NAME.ml, NAME.py. Each is built once — guji: gujic -O2; C: clang-19 -O2,
-# else cc -O2; C++: g++ -O2 -std=c++17; Go: go build; Crystal: crystal
-# build --release (single-threaded, as Debian's 1.6 is); OCaml: plain
-# ocamlopt (no -unsafe, so array bounds are checked as guji's are; no -O3,
-# which needs flambda) — and all must print the same output (a peer that
-# disagrees fails the run). Then each runs N times (default 5; Python,
-# being slow, K times, default 1: its check run) and the table has a row
+# NAME.ml, NAME.pl, NAME.py. Each is built once — guji: gujic -O2; C: clang-19
+# -O2, else cc -O2, plus the flags in NAME.c.flags if present (else
+# -lpcre2-8 when the source has #include <pcre2.h>); C++: g++ -O2 -std=c++17;
+# Go: go build; Crystal: crystal build --release (single-threaded, as
+# Debian's 1.6 is); OCaml: plain ocamlopt (no -unsafe, so array bounds are
+# checked as guji's are; no -O3, which needs flambda); Perl: perl; Python:
+# python3 — and all must print the same output (a peer that disagrees, or
+# fails, is reported and left out of the table; the others still run).
+# Input: a folder may hold input.sh, run as `input.sh PATH` to write the
+# benchmark's input to PATH (bench/out/NAME/input); it is made once and
+# reused while newer than input.sh (delete it to force a new one; input.sh
+# may itself share a cached file, as bench/common/fasta.sh does), and every
+# peer reads it on stdin (without input.sh, stdin is /dev/null).
+# Then each runs N times (default 5; Python and Perl, being slow, K times,
+# default 1: their check run) and the table has a row
 # per benchmark and a column per peer: the median wall time in seconds and,
 # in parentheses, its ratio to C — or, for a benchmark without a NAME.c
 # (the collection benchmarks: mapint, mapcount, ...), to C++, or without
 # either (the task benchmarks: spawn, pingpong, ...) to Go; the base's
 # cell then reads "(=1)". A peer whose tool is missing is skipped
 # with a note. Every program runs with a 1 GiB stack limit (ulimit -s;
-# cfold recurses 2^20 deep). Builds and outputs go to bench/out/
+# cfold recurses 2^20 deep). Builds, inputs and outputs go to bench/out/
 # (git-ignored). Not part of ctest or build.sh: timings need a quiet machine.
 set -euo pipefail
 
@@ -31,7 +39,7 @@ runs=5
 py_runs=1
 gujic="$repo/build/bin/gujic"
 names=()
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -n)        runs=$2; shift 2 ;;
@@ -63,6 +71,7 @@ go_bin=$(command -v go || true)
 cr_bin=$(command -v crystal || true)
 ml_bin=$(command -v ocamlopt || true)
 py_bin=$(command -v python3 || true)
+pl_bin=$(command -v perl || true)
 notes=()
 note() { notes+=("$1"); }
 
@@ -90,7 +99,13 @@ build() {
         { note "$name: guji skipped: gujic failed (see ${log#"$repo"/})"; return 1; } ;;
     c|c-ovf)
       [ -n "$cc_bin" ] || { note "$name: C skipped: no clang-19 or cc"; return 1; }
-      "$cc_bin" -O2 "$src" -o "$exe" > "$log" 2>&1 ||
+      local flags=()
+      if [ -f "$src.flags" ]; then
+        read -r -a flags < "$src.flags" || true
+      elif grep -q '^#include <pcre2.h>' "$src"; then
+        flags=(-lpcre2-8)
+      fi
+      "$cc_bin" -O2 "$src" -o "$exe" ${flags[@]+"${flags[@]}"} > "$log" 2>&1 ||
         { note "$name: C skipped: $cc_bin failed (see ${log#"$repo"/})"; return 1; } ;;
     cpp)
       [ -n "$cxx_bin" ] || { note "$name: C++ skipped: no g++"; return 1; }
@@ -112,6 +127,10 @@ build() {
       [ -n "$cr_bin" ] || { note "$name: Crystal skipped: no crystal (apt install crystal)"; return 1; }
       (cd "$out/$name" && CRYSTAL_CACHE_DIR="$out/crystal-cache" "$cr_bin" build --release --no-debug -o "$exe" "$src") > "$log" 2>&1 ||
         { note "$name: Crystal skipped: crystal build failed (see ${log#"$repo"/})"; return 1; } ;;
+    perl)
+      [ -n "$pl_bin" ] || { note "$name: Perl skipped: no perl"; return 1; }
+      printf '#!/bin/sh\nexec %q %q "$@"\n' "$pl_bin" "$src" > "$exe"
+      chmod +x "$exe" ;;
     python)
       [ -n "$py_bin" ] || { note "$name: Python skipped: no python3"; return 1; }
       printf '#!/bin/sh\nexec %q %q "$@"\n' "$py_bin" "$src" > "$exe"
@@ -119,7 +138,7 @@ build() {
   esac
 }
 
-all_peers=(guji c c-ovf cpp go crystal ocaml python)
+all_peers=(guji c c-ovf cpp go crystal ocaml perl python)
 declare -A cell=()  # cell[NAME|PEER]: "median|ratio"
 declare -A used=()  # peers with a timing in some benchmark
 done_names=()
@@ -133,11 +152,25 @@ for name in "${names[@]}"; do
   fi
   mkdir -p "$out/$name"
   echo "== $name" >&2
+  # The input, made once by input.sh (remade when input.sh is newer).
+  input=/dev/null
+  if [ -f "$dir/input.sh" ]; then
+    input="$out/$name/input"
+    if [ ! -e "$input" ] || [ "$dir/input.sh" -nt "$input" ]; then
+      echo "   making the input with ${dir#"$repo"/}/input.sh" >&2
+      rm -f "$input"
+      if ! bash "$dir/input.sh" "$input" > "$out/$name/input.log" 2>&1 || [ ! -e "$input" ]; then
+        echo "bench: $name: input.sh failed (see ${out#"$repo"/}/$name/input.log):" >&2
+        cat "$out/$name/input.log" >&2
+        rm -f "$input"; status=1; continue
+      fi
+    fi
+  fi
   peers=(); exes=()
   for peer in "${all_peers[@]}"; do
     case "$peer" in
       guji) ext=guji ;; c) ext=c ;; c-ovf) ext=ovf.c ;; cpp) ext=cpp ;;
-      go) ext=go ;; crystal) ext=cr ;; ocaml) ext=ml ;; python) ext=py ;;
+      go) ext=go ;; crystal) ext=cr ;; ocaml) ext=ml ;; perl) ext=pl ;; python) ext=py ;;
     esac
     src="$dir/$name.$ext"
     [ -f "$src" ] || continue
@@ -155,18 +188,20 @@ for name in "${names[@]}"; do
   for i in "${!peers[@]}"; do
     peer=${peers[$i]}; exe=${exes[$i]}
     t0=$(now_ns)
-    if ! "$exe" > "$out/$name/$peer.out" 2> "$out/$name/$peer.err"; then
-      echo "bench: $name/$peer exited with an error:" >&2; cat "$out/$name/$peer.err" >&2
+    if ! "$exe" < "$input" > "$out/$name/$peer.out" 2> "$out/$name/$peer.err"; then
+      echo "bench: $name/$peer exited with an error:" >&2; head -c 4000 "$out/$name/$peer.err" >&2
+      note "$name: $peer failed at run time (see ${out#"$repo"/}/$name/$peer.err)"
       status=1; continue
     fi
+    t1=$(now_ns)
     if [ -z "$ref" ]; then
       ref="$out/$name/$peer.out"; ref_peer=$peer
     elif ! cmp -s "$ref" "$out/$name/$peer.out"; then
       echo "bench: $name: $peer prints something else than $ref_peer:" >&2
-      diff -u --label "$ref_peer" --label "$peer" "$ref" "$out/$name/$peer.out" >&2 || true
+      diff -u --label "$ref_peer" --label "$peer" "$ref" "$out/$name/$peer.out" | head -40 >&2 || true
+      note "$name: $peer disagrees with $ref_peer (left out)"
       status=1; continue
     fi
-    t1=$(now_ns)
     first[$peer]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')
     ok_peers+=("$peer"); ok_exes+=("$exe")
   done
@@ -175,13 +210,15 @@ for name in "${names[@]}"; do
   for i in "${!ok_peers[@]}"; do
     peer=${ok_peers[$i]}; exe=${ok_exes[$i]}
     n=$runs
-    [ "$peer" = python ] && [ "$py_runs" -lt "$n" ] && n=$py_runs
+    slow=""
+    case "$peer" in python|perl) slow=1 ;; esac
+    [ -n "$slow" ] && [ "$py_runs" -lt "$n" ] && n=$py_runs
     [ "$n" -ge 1 ] || continue
     times=()
-    if [ "$peer" = python ] && [ "$n" -eq 1 ]; then times=("${first[$peer]}"); n=0; fi
+    if [ -n "$slow" ] && [ "$n" -eq 1 ]; then times=("${first[$peer]}"); n=0; fi
     for ((r = 0; r < n; r++)); do
       t0=$(now_ns)
-      "$exe" > /dev/null 2>&1
+      "$exe" < "$input" > /dev/null 2>&1
       t1=$(now_ns)
       times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')")
     done
@@ -242,5 +279,5 @@ if [ ${#notes[@]} -gt 0 ]; then
   for n in "${notes[@]}"; do echo "note: $n"; done
 fi
 echo
-echo "runs: $runs (python: $(( py_runs < runs ? py_runs : runs ))), machine: $(uname -m), $(nproc) cpus"
+echo "runs: $runs (python, perl: $(( py_runs < runs ? py_runs : runs ))), machine: $(uname -m), $(nproc) cpus"
 exit "$status"
