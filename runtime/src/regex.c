@@ -349,6 +349,12 @@ void gj_rt_regex_free(GjRegex *re) {
   gj_dec(pattern);
 }
 
+bool gj_rt_regex_uses_jit(const GjRegex *re) {
+  size_t size = 0;
+  return pcre2_pattern_info(re->code, PCRE2_INFO_JITSIZE, &size) == 0 &&
+         size > 0;
+}
+
 void gj_rt_regex_mark_shared(GjRegex *re) { gj_mark_shared(re->pattern); }
 
 GjStr *gj_regex_pattern(const GjRegex *re) { return share(re->pattern); }
