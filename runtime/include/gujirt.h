@@ -470,18 +470,24 @@ GjList *gj_str_bytes(const GjStr *s); /* List[Int] */
  * match allocates nothing. Iteration over matches (match_all, replace,
  * split, count, replace_with) follows Perl and Python 3.7+ on empty
  * matches: after an empty match at p the next match must not be empty at
- * p, and may be empty at the next character (replacing every match of
- * x* in "abc" with "-" gives "-a-b-c-"). Offsets are in bytes. Arguments (Strs, regexes, matches)
- * are borrowed unless stated; every Str, List or Match returned is a new
- * reference. A match exceeding the match limit (catastrophic
- * backtracking) panics at loc with "regex match limit exceeded: /PAT/flags
- * (catastrophic backtracking)". These take pointers CodeGen declares by
- * hand (RtFns.def's letters do not describe a Regex or a Match). */
-typedef struct GjRegex GjRegex; /* GJ_KIND_REGEX: counted, immutable, thread-safe */
+ * p, and may be empty at the next character (replacing every match of x*
+ * in "abc" with "-" gives "-a-b-c-"). Offsets are in bytes. Arguments
+ * (Strs, regexes, matches) are borrowed unless stated; every Str, List or
+ * Match returned is a new reference. A match exceeding the match limit
+ * (catastrophic backtracking) panics at loc with "regex match limit
+ * exceeded: /PAT/flags (catastrophic backtracking)" (§12's phrase). These
+ * take pointers CodeGen declares by hand (RtFns.def's letters do not
+ * describe a Regex or a Match). */
+typedef struct GjRegex GjRegex; /* GJ_KIND_REGEX: counted, immutable */
 typedef struct GjMatch GjMatch; /* GJ_KIND_MATCH: counted */
 
 /* The literal flags i m s x (§14). */
-enum { GJ_RE_CASELESS = 1, GJ_RE_MULTILINE = 2, GJ_RE_DOTALL = 4, GJ_RE_EXTENDED = 8 };
+enum {
+  GJ_RE_CASELESS = 1,
+  GJ_RE_MULTILINE = 2,
+  GJ_RE_DOTALL = 4,
+  GJ_RE_EXTENDED = 8,
+};
 /* The PCRE2 compile options of every guji regex, to which the flags add
  * PCRE2_CASELESS, _MULTILINE, _DOTALL, _EXTENDED; the compiler validates
  * literals with the same. The bits of pcre2.h (10.x; regex.c checks them),

@@ -58,11 +58,12 @@ enum {
 struct GjRegex {
   GjHeader h;
   pcre2_code *code;
-  GjStr *pattern;   /* one reference (a literal's: immortal, inside it) */
-  int64_t flags;    /* GJ_RE_* */
-  uint32_t groups;  /* capture groups, group 0 not counted */
-  uint32_t names;   /* name table entries */
-  uint32_t name_size; /* bytes per entry: group number (2, big-endian), name, NUL */
+  GjStr *pattern;  /* one reference (a literal's: immortal, inside it) */
+  int64_t flags;   /* GJ_RE_* */
+  uint32_t groups; /* capture groups, group 0 not counted */
+  uint32_t names;  /* name table entries */
+  uint32_t
+      name_size; /* bytes per entry: group number (2, big-endian), name, NUL */
   const unsigned char *name_table; /* inside code */
 };
 
@@ -77,8 +78,8 @@ struct GjMatch {
   GjHeader h;
   GjStr *subject; /* one reference each */
   GjRegex *re;
-  int64_t pairs;  /* groups + 1 */
-  int64_t ov[];   /* start and end of each group, -1 when unset */
+  int64_t pairs; /* groups + 1 */
+  int64_t ov[];  /* start and end of each group, -1 when unset */
 };
 
 static size_t match_size(int64_t pairs) {
@@ -97,7 +98,8 @@ static GjStr *append_cstr(GjStr *buf, const char *c) {
   return gj_rt_str_append_bytes(buf, c, (int64_t)strlen(c));
 }
 
-/* ---- per-thread match state ------------------------------------------------ */
+/* ---- per-thread match state ------------------------------------------------
+ */
 
 typedef struct MatchState {
   pcre2_match_data *md;
@@ -141,7 +143,8 @@ static __attribute__((noinline, cold)) MatchState *state_new(void) {
   pcre2_set_match_limit(st->mc, MATCH_LIMIT);
   pcre2_set_depth_limit(st->mc, DEPTH_LIMIT);
   pcre2_set_heap_limit(st->mc, HEAP_LIMIT_KIB);
-  st->js = check_alloc(pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, NULL));
+  st->js =
+      check_alloc(pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, NULL));
   pcre2_jit_stack_assign(st->mc, NULL, st->js);
   tl_state = st;
   pthread_setspecific(state_key, st);
@@ -166,11 +169,11 @@ static __attribute__((noinline)) MatchState *state(const GjRegex *re) {
   return st;
 }
 
-/* ---- panics ---------------------------------------------------------------- */
+/* ---- panics ----------------------------------------------------------------
+ */
 
-static _Noreturn __attribute__((cold)) void panic_match(const GjRegex *re,
-                                                        int rc,
-                                                        const GjLoc *loc) {
+static _Noreturn __attribute__((cold)) void
+panic_match(const GjRegex *re, int rc, const GjLoc *loc) {
   GjStr *m = gj_str_with_cap(96 + re->pattern->len);
   if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
       rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
@@ -190,16 +193,17 @@ static _Noreturn __attribute__((cold)) void panic_match(const GjRegex *re,
   gj_panic(m, loc);
 }
 
-/* ---- matching -------------------------------------------------------------- */
+/* ---- matching --------------------------------------------------------------
+ */
 
 /* The first match of re in s at or after byte `from`: the thread's
  * ovector (valid until the thread's next match), or NULL. */
 static const PCRE2_SIZE *exec(const GjRegex *re, const GjStr *s, int64_t from,
                               uint32_t opts, const GjLoc *loc) {
   MatchState *st = state(re);
-  int rc = pcre2_match(re->code, (PCRE2_SPTR)bytes_of(s), (PCRE2_SIZE)s->len,
-                       (PCRE2_SIZE)from, opts | PCRE2_NO_UTF_CHECK, st->md,
-                       st->mc);
+  int rc =
+      pcre2_match(re->code, (PCRE2_SPTR)bytes_of(s), (PCRE2_SIZE)s->len,
+                  (PCRE2_SIZE)from, opts | PCRE2_NO_UTF_CHECK, st->md, st->mc);
   if (rc > 0)
     return pcre2_get_ovector_pointer(st->md);
   if (rc == PCRE2_ERROR_NOMATCH)
@@ -228,9 +232,9 @@ static Iter iter_start(const GjRegex *re, const GjStr *s, const GjLoc *loc) {
 static const PCRE2_SIZE *iter_next(Iter *it) {
   if (it->done)
     return NULL;
-  const PCRE2_SIZE *ov = exec(it->re, it->s, it->pos,
-                              it->after_empty ? PCRE2_NOTEMPTY_ATSTART : 0,
-                              it->loc);
+  const PCRE2_SIZE *ov =
+      exec(it->re, it->s, it->pos, it->after_empty ? PCRE2_NOTEMPTY_ATSTART : 0,
+           it->loc);
   if (!ov) {
     it->done = true;
     return NULL;
@@ -244,7 +248,8 @@ static bool group_set(const PCRE2_SIZE *ov, uint32_t g) {
   return ov[2 * g] != PCRE2_UNSET;
 }
 
-/* ---- compiling -------------------------------------------------------------- */
+/* ---- compiling --------------------------------------------------------------
+ */
 
 static uint32_t compile_options(int64_t flags) {
   uint32_t o = GJ_RE_PCRE2_OPTIONS;
@@ -266,9 +271,9 @@ static pcre2_code *compile(const char *pat, int64_t len, int64_t flags,
                            GjStr **msg) {
   int err;
   PCRE2_SIZE off;
-  pcre2_code *code = pcre2_compile((PCRE2_SPTR)(pat ? pat : ""),
-                                   (PCRE2_SIZE)len, compile_options(flags),
-                                   &err, &off, NULL);
+  pcre2_code *code =
+      pcre2_compile((PCRE2_SPTR)(pat ? pat : ""), (PCRE2_SIZE)len,
+                    compile_options(flags), &err, &off, NULL);
   if (!code) {
     char buf[256];
     if (pcre2_get_error_message(err, (PCRE2_UCHAR *)buf, sizeof buf) < 0)
@@ -315,8 +320,8 @@ literal_compile(GjRegex **slot, const char *pat, int64_t len, int64_t flags,
   lit->re.h = (GjHeader){0, GJ_KIND_REGEX, 0};
   init_regex(&lit->re, code, &lit->pat, flags);
   GjRegex *won = NULL;
-  if (__atomic_compare_exchange_n(slot, &won, &lit->re, false,
-                                  __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+  if (__atomic_compare_exchange_n(slot, &won, &lit->re, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE))
     return &lit->re;
   pcre2_code_free(code); /* another thread published first */
   free(lit);
@@ -370,7 +375,8 @@ GjStr *gj_regex_append_text(GjStr *buf, const GjRegex *re) {
   return buf;
 }
 
-/* ---- named groups ------------------------------------------------------------ */
+/* ---- named groups
+ * ------------------------------------------------------------ */
 
 static uint32_t entry_group(const GjRegex *re, uint32_t i) {
   const unsigned char *e = re->name_table + (size_t)i * re->name_size;
@@ -383,7 +389,8 @@ static uint32_t name_entries(const GjRegex *re, const char *name, int64_t len,
                              uint32_t *first) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < re->names; i++) {
-    const char *e = (const char *)re->name_table + (size_t)i * re->name_size + 2;
+    const char *e =
+        (const char *)re->name_table + (size_t)i * re->name_size + 2;
     if (strlen(e) == (size_t)len && memcmp(e, name, (size_t)len) == 0) {
       if (n++ == 0)
         *first = i;
@@ -394,7 +401,8 @@ static uint32_t name_entries(const GjRegex *re, const char *name, int64_t len,
   return n;
 }
 
-/* ---- Match -------------------------------------------------------------------- */
+/* ---- Match
+ * -------------------------------------------------------------------- */
 
 static GjMatch *make_match(const GjStr *s, const GjRegex *re,
                            const PCRE2_SIZE *ov) {
@@ -451,8 +459,11 @@ GjStr *gj_match_named(const GjMatch *m, const GjStr *name) {
 
 GjStr *gj_match_append_text(GjStr *buf, const GjMatch *m) {
   const GjStr *s = m->subject;
-  GjStr view = {{0, GJ_KIND_STR, 0}, m->ov[1] - m->ov[0], bytes_of(s) + m->ov[0],
-                0, NULL};
+  GjStr view = {{0, GJ_KIND_STR, 0},
+                m->ov[1] - m->ov[0],
+                bytes_of(s) + m->ov[0],
+                0,
+                NULL};
   buf = append_cstr(buf, "Match { text: ");
   buf = gj_str_append_quoted(buf, &view);
   buf = append_cstr(buf, ", start: ");
@@ -462,7 +473,8 @@ GjStr *gj_match_append_text(GjStr *buf, const GjMatch *m) {
   return append_cstr(buf, " }");
 }
 
-/* ---- =~, match, match_all ------------------------------------------------------ */
+/* ---- =~, match, match_all
+ * ------------------------------------------------------ */
 
 bool gj_regex_test(const GjStr *s, const GjRegex *re, const GjLoc *loc) {
   return exec(re, s, 0, 0, loc) != NULL;
@@ -489,7 +501,8 @@ GjMatch *gj_regex_match(const GjStr *s, const GjRegex *re, const GjLoc *loc) {
   return ov ? make_match(s, re, ov) : NULL;
 }
 
-GjList *gj_regex_match_all(const GjStr *s, const GjRegex *re, const GjLoc *loc) {
+GjList *gj_regex_match_all(const GjStr *s, const GjRegex *re,
+                           const GjLoc *loc) {
   GjList *l = gj_list_new(&gj_type_match);
   Iter it = iter_start(re, s, loc);
   for (const PCRE2_SIZE *ov; (ov = iter_next(&it));) {
@@ -523,16 +536,17 @@ GjList *gj_regex_split(const GjStr *s, const GjRegex *re, const GjLoc *loc) {
   return gj_list_push(l, &p);
 }
 
-/* ---- replace ------------------------------------------------------------------ */
+/* ---- replace
+ * ------------------------------------------------------------------ */
 
 /* One token of a replacement template (§14). */
 typedef enum { TOK_TEXT, TOK_GROUP, TOK_NAME } TokKind;
 typedef struct Tok {
   TokKind kind;
-  int64_t end;      /* where the next token starts */
-  const char *p;    /* TOK_TEXT: the bytes; TOK_NAME: the name */
-  int64_t n;        /* their length */
-  int64_t group;    /* TOK_GROUP */
+  int64_t end;   /* where the next token starts */
+  const char *p; /* TOK_TEXT: the bytes; TOK_NAME: the name */
+  int64_t n;     /* their length */
+  int64_t group; /* TOK_GROUP */
 } Tok;
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -582,9 +596,10 @@ static Tok tmpl_tok(const char *t, int64_t n, int64_t i) {
   return (Tok){TOK_TEXT, i + 1, t + i, 1, 0};
 }
 
-static _Noreturn __attribute__((cold)) void
-panic_group_ref(const GjRegex *re, const GjStr *tmpl, const Tok *tok,
-                const GjLoc *loc) {
+static _Noreturn __attribute__((cold)) void panic_group_ref(const GjRegex *re,
+                                                            const GjStr *tmpl,
+                                                            const Tok *tok,
+                                                            const GjLoc *loc) {
   GjStr *m = append_cstr(gj_str_with_cap(96 + tmpl->len), "replacement ");
   m = gj_str_append_quoted(m, tmpl);
   m = append_cstr(m, " refers to group ");
@@ -657,7 +672,8 @@ GjStr *gj_regex_replace(const GjStr *s, const GjRegex *re, const GjStr *tmpl,
   GjStr *out = gj_str_with_cap(s->len + tmpl->len);
   int64_t last = 0;
   do {
-    out = gj_rt_str_append_bytes(out, bytes_of(s) + last, (int64_t)ov[0] - last);
+    out =
+        gj_rt_str_append_bytes(out, bytes_of(s) + last, (int64_t)ov[0] - last);
     out = tmpl_expand(out, s, re, tmpl, ov);
     last = (int64_t)ov[1];
   } while (all && (ov = iter_next(&it)));
@@ -689,7 +705,8 @@ GjStr *gj_regex_replace_with(const GjStr *s, const GjRegex *re, void *closure,
   return gj_rt_str_append_bytes(out, bytes_of(s) + last, s->len - last);
 }
 
-/* ---- type descriptors ------------------------------------------------------------ */
+/* ---- type descriptors
+ * ------------------------------------------------------------ */
 
 static void ptr_inc(const void *a) { gj_inc(*(void *const *)a); }
 static void ptr_dec(const void *a) { gj_dec(*(void *const *)a); }
@@ -700,7 +717,7 @@ static GjStr *match_text(GjStr *buf, const void *a) {
   return gj_match_append_text(buf, *(GjMatch *const *)a);
 }
 
-const GjType gj_type_regex = {8, GJ_TYPE_HEAP, ptr_inc, ptr_dec, NULL, NULL,
-                              NULL, regex_text, "Regex", NULL};
-const GjType gj_type_match = {8, GJ_TYPE_HEAP, ptr_inc, ptr_dec, NULL, NULL,
-                              NULL, match_text, "Match", NULL};
+const GjType gj_type_regex = {8,    GJ_TYPE_HEAP, ptr_inc,    ptr_dec, NULL,
+                              NULL, NULL,         regex_text, "Regex", NULL};
+const GjType gj_type_match = {8,    GJ_TYPE_HEAP, ptr_inc,    ptr_dec, NULL,
+                              NULL, NULL,         match_text, "Match", NULL};

@@ -115,7 +115,7 @@ bool test(const std::string &pat, const std::string &in) {
 
 // (start, end) of every match of match_all.
 std::vector<std::pair<int64_t, int64_t>> spans(const std::string &pat,
-                                                const std::string &in) {
+                                               const std::string &in) {
   GjRegex *r = re(pat);
   GjStr *s = heap(in);
   GjList *l = gj_regex_match_all(s, r, &kLoc);
@@ -156,10 +156,9 @@ TEST_F(Regex, LiteralCompiledOnce) {
   GjStr s = lit("the bat");
   EXPECT_TRUE(gj_regex_test(&s, a, &kLoc));
   static GjRegex *flagged;
-  GjRegex *f = gj_regex_literal(&flagged, "a/b", 3,
-                                GJ_RE_CASELESS | GJ_RE_DOTALL | GJ_RE_EXTENDED |
-                                    GJ_RE_MULTILINE,
-                                &kLoc);
+  GjRegex *f = gj_regex_literal(
+      &flagged, "a/b", 3,
+      GJ_RE_CASELESS | GJ_RE_DOTALL | GJ_RE_EXTENDED | GJ_RE_MULTILINE, &kLoc);
   EXPECT_EQ(text_of(gj_regex_append_text(gj_str_with_cap(0), f)), "/a/b/imsx");
   EXPECT_EQ(text_of(gj_regex_append_text(gj_str_with_cap(0), a)), "/b(a)t/");
 }
@@ -211,10 +210,13 @@ TEST_F(Regex, NewAndErrors) {
   };
   EXPECT_EQ(error("(abc"), "missing closing parenthesis at offset 4");
   EXPECT_EQ(error("a)"), "unmatched closing parenthesis at offset 1");
-  EXPECT_EQ(error("[a"), "missing terminating ] for character class at offset 2");
-  EXPECT_EQ(error("a{2,1}"), "numbers out of order in {} quantifier at offset 5");
+  EXPECT_EQ(error("[a"),
+            "missing terminating ] for character class at offset 2");
+  EXPECT_EQ(error("a{2,1}"),
+            "numbers out of order in {} quantifier at offset 5");
   // \C could split a character: refused (GJ_RE_PCRE2_OPTIONS)
-  EXPECT_EQ(error("a\\C"), "using \\C is disabled by the application at offset 3");
+  EXPECT_EQ(error("a\\C"),
+            "using \\C is disabled by the application at offset 3");
 }
 
 // §14 flags i m s x, and PCRE2's inline flags.
@@ -244,12 +246,12 @@ TEST_F(Regex, Flags) {
 
 // §14: patterns are always in UTF mode; \w \d \b are Unicode's (UCP).
 TEST_F(Regex, Utf8) {
-  EXPECT_TRUE(test("^.$", "\xC3\xA9"));         // é is one character
+  EXPECT_TRUE(test("^.$", "\xC3\xA9")); // é is one character
   EXPECT_FALSE(test("^..$", "\xC3\xA9"));
-  EXPECT_TRUE(test("^.$", "\xF0\x9F\x98\x80")); // 😀
-  EXPECT_TRUE(test("^\\w+$", "h\xC3\xA9llo"));  // héllo
+  EXPECT_TRUE(test("^.$", "\xF0\x9F\x98\x80"));            // 😀
+  EXPECT_TRUE(test("^\\w+$", "h\xC3\xA9llo"));             // héllo
   EXPECT_TRUE(test("^\\w+$", "\xD0\xBF\xD1\x80\xD0\xB8")); // при
-  EXPECT_TRUE(test("^\\d$", "\xD9\xA3"));       // ٣ ARABIC-INDIC THREE
+  EXPECT_TRUE(test("^\\d$", "\xD9\xA3"));          // ٣ ARABIC-INDIC THREE
   EXPECT_TRUE(test("(?i)^\xC3\xA9$", "\xC3\x89")); // é ~ É
   EXPECT_TRUE(test("^\\p{Greek}+$", "\xCE\xB1\xCE\xB2"));
   EXPECT_FALSE(test("\\bn", "\xC3\xA9n")); // no boundary inside "én"
@@ -308,7 +310,8 @@ TEST_F(Regex, MatchOffsetsInBytes) {
             (Spans{{0, 5}, {10, 11}}));
   // python3: [(m.start(), m.end()) for m in re.finditer('x*', 'aé€b')],
   // in bytes
-  EXPECT_EQ(spans("x*", "a\xC3\xA9\xE2\x82\xAC" "b"),
+  EXPECT_EQ(spans("x*", "a\xC3\xA9\xE2\x82\xAC"
+                        "b"),
             (Spans{{0, 0}, {1, 1}, {3, 3}, {6, 6}, {7, 7}}));
   EXPECT_EQ(spans("\\d", "abc"), Spans{});
 }
@@ -376,17 +379,25 @@ TEST_F(Regex, Replace) {
   EXPECT_EQ(replace("(\\w+)=(\\w+)", "a=1", "${2}0${1}"), "10a");
   EXPECT_EQ(replace("(?<k>\\w+)=(?<v>\\w+)", "a=1", "${v}:${k}"), "1:a");
   EXPECT_EQ(replace("\\d+", "a1b22", "$$"), "a$b$");
-  EXPECT_EQ(replace("\\d+", "a1", "$x $ ${ ${} ${1a} $"), "a$x $ ${ ${} ${1a} $");
+  EXPECT_EQ(replace("\\d+", "a1", "$x $ ${ ${} ${1a} $"),
+            "a$x $ ${ ${} ${1a} $");
   EXPECT_EQ(replace("(\\w)(\\d)?", "a1b", "<$1|$2>"), "<a|1><b|>"); // unset: ""
   EXPECT_EQ(replace("x*", "abc", "-"), "-a-b-c-");
   EXPECT_EQ(replace("x*", "abxd", "-"), "-a-b--d-");
   EXPECT_EQ(replace("x*", "", "-"), "-");
-  EXPECT_EQ(replace("x*", "a\xC3\xA9\xE2\x82\xAC" "b", "-"),
+  EXPECT_EQ(replace("x*",
+                    "a\xC3\xA9\xE2\x82\xAC"
+                    "b",
+                    "-"),
             "-a-\xC3\xA9-\xE2\x82\xAC-b-");
   EXPECT_EQ(replace("\\b", "ab cd", "-"), "-ab- -cd-");
   EXPECT_EQ(replace("(?=b)", "abab", "-"), "a-ba-b");
   EXPECT_EQ(replace("^", "a\nb", "-"), "-a\nb");
-  EXPECT_EQ(replace("\xC3\xA9|", "a\xC3\xA9" "b", "-"), "-a--b-");
+  EXPECT_EQ(replace("\xC3\xA9|",
+                    "a\xC3\xA9"
+                    "b",
+                    "-"),
+            "-a--b-");
   EXPECT_EQ(replace("a", "aaa", "bb"), "bbbbbb");
   // replace_first
   EXPECT_EQ(replace("\\d", "a1b2", "#", false), "a#b2");
@@ -475,7 +486,9 @@ TEST_F(Regex, SplitAndCount) {
   EXPECT_EQ(split("^", "a\nb"), (Strs{"", "a\nb"}));
   EXPECT_EQ(split("a", "aaa"), (Strs{"", "", "", ""}));
   EXPECT_EQ(split("\\s+", " a  b "), (Strs{"", "a", "b", ""}));
-  EXPECT_EQ(split("\xC3\xA9|", "a\xC3\xA9" "b"), (Strs{"", "a", "", "b", ""}));
+  EXPECT_EQ(split("\xC3\xA9|", "a\xC3\xA9"
+                               "b"),
+            (Strs{"", "a", "", "b", ""}));
   EXPECT_EQ(split("(?=b)", "abab"), (Strs{"a", "ba", "b"}));
 
   EXPECT_EQ(count("\\d", "a1b2c3d"), 3);
@@ -486,7 +499,9 @@ TEST_F(Regex, SplitAndCount) {
   EXPECT_EQ(count("x*", ""), 1);
   EXPECT_EQ(count("\\b", "ab cd"), 4);
   EXPECT_EQ(count("aa", "aaaaa"), 2); // non-overlapping
-  EXPECT_EQ(count("\xC3\xA9|", "a\xC3\xA9" "b"), 4);
+  EXPECT_EQ(count("\xC3\xA9|", "a\xC3\xA9"
+                               "b"),
+            4);
 
   // pieces: long ones share the subject, short ones are copies
   GjRegex *r = re(",");
@@ -517,8 +532,8 @@ TEST_F(RegexDeathTest, MatchLimitPanics) {
   static GjRegex *slot;
   EXPECT_EXIT(
       {
-        GjRegex *r = gj_regex_literal(&slot, "(x+x+)+[yz]", 11, GJ_RE_CASELESS,
-                                      &kLoc);
+        GjRegex *r =
+            gj_regex_literal(&slot, "(x+x+)+[yz]", 11, GJ_RE_CASELESS, &kLoc);
         GjStr s = lit("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
         gj_regex_count(&s, r, &kLoc);
       },
@@ -532,10 +547,11 @@ TEST_F(RegexDeathTest, MatchLimitPanics) {
 TEST_F(Regex, NoAllocationPerMatch) {
   static GjRegex *slot;
   GjRegex *r = gj_regex_literal(&slot, "(\\w+)@(\\w+)\\.com", 16, 0, &kLoc);
-  GjRegex *many = re("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)(n)(o)(p)(q)(r)(s)");
+  GjRegex *many =
+      re("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)(n)(o)(p)(q)(r)(s)");
   GjStr s = lit("write to someone@example.com today");
   GjStr abc = lit("abcdefghijklmnopqrs");
-  EXPECT_TRUE(gj_regex_test(&s, r, &kLoc)); // warm up this thread
+  EXPECT_TRUE(gj_regex_test(&s, r, &kLoc));      // warm up this thread
   EXPECT_TRUE(gj_regex_test(&abc, many, &kLoc)); // grows the match data
   int64_t before = gj_rt_alloc_count();
   int hits = 0;
