@@ -60,6 +60,8 @@ typedef enum GjKind {
   GJ_KIND_CLOSURE = 9,
   GJ_KIND_TASK = 10, /* GjTask: a task's handle (§17), always shared */
   GJ_KIND_CHAN = 11, /* GjChan: a channel (§17), always shared */
+  GJ_KIND_REGEX = 12, /* GjRegex: a compiled regex (§14), immutable */
+  GJ_KIND_MATCH = 13, /* GjMatch: one match of a regex (§14) */
   GJ_KIND__COUNT
 } GjKind;
 
@@ -461,6 +463,106 @@ GjList *gj_str_lines(const GjStr *s);
 GjList *gj_str_chars(const GjStr *s); /* List[Char] */
 GjList *gj_str_bytes(const GjStr *s); /* List[Int] */
 
+/* ---- Regex and Match (§14; runtime/src/regex.c) ---------------------------
+ * PCRE2 (8-bit, UTF mode) with its JIT. A Regex is immutable and safe to
+ * use from many threads at once: the per-match state (match data, match
+ * context with the limits, JIT stack) is thread-local and reused, so a
+ * match allocates nothing. Iteration over matches (match_all, replace,
+ * split, count, replace_with) follows Perl and Python 3.7+ on empty
+ * matches: after an empty match at p the next match must not be empty at
+ * p, and may be empty at the next character (replacing every match of x*
+ * in "abc" with "-" gives "-a-b-c-"). Offsets are in bytes. Arguments
+ * (Strs, regexes, matches) are borrowed unless stated; every Str, List or
+ * Match returned is a new reference. A match exceeding the match limit
+ * (catastrophic backtracking) panics at loc with "regex match limit
+ * exceeded: /PAT/flags (catastrophic backtracking)" (§12's phrase). These
+ * take pointers CodeGen declares by hand (RtFns.def's letters do not
+ * describe a Regex or a Match). */
+typedef struct GjRegex GjRegex; /* GJ_KIND_REGEX: counted, immutable */
+typedef struct GjMatch GjMatch; /* GJ_KIND_MATCH: counted */
+
+/* The literal flags i m s x (§14). */
+enum {
+  GJ_RE_CASELESS = 1,
+  GJ_RE_MULTILINE = 2,
+  GJ_RE_DOTALL = 4,
+  GJ_RE_EXTENDED = 8,
+};
+/* The PCRE2 compile options of every guji regex, to which the flags add
+ * PCRE2_CASELESS, _MULTILINE, _DOTALL, _EXTENDED; the compiler validates
+ * literals with the same. The bits of pcre2.h (10.x; regex.c checks them),
+ * spelled out so this header need not include pcre2.h:
+ *   PCRE2_UTF 0x00080000 | PCRE2_UCP 0x00020000 (Unicode \w \d \s \b and
+ *   classes) | PCRE2_NEVER_BACKSLASH_C 0x00100000 (\C could end a match
+ *   inside a character, and a Str must stay valid UTF-8). */
+#define GJ_RE_PCRE2_OPTIONS 0x001A0000u
+
+/* A regex literal. *slot is a zero-initialized per-literal global: the
+ * first call compiles pat (len bytes, as written; flags GJ_RE_*) with the
+ * JIT and publishes it (release CAS: of two racing threads one wins, the
+ * other frees its copy); later calls return *slot (acquire load). The
+ * object is immortal (rc 0). Returns a BORROWED pointer. Panics at loc if
+ * PCRE2 refuses the pattern (the compiler validated it already). */
+GjRegex *gj_regex_literal(GjRegex **slot, const char *pat, int64_t len,
+                          int64_t flags, const GjLoc *loc);
+/* regex(s) (§14): a new regex (rc 1), or NULL with *err set to a new Str:
+ * PCRE2's message and the offset, "missing closing parenthesis at offset
+ * 4". Inline flags such as (?i) are PCRE2's. */
+GjRegex *gj_regex_new(const GjStr *pat, GjStr **err);
+GjStr *gj_regex_pattern(const GjRegex *re);
+/* Consumes buf; appends /pattern/flags (flags in the order imsx). */
+GjStr *gj_regex_append_text(GjStr *buf, const GjRegex *re);
+/* s =~ re */
+bool gj_regex_test(const GjStr *s, const GjRegex *re, const GjLoc *loc);
+/* s =~ re binding named groups (§14): on a match stores in out[i] the
+ * text of group number groups[i] (a piece of s, as strmeth.c makes them;
+ * "" for a group that took no part) and returns true; on no match stores
+ * nothing and returns false. */
+bool gj_regex_captures(const GjStr *s, const GjRegex *re, const int32_t *groups,
+                       int64_t n, GjStr **out, const GjLoc *loc);
+/* s.match(re): the first match, or NULL (None). */
+GjMatch *gj_regex_match(const GjStr *s, const GjRegex *re, const GjLoc *loc);
+/* s.match_all(re): List[Match] (elements of gj_type_match). */
+GjList *gj_regex_match_all(const GjStr *s, const GjRegex *re, const GjLoc *loc);
+/* replace (all) / replace_first (!all). In tmpl, $N and ${N} (N decimal)
+ * and ${name} are group N / the named group ("" when it took no part),
+ * $$ is one $, any other $ is literal. A reference to a group the pattern
+ * lacks panics at loc: replacement "$3" refers to group 3, but /(a)(b)/
+ * has 2 groups (or: refers to group "x", but /…/ has no group named "x"),
+ * whether or not anything matches. Nothing matched: s itself (+1). */
+GjStr *gj_regex_replace(const GjStr *s, const GjRegex *re, const GjStr *tmpl,
+                        bool all, const GjLoc *loc);
+/* replace_with(re, f) (§14): call(closure, args, &out) once per match,
+ * args[0] pointing at a GjMatch * whose reference the callee consumes;
+ * out receives a new GjStr * reference (appended, then dropped here). The
+ * closure is borrowed. */
+GjStr *gj_regex_replace_with(const GjStr *s, const GjRegex *re, void *closure,
+                             GjCallFn call, const GjLoc *loc);
+/* s.split(re): Python's re.split for a pattern without groups:
+ * List[Str] of the pieces between matches (empty matches split too). */
+GjList *gj_regex_split(const GjStr *s, const GjRegex *re, const GjLoc *loc);
+/* s.count(re): the non-overlapping matches (empty ones included). */
+int64_t gj_regex_count(const GjStr *s, const GjRegex *re, const GjLoc *loc);
+
+/* Match methods (§14). text() shares the subject's storage (a slice);
+ * start() and end() are byte offsets into the subject. group(i) and
+ * named(name) give the none sentinel of gj_str_is_none for a group that
+ * took no part, for i < 0 or above the group count, and for an unknown
+ * name; group(0) is the whole match. */
+GjStr *gj_match_text(const GjMatch *m);
+int64_t gj_match_start(const GjMatch *m);
+int64_t gj_match_end(const GjMatch *m);
+GjStr *gj_match_group(const GjMatch *m, int64_t i);
+GjStr *gj_match_named(const GjMatch *m, const GjStr *name);
+/* Consumes buf; appends Match { text: "bat", start: 4, end: 7 } (the text
+ * quoted as gj_str_append_quoted does). */
+GjStr *gj_match_append_text(GjStr *buf, const GjMatch *m);
+
+/* size 8, GJ_TYPE_HEAP, inc/dec and append_text; no eq, hash or cmp (§14:
+ * Regex and Match have no equality); share is NULL (gj_mark_shared walks
+ * both kinds). */
+extern const GjType gj_type_regex, gj_type_match;
+
 /* ---- Float (§18) -------------------------------------------------------- */
 
 /* Truncates toward zero; panics ("cannot convert NaN to Int" / "Float
@@ -494,7 +596,8 @@ int gj_task_workers(void);
 /* §16: makes obj and everything it reaches shared (negative, atomic
  * counts) unless it is already; immortal objects (rc 0) are left alone.
  * Values crossing tasks (send, hatch capture, join result) go through
- * this. It walks Str, List and Map (their elements through their types);
+ * this. It walks Str, List and Map (their elements through their types),
+ * Regex (its pattern) and Match (its subject and regex);
  * the fields of a record or closure (GJ_KIND_OBJ, GJ_KIND_CLOSURE) are
  * the compiler's to mark, by calling this on each heap field first. */
 void gj_mark_shared(void *obj);

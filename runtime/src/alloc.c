@@ -81,6 +81,8 @@ static const char *const kind_names[GJ_KIND__COUNT] = {
     [GJ_KIND_CLOSURE] = "closure",
     [GJ_KIND_TASK] = "Task",
     [GJ_KIND_CHAN] = "Chan",
+    [GJ_KIND_REGEX] = "Regex",
+    [GJ_KIND_MATCH] = "Match",
 };
 
 static void *xmalloc(size_t n) {

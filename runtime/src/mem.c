@@ -56,6 +56,12 @@ static void free_object(GjHeader *h) {
   case GJ_KIND_CHAN:
     gj_rt_chan_free((GjChan *)h);
     return;
+  case GJ_KIND_REGEX:
+    gj_rt_regex_free((GjRegex *)h);
+    return;
+  case GJ_KIND_MATCH:
+    gj_rt_match_free((GjMatch *)h);
+    return;
   case GJ_KIND_MAP_NODE: /* released only by map.c, which knows the types */
   case GJ_KIND_LIST_NODE: /* released only by list.c, which knows its depth */
   case GJ_KIND_OBJ: /* dropped only by compiled code, which knows its layout */

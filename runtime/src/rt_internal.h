@@ -112,6 +112,27 @@ GJ_RT_HIDDEN const char *gj_rt_list_check(const GjList *l, GjRtListShape *sh);
 /* str.c: appends n raw bytes; consumes s (as gj_str_append_str). */
 GJ_RT_HIDDEN GjStr *gj_rt_str_append_bytes(GjStr *s, const char *p, int64_t n);
 
+/* strmeth.c: the pieces of a Str (its header comment has the rules):
+ * s[a..b] always sharing s's storage (a slice, owner set; the whole of s
+ * is s itself, +1), and s[a..b] as a piece: shared when longer than
+ * PIECE_COPY_MAX bytes, else copied. An empty result is the immortal
+ * gj_rt_empty_str. a and b are char boundaries with 0 <= a <= b <= len. */
+#define PIECE_COPY_MAX 16
+extern GJ_RT_HIDDEN GjStr gj_rt_empty_str;
+GJ_RT_HIDDEN GjStr *gj_rt_str_slice_shared(const GjStr *s, int64_t a, int64_t b);
+GJ_RT_HIDDEN GjStr *gj_rt_str_piece(const GjStr *s, int64_t a, int64_t b);
+/* stdin.c: the immortal "absent" Str that gj_str_is_none recognizes. */
+extern GJ_RT_HIDDEN GjStr gj_rt_none_str;
+
+/* regex.c: gj_dec's free routines and gj_mark_shared's walk below the
+ * object (whose own header the caller has marked) for Regex and Match. */
+GJ_RT_HIDDEN void gj_rt_regex_free(GjRegex *re);
+GJ_RT_HIDDEN void gj_rt_match_free(GjMatch *m);
+GJ_RT_HIDDEN void gj_rt_regex_mark_shared(GjRegex *re);
+GJ_RT_HIDDEN void gj_rt_match_mark_shared(GjMatch *m);
+/* regex.c, for tests: true when re runs as JIT code. */
+GJ_RT_HIDDEN bool gj_rt_regex_uses_jit(const GjRegex *re);
+
 /* Prints "guji: fatal: MSG" and exits with status 134 (internal failure,
  * not a user panic). */
 _Noreturn GJ_RT_HIDDEN void gj_rt_fatal(const char *msg);

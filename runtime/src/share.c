@@ -40,6 +40,14 @@ void gj_mark_shared(void *obj) {
     h->rc = -h->rc;
     gj_rt_map_mark_shared((GjMap *)h);
     return;
+  case GJ_KIND_REGEX: /* its pattern Str */
+    h->rc = -h->rc;
+    gj_rt_regex_mark_shared((GjRegex *)h);
+    return;
+  case GJ_KIND_MATCH: /* its subject Str and its Regex */
+    h->rc = -h->rc;
+    gj_rt_match_mark_shared((GjMatch *)h);
+    return;
   default: /* records, closures: fields marked by the compiler; tasks and
               channels are born shared */
     h->rc = -h->rc;

@@ -27,9 +27,9 @@
 enum { IN_BUF = 64 * 1024 };
 
 /* the sentinel: an immortal empty string no other code returns */
-static GjStr none_str = {{0, GJ_KIND_STR, 0}, 0, "", 0, NULL};
+GjStr gj_rt_none_str = {{0, GJ_KIND_STR, 0}, 0, "", 0, NULL};
 
-bool gj_str_is_none(const GjStr *s) { return s == &none_str; }
+bool gj_str_is_none(const GjStr *s) { return s == &gj_rt_none_str; }
 
 static struct {
   GjRtLock lock;
@@ -177,7 +177,7 @@ GjStr *gj_io_read_line(void) {
   }
   if (line)
     return line;
-  return acc ? acc : &none_str;
+  return acc ? acc : &gj_rt_none_str;
 }
 
 /* §18 io.read_all(): the rest of the input ("" at its end). */
@@ -214,7 +214,7 @@ GjList *gj_io_lines_list(void) {
   GjList *l = gj_list_new(&gj_type_str);
   for (;;) {
     GjStr *s = gj_io_read_line();
-    if (s == &none_str)
+    if (s == &gj_rt_none_str)
       return l;
     l = gj_list_push(l, &s);
   }
@@ -246,7 +246,7 @@ GjStr *gj_os_env(const GjStr *name) {
   const char *v = memchr(name->ptr, 0, (size_t)name->len) ? NULL : getenv(n);
   if (n != small)
     free(n);
-  return v ? str_lossy(v, strlen(v)) : &none_str;
+  return v ? str_lossy(v, strlen(v)) : &gj_rt_none_str;
 }
 
 /* §18 os.exit(code): ends the program at once, output flushed. */

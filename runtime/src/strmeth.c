@@ -41,10 +41,8 @@
 
 /* ---- shared pieces -------------------------------------------------------- */
 
-static GjStr empty_str = {{0, GJ_KIND_STR, 0}, 0, "", 0, NULL};
-
-/* Pieces up to this many bytes are copied rather than shared. */
-#define PIECE_COPY_MAX 16
+/* The immortal empty string (rt_internal.h). */
+GjStr gj_rt_empty_str = {{0, GJ_KIND_STR, 0}, 0, "", 0, NULL};
 
 /* Largest byte count a Str may hold (as str.c). */
 #define STR_MAX_LEN ((int64_t)1 << 48)
@@ -55,9 +53,9 @@ static GjStr *share(const GjStr *s) {
 }
 
 /* s[a..b] sharing s's storage; a and b are valid boundaries. */
-static GjStr *slice_shared(const GjStr *s, int64_t a, int64_t b) {
+GjStr *gj_rt_str_slice_shared(const GjStr *s, int64_t a, int64_t b) {
   if (a == b)
-    return &empty_str;
+    return &gj_rt_empty_str;
   if (a == 0 && b == s->len)
     return share(s);
   GjStr *root = s->owner ? s->owner : (GjStr *)s;
@@ -71,11 +69,11 @@ static GjStr *slice_shared(const GjStr *s, int64_t a, int64_t b) {
 }
 
 /* s[a..b] as a piece: shared when long, copied when short. */
-static GjStr *piece(const GjStr *s, int64_t a, int64_t b) {
+GjStr *gj_rt_str_piece(const GjStr *s, int64_t a, int64_t b) {
   if (b - a > PIECE_COPY_MAX || (a == 0 && b == s->len))
-    return slice_shared(s, a, b);
+    return gj_rt_str_slice_shared(s, a, b);
   if (a == b)
-    return &empty_str;
+    return &gj_rt_empty_str;
   return gj_str_from_bytes(s->ptr + a, b - a);
 }
 
@@ -557,7 +555,7 @@ static GjStr *map_case(const GjStr *s, bool upper) {
     if (upper ? (p[i] >= 'a' && p[i] <= 'z') : (p[i] >= 'A' && p[i] <= 'Z'))
       break;
   if (i == n)
-    return n ? share(s) : &empty_str;
+    return n ? share(s) : &gj_rt_empty_str;
   Out o;
   out_init(&o, n);
   out_bytes(&o, p, i);
@@ -633,15 +631,15 @@ static int64_t skip_space_back(const GjStr *s, int64_t end) {
 GjStr *gj_str_trim(const GjStr *s) {
   int64_t a = skip_space(s, 0);
   int64_t b = a == s->len ? a : skip_space_back(s, s->len);
-  return piece(s, a, b);
+  return gj_rt_str_piece(s, a, b);
 }
 
 GjStr *gj_str_trim_start(const GjStr *s) {
-  return piece(s, skip_space(s, 0), s->len);
+  return gj_rt_str_piece(s, skip_space(s, 0), s->len);
 }
 
 GjStr *gj_str_trim_end(const GjStr *s) {
-  return piece(s, 0, skip_space_back(s, s->len));
+  return gj_rt_str_piece(s, 0, skip_space_back(s, s->len));
 }
 
 /* ---- building ------------------------------------------------------------- */
@@ -651,7 +649,7 @@ GjStr *gj_str_repeat(const GjStr *s, int64_t n, const GjLoc *loc) {
     panic_nums("repeat count must not be negative: ", n, NULL, 0, NULL, 0,
                NULL, loc);
   if (n == 0 || s->len == 0)
-    return &empty_str;
+    return &gj_rt_empty_str;
   if (n == 1)
     return share(s);
   if (n > STR_MAX_LEN / s->len)
@@ -671,7 +669,7 @@ GjStr *gj_str_repeat(const GjStr *s, int64_t n, const GjLoc *loc) {
 GjStr *gj_str_reverse(const GjStr *s) {
   int64_t n = s->len;
   if (n == 0)
-    return &empty_str;
+    return &gj_rt_empty_str;
   const unsigned char *p = bytes(s);
   char *buf;
   GjStr *r = new_exact(n, &buf);
@@ -717,13 +715,13 @@ GjStr *gj_str_replace_str(const GjStr *s, const GjStr *from,
     GjStr *r = out_done(&o);
     if (r->len == 0) {
       gj_dec(r);
-      return &empty_str;
+      return &gj_rt_empty_str;
     }
     return r;
   }
   int64_t at = search(s, 0, from);
   if (at < 0)
-    return n ? share(s) : &empty_str;
+    return n ? share(s) : &gj_rt_empty_str;
   out_init(&o, n);
   int64_t i = 0;
   while (at >= 0) {
@@ -736,7 +734,7 @@ GjStr *gj_str_replace_str(const GjStr *s, const GjStr *from,
   GjStr *r = out_done(&o);
   if (r->len == 0) {
     gj_dec(r);
-    return &empty_str;
+    return &gj_rt_empty_str;
   }
   return r;
 }
@@ -744,7 +742,7 @@ GjStr *gj_str_replace_str(const GjStr *s, const GjStr *from,
 static GjStr *pad(const GjStr *s, int64_t width, uint32_t ch, bool left) {
   int64_t have = count_scalars(bytes(s), s->len);
   if (have >= width)
-    return s->len ? share(s) : &empty_str;
+    return s->len ? share(s) : &gj_rt_empty_str;
   char c[4];
   int k = gj_rt_fmt_char(ch, c);
   int64_t m = width - have;
@@ -776,7 +774,7 @@ GjStr *gj_str_slice(const GjStr *s, int64_t a, int64_t b, const GjLoc *loc) {
     panic_boundary(s, a, loc);
   if (!is_boundary(s, b))
     panic_boundary(s, b, loc);
-  return slice_shared(s, a, b);
+  return gj_rt_str_slice_shared(s, a, b);
 }
 
 GjStr *gj_str_from_char_list(const GjList *chars) {
@@ -784,7 +782,7 @@ GjStr *gj_str_from_char_list(const GjList *chars) {
     gj_rt_fatal("gj_str_from_char_list: not a List[Char]");
   int64_t total = gj_list_len(chars);
   if (total == 0)
-    return &empty_str;
+    return &gj_rt_empty_str;
   Out o;
   out_init(&o, total);
   for (int64_t i = 0; i < total;) {
@@ -965,10 +963,10 @@ GjList *gj_str_split(const GjStr *s, const GjStr *sep, const GjLoc *loc) {
   GjList *l = gj_list_new(&gj_type_str);
   int64_t i = 0;
   for (int64_t at = search(s, 0, sep); at >= 0; at = search(s, i, sep)) {
-    l = push_str(l, piece(s, i, at));
+    l = push_str(l, gj_rt_str_piece(s, i, at));
     i = at + sep->len;
   }
-  return push_str(l, piece(s, i, s->len));
+  return push_str(l, gj_rt_str_piece(s, i, s->len));
 }
 
 /* Python's str.split(): runs of whitespace separate, none at the ends. */
@@ -984,7 +982,7 @@ GjList *gj_str_split_whitespace(const GjStr *s) {
         break;
       i += len;
     }
-    l = push_str(l, piece(s, start, i));
+    l = push_str(l, gj_rt_str_piece(s, start, i));
     i = skip_space(s, i);
   }
   return l;
@@ -1002,7 +1000,7 @@ GjList *gj_str_lines(const GjStr *s) {
     int64_t stop = end;
     if (nl && stop > i && p[stop - 1] == '\r')
       stop--;
-    l = push_str(l, piece(s, i, stop));
+    l = push_str(l, gj_rt_str_piece(s, i, stop));
     i = end + 1;
   }
   return l;
