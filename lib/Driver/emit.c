@@ -84,6 +84,7 @@ static int link_exe(const char *obj, const char *out, DrvTimer *t) {
   argv[argc++] = (char *)out;
   argv[argc++] = (char *)obj;
   argv[argc++] = rt;
+  argv[argc++] = "-lpcre2-8"; /* regex.c (§14) */
   argv[argc++] = "-lm";
   argv[argc++] = "-lpthread";
   argv[argc] = NULL;
