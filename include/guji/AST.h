@@ -173,14 +173,21 @@ struct Expr {
     struct { uint32_t value; } ch;            /* EX_CHAR */
     struct { VEC(StrSeg) segs; bool raw; } str;   /* EX_STR */
     struct { const char *pattern; size_t len; const char *flags;
-             Span pattern_span; } re;         /* EX_REGEX */
+             Span pattern_span;
+             uint32_t flag_bits;   /* Sema: GJ_RE_* */
+             const char **names;   /* Sema: the named groups, interned, */
+             uint32_t nnames;      /*   each once, in PCRE2's (sorted) order */
+           } re;         /* EX_REGEX */
     struct { const char *name; Binding *binding; } bind;  /* EX_BINDING */
     struct { const char *module; const char *name; TypeExprList targs;
              Symbol *sym; CtorDecl *ctor;
              Span name_span;  /* `m.name`: the name after the dot */
            } name;  /* EX_NAME */
     struct { TokKind op; Expr *operand; } un; /* EX_UNARY */
-    struct { TokKind op; Expr *lhs, *rhs; } bin;  /* EX_BINARY */
+    struct { TokKind op; Expr *lhs, *rhs;
+             Binding **caps;   /* Sema: `=~ /(?<n>…)/` as a condition (§14): */
+             uint32_t ncaps;   /*   a Str binding per rhs->re.names[i] */
+           } bin;  /* EX_BINARY */
     struct { Expr *lhs; Pattern *pat; } is;   /* EX_IS */
     struct { Expr *callee; ExprList args; int builtin; Symbol *sym;
              CtorDecl *ctor;

@@ -59,6 +59,10 @@ typedef enum GirTypeKind {
                    counted, always shared (atomic counts) */
   GIR_T_TASK,   /* pointer to a GjTask whose result is of type `elem`;
                    counted, always shared */
+  GIR_T_REGEX,  /* pointer to a GjRegex (§14): counted (a literal's is
+                   immortal), immutable; a text form, no equality */
+  GIR_T_MATCH,  /* pointer to a GjMatch (§14): counted; a text form, no
+                   equality */
   GIR_T_SELECT, /* the outcome of a select (TASK_OP SELECT): frame memory
                    the SELECT_* functions read; not counted */
   GIR_T_TOKEN,  /* a reuse token (RESET): the memory of an object that was
@@ -111,7 +115,8 @@ struct GirType {
 
 /* The canonical type objects (statically allocated; compare by pointer). */
 extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
-    gir_t_char, gir_t_str, gir_t_token, gir_t_select;
+    gir_t_char, gir_t_str, gir_t_token, gir_t_select, gir_t_regex,
+    gir_t_match;
 /* In runtime signatures only: a List of any element type (RtFns.def 'L'
  * result, 'k' borrowed and 'K' consumed arguments). */
 extern const GirType gir_t_any_list;
@@ -169,6 +174,8 @@ typedef enum GirOp {
   /* constants: imm holds the value */
   GIR_OP_CONST_INT, GIR_OP_CONST_FLOAT, GIR_OP_CONST_BOOL, GIR_OP_CONST_CHAR,
   GIR_OP_CONST_STR,   /* an immortal literal: imm.str */
+  GIR_OP_CONST_REGEX, /* a regex literal (§14): imm.re; compiled once per
+                         run, at its first evaluation; immortal */
   GIR_OP_CONST_UNIT,  /* no result */
 
   /* Int arithmetic: add/sub/mul/neg panic on overflow; div/rem panic on
@@ -294,6 +301,7 @@ typedef struct GirInst {
     bool b;
     uint32_t ch;
     struct { const char *data; size_t len; } str;
+    struct { const char *data; size_t len; uint32_t flags; } re; /* GJ_RE_* */
     struct { GirFunc *callee; bool tail; } call;
     GirRtId rt;
     GirGlobal *global;
@@ -567,6 +575,9 @@ GirValue gir_const_float(GirBuilder *g, double v, Span sp);
 GirValue gir_const_bool(GirBuilder *g, bool v, Span sp);
 GirValue gir_const_char(GirBuilder *g, uint32_t v, Span sp);
 GirValue gir_const_str(GirBuilder *g, const char *data, size_t len, Span sp);
+/* A regex literal: the pattern as written and its GJ_RE_* flags. */
+GirValue gir_const_regex(GirBuilder *g, const char *pat, size_t len,
+                         uint32_t flags, Span sp);
 /* Any op with explicit result type and arguments (arithmetic, comparisons,
  * conversions, INC/DEC, GLOBAL_GET/SET via gir_global_*). */
 GirValue gir_op(GirBuilder *g, GirOp op, const GirType *type,

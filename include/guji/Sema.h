@@ -34,6 +34,7 @@ typedef enum Builtin {
   BI_NONE = -1,
   BI_PRINT, BI_WRITE, BI_EPRINT, BI_ASSERT, BI_PANIC, BI_RANGE, BI_CHAR,
   BI_SET,             /* set(list): Set[T] (§15) */
+  BI_REGEX,           /* regex(s): Result[Regex, Str] (§14) */
   /* methods */
   BM_TO_STR,          /* any type with a text form */
   BM_INT_TO_FLOAT, BM_INT_ABS, BM_INT_MIN, BM_INT_MAX,
@@ -80,6 +81,10 @@ typedef enum Builtin {
   /* io and os (§18) */
   BM_IO_READ_LINE, BM_IO_READ_ALL, BM_IO_LINES, BM_LINES_TO_LIST,
   BM_OS_ARGS, BM_OS_ENV, BM_OS_EXIT,
+  /* regex (§14): Str methods taking a Regex (BM_STR_RE: one runtime call,
+   * lowering maps the name), Regex and Match methods */
+  BM_STR_RE, BM_STR_MATCH, BM_STR_REPLACE_WITH, BM_REGEX_PATTERN,
+  BM_MATCH_RT, BM_MATCH_OPT,
   BI__COUNT
 } Builtin;
 

@@ -29,6 +29,8 @@ typedef enum TypeKind {
   TY_STR,
   TY_RANGE,
   TY_LINES,   /* §18 io.lines(): stdin's lines, read once */
+  TY_REGEX,   /* §14 a compiled regex: a text form, no equality */
+  TY_MATCH,   /* §14 one match: a text form, no equality */
   TY_TUPLE,   /* args: the elements (two or more) */
   TY_ADT,     /* a user or prelude type applied to args */
   TY_LIST,    /* args[0]: the element type (§15) */
@@ -79,7 +81,7 @@ struct TypeDecl {
 };
 
 extern Type ty_error, ty_never, ty_unit, ty_int, ty_float, ty_bool, ty_char,
-    ty_str, ty_range, ty_lines;
+    ty_str, ty_range, ty_lines, ty_regex, ty_match;
 
 typedef struct TypeCtx TypeCtx;
 TypeCtx *type_ctx_new(Arena *a);

@@ -86,6 +86,8 @@ typedef struct Cg {
   LLVMTypeRef t_hdr;        /* GjHeader: {i32 rc, i16 kind, i16 flags} */
 
   LLVMValueRef rt_fn[GIR_RT__COUNT];   /* declared on first use */
+  LLVMValueRef re_literal_fn;          /* gj_regex_literal (CONST_REGEX) */
+  LLVMTypeRef re_literal_ty;
   LLVMTypeRef rt_ty[GIR_RT__COUNT];
   /* the stack limit (CgOptions): a global (thread-local in executables),
    * or, with limit_tp_offset_known, thread pointer + limit_tp_offset */
@@ -138,6 +140,8 @@ void cg_internal_error(Cg *cg, const char *fmt, ...)
 LLVMTypeRef cg_type(Cg *cg, const GirType *t);
 LLVMValueRef cg_loc(Cg *cg, Span sp);            /* ptr to a GjLoc */
 LLVMValueRef cg_str_literal(Cg *cg, const char *data, size_t len);
+LLVMValueRef cg_regex_literal(Cg *cg, const char *pat, size_t len,
+                              uint32_t flags, LLVMValueRef loc);
 LLVMValueRef cg_rt_decl(Cg *cg, GirRtId id, LLVMTypeRef *fty);
 LLVMValueRef cg_func_ref(Cg *cg, const GirFunc *f, LLVMTypeRef *fty);
 LLVMValueRef cg_global_ref(Cg *cg, const GirGlobal *g);

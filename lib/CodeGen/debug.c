@@ -122,6 +122,10 @@ static LLVMMetadataRef di_type(Cg *cg, const GirType *t) {
     return coll_di_type(cg, t, "GjChan");
   if (t->kind == GIR_T_TASK)
     return coll_di_type(cg, t, "GjTask");
+  if (t->kind == GIR_T_REGEX)
+    return coll_di_type(cg, t, "GjRegex");
+  if (t->kind == GIR_T_MATCH)
+    return coll_di_type(cg, t, "GjMatch");
   return cg->di_types[t->kind];
 }
 

@@ -344,7 +344,7 @@ static bool is_literal(CgFunc *cf, GirValue v) {
   if (vi->inst < 0 || !vi->block)
     return false;
   const GirInst *in = &vi->block->insts.data[vi->inst];
-  return in->op == GIR_OP_CONST_STR ||
+  return in->op == GIR_OP_CONST_STR || in->op == GIR_OP_CONST_REGEX ||
          (in->op == GIR_OP_NEW && in->nargs == 0) ||
          (in->op == GIR_OP_CLOSURE_NEW && in->nargs == 0);
 }
@@ -434,6 +434,10 @@ static void emit_inst(CgFunc *cf, const GirInst *in) {
   case GIR_OP_CONST_CHAR: r = LLVMConstInt(cg->t_i32, in->imm.ch, false); break;
   case GIR_OP_CONST_STR:
     r = cg_str_literal(cg, in->imm.str.data, in->imm.str.len);
+    break;
+  case GIR_OP_CONST_REGEX:
+    r = cg_regex_literal(cg, in->imm.re.data, in->imm.re.len, in->imm.re.flags,
+                         cg_loc(cg, in->span));
     break;
   case GIR_OP_CONST_UNIT: break;
 

@@ -100,7 +100,7 @@ enum { SLOT_I64, SLOT_F64, SLOT_I8, SLOT_I32, SLOT_PTR, SLOT_UNIT, NSLOTS };
 struct CgList {
   LLVMTypeRef t_gjtype;              /* GjType */
   CgHandFn fn[RL__COUNT];
-  LLVMValueRef builtin[GIR_T_MAP + 1]; /* gj_type_int …, by kind */
+  LLVMValueRef builtin[GIR_T_MATCH + 1]; /* gj_type_int …, by kind */
   ObjDesc *objs;                     /* by GirType.id */
   size_t nobjs;
   LLVMValueRef rc_fn[2];             /* gj.list.dec, gj.list.inc */
@@ -249,11 +249,12 @@ static LLVMValueRef spill(Cg *cg, const GirType *t, LLVMValueRef v) {
 /* ---- descriptors ------------------------------------------------------------ */
 
 static LLVMValueRef builtin_desc(Cg *cg, const GirType *t) {
-  static const char *const names[GIR_T_MAP + 1] = {
+  static const char *const names[GIR_T_MATCH + 1] = {
       [GIR_T_UNIT] = "gj_type_unit",   [GIR_T_INT] = "gj_type_int",
       [GIR_T_FLOAT] = "gj_type_float", [GIR_T_BOOL] = "gj_type_bool",
       [GIR_T_CHAR] = "gj_type_char",   [GIR_T_STR] = "gj_type_str",
-      [GIR_T_LIST] = "gj_type_list",   [GIR_T_MAP] = "gj_type_map"};
+      [GIR_T_LIST] = "gj_type_list",   [GIR_T_MAP] = "gj_type_map",
+      [GIR_T_REGEX] = "gj_type_regex", [GIR_T_MATCH] = "gj_type_match"};
   struct CgList *l = state(cg);
   if (!l->builtin[t->kind]) {
     LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, names[t->kind]);

@@ -136,6 +136,7 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_LIST: return cg->t_ptr; /* to a GjList (list.c) */
   case GIR_T_MAP: return cg->t_ptr;  /* to a GjMap (map.c) */
   case GIR_T_CHAN: case GIR_T_TASK: return cg->t_ptr; /* task.c */
+  case GIR_T_REGEX: case GIR_T_MATCH: return cg->t_ptr; /* GjRegex, GjMatch */
   case GIR_T_TOKEN: return cg->t_ptr; /* an object's memory, or null */
   case GIR_T_SELECT: return cg->t_ptr; /* a frame slot (task.c) */
   }
@@ -246,6 +247,35 @@ LLVMValueRef cg_loc(Cg *cg, Span sp) {
 
 /* { {i32 0 (immortal), i16 GJ_KIND_STR, i16 0}, i64 len, ptr bytes, i64 0
  * (cap: not growable), ptr null (owner) } — gujirt.h's GjStr. */
+/* A regex literal (§14): a private slot per occurrence, filled by
+ * gj_regex_literal at the first evaluation (the pattern is compiled and
+ * JIT-compiled once per run); the result is immortal. */
+LLVMValueRef cg_regex_literal(Cg *cg, const char *pat, size_t len,
+                              uint32_t flags, LLVMValueRef loc) {
+  if (!cg->re_literal_fn) {
+    LLVMTypeRef ps[] = {cg->t_ptr, cg->t_ptr, cg->t_i64, cg->t_i64, cg->t_ptr};
+    cg->re_literal_ty = LLVMFunctionType(cg->t_ptr, ps, 5, false);
+    cg->re_literal_fn = LLVMGetNamedFunction(cg->mod, "gj_regex_literal");
+    if (!cg->re_literal_fn)
+      cg->re_literal_fn =
+          LLVMAddFunction(cg->mod, "gj_regex_literal", cg->re_literal_ty);
+  }
+  LLVMValueRef slot = LLVMAddGlobal(cg->mod, cg->t_ptr, "gj.re.slot");
+  LLVMSetInitializer(slot, LLVMConstNull(cg->t_ptr));
+  LLVMSetLinkage(slot, LLVMPrivateLinkage);
+  LLVMSetAlignment(slot, 8);
+  LLVMValueRef bytes_init = LLVMConstStringInContext(cg->ctx, pat, len, 0);
+  LLVMValueRef bytes = LLVMAddGlobal(cg->mod, LLVMTypeOf(bytes_init), "gj.re.pat");
+  LLVMSetInitializer(bytes, bytes_init);
+  LLVMSetGlobalConstant(bytes, true);
+  LLVMSetLinkage(bytes, LLVMPrivateLinkage);
+  LLVMSetUnnamedAddress(bytes, LLVMGlobalUnnamedAddr);
+  LLVMSetAlignment(bytes, 1);
+  LLVMValueRef args[] = {slot, bytes, LLVMConstInt(cg->t_i64, len, false),
+                         LLVMConstInt(cg->t_i64, flags, false), loc};
+  return LLVMBuildCall2(cg->b, cg->re_literal_ty, cg->re_literal_fn, args, 5, "re");
+}
+
 LLVMValueRef cg_str_literal(Cg *cg, const char *data, size_t len) {
   uint64_t h = fnv1a(data, len);
   LLVMValueRef g = cg_map_get(&cg->strs, h, data, len);
@@ -288,6 +318,7 @@ static LLVMTypeRef rt_letter_type(Cg *cg, char c) {
   case 'c': return cg->t_i32;
   case 's': case 'S': case 'l': return cg->t_ptr;
   case 'L': case 'k': case 'K': return cg->t_ptr; /* GjList * */
+  case 'r': case 'm': return cg->t_ptr; /* GjRegex *, GjMatch * */
   }
   return NULL;
 }

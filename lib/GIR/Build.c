@@ -159,6 +159,16 @@ GirValue gir_const_str(GirBuilder *g, const char *data, size_t len, Span sp) {
   return emit(g, in, NULL, 0);
 }
 
+GirValue gir_const_regex(GirBuilder *g, const char *pat, size_t len,
+                         uint32_t flags, Span sp) {
+  GirInst in = inst_make(GIR_OP_CONST_REGEX, &gir_t_regex, sp);
+  if (gir_is_terminated(g)) return GIR_NO_VALUE;
+  in.imm.re.data = arena_strndup(g->m->arena, pat, len);
+  in.imm.re.len = len;
+  in.imm.re.flags = flags;
+  return emit(g, in, NULL, 0);
+}
+
 GirValue gir_op(GirBuilder *g, GirOp op, const GirType *type,
                 const GirValue *args, uint32_t nargs, Span sp) {
   return emit(g, inst_make(op, type, sp), args, nargs);

@@ -44,7 +44,7 @@
 static const char *const op_names[GIR_OP__COUNT] = {
     [GIR_OP_CONST_INT] = "const.i",   [GIR_OP_CONST_FLOAT] = "const.f",
     [GIR_OP_CONST_BOOL] = "const.b",  [GIR_OP_CONST_CHAR] = "const.c",
-    [GIR_OP_CONST_STR] = "const.s",   [GIR_OP_CONST_UNIT] = "const.u",
+    [GIR_OP_CONST_STR] = "const.s",   [GIR_OP_CONST_REGEX] = "const.re",   [GIR_OP_CONST_UNIT] = "const.u",
     [GIR_OP_IADD] = "add.i",          [GIR_OP_ISUB] = "sub.i",
     [GIR_OP_IMUL] = "mul.i",          [GIR_OP_IDIV] = "div.i",
     [GIR_OP_IREM] = "rem.i",          [GIR_OP_INEG] = "neg.i",
@@ -246,6 +246,11 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
   case GIR_OP_CONST_STR:
     sb_putc(sb, ' ');
     put_str_lit(sb, in->imm.str.data, in->imm.str.len);
+    return;
+  case GIR_OP_CONST_REGEX:
+    sb_putc(sb, ' ');
+    put_str_lit(sb, in->imm.re.data, in->imm.re.len);
+    sb_printf(sb, " flags %u", in->imm.re.flags);
     return;
   case GIR_OP_CALL:
     sb_printf(sb, " %s(", in->imm.call.callee ? in->imm.call.callee->name

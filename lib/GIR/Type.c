@@ -22,6 +22,8 @@ const GirType gir_t_char = {GIR_T_CHAR};
 const GirType gir_t_str = {GIR_T_STR};
 const GirType gir_t_token = {GIR_T_TOKEN};
 const GirType gir_t_select = {GIR_T_SELECT};
+const GirType gir_t_regex = {GIR_T_REGEX};
+const GirType gir_t_match = {GIR_T_MATCH};
 /* RtFns.def's 'L', 'k', 'K': some List, its element type given by the
  * instruction (results) or by the argument (see gir_call_rt_typed). */
 const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
@@ -36,7 +38,8 @@ bool gir_type_is_heap(const GirType *t) {
     return false;
   }
   return t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST ||
-         t->kind == GIR_T_MAP || t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK;
+         t->kind == GIR_T_MAP || t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK ||
+         t->kind == GIR_T_REGEX || t->kind == GIR_T_MATCH;
 }
 
 /* Size and alignment of a field in memory (CodeGen's mem_type: Bool is one
@@ -194,6 +197,8 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_MAP: return t->name ? t->name : "Map[?, ?]";
   case GIR_T_CHAN: return t->name ? t->name : "Chan[?]";
   case GIR_T_TASK: return t->name ? t->name : "Task[?]";
+  case GIR_T_REGEX: return "Regex";
+  case GIR_T_MATCH: return "Match";
   case GIR_T_TOKEN: return "Reuse";
   case GIR_T_SELECT: return "Select";
   }
@@ -224,6 +229,8 @@ static const GirType *rt_letter_type(char c) {
   case 'c': return &gir_t_char;
   case 's': case 'S': return &gir_t_str;
   case 'L': case 'k': case 'K': return &gir_t_any_list;
+  case 'r': return &gir_t_regex;
+  case 'm': return &gir_t_match;
   default: return NULL;
   }
 }

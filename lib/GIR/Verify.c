@@ -965,6 +965,7 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
   case GIR_OP_CONST_BOOL: sig(v, b, in, ts, 0, NULL, B); break;
   case GIR_OP_CONST_CHAR: sig(v, b, in, ts, 0, NULL, &gir_t_char); break;
   case GIR_OP_CONST_STR: sig(v, b, in, ts, 0, NULL, &gir_t_str); break;
+  case GIR_OP_CONST_REGEX: sig(v, b, in, ts, 0, NULL, &gir_t_regex); break;
   case GIR_OP_CONST_UNIT: sig(v, b, in, ts, 0, NULL, &gir_t_unit); break;
   case GIR_OP_IADD: case GIR_OP_ISUB: case GIR_OP_IMUL: case GIR_OP_IDIV:
   case GIR_OP_IREM: case GIR_OP_ISHL: case GIR_OP_ISHR: case GIR_OP_IAND:

@@ -57,6 +57,8 @@ static const GirType *gty_scalar(const Type *t) {
   case TY_BOOL: return &gir_t_bool;
   case TY_CHAR: return &gir_t_char;
   case TY_STR: return &gir_t_str;
+  case TY_REGEX: return &gir_t_regex;
+  case TY_MATCH: return &gir_t_match;
   default: return &gir_t_unit;
   }
 }
@@ -121,7 +123,8 @@ static bool is_unit(Lower *L, Type *t) { return gty(t)->kind == GIR_T_UNIT; }
  * and lists) rather than from scalar ops? */
 static bool is_obj(Lower *L, const Type *t) {
   GirTypeKind k = gty(t)->kind;
-  return k == GIR_T_OBJ || k == GIR_T_LIST || k == GIR_T_MAP;
+  return k == GIR_T_OBJ || k == GIR_T_LIST || k == GIR_T_MAP ||
+         k == GIR_T_REGEX || k == GIR_T_MATCH;
 }
 
 static void branch_on(Lower *L, GirValue cond, GirBlock *fail, Span sp);
@@ -290,6 +293,10 @@ static GirValue lower_binary(Lower *L, Expr *e) {
   GirValue r = lower_expr(L, e->bin.rhs);
   if (dead(L)) return GIR_NO_VALUE;
   switch (op) {
+  case TOK_MATCH: return rt(L, GIR_RT_REGEX_TEST, e->span, 2, l, r);
+  case TOK_NOMATCH:
+    return gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool,
+                   rt(L, GIR_RT_REGEX_TEST, e->span, 2, l, r), e->span);
   case TOK_EQ: case TOK_NE: case TOK_LT: case TOK_LE: case TOK_GT: case TOK_GE:
     return lower_compare(L, op, ST(L, e->bin.lhs->ty), l, r, e->span);
   default:
@@ -351,6 +358,8 @@ static GirValue lower_assert(Lower *L, Expr *e) {
   return GIR_NO_VALUE;
 }
 
+static GirValue lower_regex_call(Lower *L, Expr *e);
+
 static GirValue lower_builtin_call(Lower *L, Expr *e) {
   ExprList *args = &e->call.args;
   switch (e->call.builtin) {
@@ -366,6 +375,7 @@ static GirValue lower_builtin_call(Lower *L, Expr *e) {
     return lower_assert(L, e);
   case BI_RANGE:
     return lower_range_value(L, e);
+  case BI_REGEX: return lower_regex_call(L, e);
   case BI_SET: {
     GirValue l = lower_expr(L, args->data[0]);
     if (dead(L)) return GIR_NO_VALUE;
@@ -475,6 +485,9 @@ static GirValue lower_chan_method(Lower *L, Expr *e, GirValue c);
 static GirValue lower_io(Lower *L, Expr *e);
 static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp);
 
+static GirValue lower_regex_method(Lower *L, Expr *e, GirValue v);
+static GirValue call1(Lower *L, GirValue f, GirValue x, Span sp);
+
 static GirValue lower_method(Lower *L, Expr *e) {
   if (e->method.sym)
     return lower_sub_call(L, e->method.sym,
@@ -535,6 +548,8 @@ static GirValue lower_method(Lower *L, Expr *e) {
     return lower_option_hof(L, e, v);
   if (e->method.builtin >= BM_STR_RT && e->method.builtin <= BM_STR_TO_FLOAT)
     return lower_str_method(L, e, v);
+  if (e->method.builtin >= BM_STR_RE && e->method.builtin <= BM_MATCH_OPT)
+    return lower_regex_method(L, e, v);
   GirValue a = GIR_NO_VALUE;
   if (e->method.args.len) {
     a = lower_expr(L, e->method.args.data[0]);
@@ -550,7 +565,8 @@ static GirValue lower_method(Lower *L, Expr *e) {
     case TY_BOOL: return rt(L, GIR_RT_STR_FROM_BOOL, sp, 1, v);
     case TY_CHAR: return rt(L, GIR_RT_STR_FROM_CHAR, sp, 1, v);
     case TY_STR: return v;
-    case TY_TUPLE: case TY_ADT: case TY_LIST: case TY_MAP: case TY_SET: {
+    case TY_TUPLE: case TY_ADT: case TY_LIST: case TY_MAP: case TY_SET:
+    case TY_REGEX: case TY_MATCH: {
       GirValue cap = gir_const_int(g, 32, sp);
       return gir_append_text(g, rt(L, GIR_RT_STR_WITH_CAP, sp, 1, cap), v,
                              false, sp);
@@ -585,6 +601,7 @@ static GirValue lower_block_stmts(Lower *L, Expr *e);
 
 static bool cond_binds(const Expr *c) {
   if (c->kind == EX_IS) return true;
+  if (c->kind == EX_BINARY && c->bin.op == TOK_MATCH) return c->bin.ncaps > 0;
   return c->kind == EX_BINARY && c->bin.op == TOK_ANDAND &&
          (cond_binds(c->bin.lhs) || cond_binds(c->bin.rhs));
 }
@@ -902,6 +919,23 @@ void lower_cond(Lower *L, Expr *c, GirBlock *fail) {
   if (c->kind == EX_BINARY && c->bin.op == TOK_ANDAND) {
     lower_cond(L, c->bin.lhs, fail);
     lower_cond(L, c->bin.rhs, fail);
+    return;
+  }
+  if (c->kind == EX_BINARY && c->bin.op == TOK_MATCH && c->bin.ncaps) {
+    /* §14: the match, then each named group as a Str ("" if unset) */
+    GirValue s = lower_expr(L, c->bin.lhs);
+    if (dead(L)) return;
+    GirValue re = lower_expr(L, c->bin.rhs);
+    if (dead(L)) return;
+    Span sp = c->span;
+    GirValue m = rt(L, GIR_RT_REGEX_MATCH, sp, 2, s, re);
+    GirValue none_p = rt(L, GIR_RT_MATCH_IS_NONE, sp, 1, m);
+    branch_on(L, gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool, none_p, sp), fail, sp);
+    const char **names = c->bin.rhs->re.names;
+    for (uint32_t i = 0; i < c->bin.ncaps; i++) {
+      GirValue name = gir_const_str(&L->g, names[i], strlen(names[i]), sp);
+      declare_binding(L, c->bin.caps[i], rt(L, GIR_RT_MATCH_CAPTURE, sp, 2, m, name));
+    }
     return;
   }
   GirValue v = lower_expr(L, c);
@@ -1843,6 +1877,104 @@ static GirValue lower_str_method(Lower *L, Expr *e, GirValue s) {
   return some_end(L, &j, ot, val, sp);
 }
 
+/* ---- regex (§14) ------------------------------------------------------------ */
+
+/* s.replace_with(re, f): the pieces between the matches and f(m) for each
+ * match m, joined — a loop over match_all in GIR, so f is an ordinary
+ * closure call. */
+static GirValue replace_with(Lower *L, GirValue s, GirValue re, GirValue f,
+                             Span sp) {
+  GirBuilder *g = &L->g;
+  const GirType *lt = gir_type_list(L->m, &gir_t_match);
+  GirValue ms = gir_call_rt_typed(g, GIR_RT_REGEX_MATCH_ALL, (GirValue[]){s, re},
+                                  2, lt, sp);
+  GirValue n = list_len(L, ms, sp);
+  GirBlock *head = gir_block_new(L->m, g->f, "rw.head");
+  GirValue i = gir_block_add_param(L->m, g->f, head, &gir_t_int);
+  GirValue acc = gir_block_add_param(L->m, g->f, head, &gir_t_str);
+  GirValue last = gir_block_add_param(L->m, g->f, head, &gir_t_int);
+  GirValue a[3] = {gir_const_int(g, 0, sp),
+                   rt(L, GIR_RT_STR_WITH_CAP, sp, 1, rt(L, GIR_RT_STR_LEN, sp, 1, s)),
+                   gir_const_int(g, 0, sp)};
+  gir_jmp(g, head, a, 3, sp);
+  gir_set_block(g, head);
+  GirBlock *body = gir_block_new(L->m, g->f, "rw.body");
+  GirBlock *out = gir_block_new(L->m, g->f, "rw.out");
+  gir_br(g, gir_op2(g, GIR_OP_ILT, &gir_t_bool, i, n, sp), body, out, sp);
+  gir_set_block(g, body);
+  GirValue m = list_get(L, ms, lt, i, sp);
+  GirValue st = rt(L, GIR_RT_MATCH_START, sp, 1, m);
+  GirValue en = rt(L, GIR_RT_MATCH_END, sp, 1, m);
+  GirValue piece = rt(L, GIR_RT_STR_SLICE, sp, 3, s, last, st);
+  GirValue acc1 = rt(L, GIR_RT_STR_APPEND_STR, sp, 2, acc, piece);
+  GirValue r = call1(L, f, m, sp);
+  GirValue b[3] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, i, gir_const_int(g, 1, sp), sp),
+                   rt(L, GIR_RT_STR_APPEND_STR, sp, 2, acc1, r), en};
+  gir_jmp(g, head, b, 3, sp);
+  gir_set_block(g, out);
+  GirValue tail = rt(L, GIR_RT_STR_SLICE, sp, 3, s, last, rt(L, GIR_RT_STR_LEN, sp, 1, s));
+  return rt(L, GIR_RT_STR_APPEND_STR, sp, 2, acc, tail);
+}
+
+static GirValue lower_regex_method(Lower *L, Expr *e, GirValue v) {
+  Span sp = e->span;
+  GirBuilder *g = &L->g;
+  GirValue a[2] = {GIR_NO_VALUE, GIR_NO_VALUE};
+  for (size_t i = 0; i < e->method.args.len && i < 2; i++) {
+    a[i] = lower_expr(L, e->method.args.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  const char *name = e->method.name;
+  const GirType *ty = gty(e->ty);
+  switch (e->method.builtin) {
+  case BM_STR_RE:
+    if (strcmp(name, "match_all") == 0 || strcmp(name, "split") == 0)
+      return gir_call_rt_typed(g, name[0] == 'm' ? GIR_RT_REGEX_MATCH_ALL
+                                                 : GIR_RT_REGEX_SPLIT,
+                               (GirValue[]){v, a[0]}, 2, ty, sp);
+    if (strcmp(name, "count") == 0) return rt(L, GIR_RT_REGEX_COUNT, sp, 2, v, a[0]);
+    return rt(L, GIR_RT_REGEX_REPLACE, sp, 4, v, a[0], a[1],
+              gir_const_bool(g, strcmp(name, "replace") == 0, sp));
+  case BM_STR_MATCH: {
+    GirValue m = rt(L, GIR_RT_REGEX_MATCH, sp, 2, v, a[0]);
+    GirValue some_p = gir_op1(g, GIR_OP_BNOT, &gir_t_bool,
+                              rt(L, GIR_RT_MATCH_IS_NONE, sp, 1, m), sp);
+    Join j;
+    some_if(L, &j, some_p, ty, sp);
+    return some_end(L, &j, ty, m, sp);
+  }
+  case BM_STR_REPLACE_WITH: return replace_with(L, v, a[0], a[1], sp);
+  case BM_REGEX_PATTERN: return rt(L, GIR_RT_REGEX_PATTERN, sp, 1, v);
+  case BM_MATCH_RT:
+    return rt(L, name[0] == 't' ? GIR_RT_MATCH_TEXT : name[0] == 's'
+              ? GIR_RT_MATCH_START : GIR_RT_MATCH_END, sp, 1, v);
+  case BM_MATCH_OPT:
+    return str_option(L, rt(L, name[0] == 'g' ? GIR_RT_MATCH_GROUP
+                            : GIR_RT_MATCH_NAMED, sp, 2, v, a[0]), ty, sp);
+  default: GJ_UNREACHABLE("regex method");
+  }
+}
+
+/* regex(s): Ok(the regex) or Err(PCRE2's message) (§14). */
+static GirValue lower_regex_call(Lower *L, Expr *e) {
+  GirValue pat = lower_expr(L, e->call.args.data[0]);
+  if (dead(L)) return GIR_NO_VALUE;
+  Span sp = e->span;
+  const GirType *rt_t = gty(e->ty);
+  GirValue re = rt(L, GIR_RT_REGEX_COMPILE, sp, 1, pat);
+  Join j;
+  join_init_plain(L, &j, rt_t, "regex.res");
+  GirBlock *bad = gir_block_new(L->m, L->g.f, "regex.err");
+  GirBlock *ok = gir_block_new(L->m, L->g.f, "regex.ok");
+  gir_br(&L->g, rt(L, GIR_RT_REGEX_IS_NONE, sp, 1, re), bad, ok, sp);
+  gir_set_block(&L->g, ok);
+  join_jump(L, &j, new_object(L, rt_t, 0, &re, sp), sp);
+  gir_set_block(&L->g, bad);
+  GirValue msg = rt(L, GIR_RT_REGEX_ERROR, sp, 1, pat);
+  join_jump(L, &j, new_object(L, rt_t, 1, &msg, sp), sp);
+  return join_enter(L, &j);
+}
+
 /* ---- the math module (§18) ----------------------------------------------------- */
 
 static GirValue lower_math(Lower *L, Expr *e) {
@@ -2337,6 +2469,9 @@ GirValue lower_expr(Lower *L, Expr *e) {
     return gir_global_get(g, (GirGlobal *)e->name.sym->gir, e->span);
   case EX_UNARY: return lower_unary(L, e);
   case EX_BINARY: return lower_binary(L, e);
+  case EX_REGEX:
+    return gir_const_regex(&L->g, e->re.pattern, e->re.len, e->re.flag_bits,
+                           e->span);
   case EX_CALL:
     if (e->call.ctor) return lower_ctor(L, e, e->call.ctor, &e->call.args);
     if (!e->call.sym && e->call.builtin == BI_NONE) return lower_fn_call(L, e);

@@ -957,7 +957,11 @@ static Expr *parse_postfix(Parser *p, Expr *e) {
         e = ti;
         break;
       }
-      if (t->kind != TOK_NAME) {
+      /* a keyword is a method name when a call follows: $s.match(re) (§14) */
+      const char *kw = t->kind != TOK_NAME ? tok_text(p->s, t) : NULL;
+      bool kw_method = kw && (kw[0] >= 'a' && kw[0] <= 'z') &&
+                       kind_at(p, 1) == TOK_LPAREN;
+      if (t->kind != TOK_NAME && !kw_method) {
         error_at(p, t->span, "expected a field or method name after '.', "
                  "found %s", describe(p, t));
         return NULL;
@@ -966,7 +970,7 @@ static Expr *parse_postfix(Parser *p, Expr *e) {
       if (check(p, TOK_LPAREN)) {
         Expr *m = new_expr(p, EX_METHOD, start);
         m->method.recv = e;
-        m->method.name = t->name;
+        m->method.name = kw_method ? intern(p->s->names, kw, strlen(kw)) : t->name;
         m->method.name_span = t->span;
         m->method.builtin = -1;
         if (!parse_call_args(p, &m->method.args)) return NULL;

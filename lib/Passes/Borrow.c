@@ -70,6 +70,7 @@ static void mark_weak(Bi *bi, const GirFunc *f) {
         const GirInst *in = &blk->insts.data[i];
         if (in->result == GIR_NO_VALUE || bi->weak[in->result]) continue;
         bool w = in->op == GIR_OP_GLOBAL_GET || in->op == GIR_OP_CONST_STR ||
+                 in->op == GIR_OP_CONST_REGEX ||
                  (gir_inst_reads(in) && bi->weak[in->args[0]]);
         if (w) bi->weak[in->result] = again = 1;
       }

@@ -100,7 +100,8 @@ static void classify(Rc *r) {
       const GirInst *in = &blk->insts.data[i];
       if (in->result == GIR_NO_VALUE || r->kind[in->result] == RC_SCALAR)
         continue;
-      if (in->op == GIR_OP_CONST_STR) r->kind[in->result] = RC_IMMORTAL;
+      if (in->op == GIR_OP_CONST_STR || in->op == GIR_OP_CONST_REGEX)
+        r->kind[in->result] = RC_IMMORTAL;
       if (in->op == GIR_OP_GLOBAL_GET) r->kind[in->result] = RC_BORROWED;
     }
   }

@@ -62,6 +62,7 @@ static bool is_reader(const GirInst *in) {
   case GIR_OP_PROJ: case GIR_OP_TAG: case GIR_OP_INC: case GIR_OP_DEC:
   case GIR_OP_CONST_INT: case GIR_OP_CONST_FLOAT: case GIR_OP_CONST_BOOL:
   case GIR_OP_CONST_CHAR: case GIR_OP_CONST_STR: case GIR_OP_CONST_UNIT:
+  case GIR_OP_CONST_REGEX:
   case GIR_OP_IEQ: case GIR_OP_INE: case GIR_OP_ILT: case GIR_OP_ILE:
   case GIR_OP_IGT: case GIR_OP_IGE: case GIR_OP_IAND: case GIR_OP_IOR:
   case GIR_OP_IXOR: case GIR_OP_INOT: case GIR_OP_IMIN: case GIR_OP_IMAX:

@@ -32,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "guji/Sema.h"
 #include "exhaust.h"
 
@@ -190,8 +193,9 @@ static Symbol *global_lookup(Sema *S, const char *name) {
 
 static int builtin_sub(const char *name) {
   static const char *const names[] = {"print", "write", "eprint", "assert",
-                                      "panic", "range", "char", "set"};
-  for (int i = 0; i < 8; i++)
+                                      "panic", "range", "char", "set",
+                                      "regex"};
+  for (int i = 0; i < 9; i++)
     if (strcmp(name, names[i]) == 0) return i;
   return BI_NONE;
 }
@@ -200,7 +204,7 @@ static int builtin_sub(const char *name) {
  * message than "undefined". */
 static const char *prelude_section(const char *name) {
   static const struct { const char *name, *sec; } later[] = {
-      {"channel", "§17"}, {"regex", "§14"},
+      {"channel", "§17"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
     if (strcmp(name, later[i].name) == 0) return later[i].sec;
@@ -530,6 +534,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   static const struct { const char *name; Type *ty; } scalars[] = {
       {"Int", &ty_int},   {"Float", &ty_float}, {"Bool", &ty_bool},
       {"Char", &ty_char}, {"Str", &ty_str},     {"Unit", &ty_unit},
+      {"Regex", &ty_regex}, {"Match", &ty_match},
   };
   for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
     if (strcmp(te->name, scalars[i].name) == 0) {
@@ -573,7 +578,6 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   if (d) return decl_type(S, te, d);
   static const struct { const char *name, *what, *sec; } later[] = {
       {"Range", "Range values", "§4"},
-      {"Regex", "Regex types", "§14"},   {"Match", "Match types", "§14"},
       {"Lines", "Lines", "§18"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
@@ -705,6 +709,57 @@ static Type *expect_type(Sema *S, Expr *e, Type *got, Type *want,
   return want;
 }
 
+/* §14: a literal is validated here with the options the runtime uses
+ * (GJ_RE_PCRE2_OPTIONS in gujirt.h: UTF, UCP, NEVER_BACKSLASH_C), so a bad
+ * pattern is an error at its offset in the pattern; its named groups are
+ * kept for the `=~` bindings. */
+static Type *check_regex(Sema *S, Expr *e) {
+  enum { RE_OPTIONS = PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C };
+  _Static_assert(RE_OPTIONS == 0x001A0000u, "gujirt.h GJ_RE_PCRE2_OPTIONS");
+  static const struct { char c; uint32_t bit, pcre; } fl[] = {
+      {'i', 1, PCRE2_CASELESS}, {'m', 2, PCRE2_MULTILINE},
+      {'s', 4, PCRE2_DOTALL},   {'x', 8, PCRE2_EXTENDED}};
+  uint32_t bits = 0, opts = RE_OPTIONS;
+  for (const char *f = e->re.flags; *f; f++)
+    for (size_t i = 0; i < 4; i++)
+      if (*f == fl[i].c) {
+        bits |= fl[i].bit;
+        opts |= fl[i].pcre;
+      }
+  e->re.flag_bits = bits;
+  int code;
+  PCRE2_SIZE off;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)e->re.pattern, e->re.len, opts,
+                                 &code, &off, NULL);
+  if (!re) {
+    PCRE2_UCHAR msg[256];
+    if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+      strcpy((char *)msg, "unknown error");
+    Span sp = e->re.pattern_span;
+    if (off > e->re.len) off = e->re.len;
+    sp.start += (uint32_t)off;
+    sp.end = sp.start < e->re.pattern_span.end ? sp.start + 1 : sp.start;
+    error(S, sp, "invalid regex: %s (at offset %zu of the pattern; PCRE2 "
+          "syntax, §14)", (const char *)msg, (size_t)off);
+    return &ty_regex;
+  }
+  uint32_t count = 0, size = 0;
+  PCRE2_SPTR table = NULL;
+  pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+  pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
+  e->re.names = ARENA_ARRAY(S->s->arena, const char *, count + 1);
+  e->re.nnames = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    const char *name = (const char *)table + i * size + 2;
+    const char *in = intern(S->s->names, name, strlen(name));
+    if (e->re.nnames && e->re.names[e->re.nnames - 1] == in) continue;
+    e->re.names[e->re.nnames++] = in; /* duplicates are adjacent (sorted) */
+  }
+  pcre2_code_free(re);
+  return &ty_regex;
+}
+
 static Type *check_str(Sema *S, Expr *e) {
   for (size_t i = 0; i < e->str.segs.len; i++) {
     StrSeg *seg = &e->str.segs.data[i];
@@ -806,15 +861,21 @@ static Type *check_binary(Sema *S, Expr *e) {
       error(S, e->span, "the type of both sides of '%s' is unknown; add a type "
             "annotation", op_text(op));
     else if (!ordering && !type_has_eq(S->tc, l))
-      error(S, e->span, "%s values have no equality (§4: functions are not "
-            "comparable), so '%s' cannot compare them", TN(l), op_text(op));
+      error(S, e->span, "%s values have no equality (§4, §14: subs, channels, "
+            "tasks, regexes and matches are not comparable), so '%s' cannot "
+            "compare them", TN(l), op_text(op));
     else if (ordering && !type_has_order(S->tc, l))
       error(S, e->span, "%s values have no ordering; '%s' needs an ordered "
             "type", TN(l), op_text(op));
     return &ty_bool;
   }
   case TOK_MATCH: case TOK_NOMATCH:
-    return not_implemented(S, e->span, "regex matching", "§14");
+    expect_type(S, e->bin.lhs, l, &ty_str, arena_printf(S->s->arena,
+                " (the text left of '%s')", op_text(op)));
+    expect_type(S, e->bin.rhs, r, &ty_regex, arena_printf(S->s->arena,
+                " (the regex right of '%s', e.g. /[0-9]+/ or regex($s)?)",
+                op_text(op)));
+    return &ty_bool;
   case TOK_DOTDOT: case TOK_DOTDOTEQ:
     expect_type(S, e->bin.lhs, l, &ty_int, " (range bound)");
     expect_type(S, e->bin.rhs, r, &ty_int, " (range bound)");
@@ -915,6 +976,11 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
       Type *c = &ty_char;
       return type_adt(S->tc, S->opt_decl, &c, 1);
     }
+  case BI_REGEX: /* regex(s): Result[Regex, Str] (§14) */
+    if (check_arity(S, e->span, "regex", args->len, 1, 1))
+      expect_type(S, args->data[0], args->data[0]->ty, &ty_str,
+                  " (the pattern of regex)");
+    return type_adt(S->tc, S->res_decl, (Type *[]){&ty_regex, &ty_str}, 2);
   case BI_SET: /* set(list): Set[T] (§15) */
     if (check_arity(S, e->span, "set", args->len, 1, 1)) {
       Type *el = type_var(S->tc);
@@ -1856,6 +1922,52 @@ static Type *check_math_const(Sema *S, Expr *e) {
 }
 
 /* §13: Str methods. 'S' Str, 'I' Int, 'C' Char; result as given. */
+/* §14: the Str methods that take a Regex — match, match_all,
+ * replace_first, replace_with always; split, count and replace when the
+ * first argument is one. Returns NULL for the Str forms, with *checked
+ * set when the first argument has been checked. */
+static Type *check_str_re_method(Sema *S, Expr *e, bool *checked) {
+  static const char *const names[] = {"match", "match_all", "replace_first",
+                                      "replace_with", "split", "count",
+                                      "replace"};
+  const char *name = e->method.name;
+  size_t k = 0;
+  while (k < 7 && strcmp(names[k], name) != 0) k++;
+  if (k == 7) return NULL;
+  ExprList *a = &e->method.args;
+  if (a->len) check_expr(S, a->data[0], true);
+  *checked = true;
+  bool always = k < 4;
+  Type *a0 = a->len ? type_resolve(S->tc, a->data[0]->ty) : &ty_error;
+  if (!always && a0->kind != TY_REGEX) return NULL;
+  Type *ms = &ty_match;
+  for (size_t j = 1; j < a->len; j++)
+    if (k == 3) check_fn_arg(S, a->data[j], type_fn(S->tc, &ms, 1, &ty_str));
+    else check_expr(S, a->data[j], true);
+  char *what = arena_printf(S->s->arena, "Str.%s", name);
+  size_t n = k == 2 || k == 3 || k == 6 ? 2 : 1;
+  if (!check_arity(S, e->span, what, a->len, n, n)) return &ty_error;
+  expect_type(S, a->data[0], a0, &ty_regex, k == 2 ? " (replace_first takes "
+              "a Regex; for a Str pattern use replace)" : NULL);
+  switch (k) {
+  case 0: /* match(re): Option[Match] */
+    e->method.builtin = BM_STR_MATCH;
+    return type_adt(S->tc, S->opt_decl, &ms, 1);
+  case 1: e->method.builtin = BM_STR_RE; return type_list(S->tc, &ty_match);
+  case 3: { /* replace_with(re, sub($m: Match): Str) */
+    e->method.builtin = BM_STR_REPLACE_WITH;
+    return &ty_str;
+  }
+  case 4: e->method.builtin = BM_STR_RE; return type_list(S->tc, &ty_str);
+  case 5: e->method.builtin = BM_STR_RE; return &ty_int;
+  default: /* replace, replace_first(re, template) */
+    e->method.builtin = BM_STR_RE;
+    expect_type(S, a->data[1], a->data[1]->ty, &ty_str,
+                " (the replacement template: $1, ${name}, $$)");
+    return &ty_str;
+  }
+}
+
 static Type *check_str_method(Sema *S, Expr *e) {
   Type *ls = type_list(S->tc, &ty_str);
   Type *lc = type_list(S->tc, &ty_char);
@@ -1877,12 +1989,14 @@ static Type *check_str_method(Sema *S, Expr *e) {
       {"to_float", "", of, BM_STR_TO_FLOAT},
   };
   const char *name = e->method.name;
+  ExprList *a = &e->method.args;
+  bool checked = false;
+  Type *re = check_str_re_method(S, e, &checked);
+  if (re) return re;
   for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
     if (strcmp(ms[i].name, name) != 0) continue;
-    /* replace(Str, Str); the Regex forms come with §14 */
     e->method.builtin = ms[i].bi;
-    ExprList *a = &e->method.args;
-    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    for (size_t j = checked; j < a->len; j++) check_expr(S, a->data[j], true);
     size_t n = strlen(ms[i].args);
     char *what = arena_printf(S->s->arena, "Str.%s", name);
     if (!check_arity(S, e->span, what, a->len, n, n)) return &ty_error;
@@ -1895,12 +2009,42 @@ static Type *check_str_method(Sema *S, Expr *e) {
   }
   if (strcmp(name, "replace") == 0) {
     e->method.builtin = BM_STR_RT;
-    ExprList *a = &e->method.args;
-    for (size_t j = 0; j < a->len; j++) check_expr(S, a->data[j], true);
+    for (size_t j = checked; j < a->len; j++) check_expr(S, a->data[j], true);
     if (!check_arity(S, e->span, "Str.replace", a->len, 2, 2)) return &ty_error;
     expect_type(S, a->data[0], a->data[0]->ty, &ty_str, NULL);
     expect_type(S, a->data[1], a->data[1]->ty, &ty_str, NULL);
     return &ty_str;
+  }
+  return NULL;
+}
+
+/* §14: Regex.pattern(); Match.text(), start(), end(), group(Int),
+ * named(Str). NULL: not one of them. */
+static Type *check_regex_method(Sema *S, Expr *e, Type *rt) {
+  static const struct { const char *name; TypeKind recv; char arg; Builtin bi; } ms[] = {
+      {"pattern", TY_REGEX, 0, BM_REGEX_PATTERN}, {"text", TY_MATCH, 0, BM_MATCH_RT},
+      {"start", TY_MATCH, 0, BM_MATCH_RT},        {"end", TY_MATCH, 0, BM_MATCH_RT},
+      {"group", TY_MATCH, 'I', BM_MATCH_OPT},     {"named", TY_MATCH, 'S', BM_MATCH_OPT},
+  };
+  for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+    if (ms[i].recv != rt->kind || strcmp(ms[i].name, e->method.name) != 0)
+      continue;
+    ExprList *a = &e->method.args;
+    check_args_only(S, a);
+    e->method.builtin = ms[i].bi;
+    char *what = arena_printf(S->s->arena, "%s.%s",
+                              rt->kind == TY_REGEX ? "Regex" : "Match", ms[i].name);
+    size_t n = ms[i].arg ? 1 : 0;
+    if (!check_arity(S, e->span, what, a->len, n, n)) return &ty_error;
+    if (n)
+      expect_type(S, a->data[0], a->data[0]->ty, ms[i].arg == 'I' ? &ty_int
+                  : &ty_str, ms[i].arg == 'I' ? " (a group number; 0 is the "
+                  "whole match)" : " (a group's name)");
+    if (ms[i].bi == BM_MATCH_OPT) {
+      Type *str = &ty_str;
+      return type_adt(S->tc, S->opt_decl, &str, 1);
+    }
+    return i == 0 || i == 1 ? &ty_str : &ty_int;
   }
   return NULL;
 }
@@ -2060,6 +2204,14 @@ static Type *check_method(Sema *S, Expr *e) {
     Type *r = check_chan_method(S, e, rt);
     if (r) return r;
   }
+  if (rt->kind == TY_REGEX || rt->kind == TY_MATCH) {
+    Type *r = check_regex_method(S, e, rt);
+    if (r) return r;
+  }
+  if (rt->kind == TY_STR) { /* like List's, before user subs (§8) */
+    Type *r = check_str_method(S, e);
+    if (r) return r;
+  }
   if (rt->kind == TY_LINES && strcmp(name, "to_list") == 0) {
     e->method.builtin = BM_LINES_TO_LIST;
     check_args_only(S, &e->method.args);
@@ -2093,10 +2245,6 @@ static Type *check_method(Sema *S, Expr *e) {
     check_expr(S, e->method.args.data[i], true);
   if (rt->kind == TY_RANGE) {
     Type *r = check_range_method(S, e);
-    if (r) return r;
-  }
-  if (rt->kind == TY_STR) {
-    Type *r = check_str_method(S, e);
     if (r) return r;
   }
   if (rt->kind == TY_STR && is_later_str_method(name))
@@ -2581,6 +2729,16 @@ static void check_cond(Sema *S, Expr *c, const char *what) {
     return;
   }
   Type *t = check_expr(S, c, true);
+  /* §14: `$s =~ /(?<name>…)/` binds each named group as a Str */
+  if (c->kind == EX_BINARY && c->bin.op == TOK_MATCH &&
+      c->bin.rhs->kind == EX_REGEX && c->bin.rhs->re.nnames) {
+    Expr *re = c->bin.rhs;
+    c->bin.caps = ARENA_ARRAY(S->s->arena, Binding *, re->re.nnames);
+    c->bin.ncaps = re->re.nnames;
+    for (uint32_t i = 0; i < re->re.nnames; i++)
+      c->bin.caps[i] = declare(S, re->re.names[i], re->re.pattern_span,
+                               &ty_str, false);
+  }
   if (!UNIFY(t, &ty_bool))
     error(S, c->span, "the condition of '%s' must be a Bool, found %s", what,
           TN(t));
@@ -2802,7 +2960,7 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
       error(S, e->span, "'%s' outside of a loop",
             e->kind == EX_BREAK ? "break" : "continue");
     return &ty_never;
-  case EX_REGEX: return not_implemented(S, e->span, "regex literals", "§14");
+  case EX_REGEX: return check_regex(S, e);
   case EX_FIELD: {
     Expr *r = e->field.recv;
     UseAlias *u = names_module(S, r);

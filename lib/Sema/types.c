@@ -21,7 +21,9 @@ Type ty_error = {.kind = TY_ERROR, .ground = true},
      ty_char = {.kind = TY_CHAR, .ground = true},
      ty_str = {.kind = TY_STR, .ground = true},
      ty_range = {.kind = TY_RANGE, .ground = true},
-     ty_lines = {.kind = TY_LINES, .ground = true};
+     ty_lines = {.kind = TY_LINES, .ground = true},
+     ty_regex = {.kind = TY_REGEX, .ground = true},
+     ty_match = {.kind = TY_MATCH, .ground = true};
 
 struct TypeCtx {
   Arena *arena;
@@ -241,6 +243,8 @@ static void name_into(TypeCtx *c, Type *t, StrBuf *b) {
   case TY_STR: sb_puts(b, "Str"); return;
   case TY_RANGE: sb_puts(b, "Range"); return;
   case TY_LINES: sb_puts(b, "Lines"); return;
+  case TY_REGEX: sb_puts(b, "Regex"); return;
+  case TY_MATCH: sb_puts(b, "Match"); return;
   case TY_VAR: sb_puts(b, "?"); return;
   case TY_PARAM: sb_puts(b, t->name); return;
   case TY_TUPLE:
@@ -311,27 +315,35 @@ const char *type_name(TypeCtx *c, Type *t) {
 }
 
 /* §4: function, Chan and Task types have no equality, ordering, hashing
- * or text form, and neither has a type containing one. */
+ * or text form, and neither has a type containing one; Regex and Match
+ * (§14) have a text form but no equality, ordering or hashing. */
 static bool opaque_kind(TypeKind k) {
   return k == TY_FN || k == TY_CHAN || k == TY_TASK || k == TY_LINES;
 }
-static bool has_fn(Type *t) {
+static bool no_eq_kind(TypeKind k) {
+  return opaque_kind(k) || k == TY_REGEX || k == TY_MATCH;
+}
+static bool contains(Type *t, bool (*kind)(TypeKind)) {
   t = prune(t);
-  if (opaque_kind(t->kind)) return true;
+  if (kind(t->kind)) return true;
   for (uint32_t i = 0; i < t->nargs; i++)
-    if (has_fn(t->args[i])) return true;
+    if (contains(t->args[i], kind)) return true;
   if (t->kind == TY_ADT)
     for (size_t k = 0; k < t->decl->ctors.len; k++)
       for (size_t f = 0; f < t->decl->ctors.data[k]->fields.len; f++)
-        if (opaque_kind(prune(t->decl->ctors.data[k]->fields.data[f])->kind))
+        if (kind(prune(t->decl->ctors.data[k]->fields.data[f])->kind))
           return true;
   return false;
 }
+static bool has_fn(Type *t) { return contains(t, opaque_kind); }
 
-bool type_has_eq(TypeCtx *c, Type *t) { (void)c; return !has_fn(t); }
+bool type_has_eq(TypeCtx *c, Type *t) {
+  (void)c;
+  return !contains(t, no_eq_kind);
+}
 bool type_has_order(TypeCtx *c, Type *t) {
   t = prune(t);
-  if (has_fn(t)) return false;
+  if (contains(t, no_eq_kind)) return false;
   if (t->kind == TY_RANGE || t->kind == TY_UNIT) return t->kind == TY_UNIT;
   for (uint32_t i = 0; i < t->nargs; i++)
     if (!type_has_order(c, t->args[i])) return false;

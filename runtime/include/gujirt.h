@@ -475,9 +475,10 @@ GjList *gj_str_bytes(const GjStr *s); /* List[Int] */
  * (Strs, regexes, matches) are borrowed unless stated; every Str, List or
  * Match returned is a new reference. A match exceeding the match limit
  * (catastrophic backtracking) panics at loc with "regex match limit
- * exceeded: /PAT/flags (catastrophic backtracking)" (§12's phrase). These
- * take pointers CodeGen declares by hand (RtFns.def's letters do not
- * describe a Regex or a Match). */
+ * exceeded: /PAT/flags (catastrophic backtracking)" (§12's phrase).
+ * Compiled code calls these through RtFns.def (letters r and m), except
+ * gj_regex_literal (CodeGen's CONST_REGEX) and gj_regex_captures and
+ * gj_regex_replace_with, which it does not use. */
 typedef struct GjRegex GjRegex; /* GJ_KIND_REGEX: counted, immutable */
 typedef struct GjMatch GjMatch; /* GJ_KIND_MATCH: counted */
 
@@ -509,6 +510,13 @@ GjRegex *gj_regex_literal(GjRegex **slot, const char *pat, int64_t len,
  * PCRE2's message and the offset, "missing closing parenthesis at offset
  * 4". Inline flags such as (?i) are PCRE2's. */
 GjRegex *gj_regex_new(const GjStr *pat, GjStr **err);
+/* regex(s) for compiled code: gj_regex_new without the message (NULL on
+ * error); gj_regex_error(s) then gives the message (a new Str). */
+GjRegex *gj_regex_compile(const GjStr *pat);
+GjStr *gj_regex_error(const GjStr *pat);
+/* NULL tests for the Option and Result results above and below. */
+bool gj_regex_is_none(const GjRegex *re);
+bool gj_match_is_none(const GjMatch *m);
 GjStr *gj_regex_pattern(const GjRegex *re);
 /* Consumes buf; appends /pattern/flags (flags in the order imsx). */
 GjStr *gj_regex_append_text(GjStr *buf, const GjRegex *re);
@@ -554,6 +562,9 @@ int64_t gj_match_start(const GjMatch *m);
 int64_t gj_match_end(const GjMatch *m);
 GjStr *gj_match_group(const GjMatch *m, int64_t i);
 GjStr *gj_match_named(const GjMatch *m, const GjStr *name);
+/* A named-capture binding (§14): named(name), or "" when the group took
+ * no part in the match or the pattern has no group of that name. */
+GjStr *gj_match_capture(const GjMatch *m, const GjStr *name);
 /* Consumes buf; appends Match { text: "bat", start: 4, end: 7 } (the text
  * quoted as gj_str_append_quoted does). */
 GjStr *gj_match_append_text(GjStr *buf, const GjMatch *m);

@@ -347,6 +347,26 @@ GjRegex *gj_regex_new(const GjStr *pat, GjStr **err) {
   return re;
 }
 
+GjRegex *gj_regex_compile(const GjStr *pat) {
+  GjStr *err = NULL;
+  GjRegex *re = gj_regex_new(pat, &err);
+  gj_dec(err);
+  return re;
+}
+
+GjStr *gj_regex_error(const GjStr *pat) {
+  GjStr *err = NULL;
+  GjRegex *re = gj_regex_new(pat, &err);
+  if (re) { /* cannot happen: only called after gj_regex_compile failed */
+    gj_dec(re);
+    return gj_str_with_cap(0);
+  }
+  return err;
+}
+
+bool gj_regex_is_none(const GjRegex *re) { return re == NULL; }
+bool gj_match_is_none(const GjMatch *m) { return m == NULL; }
+
 void gj_rt_regex_free(GjRegex *re) {
   GjStr *pattern = re->pattern;
   pcre2_code_free(re->code);
@@ -455,6 +475,11 @@ GjStr *gj_match_named(const GjMatch *m, const GjStr *name) {
       return gj_match_group(m, g);
   }
   return &gj_rt_none_str;
+}
+
+GjStr *gj_match_capture(const GjMatch *m, const GjStr *name) {
+  GjStr *s = gj_match_named(m, name);
+  return s == &gj_rt_none_str ? &gj_rt_empty_str : s;
 }
 
 GjStr *gj_match_append_text(GjStr *buf, const GjMatch *m) {
