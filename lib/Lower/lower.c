@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guji/FmtSpec.h"
 #include "lower_internal.h"
 
 typedef struct Loop {
@@ -160,6 +161,38 @@ static GirRtId append_for(const Type *t) {
   }
 }
 
+/* §13: `${v:spec}`. Sema has checked the spec; an Int or Float goes to
+ * its formatter, anything else is formatted as its text form, built first
+ * into its own string exactly as a plain interpolation would append it. */
+static GirValue lower_fmt_seg(Lower *L, GirValue acc, GirValue v,
+                              StrSeg *seg) {
+  FmtSpec f;
+  FmtSpecError err;
+  if (!fmtspec_parse(seg->spec, strlen(seg->spec), &f, &err))
+    GJ_UNREACHABLE("format spec passed Sema but does not parse");
+  GirValue spec = gir_const_int(&L->g, fmtspec_pack(&f), seg->spec_span);
+  const Type *t = ST(L, seg->expr->ty);
+  if (t->kind == TY_INT)
+    return rt(L, GIR_RT_STR_APPEND_FMT_INT, seg->span, 3, acc, v, spec);
+  if (t->kind == TY_FLOAT)
+    return rt(L, GIR_RT_STR_APPEND_FMT_FLOAT, seg->span, 3, acc, v, spec);
+  GirValue text;
+  if (t->kind == TY_STR) {
+    text = v;
+  } else {
+    text = rt(L, GIR_RT_STR_WITH_CAP, seg->span, 1,
+              gir_const_int(&L->g, 16, seg->span));
+    if (is_obj(L, seg->expr->ty)) {
+      text = gir_append_text(&L->g, text, v, false, seg->span);
+    } else {
+      GirRtId id = append_for(t);
+      if (id == GIR_RT_STR_APPEND_UNIT) text = rt(L, id, seg->span, 1, text);
+      else text = rt(L, id, seg->span, 2, text, v);
+    }
+  }
+  return rt(L, GIR_RT_STR_APPEND_FMT_TEXT, seg->span, 3, acc, text, spec);
+}
+
 static GirValue lower_str(Lower *L, Expr *e) {
   size_t nexpr = 0, lit_len = 0;
   for (size_t i = 0; i < e->str.segs.len; i++) {
@@ -188,6 +221,10 @@ static GirValue lower_str(Lower *L, Expr *e) {
     }
     GirValue v = lower_expr(L, seg->expr);
     if (dead(L)) break;
+    if (seg->spec) {
+      acc = lower_fmt_seg(L, acc, v, seg);
+      continue;
+    }
     if (is_obj(L, seg->expr->ty)) {
       acc = gir_append_text(&L->g, acc, v, false, seg->span);
       continue;

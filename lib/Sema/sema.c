@@ -35,6 +35,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "guji/FmtSpec.h"
 #include "guji/Sema.h"
 #include "exhaust.h"
 
@@ -760,13 +761,97 @@ static Type *check_regex(Sema *S, Expr *e) {
   return &ty_regex;
 }
 
+/* ---- format specs (§13) ---------------------------------------------- */
+
+/* The character at byte `at` of the spec. */
+static Span spec_at(StrSeg *seg, int at) {
+  uint32_t p = seg->spec_span.start + (uint32_t)at;
+  return span_make(seg->spec_span.file, p, p + 1);
+}
+
+/* The expression as written, for a suggestion: `$n`, or `(…)` around
+ * anything longer than a name or a field/method chain. */
+static const char *expr_text(Sema *S, Expr *e) {
+  SrcFile *f = src_file(S->s->sm, e->span.file);
+  const char *p = f->text + e->span.start;
+  size_t n = e->span.end - e->span.start;
+  bool simple = true;
+  for (size_t i = 0; i < n; i++)
+    if (!(p[i] == '$' || p[i] == '_' || p[i] == '.' || p[i] == '(' ||
+          p[i] == ')' || (p[i] >= 'a' && p[i] <= 'z') ||
+          (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9')))
+      simple = false;
+  char *buf = arena_alloc(S->s->arena, n + 3);
+  size_t k = 0;
+  if (!simple) buf[k++] = '(';
+  memcpy(buf + k, p, n);
+  k += n;
+  if (!simple) buf[k++] = ')';
+  buf[k] = 0;
+  return buf;
+}
+
+/* §13: a spec acts as Python's format(v, spec) on an int (Int), a float
+ * (Float) or a str of the text form (any other type), and what Python
+ * rejects is a compile error at the offending character. */
+static void check_fmt_spec(Sema *S, StrSeg *seg, Type *t) {
+  FmtSpec f;
+  FmtSpecError err;
+  const char *sp = seg->spec;
+  if (!fmtspec_parse(sp, strlen(sp), &f, &err)) {
+    error(S, spec_at(seg, (int)err.offset), "invalid format spec '%s': %s",
+          sp, err.msg);
+    return;
+  }
+  t = type_resolve(S->tc, t);
+  if (t->kind == TY_ERROR || t->kind == TY_NEVER) return;
+  const char *tn = TN(t);
+  if (t->kind == TY_INT) {
+    if (f.type == 's')
+      error(S, spec_at(seg, f.type_at), "format spec '%s' is not allowed for "
+            "Int: type 's' is for text (drop it, or format "
+            "${%s.to_str():%.*s})", sp, expr_text(S, seg->expr), f.type_at,
+            sp);
+    else if (f.precision >= 0 && !f.type)
+      error(S, spec_at(seg, f.prec_at), "format spec '%s' is not allowed for "
+            "Int: precision needs a Float (try ${%s.to_float():%s})", sp,
+            expr_text(S, seg->expr), sp);
+    else if (f.precision >= 0 && !strchr("eEfFgG%", f.type))
+      error(S, spec_at(seg, f.prec_at), "format spec '%s' is not allowed for "
+            "Int: precision needs a Float type (drop it: ${%s:%.*s%s})", sp,
+            expr_text(S, seg->expr), f.prec_at, sp, sp + f.type_at);
+    return;
+  }
+  if (t->kind == TY_FLOAT) {
+    if (f.type && strchr("dxXobs", f.type))
+      error(S, spec_at(seg, f.type_at), "format spec '%s' is not allowed for "
+            "Float: type '%c' needs an %s (try ${%s.to_int():%s}, or %s)",
+            sp, f.type, f.type == 's' ? "Int or text" : "Int",
+            expr_text(S, seg->expr), sp,
+            f.type == 's' ? "drop the 's'" : "a Float type: e f g %");
+    return;
+  }
+  if (f.sign)
+    error(S, spec_at(seg, f.sign_at), "format spec '%s' is not allowed for "
+          "%s: a sign '%c' needs an Int or Float; %s is formatted as text "
+          "(remove the sign)", sp, tn, f.sign, tn);
+  else if (f.align == '=')
+    error(S, spec_at(seg, f.align_at), "format spec '%s' is not allowed for "
+          "%s: '=' (pad after the sign) needs an Int or Float; %s is "
+          "formatted as text (use '>' to align right)", sp, tn, tn);
+  else if (f.type && f.type != 's')
+    error(S, spec_at(seg, f.type_at), "format spec '%s' is not allowed for "
+          "%s: type '%c' needs %s; %s is formatted as text (use no type or "
+          "'s')", sp, tn, f.type,
+          strchr("dxXob", f.type) ? "an Int" : "an Int or Float", tn);
+}
+
 static Type *check_str(Sema *S, Expr *e) {
   for (size_t i = 0; i < e->str.segs.len; i++) {
     StrSeg *seg = &e->str.segs.data[i];
     if (!seg->is_expr) continue;
     Type *t = check_expr(S, seg->expr, true);
-    if (seg->spec)
-      not_implemented(S, seg->spec_span, "format specs in interpolation", "§13");
+    if (seg->spec) check_fmt_spec(S, seg, t);
     if (t->kind == TY_NEVER)
       error(S, seg->expr->span, "this interpolation never produces a value");
   }

@@ -184,6 +184,31 @@ GjStr *gj_str_append_float(GjStr *s, double v);
 GjStr *gj_str_append_bool(GjStr *s, bool v);
 GjStr *gj_str_append_char(GjStr *s, uint32_t v);
 GjStr *gj_str_append_unit(GjStr *s);
+
+/* Format specs (§13): `"${$n:>8}"` appends Python's format(v, spec). The
+ * compiler checks the spec against the value's type and packs it into one
+ * int64 (lib/Support/fmtspec.c); these are its fields. */
+#define GJ_FMT_FILL_SHIFT 0        /* 21 bits: the fill, a Unicode scalar */
+#define GJ_FMT_FILL_MASK 0x1FFFFFll
+#define GJ_FMT_FILL_SET (1ll << 21)  /* a fill was written */
+#define GJ_FMT_ALIGN_SHIFT 22      /* 3 bits: GJ_FMT_ALIGN_* */
+#define GJ_FMT_SIGN_SHIFT 25       /* 2 bits: GJ_FMT_SIGN_* */
+#define GJ_FMT_ZERO (1ll << 27)      /* the '0' flag */
+#define GJ_FMT_PREC_SET (1ll << 28)  /* a precision was written */
+#define GJ_FMT_WIDTH_SHIFT 29      /* 14 bits */
+#define GJ_FMT_PREC_SHIFT 43       /* 14 bits */
+#define GJ_FMT_TYPE_SHIFT 57       /* 4 bits: index in GJ_FMT_TYPES, 0 none */
+#define GJ_FMT_NUM_MAX 16383       /* the largest width or precision */
+enum { GJ_FMT_ALIGN_NONE, GJ_FMT_ALIGN_LEFT, GJ_FMT_ALIGN_RIGHT,
+       GJ_FMT_ALIGN_CENTER, GJ_FMT_ALIGN_SIGN /* '=' */ };
+enum { GJ_FMT_SIGN_NONE, GJ_FMT_SIGN_PLUS, GJ_FMT_SIGN_MINUS,
+       GJ_FMT_SIGN_SPACE };
+/* type letters by code: GJ_FMT_TYPES[code - 1] */
+#define GJ_FMT_TYPES "dxXobeEfFgG%s"
+/* Each consumes s, like the appends above; text is borrowed. */
+GjStr *gj_str_append_fmt_int(GjStr *s, int64_t v, int64_t spec);
+GjStr *gj_str_append_fmt_float(GjStr *s, double v, int64_t spec);
+GjStr *gj_str_append_fmt_text(GjStr *s, const GjStr *text, int64_t spec);
 /* a ++ b (borrows both) */
 GjStr *gj_str_concat(const GjStr *a, const GjStr *b);
 /* A new string from bytes (copied). */
