@@ -122,6 +122,8 @@ static LLVMMetadataRef di_type(Cg *cg, const GirType *t) {
     return coll_di_type(cg, t, "GjChan");
   if (t->kind == GIR_T_TASK)
     return coll_di_type(cg, t, "GjTask");
+  if (t->kind == GIR_T_HANDLE) /* gir_t_lines is the only one */
+    return coll_di_type(cg, t, "GjLines");
   return cg->di_types[t->kind];
 }
 

@@ -136,6 +136,7 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_LIST: return cg->t_ptr; /* to a GjList (list.c) */
   case GIR_T_MAP: return cg->t_ptr;  /* to a GjMap (map.c) */
   case GIR_T_CHAN: case GIR_T_TASK: return cg->t_ptr; /* task.c */
+  case GIR_T_HANDLE: return cg->t_ptr; /* to a runtime object (GjLines) */
   case GIR_T_TOKEN: return cg->t_ptr; /* an object's memory, or null */
   case GIR_T_SELECT: return cg->t_ptr; /* a frame slot (task.c) */
   }
@@ -288,6 +289,7 @@ static LLVMTypeRef rt_letter_type(Cg *cg, char c) {
   case 'c': return cg->t_i32;
   case 's': case 'S': case 'l': return cg->t_ptr;
   case 'L': case 'k': case 'K': return cg->t_ptr; /* GjList * */
+  case 'h': case 'H': return cg->t_ptr; /* a runtime handle (GjLines *) */
   }
   return NULL;
 }
