@@ -530,6 +530,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   static const struct { const char *name; Type *ty; } scalars[] = {
       {"Int", &ty_int},   {"Float", &ty_float}, {"Bool", &ty_bool},
       {"Char", &ty_char}, {"Str", &ty_str},     {"Unit", &ty_unit},
+      {"Lines", &ty_lines}, /* §18: a stream of lines, no type arguments */
   };
   for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
     if (strcmp(te->name, scalars[i].name) == 0) {
@@ -574,7 +575,6 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   static const struct { const char *name, *what, *sec; } later[] = {
       {"Range", "Range values", "§4"},
       {"Regex", "Regex types", "§14"},   {"Match", "Match types", "§14"},
-      {"Lines", "Lines", "§18"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
     if (strcmp(te->name, later[i].name) == 0)
