@@ -63,6 +63,10 @@ typedef enum GirTypeKind {
                    immortal), immutable; a text form, no equality */
   GIR_T_MATCH,  /* pointer to a GjMatch (§14): counted; a text form, no
                    equality */
+  GIR_T_HANDLE, /* pointer to an opaque counted runtime object (GjHeader
+                   first, freed by gj_dec, marked shared by gj_mark_shared):
+                   one canonical type per kind of handle, told apart by
+                   pointer: gir_t_lines (§18 Lines, a GjLines) */
   GIR_T_SELECT, /* the outcome of a select (TASK_OP SELECT): frame memory
                    the SELECT_* functions read; not counted */
   GIR_T_TOKEN,  /* a reuse token (RESET): the memory of an object that was
@@ -120,6 +124,10 @@ extern const GirType gir_t_unit, gir_t_int, gir_t_float, gir_t_bool,
 /* In runtime signatures only: a List of any element type (RtFns.def 'L'
  * result, 'k' borrowed and 'K' consumed arguments). */
 extern const GirType gir_t_any_list;
+/* The runtime handles (GIR_T_HANDLE); in runtime signatures, 'h' and 'H'
+ * stand for any of them (gir_t_any_handle; a result's type is given by the
+ * instruction, as for 'L'). */
+extern const GirType gir_t_lines, gir_t_any_handle;
 /* A counted reference? (Str, List, closures, object types with a
  * constructor that has stored fields.) */
 bool gir_type_is_heap(const GirType *t);

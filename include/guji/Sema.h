@@ -80,7 +80,8 @@ typedef enum Builtin {
   BM_TIME_SLEEP, BM_TIME_AFTER, BM_TIME_NOW_MS, BM_TIME_NOW_NS,
   /* io and os (§18) */
   BM_IO_READ_LINE, BM_IO_READ_ALL, BM_IO_LINES, BM_LINES_TO_LIST,
-  BM_OS_ARGS, BM_OS_ENV, BM_OS_EXIT,
+  BM_IO_READ_FILE, BM_IO_WRITE_FILE, BM_IO_FILE_LINES, BM_IO_WRITE_BYTES,
+  BM_IO_READ_BYTES, BM_OS_ARGS, BM_OS_ENV, BM_OS_EXIT,
   /* regex (§14): Str methods taking a Regex (BM_STR_RE: one runtime call,
    * lowering maps the name), Regex and Match methods */
   BM_STR_RE, BM_STR_MATCH, BM_STR_REPLACE_WITH, BM_REGEX_PATTERN,

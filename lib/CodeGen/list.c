@@ -437,7 +437,8 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
  * rejects every list operation that would need them). One per module. */
 static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
   /* subs count through the closure protocol; tasks and channels (§17,
-   * born shared) through gj_inc / gj_dec: one descriptor for each */
+   * born shared) and runtime handles (Lines: gj_mark_shared marks it)
+   * through gj_inc / gj_dec: one descriptor for each */
   bool sub = t->kind == GIR_T_FN;
   const char *gname = sub ? "gj.type.sub" : "gj.type.shared";
   struct CgList *l = state(cg);
@@ -466,7 +467,7 @@ static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
     cg_add_fn_attrs(cg, share);
   }
   LLVMValueRef init[] = {i32c(cg, 8), i32c(cg, GJ_TYPE_HEAP), inc, dec, null,
-                         null, null, null, cstring(cg, sub ? "sub" : "Chan/Task"),
+                         null, null, null, cstring(cg, sub ? "sub" : "handle"),
                          share};
   LLVMSetInitializer(g, LLVMConstNamedStruct(l->t_gjtype, init, 10));
   CgPos pos = cg_pos_save(cg);
@@ -488,7 +489,8 @@ static LLVMValueRef fn_desc(Cg *cg, const GirType *t) {
 LLVMValueRef cg_list_desc(Cg *cg, const GirType *elem) {
   switch (elem->kind) {
   case GIR_T_OBJ: return obj_desc(cg, elem)->global;
-  case GIR_T_FN: case GIR_T_CHAN: case GIR_T_TASK: return fn_desc(cg, elem);
+  case GIR_T_FN: case GIR_T_CHAN: case GIR_T_TASK: case GIR_T_HANDLE:
+    return fn_desc(cg, elem);
   default: return builtin_desc(cg, elem);
   }
 }

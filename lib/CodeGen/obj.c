@@ -105,7 +105,8 @@ static uint32_t nstored(const GirCtor *c) {
 bool cg_obj_counted(const GirType *t) {
   if (t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST ||
       t->kind == GIR_T_MAP || t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK ||
-      t->kind == GIR_T_REGEX || t->kind == GIR_T_MATCH)
+      t->kind == GIR_T_REGEX || t->kind == GIR_T_MATCH ||
+      t->kind == GIR_T_HANDLE)
     return true;
   if (t->kind != GIR_T_OBJ)
     return false;
@@ -343,7 +344,8 @@ void cg_rc(Cg *cg, const GirType *t, LLVMValueRef v, bool inc) {
   else if (t->kind == GIR_T_FN)
     cg_closure_rc(cg, v, inc);
   else if (t->kind == GIR_T_LIST || t->kind == GIR_T_MAP ||
-           t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK)
+           t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK ||
+           t->kind == GIR_T_HANDLE)
     cg_list_rc(cg, v, inc); /* the same GjHeader protocol */
   else if (cg_obj_counted(t))
     call_obj_fn(cg, t, inc ? CG_OBJ_INC : CG_OBJ_DEC, &v, 1);
@@ -578,7 +580,7 @@ void cg_obj_tail_dec(Cg *cg, LLVMValueRef fn, const GirType *ft,
   if (ft->kind == GIR_T_STR || ft->kind == GIR_T_LIST ||
       ft->kind == GIR_T_MAP || ft->kind == GIR_T_CHAN ||
       ft->kind == GIR_T_TASK || ft->kind == GIR_T_REGEX ||
-      ft->kind == GIR_T_MATCH) { /* gj_dec */
+      ft->kind == GIR_T_MATCH || ft->kind == GIR_T_HANDLE) { /* gj_dec */
     c = call_rt(cg, GIR_RT_DEC, &v, 1);
     LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
     LLVMBuildRetVoid(cg->b);
@@ -657,7 +659,7 @@ LLVMValueRef cg_eq(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
   case GIR_T_LIST: return cg_list_eq(cg, a, b);
   case GIR_T_MAP: return cg_map_eq(cg, a, b);
   case GIR_T_CHAN: case GIR_T_TASK: /* §4: none (Sema rejects them) */
-  case GIR_T_REGEX: case GIR_T_MATCH:
+  case GIR_T_REGEX: case GIR_T_MATCH: case GIR_T_HANDLE:
     cg_internal_error(cg, "%s has no equality, order or text form",
                       gir_type_name(t));
     return LLVMGetUndef(cg->t_i1);
@@ -699,7 +701,7 @@ LLVMValueRef cg_cmp(Cg *cg, const GirType *t, LLVMValueRef a, LLVMValueRef b) {
   case GIR_T_LIST: return cg_list_cmp(cg, a, b);
   case GIR_T_MAP: return cg_map_cmp(cg, a, b);
   case GIR_T_CHAN: case GIR_T_TASK: /* §4: none (Sema rejects them) */
-  case GIR_T_REGEX: case GIR_T_MATCH:
+  case GIR_T_REGEX: case GIR_T_MATCH: case GIR_T_HANDLE:
     cg_internal_error(cg, "%s has no equality, order or text form",
                       gir_type_name(t));
     return LLVMGetUndef(cg->t_i64);
@@ -811,7 +813,7 @@ LLVMValueRef cg_append_text(Cg *cg, const GirType *t, LLVMValueRef buf,
   case GIR_T_MAP: return cg_map_append_text(cg, buf, v);
   case GIR_T_REGEX: return call_rt(cg, GIR_RT_REGEX_APPEND_TEXT, args, 2);
   case GIR_T_MATCH: return call_rt(cg, GIR_RT_MATCH_APPEND_TEXT, args, 2);
-  case GIR_T_CHAN: case GIR_T_TASK: /* §4: none (Sema rejects them) */
+  case GIR_T_CHAN: case GIR_T_TASK: case GIR_T_HANDLE: /* §4: none (Sema rejects them) */
     cg_internal_error(cg, "%s has no equality, order or text form",
                       gir_type_name(t));
     return LLVMGetUndef(cg->t_ptr);

@@ -127,7 +127,7 @@ static void share_field(Cg *cg, const GirType *ft, LLVMValueRef v, bool tail) {
   LLVMValueRef c = NULL;
   switch (ft->kind) {
   case GIR_T_STR: case GIR_T_LIST: case GIR_T_MAP: case GIR_T_REGEX:
-  case GIR_T_MATCH:
+  case GIR_T_MATCH: case GIR_T_HANDLE:
     c = call_rt(cg, RT_MARK, &v, 1);
     break;
   case GIR_T_OBJ:

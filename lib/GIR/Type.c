@@ -27,6 +27,8 @@ const GirType gir_t_match = {GIR_T_MATCH};
 /* RtFns.def's 'L', 'k', 'K': some List, its element type given by the
  * instruction (results) or by the argument (see gir_call_rt_typed). */
 const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
+const GirType gir_t_lines = {.kind = GIR_T_HANDLE, .name = "Lines"};
+const GirType gir_t_any_handle = {.kind = GIR_T_HANDLE, .name = "Handle"};
 
 /* An object type whose constructors all lack stored fields (`Red |
  * Black`) has only immortal statics as values: nothing to count. */
@@ -39,7 +41,8 @@ bool gir_type_is_heap(const GirType *t) {
   }
   return t->kind == GIR_T_STR || t->kind == GIR_T_FN || t->kind == GIR_T_LIST ||
          t->kind == GIR_T_MAP || t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK ||
-         t->kind == GIR_T_REGEX || t->kind == GIR_T_MATCH;
+         t->kind == GIR_T_REGEX || t->kind == GIR_T_MATCH ||
+         t->kind == GIR_T_HANDLE;
 }
 
 /* Size and alignment of a field in memory (CodeGen's mem_type: Bool is one
@@ -199,6 +202,7 @@ const char *gir_type_name(const GirType *t) {
   case GIR_T_TASK: return t->name ? t->name : "Task[?]";
   case GIR_T_REGEX: return "Regex";
   case GIR_T_MATCH: return "Match";
+  case GIR_T_HANDLE: return t->name ? t->name : "Handle";
   case GIR_T_TOKEN: return "Reuse";
   case GIR_T_SELECT: return "Select";
   }
@@ -231,6 +235,7 @@ static const GirType *rt_letter_type(char c) {
   case 'L': case 'k': case 'K': return &gir_t_any_list;
   case 'r': return &gir_t_regex;
   case 'm': return &gir_t_match;
+  case 'h': case 'H': return &gir_t_any_handle;
   default: return NULL;
   }
 }
@@ -253,7 +258,7 @@ static void rt_decode(GirRtInfo *info, const char *c_name, const char *sig,
     const GirType *t = rt_letter_type(*p);
     if (t == NULL || t == &gir_t_unit || info->nparams == 8)
       GJ_UNREACHABLE("RtFns.def: bad argument letter");
-    info->consumed[info->nparams] = *p == 'S' || *p == 'K';
+    info->consumed[info->nparams] = *p == 'S' || *p == 'K' || *p == 'H';
     info->params[info->nparams++] = t;
   }
 }

@@ -314,6 +314,9 @@ static void check_call_rt(Verifier *v, const GirBlock *b, const GirInst *in,
       if (info->params[i] == &gir_t_any_list && ts[i] &&
           ts[i]->kind == GIR_T_LIST)
         continue;
+      if (info->params[i] == &gir_t_any_handle && ts[i] &&
+          ts[i]->kind == GIR_T_HANDLE)
+        continue;
       if (ts[i] && ts[i] != info->params[i])
         verr(v, b, "call.rt %s: argument %u is %s, expected %s", info->c_name,
              i + 1, tn(ts[i]), tn(info->params[i]));
@@ -323,6 +326,10 @@ static void check_call_rt(Verifier *v, const GirBlock *b, const GirInst *in,
     if (!in->type || in->type->kind != GIR_T_LIST)
       verr(v, b, "call.rt %s: result type %s, expected a List", info->c_name,
            tn(in->type));
+  } else if (info->ret == &gir_t_any_handle) {
+    if (!in->type || in->type->kind != GIR_T_HANDLE)
+      verr(v, b, "call.rt %s: result type %s, expected a handle",
+           info->c_name, tn(in->type));
   } else if (in->type != info->ret)
     verr(v, b, "call.rt %s: result type %s, expected %s", info->c_name,
          tn(in->type), tn(info->ret));

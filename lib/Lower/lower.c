@@ -82,6 +82,7 @@ static const GirType *gty_in(Lower *L, const Type *ct) {
   if (t->kind == TY_CHAN) return gir_type_chan(L->m, gty(t->args[0]));
   if (t->kind == TY_TASK) return gir_type_task(L->m, gty(t->args[0]));
   if (t->kind == TY_RANGE) return gir_type_list(L->m, &gir_t_int); /* §4 */
+  if (t->kind == TY_LINES) return &gir_t_lines; /* §18: a runtime handle */
   if (t->kind == TY_FN) {
     /* Unit parameters have no value, so no place in the GIR signature */
     const GirType *ps[32];
@@ -570,7 +571,7 @@ static GirValue lower_method(Lower *L, Expr *e) {
   if (e->method.builtin == BM_LIST_SORTED_BY) return lower_sorted_by(L, e, v);
   if (e->method.builtin == BM_RANGE_TO_LIST) return v;
   if (e->method.builtin == BM_LINES_TO_LIST)
-    return gir_call_rt_typed(&L->g, GIR_RT_IO_LINES_LIST, NULL, 0, gty(e->ty),
+    return gir_call_rt_typed(&L->g, GIR_RT_LINES_TO_LIST, &v, 1, gty(e->ty),
                              e->span);
   if (e->method.builtin == BM_RANGE_REV)
     return gir_list_op(&L->g, GIR_LIST_REVERSED, &v, 1, e->span);
@@ -1261,15 +1262,81 @@ static GirValue str_option(Lower *L, GirValue s, const GirType *ot, Span sp) {
   return some_end(L, &j, ot, s, sp);
 }
 
+/* `ok ? Ok(x) : Err(e)` of Result type rt (x GIR_NO_VALUE for Ok(())). The
+ * runtime tells of an error by a Str that is the sentinel when there was
+ * none; when `err_of` is a Lines, e is its LINES_ERROR, asked in the Err
+ * branch only. */
+static GirValue ok_or_err(Lower *L, GirValue ok, const GirType *rtype,
+                          GirValue x, GirValue e, GirValue err_of, Span sp) {
+  Join j;
+  join_init_plain(L, &j, rtype, "io.res");
+  GirBlock *yes = gir_block_new(L->m, L->g.f, "io.ok");
+  GirBlock *no = gir_block_new(L->m, L->g.f, "io.err");
+  gir_br(&L->g, ok, yes, no, sp);
+  gir_set_block(&L->g, yes);
+  join_jump(L, &j, new_object(L, rtype, 0, x == GIR_NO_VALUE ? NULL : &x, sp),
+            sp);
+  gir_set_block(&L->g, no);
+  if (err_of != GIR_NO_VALUE) e = rt(L, GIR_RT_LINES_ERROR, sp, 1, err_of);
+  join_jump(L, &j, new_object(L, rtype, 1, &e, sp), sp);
+  return join_enter(L, &j);
+}
+
+static GirValue not_none(Lower *L, GirValue s, Span sp) {
+  GirValue none_p = rt(L, GIR_RT_STR_IS_NONE, sp, 1, s);
+  return gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool, none_p, sp);
+}
+
+/* §18 io.read_file, write_file, file_lines: Results built from the
+ * runtime's sentinel-or-error Strs. */
+static GirValue lower_io_file(Lower *L, Expr *e) {
+  Span sp = e->span;
+  const GirType *rtype = gty(e->ty);
+  GirValue a[2] = {GIR_NO_VALUE, GIR_NO_VALUE};
+  for (size_t i = 0; i < e->method.args.len && i < 2; i++) {
+    a[i] = lower_expr(L, e->method.args.data[i]);
+    if (dead(L)) return GIR_NO_VALUE;
+  }
+  switch (e->method.builtin) {
+  case BM_IO_WRITE_FILE: {
+    GirValue err = rt(L, GIR_RT_IO_WRITE_FILE, sp, 2, a[0], a[1]);
+    GirValue ok = rt(L, GIR_RT_STR_IS_NONE, sp, 1, err);
+    return ok_or_err(L, ok, rtype, GIR_NO_VALUE, err, GIR_NO_VALUE, sp);
+  }
+  case BM_IO_FILE_LINES: {
+    GirValue h = gir_call_rt_typed(&L->g, GIR_RT_IO_OPEN, a, 1, &gir_t_lines, sp);
+    GirValue err = rt(L, GIR_RT_LINES_ERROR, sp, 1, h);
+    GirValue ok = rt(L, GIR_RT_STR_IS_NONE, sp, 1, err);
+    return ok_or_err(L, ok, rtype, h, err, GIR_NO_VALUE, sp);
+  }
+  default: { /* read_file */
+    GirValue h = gir_call_rt_typed(&L->g, GIR_RT_IO_OPEN, a, 1, &gir_t_lines, sp);
+    GirValue s = rt(L, GIR_RT_LINES_READ_ALL, sp, 1, h);
+    return ok_or_err(L, not_none(L, s, sp), rtype, s, GIR_NO_VALUE, h, sp);
+  }
+  }
+}
+
 static GirValue lower_io(Lower *L, Expr *e) {
   Span sp = e->span;
   GirBuilder *g = &L->g;
   switch (e->method.builtin) {
+  case BM_IO_READ_FILE: case BM_IO_WRITE_FILE: case BM_IO_FILE_LINES:
+    return lower_io_file(L, e);
+  case BM_IO_READ_BYTES:
+    return gir_call_rt_typed(g, GIR_RT_IO_READ_BYTES, NULL, 0, gty(e->ty), sp);
+  case BM_IO_WRITE_BYTES: {
+    GirValue l = lower_expr(L, e->method.args.data[0]);
+    if (dead(L)) return GIR_NO_VALUE;
+    rt(L, GIR_RT_IO_WRITE_BYTES, sp, 1, l);
+    return GIR_NO_VALUE;
+  }
   case BM_IO_READ_LINE:
     return str_option(L, gir_call_rt(g, GIR_RT_IO_READ_LINE, NULL, 0, sp),
                       gty(e->ty), sp);
   case BM_IO_READ_ALL: return gir_call_rt(g, GIR_RT_IO_READ_ALL, NULL, 0, sp);
-  case BM_IO_LINES: return GIR_NO_VALUE; /* stdin: no value (Unit) */
+  case BM_IO_LINES:
+    return gir_call_rt_typed(g, GIR_RT_IO_LINES, NULL, 0, &gir_t_lines, sp);
   case BM_OS_ARGS:
     return gir_call_rt_typed(g, GIR_RT_OS_ARGS, NULL, 0, gty(e->ty), sp);
   case BM_OS_ENV: {
@@ -1324,11 +1391,10 @@ static GirValue lower_for_fetch(Lower *L, Expr *e, Fetch *f) {
   return join_enter(L, &exit);
 }
 
-/* for $line in io.lines(): read_line until the end of input */
+/* for $line in $lines: the next line until the end of input */
 static GirValue line_more(Lower *L, Fetch *f, Span sp) {
-  f->got = gir_call_rt(&L->g, GIR_RT_IO_READ_LINE, NULL, 0, sp);
-  GirValue none_p = rt(L, GIR_RT_STR_IS_NONE, sp, 1, f->got);
-  return gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool, none_p, sp);
+  f->got = rt(L, GIR_RT_LINES_NEXT, sp, 1, f->src);
+  return not_none(L, f->got, sp);
 }
 
 static GirValue line_value(Lower *L, Fetch *f, Span sp) {
@@ -1350,9 +1416,9 @@ static GirValue chan_value(Lower *L, Fetch *f, Span sp) {
 }
 
 static GirValue lower_for_lines(Lower *L, Expr *e) {
-  lower_expr(L, e->for_.iter); /* io.lines(): no value */
+  GirValue h = lower_expr(L, e->for_.iter); /* a Lines */
   if (dead(L)) return GIR_NO_VALUE;
-  Fetch f = {line_more, line_value, GIR_NO_VALUE, GIR_NO_VALUE, NULL, NULL};
+  Fetch f = {line_more, line_value, h, GIR_NO_VALUE, NULL, NULL};
   return lower_for_fetch(L, e, &f);
 }
 

@@ -536,6 +536,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
       {"Int", &ty_int},   {"Float", &ty_float}, {"Bool", &ty_bool},
       {"Char", &ty_char}, {"Str", &ty_str},     {"Unit", &ty_unit},
       {"Regex", &ty_regex}, {"Match", &ty_match},
+      {"Lines", &ty_lines}, /* §18: a stream of lines, no type arguments */
   };
   for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
     if (strcmp(te->name, scalars[i].name) == 0) {
@@ -579,7 +580,6 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   if (d) return decl_type(S, te, d);
   static const struct { const char *name, *what, *sec; } later[] = {
       {"Range", "Range values", "§4"},
-      {"Lines", "Lines", "§18"},
   };
   for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
     if (strcmp(te->name, later[i].name) == 0)
@@ -1921,14 +1921,20 @@ static Type *check_math_call(Sema *S, Expr *e) {
   return &ty_error;
 }
 
-/* §18: io.read_line(): Option[Str], io.read_all(): Str, io.lines(): Lines;
- * os.args(): List[Str], os.env(name): Option[Str], os.exit(code). The
- * rest of the two modules comes with the text-processing work. */
+/* §18: io.read_line(): Option[Str], io.read_all(): Str, io.lines(): Lines,
+ * io.read_file(path): Result[Str, Str], io.write_file(path, text):
+ * Result[Unit, Str], io.file_lines(path): Result[Lines, Str],
+ * io.write_bytes(List[Int]), io.read_bytes(): List[Int]; os.args():
+ * List[Str], os.env(name): Option[Str], os.exit(code). */
 static Type *check_io_call(Sema *S, Expr *e, bool io) {
   static const struct { const char *name; Builtin bi; bool io; int nargs; } fs[] = {
       {"read_line", BM_IO_READ_LINE, true, 0}, {"read_all", BM_IO_READ_ALL, true, 0},
       {"lines", BM_IO_LINES, true, 0},         {"args", BM_OS_ARGS, false, 0},
       {"env", BM_OS_ENV, false, 1},            {"exit", BM_OS_EXIT, false, 1},
+      {"read_file", BM_IO_READ_FILE, true, 1}, {"write_file", BM_IO_WRITE_FILE, true, 2},
+      {"file_lines", BM_IO_FILE_LINES, true, 1},
+      {"write_bytes", BM_IO_WRITE_BYTES, true, 1},
+      {"read_bytes", BM_IO_READ_BYTES, true, 0},
   };
   ExprList *a = &e->method.args;
   check_args_only(S, a);
@@ -1941,7 +1947,30 @@ static Type *check_io_call(Sema *S, Expr *e, bool io) {
     if (!check_arity(S, e->span, what, a->len, fs[i].nargs, fs[i].nargs))
       return &ty_error;
     Type *str = &ty_str;
+    Type *res[2] = {&ty_str, &ty_str};
     switch (fs[i].bi) {
+    case BM_IO_READ_FILE: case BM_IO_FILE_LINES: case BM_IO_WRITE_FILE:
+      expect_type(S, a->data[0], a->data[0]->ty, &ty_str,
+                  arena_printf(S->s->arena, " (the path of the file %s.%s "
+                               "%s)", m, fs[i].name, fs[i].bi == BM_IO_WRITE_FILE
+                               ? "writes" : "reads"));
+      if (fs[i].bi == BM_IO_WRITE_FILE &&
+          !UNIFY(a->data[1]->ty, &ty_str))
+        error(S, a->data[1]->span, "mismatched types: io.write_file writes a "
+              "Str, found %s; make text with \"$x\" or .to_str(), or write "
+              "bytes to stdout with io.write_bytes", TN(a->data[1]->ty));
+      res[0] = fs[i].bi == BM_IO_READ_FILE ? &ty_str
+               : fs[i].bi == BM_IO_FILE_LINES ? &ty_lines : &ty_unit;
+      return type_adt(S->tc, S->res_decl, res, 2);
+    case BM_IO_WRITE_BYTES: {
+      Type *want = type_list(S->tc, &ty_int);
+      if (!UNIFY(a->data[0]->ty, want))
+        error(S, a->data[0]->span, "mismatched types: io.write_bytes takes a "
+              "List[Int] of bytes (each 0..255), found %s; write text with "
+              "write or print", TN(a->data[0]->ty));
+      return &ty_unit;
+    }
+    case BM_IO_READ_BYTES: return type_list(S->tc, &ty_int);
     case BM_IO_READ_LINE: return type_adt(S->tc, S->opt_decl, &str, 1);
     case BM_IO_READ_ALL: return &ty_str;
     case BM_IO_LINES: return &ty_lines;
@@ -1954,14 +1983,9 @@ static Type *check_io_call(Sema *S, Expr *e, bool io) {
       return &ty_never;
     }
   }
-  static const char *const later[] = {"read_file", "write_file", "file_lines",
-                                      "write_bytes", "read_bytes"};
-  for (size_t i = 0; io && i < sizeof later / sizeof later[0]; i++)
-    if (strcmp(later[i], e->method.name) == 0)
-      return not_implemented(S, e->method.name_span,
-                             arena_printf(S->s->arena, "io.%s", later[i]), "§18");
   error(S, e->method.name_span, io ? "the io module has no sub %s (it has "
-        "read_line, read_all and lines)" : "the os module has no sub %s (it "
+        "read_line, read_all, lines, read_file, write_file, file_lines, "
+        "write_bytes and read_bytes)" : "the os module has no sub %s (it "
         "has args, env and exit)", e->method.name);
   return &ty_error;
 }

@@ -62,6 +62,7 @@ typedef enum GjKind {
   GJ_KIND_CHAN = 11, /* GjChan: a channel (§17), always shared */
   GJ_KIND_REGEX = 12, /* GjRegex: a compiled regex (§14), immutable */
   GJ_KIND_MATCH = 13, /* GjMatch: one match of a regex (§14) */
+  GJ_KIND_LINES = 14, /* GjLines: stdin's or a file's lines (§18) */
   GJ_KIND__COUNT
 } GjKind;
 
@@ -703,7 +704,24 @@ int64_t gj_time_now_ns(void);
  * the sentinel gj_str_is_none recognizes. */
 GjStr *gj_io_read_line(void);      /* without its "\n" / "\r\n" */
 GjStr *gj_io_read_all(void);       /* the rest of the input */
-GjList *gj_io_lines_list(void);    /* io.lines().to_list() */
+GjList *gj_io_read_bytes(void);    /* the rest of the input, raw: List[Int] */
+/* raw bytes to stdout (each 0..255, else a panic at loc) */
+void gj_io_write_bytes(const GjList *bytes, const GjLoc *loc);
+/* Lines (GJ_KIND_LINES, counted): a stream of lines read once, through a
+ * large buffer (lines are pieces of it, §13). gj_io_lines is stdin's;
+ * gj_io_open a file's, or a handle holding why the file could not be
+ * opened (gj_lines_error: that text, else the sentinel). The file is
+ * closed at its end or with the last reference. */
+typedef struct GjLines GjLines;
+GjLines *gj_io_lines(void);
+GjLines *gj_io_open(const GjStr *path);
+GjStr *gj_lines_error(const GjLines *l);
+GjStr *gj_lines_next(GjLines *l);        /* the next line, or the sentinel */
+GjList *gj_lines_to_list(GjLines *l);    /* every line left: List[Str] */
+/* the rest as one Str; the sentinel when unreadable (see gj_lines_error) */
+GjStr *gj_lines_read_all(GjLines *l);
+/* creates or truncates path and writes text: the sentinel, or the error */
+GjStr *gj_io_write_file(const GjStr *path, const GjStr *text);
 bool gj_str_is_none(const GjStr *s);
 GjList *gj_os_args(void);          /* without the program name */
 GjStr *gj_os_env(const GjStr *name);

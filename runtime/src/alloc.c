@@ -83,6 +83,7 @@ static const char *const kind_names[GJ_KIND__COUNT] = {
     [GJ_KIND_CHAN] = "Chan",
     [GJ_KIND_REGEX] = "Regex",
     [GJ_KIND_MATCH] = "Match",
+    [GJ_KIND_LINES] = "Lines",
 };
 
 static void *xmalloc(size_t n) {

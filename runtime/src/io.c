@@ -148,3 +148,44 @@ void gj_write_str(const GjStr *s, int64_t flags) {
 }
 
 void gj_write_unit(int64_t flags) { put("()", 2, flags); }
+
+/* §18 io.write_bytes(bytes): raw bytes to stdout through the same buffer
+ * as print. Every element is checked first, so a bad one panics before
+ * anything of the list is written. */
+void gj_io_write_bytes(const GjList *bytes, const GjLoc *loc) {
+  int64_t n = gj_list_len(bytes);
+  for (int64_t i = 0; i < n;) {
+    int64_t k;
+    const int64_t *e = gj_list_chunk(bytes, i, &k);
+    for (int64_t j = 0; j < k; j++) {
+      if (e[j] >= 0 && e[j] <= 255)
+        continue;
+      static const char a[] = "io.write_bytes: byte out of range: ";
+      static const char b[] = " at index ";
+      static const char c[] = " (each must be 0..255)";
+      char v[24], ix[24];
+      const char *parts[5] = {a, v, b, ix, c};
+      size_t lens[5] = {sizeof a - 1, (size_t)gj_rt_fmt_int(e[j], v),
+                        sizeof b - 1, (size_t)gj_rt_fmt_int(i + j, ix),
+                        sizeof c - 1};
+      gj_rt_panic_parts(parts, lens, 5, loc);
+    }
+    i += k;
+  }
+  char chunk[4096];
+  size_t len = 0;
+  for (int64_t i = 0; i < n;) {
+    int64_t k;
+    const int64_t *e = gj_list_chunk(bytes, i, &k);
+    for (int64_t j = 0; j < k; j++) {
+      chunk[len++] = (char)e[j];
+      if (len == sizeof chunk) {
+        out_put(chunk, len, false);
+        len = 0;
+      }
+    }
+    i += k;
+  }
+  if (len)
+    out_put(chunk, len, false);
+}

@@ -28,7 +28,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum { MAX_PARTS = 4 };
+enum { MAX_PARTS = 6 };
 
 static size_t cstr_len(const char *s) {
   size_t n = 0;

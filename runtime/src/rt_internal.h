@@ -123,6 +123,10 @@ GJ_RT_HIDDEN GjStr *gj_rt_str_slice_shared(const GjStr *s, int64_t a, int64_t b)
 GJ_RT_HIDDEN GjStr *gj_rt_str_piece(const GjStr *s, int64_t a, int64_t b);
 /* stdin.c: the immortal "absent" Str that gj_str_is_none recognizes. */
 extern GJ_RT_HIDDEN GjStr gj_rt_none_str;
+/* stdin.c: frees a Lines (gj_dec's dispatch), closing its file. */
+GJ_RT_HIDDEN void gj_rt_lines_free(GjLines *l);
+/* stdin.c: gives back stdin's buffer (at exit, before the leak check). */
+GJ_RT_HIDDEN void gj_rt_stdin_release(void);
 
 /* regex.c: gj_dec's free routines and gj_mark_shared's walk below the
  * object (whose own header the caller has marked) for Regex and Match. */

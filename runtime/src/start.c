@@ -190,6 +190,7 @@ int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
    * (their objects are legitimately live). */
   if (gj_rt_live_tasks() > 0 || !gj_rt_timers_quiesce())
     _exit(status);
+  gj_rt_stdin_release();
   const char *stats = getenv("GUJI_ALLOCSTATS");
   if (stats && stats[0] && strcmp(stats, "0") != 0)
     gj_rt_allocstats_report();

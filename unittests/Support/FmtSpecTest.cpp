@@ -89,7 +89,9 @@ TEST(FmtSpecPack, RoundTrips) {
     FmtSpec f = parse_ok(s), g;
     fmtspec_unpack(fmtspec_pack(&f), &g);
     EXPECT_EQ(g.fill_set, f.fill_set) << s;
-    if (f.fill_set) EXPECT_EQ(g.fill, f.fill) << s;
+    if (f.fill_set) {
+      EXPECT_EQ(g.fill, f.fill) << s;
+    }
     EXPECT_EQ(g.align, f.align) << s;
     EXPECT_EQ(g.sign, f.sign) << s;
     EXPECT_EQ(g.zero, f.zero) << s;
