@@ -86,6 +86,8 @@ typedef enum Builtin {
    * lowering maps the name), Regex and Match methods */
   BM_STR_RE, BM_STR_MATCH, BM_STR_REPLACE_WITH, BM_REGEX_PATTERN,
   BM_MATCH_RT, BM_MATCH_OPT,
+  /* the text module (§18) */
+  BM_TEXT_TRANSLATE,
   BI__COUNT
 } Builtin;
 

@@ -140,6 +140,10 @@ void cg_internal_error(Cg *cg, const char *fmt, ...)
 LLVMTypeRef cg_type(Cg *cg, const GirType *t);
 LLVMValueRef cg_loc(Cg *cg, Span sp);            /* ptr to a GjLoc */
 LLVMValueRef cg_str_literal(Cg *cg, const char *data, size_t len);
+/* §4, §14: whether values of a type have equality (and order and hash), or
+ * a text form; an object type's descriptor leaves out what it lacks. */
+typedef enum CgHas { CG_HAS_EQ, CG_HAS_TEXT } CgHas;
+bool cg_type_has(const GirType *t, CgHas what);
 LLVMValueRef cg_regex_literal(Cg *cg, const char *pat, size_t len,
                               uint32_t flags, LLVMValueRef loc);
 LLVMValueRef cg_rt_decl(Cg *cg, GirRtId id, LLVMTypeRef *fty);

@@ -270,6 +270,37 @@ static LLVMValueRef builtin_desc(Cg *cg, const GirType *t) {
 
 static ObjDesc *obj_desc(Cg *cg, const GirType *t);
 
+/* Does a value of type t (through every field, element, key and value)
+ * have equality/order/hash (CG_HAS_EQ) or a text form (CG_HAS_TEXT)?
+ * `seen` breaks the cycles of recursive object types. */
+static bool has_rec(const GirType *t, CgHas what, const GirType **seen,
+                    int nseen) {
+  switch (t->kind) {
+  case GIR_T_FN: case GIR_T_CHAN: case GIR_T_TASK: case GIR_T_HANDLE:
+    return false;
+  case GIR_T_REGEX: case GIR_T_MATCH: return what == CG_HAS_TEXT;
+  case GIR_T_LIST: return has_rec(t->elem, what, seen, nseen);
+  case GIR_T_MAP:
+    return has_rec(t->key, what, seen, nseen) &&
+           has_rec(t->elem, what, seen, nseen);
+  case GIR_T_OBJ:
+    for (int i = 0; i < nseen; i++)
+      if (seen[i] == t) return true;
+    if (nseen == 64) return true; /* deep enough: Sema has checked */
+    seen[nseen++] = t;
+    for (uint32_t c = 0; c < t->nctors; c++)
+      for (uint32_t f = 0; f < t->ctors[c].nfields; f++)
+        if (!has_rec(t->ctors[c].fields[f], what, seen, nseen)) return false;
+    return true;
+  default: return true;
+  }
+}
+
+bool cg_type_has(const GirType *t, CgHas what) {
+  const GirType *seen[64];
+  return has_rec(t, what, seen, 0);
+}
+
 /* A wrapper's shell: internal, no unwinding, its entry block. */
 static LLVMValueRef wrapper(Cg *cg, const char *op, const GirType *t,
                             LLVMTypeRef ty) {
@@ -387,17 +418,26 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
     d->inc = wrapper(cg, "inc", t, ty_rc);
     d->dec = wrapper(cg, "dec", t, ty_rc);
   }
-  d->eq = wrapper(cg, "eq", t, LLVMFunctionType(cg->t_i1, pp, 2, false));
-  add_enum_attr(cg, d->eq, LLVMAttributeReturnIndex, "zeroext");
-  d->hash = wrapper(cg, "hash", t, LLVMFunctionType(cg->t_i64, pi, 2, false));
-  d->cmp = wrapper(cg, "cmp", t, LLVMFunctionType(cg->t_i64, pp, 2, false));
-  d->text = wrapper(cg, "text", t, LLVMFunctionType(cg->t_ptr, pp, 2, false));
+  /* §4, §14: a type holding a sub, channel, task, Lines, Regex or Match
+   * has no equality, order or hash (Sema rejects every use), and one
+   * holding any but the last two no text form: those slots stay null */
+  bool eq = cg_type_has(t, CG_HAS_EQ), text = cg_type_has(t, CG_HAS_TEXT);
+  LLVMValueRef null = LLVMConstNull(p);
+  d->eq = d->hash = d->cmp = d->text = NULL;
+  if (eq) {
+    d->eq = wrapper(cg, "eq", t, LLVMFunctionType(cg->t_i1, pp, 2, false));
+    add_enum_attr(cg, d->eq, LLVMAttributeReturnIndex, "zeroext");
+    d->hash = wrapper(cg, "hash", t, LLVMFunctionType(cg->t_i64, pi, 2, false));
+    d->cmp = wrapper(cg, "cmp", t, LLVMFunctionType(cg->t_i64, pp, 2, false));
+  }
+  if (text)
+    d->text = wrapper(cg, "text", t, LLVMFunctionType(cg->t_ptr, pp, 2, false));
   LLVMValueRef share = counted ? wrapper(cg, "share", t, ty_rc) : NULL;
 
-  LLVMValueRef null = LLVMConstNull(p);
   LLVMValueRef init[] = {i32c(cg, 8), i32c(cg, counted ? GJ_TYPE_HEAP : 0),
                          counted ? d->inc : null, counted ? d->dec : null,
-                         d->eq, d->hash, d->cmp, d->text,
+                         eq ? d->eq : null, eq ? d->hash : null,
+                         eq ? d->cmp : null, text ? d->text : null,
                          cstring(cg, t->name), counted ? share : null};
   LLVMSetInitializer(d->global, LLVMConstNamedStruct(l->t_gjtype, init, 10));
 
@@ -411,23 +451,29 @@ static ObjDesc *obj_desc(Cg *cg, const GirType *t) {
     cg_rc(cg, t, load_ptr(cg, LLVMGetParam(d->dec, 0)), false);
     LLVMBuildRetVoid(cg->b);
   }
-  at_entry(cg, d->eq);
-  LLVMBuildRet(cg->b, cg_eq(cg, t, load_ptr(cg, LLVMGetParam(d->eq, 0)),
-                            load_ptr(cg, LLVMGetParam(d->eq, 1))));
-  at_entry(cg, d->cmp);
-  LLVMBuildRet(cg->b, cg_cmp(cg, t, load_ptr(cg, LLVMGetParam(d->cmp, 0)),
-                             load_ptr(cg, LLVMGetParam(d->cmp, 1))));
-  at_entry(cg, d->text);
-  LLVMBuildRet(cg->b, cg_append_text(cg, t, LLVMGetParam(d->text, 0),
-                                     load_ptr(cg, LLVMGetParam(d->text, 1)),
-                                     true));
+  if (eq) {
+    at_entry(cg, d->eq);
+    LLVMBuildRet(cg->b, cg_eq(cg, t, load_ptr(cg, LLVMGetParam(d->eq, 0)),
+                              load_ptr(cg, LLVMGetParam(d->eq, 1))));
+    at_entry(cg, d->cmp);
+    LLVMBuildRet(cg->b, cg_cmp(cg, t, load_ptr(cg, LLVMGetParam(d->cmp, 0)),
+                               load_ptr(cg, LLVMGetParam(d->cmp, 1))));
+  }
+  if (text) {
+    at_entry(cg, d->text);
+    LLVMBuildRet(cg->b, cg_append_text(cg, t, LLVMGetParam(d->text, 0),
+                                       load_ptr(cg, LLVMGetParam(d->text, 1)),
+                                       true));
+  }
   if (counted) {
     at_entry(cg, share);
     cg_share(cg, t, load_ptr(cg, LLVMGetParam(share, 0)));
     LLVMBuildRetVoid(cg->b);
   }
-  at_entry(cg, d->hash);
-  body_hash(cg, d->hash, t);
+  if (eq) {
+    at_entry(cg, d->hash);
+    body_hash(cg, d->hash, t);
+  }
   cg_pos_restore(cg, pos);
   return d;
 }

@@ -552,6 +552,14 @@ static GirValue lower_method(Lower *L, Expr *e) {
   if (e->method.builtin == BM_SET_EMPTY)
     return gir_map_op(&L->g, GIR_MAP_NEW, gty(e->ty), gty(e->ty), NULL, 0,
                       e->span);
+  if (e->method.builtin == BM_TEXT_TRANSLATE) {
+    GirValue a[3];
+    for (int i = 0; i < 3; i++) {
+      a[i] = lower_expr(L, e->method.args.data[i]);
+      if (dead(L)) return GIR_NO_VALUE;
+    }
+    return rt(L, GIR_RT_TEXT_TRANSLATE, e->span, 3, a[0], a[1], a[2]);
+  }
   if (e->method.builtin == BM_STR_FROM_CHARS) {
     GirValue l = lower_expr(L, e->method.args.data[0]);
     if (dead(L)) return GIR_NO_VALUE;

@@ -73,6 +73,7 @@ typedef struct UseAlias {
   bool is_math;
   bool is_time;
   bool is_io, is_os;
+  bool is_text;
 } UseAlias;
 
 /* The names of one module (§3). */
@@ -697,6 +698,7 @@ static Type *check_args_only(Sema *S, ExprList *args);
 static Type *check_range_method(Sema *S, Expr *e);
 static Type *check_math_call(Sema *S, Expr *e);
 static Type *check_io_call(Sema *S, Expr *e, bool io);
+static Type *check_text_call(Sema *S, Expr *e);
 static Type *check_str_method(Sema *S, Expr *e);
 static Type *check_math_const(Sema *S, Expr *e);
 static Type *check_try(Sema *S, Expr *e);
@@ -1990,6 +1992,25 @@ static Type *check_io_call(Sema *S, Expr *e, bool io) {
   return &ty_error;
 }
 
+/* §18: text.translate(s, from, to): Str. */
+static Type *check_text_call(Sema *S, Expr *e) {
+  ExprList *a = &e->method.args;
+  check_args_only(S, a);
+  e->method.recv->ty = &ty_unit;
+  if (strcmp(e->method.name, "translate") != 0) {
+    error(S, e->method.name_span, "the text module has no sub %s (it has "
+          "translate)", e->method.name);
+    return &ty_error;
+  }
+  e->method.builtin = BM_TEXT_TRANSLATE;
+  if (!check_arity(S, e->span, "text.translate", a->len, 3, 3)) return &ty_error;
+  static const char *const what[] = {" (the text)", " (the characters to "
+      "replace)", " (their replacements, one for each)"};
+  for (size_t i = 0; i < 3; i++)
+    expect_type(S, a->data[i], a->data[i]->ty, &ty_str, what[i]);
+  return &ty_str;
+}
+
 /* §17, §18: time.sleep(ms), time.after(ms): Chan[Unit], time.now_ms(),
  * time.now_ns(). */
 static Type *check_time_call(Sema *S, Expr *e) {
@@ -2230,6 +2251,7 @@ static Type *check_method(Sema *S, Expr *e) {
   if (u && u->is_math) return check_math_call(S, e);
   if (u && u->is_time) return check_time_call(S, e);
   if (u && (u->is_io || u->is_os)) return check_io_call(S, e, u->is_io);
+  if (u && u->is_text) return check_text_call(S, e);
   if (u) {
     /* `m.f(args)`, `m.C(args)`: a call of module m's item (§3) */
     method_to_qualified_call(S, e);
@@ -3423,7 +3445,8 @@ static void add_use(Sema *S, const char *name, Span sp, ModScope *target) {
   UseAlias u = {name, sp, target, !target && strcmp(name, "math") == 0,
                !target && strcmp(name, "time") == 0,
                !target && strcmp(name, "io") == 0,
-               !target && strcmp(name, "os") == 0};
+               !target && strcmp(name, "os") == 0,
+               !target && strcmp(name, "text") == 0};
   VEC_PUSH(S->s->arena, S->ms->uses, u);
 }
 
@@ -3435,14 +3458,11 @@ static void declare_use(Sema *S, Item *it) {
   if (sema_is_std_module(m)) {
     bool math = strcmp(m, "math") == 0, time = strcmp(m, "time") == 0;
     bool io = strcmp(m, "io") == 0, os = strcmp(m, "os") == 0;
-    if (!math && !time && !io && !os)
-      not_implemented(S, sp, arena_printf(S->s->arena, "the standard module "
-                      "%s", m), "§18");
-    else if (it->use.names.len)
+    if (it->use.names.len)
       not_implemented(S, sp, arena_printf(S->s->arena, "importing names from "
                       "%s; write %s.%s(…)", m, m,
-                      math ? "sqrt" : time ? "sleep" : io ? "read_line" : "args"),
-                      "§3, §18");
+                      math ? "sqrt" : time ? "sleep" : io ? "read_line"
+                      : os ? "args" : "translate"), "§3, §18");
     else {
       if (math) S->ms->use_math = true;
       add_use(S, m, sp, NULL);

@@ -600,6 +600,14 @@ GjStr *gj_match_append_text(GjStr *buf, const GjMatch *m);
  * both kinds). */
 extern const GjType gj_type_regex, gj_type_match;
 
+/* ---- the text module (§18) ------------------------------------------------ */
+
+/* text.translate(s, from, to): each scalar of s found in `from` (the first
+ * occurrence counts) becomes the scalar at the same index of `to`; panics
+ * at loc unless both have as many scalars. */
+GjStr *gj_text_translate(const GjStr *s, const GjStr *from, const GjStr *to,
+                         const GjLoc *loc);
+
 /* ---- Float (§18) -------------------------------------------------------- */
 
 /* Truncates toward zero; panics ("cannot convert NaN to Int" / "Float

@@ -1028,3 +1028,60 @@ GjList *gj_str_bytes(const GjStr *s) {
   }
   return l;
 }
+
+/* ---- the text module (§18) ------------------------------------------------ */
+
+/* text.translate(s, from, to): each scalar of s that is the i-th scalar of
+ * `from` becomes the i-th scalar of `to` (Perl's tr///, Python's
+ * str.translate); of a scalar given twice in `from`, the first counts.
+ * When both are ASCII a 256-entry table maps bytes (UTF-8 continuation
+ * and lead bytes are >= 0x80, so they pass unchanged). */
+GjStr *gj_text_translate(const GjStr *s, const GjStr *from, const GjStr *to,
+                         const GjLoc *loc) {
+  int64_t nf = gj_str_char_count(from), nt = gj_str_char_count(to);
+  if (nf != nt)
+    panic_nums("text.translate: 'from' has ", nf, " characters but 'to' has ",
+               nt, NULL, 0, " (they pair up one to one)", loc);
+  bool ascii = true;
+  for (int64_t i = 0; i < from->len; i++)
+    ascii &= bytes(from)[i] < 0x80;
+  for (int64_t i = 0; i < to->len; i++)
+    ascii &= bytes(to)[i] < 0x80;
+  if (s->len == 0)
+    return &gj_rt_empty_str;
+  const unsigned char *p = bytes(s);
+  if (ascii) {
+    unsigned char map[256];
+    for (int i = 0; i < 256; i++)
+      map[i] = (unsigned char)i;
+    for (int64_t i = from->len; i-- > 0;) /* the first of duplicates wins */
+      map[bytes(from)[i]] = bytes(to)[i];
+    char *buf;
+    GjStr *r = new_exact(s->len, &buf);
+    for (int64_t i = 0; i < s->len; i++)
+      buf[i] = (char)map[p[i]];
+    return r;
+  }
+  Out o;
+  out_init(&o, s->len);
+  for (int64_t i = 0; i < s->len;) {
+    int len;
+    uint32_t c = decode(p + i, s->len - i, &len);
+    const unsigned char *f = bytes(from), *t = bytes(to);
+    int64_t fi = 0, ti = 0;
+    while (fi < from->len) {
+      int fl, tl;
+      uint32_t fc = decode(f + fi, from->len - fi, &fl);
+      uint32_t tc = decode(t + ti, to->len - ti, &tl);
+      if (fc == c) {
+        c = tc;
+        break;
+      }
+      fi += fl;
+      ti += tl;
+    }
+    out_char(&o, c);
+    i += len;
+  }
+  return out_done(&o);
+}
