@@ -714,6 +714,11 @@ static Type *expect_type(Sema *S, Expr *e, Type *got, Type *want,
  * (GJ_RE_PCRE2_OPTIONS in gujirt.h: UTF, UCP, NEVER_BACKSLASH_C), so a bad
  * pattern is an error at its offset in the pattern; its named groups are
  * kept for the `=~` bindings. */
+static bool is_name_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
 static Type *check_regex(Sema *S, Expr *e) {
   enum { RE_OPTIONS = PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C };
   _Static_assert(RE_OPTIONS == 0x001A0000u, "gujirt.h GJ_RE_PCRE2_OPTIONS");
@@ -744,6 +749,23 @@ static Type *check_regex(Sema *S, Expr *e) {
      * ("PCRE2_DUPNAMES not set", "disabled by the application"): say
      * what the guji programmer can do instead */
     const char *hint = "PCRE2 syntax, §14";
+    const char *pat = e->re.pattern;
+    if (code == PCRE2_ERROR_DUPLICATE_SUBPATTERN_NAME && off >= 2 &&
+        (pat[off - 1] == '>' || pat[off - 1] == '\'')) {
+      /* PCRE2 names the byte after the second name: underline the name */
+      size_t a = off - 1;
+      while (a > 0 && is_name_byte(pat[a - 1]))
+        a--;
+      sp.start = e->re.pattern_span.start + (uint32_t)a;
+      sp.end = e->re.pattern_span.start + (uint32_t)(off - 1);
+      off = a;
+    } else if (code == PCRE2_ERROR_BACKSLASH_C_CALLER_DISABLED && off >= 2 &&
+               pat[off - 2] == '\\') {
+      /* and the byte after "\C": underline both */
+      sp.start = e->re.pattern_span.start + (uint32_t)(off - 2);
+      sp.end = sp.start + 2;
+      off -= 2;
+    }
     if (code == PCRE2_ERROR_DUPLICATE_SUBPATTERN_NAME) {
       strcpy((char *)msg, "two named groups have the same name");
       hint = "rename one, or start the pattern with (?J) to allow duplicate "
