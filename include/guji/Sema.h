@@ -22,6 +22,7 @@ struct Binding {
   Span span;           /* the declaration */
   Type *ty;
   bool is_mut;
+  bool is_group;       /* a regex's named group bound by `=~` (§14) */
   uint32_t id;         /* dense per program: lowering indexes by it */
   uint32_t depth;      /* how many anonymous subs / hatch blocks enclose
                           its declaration (0: a top-level sub's own) */

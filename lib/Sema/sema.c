@@ -716,6 +716,11 @@ static Type *expect_type(Sema *S, Expr *e, Type *got, Type *want,
  * (GJ_RE_PCRE2_OPTIONS in gujirt.h: UTF, UCP, NEVER_BACKSLASH_C), so a bad
  * pattern is an error at its offset in the pattern; its named groups are
  * kept for the `=~` bindings. */
+static bool is_name_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
 static Type *check_regex(Sema *S, Expr *e) {
   enum { RE_OPTIONS = PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C };
   _Static_assert(RE_OPTIONS == 0x001A0000u, "gujirt.h GJ_RE_PCRE2_OPTIONS");
@@ -742,8 +747,37 @@ static Type *check_regex(Sema *S, Expr *e) {
     if (off > e->re.len) off = e->re.len;
     sp.start += (uint32_t)off;
     sp.end = sp.start < e->re.pattern_span.end ? sp.start + 1 : sp.start;
-    error(S, sp, "invalid regex: %s (at offset %zu of the pattern; PCRE2 "
-          "syntax, §14)", (const char *)msg, (size_t)off);
+    /* PCRE2's words for the two options guji fixes are about the C API
+     * ("PCRE2_DUPNAMES not set", "disabled by the application"): say
+     * what the guji programmer can do instead */
+    const char *hint = "PCRE2 syntax, §14";
+    const char *pat = e->re.pattern;
+    if (code == PCRE2_ERROR_DUPLICATE_SUBPATTERN_NAME && off >= 2 &&
+        (pat[off - 1] == '>' || pat[off - 1] == '\'')) {
+      /* PCRE2 names the byte after the second name: underline the name */
+      size_t a = off - 1;
+      while (a > 0 && is_name_byte(pat[a - 1]))
+        a--;
+      sp.start = e->re.pattern_span.start + (uint32_t)a;
+      sp.end = e->re.pattern_span.start + (uint32_t)(off - 1);
+      off = a;
+    } else if (code == PCRE2_ERROR_BACKSLASH_C_CALLER_DISABLED && off >= 2 &&
+               pat[off - 2] == '\\') {
+      /* and the byte after "\C": underline both */
+      sp.start = e->re.pattern_span.start + (uint32_t)(off - 2);
+      sp.end = sp.start + 2;
+      off -= 2;
+    }
+    if (code == PCRE2_ERROR_DUPLICATE_SUBPATTERN_NAME) {
+      strcpy((char *)msg, "two named groups have the same name");
+      hint = "rename one, or start the pattern with (?J) to allow duplicate "
+             "names; §14";
+    } else if (code == PCRE2_ERROR_BACKSLASH_C_CALLER_DISABLED) {
+      strcpy((char *)msg, "\\C (one code unit) is not allowed");
+      hint = "patterns are always UTF: use . for one character; §14";
+    }
+    error(S, sp, "invalid regex: %s (at offset %zu of the pattern; %s)",
+          (const char *)msg, (size_t)off, hint);
     return &ty_regex;
   }
   uint32_t count = 0, size = 0;
@@ -1571,8 +1605,8 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
 static void need_key(Sema *S, Span sp, Type *t, const char *what) {
   Type *r = type_resolve(S->tc, t);
   if (r->kind == TY_VAR || SOFT(r) || type_has_hash(S->tc, r)) return;
-  error(S, sp, "%s type %s has no equality or hashing (§4: subs, and types "
-        "holding one, cannot be keys)", what, TN(r));
+  error(S, sp, "%s type %s has no equality or hashing (§4, §14: subs, "
+        "regexes, matches and types holding one cannot be keys)", what, TN(r));
 }
 
 /* An expression checked against an expected type: an anonymous sub takes
@@ -2078,7 +2112,8 @@ static Type *check_str_re_method(Sema *S, Expr *e, bool *checked) {
   size_t n = k == 2 || k == 3 || k == 6 ? 2 : 1;
   if (!check_arity(S, e->span, what, a->len, n, n)) return &ty_error;
   expect_type(S, a->data[0], a0, &ty_regex, k == 2 ? " (replace_first takes "
-              "a Regex; for a Str pattern use replace)" : NULL);
+              "a Regex; for a Str pattern use replace)" : " (write the pattern "
+              "as a literal /…/, or build one with regex($s))");
   switch (k) {
   case 0: /* match(re): Option[Match] */
     e->method.builtin = BM_STR_MATCH;
@@ -2130,10 +2165,13 @@ static Type *check_str_method(Sema *S, Expr *e) {
     size_t n = strlen(ms[i].args);
     char *what = arena_printf(S->s->arena, "Str.%s", name);
     if (!check_arity(S, e->span, what, a->len, n, n)) return &ty_error;
+    bool str_or_re = ms[i].bi == BM_STR_RT && (strcmp(name, "split") == 0 ||
+                                               strcmp(name, "count") == 0);
     for (size_t j = 0; j < n; j++) {
       Type *want = ms[i].args[j] == 'S' ? &ty_str
                    : ms[i].args[j] == 'I' ? &ty_int : &ty_char;
-      expect_type(S, a->data[j], a->data[j]->ty, want, NULL);
+      expect_type(S, a->data[j], a->data[j]->ty, want,
+                  str_or_re ? " or Regex" : NULL);
     }
     return ms[i].ret;
   }
@@ -2141,7 +2179,7 @@ static Type *check_str_method(Sema *S, Expr *e) {
     e->method.builtin = BM_STR_RT;
     for (size_t j = checked; j < a->len; j++) check_expr(S, a->data[j], true);
     if (!check_arity(S, e->span, "Str.replace", a->len, 2, 2)) return &ty_error;
-    expect_type(S, a->data[0], a->data[0]->ty, &ty_str, NULL);
+    expect_type(S, a->data[0], a->data[0]->ty, &ty_str, " or Regex");
     expect_type(S, a->data[1], a->data[1]->ty, &ty_str, NULL);
     return &ty_str;
   }
@@ -2846,6 +2884,25 @@ static Type *check_name(Sema *S, Expr *e) {
 /* §9: `$x is p` as a condition, or an operand of the &&s forming it, binds
  * p's names in the operands to its right and in the body: they go into
  * the current scope, which the caller opened for the body. */
+/* Where a regex literal names group `name` ((?<name>, (?'name' or
+ * (?P<name>): the name, else the whole pattern. */
+static Span group_span(Expr *re, const char *name) {
+  size_t n = strlen(name);
+  const char *p = re->re.pattern;
+  for (size_t i = 1; i + n + 1 < re->re.len; i++) {
+    char close = p[i] == '<' ? '>' : p[i] == '\'' ? '\'' : 0;
+    bool opens = p[i - 1] == '?' || (i >= 2 && p[i - 1] == 'P' && p[i - 2] == '?');
+    if (close && opens && memcmp(p + i + 1, name, n) == 0 &&
+        p[i + n + 1] == close) {
+      Span sp = re->re.pattern_span;
+      sp.start += (uint32_t)(i + 1);
+      sp.end = sp.start + (uint32_t)n;
+      return sp;
+    }
+  }
+  return re->re.pattern_span;
+}
+
 static void check_cond(Sema *S, Expr *c, const char *what) {
   if (c->kind == EX_IS) {
     Type *t = check_expr(S, c->is.lhs, true);
@@ -2866,9 +2923,11 @@ static void check_cond(Sema *S, Expr *c, const char *what) {
     Expr *re = c->bin.rhs;
     c->bin.caps = ARENA_ARRAY(S->s->arena, Binding *, re->re.nnames);
     c->bin.ncaps = re->re.nnames;
-    for (uint32_t i = 0; i < re->re.nnames; i++)
-      c->bin.caps[i] = declare(S, re->re.names[i], re->re.pattern_span,
-                               &ty_str, false);
+    for (uint32_t i = 0; i < re->re.nnames; i++) {
+      c->bin.caps[i] = declare(S, re->re.names[i],
+                               group_span(re, re->re.names[i]), &ty_str, false);
+      c->bin.caps[i]->is_group = true;
+    }
   }
   if (!UNIFY(t, &ty_bool))
     error(S, c->span, "the condition of '%s' must be a Bool, found %s", what,
@@ -3303,6 +3362,18 @@ static void check_destructuring(Sema *S, Stmt *st, Type *t) {
           "pattern that always matches (use match or 'if … is' instead)");
 }
 
+/* The note after "cannot re-bind / assign to $x": where $x comes from and
+ * how to get a mutable one. */
+static void immutable_note(Sema *S, Binding *b) {
+  if (b->is_group)
+    note(S, b->span, "$%s is the named group '%s' of this regex, bound by "
+         "'=~' (§14); to change it, copy it first: 'mut $%s_ = $%s'",
+         b->name, b->name, b->name, b->name);
+  else
+    note(S, b->span, "$%s is declared here; declare it as 'mut $%s = …' to "
+         "allow re-assignment", b->name, b->name);
+}
+
 static void check_let(Sema *S, Stmt *st) {
   Pattern *pt = st->let.pat;
   Type *annot = st->let.annot ? resolve_type(S, st->let.annot) : NULL;
@@ -3357,8 +3428,7 @@ static void check_let(Sema *S, Stmt *st) {
   if (!declares && old && same_sub) {
     error(S, pt->span, "cannot re-bind $%s: it is an immutable binding of "
           "this sub, and a plain '=' never shadows", pt->name);
-    note(S, old->span, "$%s is declared here; declare it as 'mut $%s = …' to "
-         "allow re-assignment", pt->name, pt->name);
+    immutable_note(S, old);
     return;
   }
   pt->binding = declare(S, pt->name, pt->span, t, st->let.is_mut);
@@ -3378,8 +3448,7 @@ static void check_assign_op(Sema *S, Stmt *st) {
   if (!b->is_mut) {
     error(S, st->assign.name_span, "cannot assign to $%s with '%s': it is "
           "immutable", st->assign.name, op);
-    note(S, b->span, "$%s is declared here; declare it as 'mut $%s = …' to "
-         "allow re-assignment", b->name, b->name);
+    immutable_note(S, b);
     return;
   }
   if (!same_sub) {

@@ -278,6 +278,14 @@ static pcre2_code *compile(const char *pat, int64_t len, int64_t flags,
     char buf[256];
     if (pcre2_get_error_message(err, (PCRE2_UCHAR *)buf, sizeof buf) < 0)
       strcpy(buf, "invalid pattern");
+    /* the compiler's words (Sema's check_regex) for the two options guji
+     * fixes, rather than PCRE2's, which are about its C API */
+    if (err == PCRE2_ERROR_DUPLICATE_SUBPATTERN_NAME)
+      strcpy(buf, "two named groups have the same name (rename one, or "
+                  "start the pattern with (?J))");
+    else if (err == PCRE2_ERROR_BACKSLASH_C_CALLER_DISABLED)
+      strcpy(buf, "\\C (one code unit) is not allowed (patterns are UTF: "
+                  "use . for one character)");
     GjStr *m = append_cstr(gj_str_with_cap(64), buf);
     m = append_cstr(m, " at offset ");
     *msg = gj_str_append_int(m, (int64_t)off);
