@@ -65,6 +65,7 @@ struct GjRegex {
   uint32_t
       name_size; /* bytes per entry: group number (2, big-endian), name, NUL */
   const unsigned char *name_table; /* inside code */
+  bool jit;                        /* JIT-compiled: pcre2_jit_match */
 };
 
 /* A literal: the regex, its pattern Str and the pattern's bytes. */
@@ -201,9 +202,14 @@ panic_match(const GjRegex *re, int rc, const GjLoc *loc) {
 static const PCRE2_SIZE *exec(const GjRegex *re, const GjStr *s, int64_t from,
                               uint32_t opts, const GjLoc *loc) {
   MatchState *st = state(re);
-  int rc =
-      pcre2_match(re->code, (PCRE2_SPTR)bytes_of(s), (PCRE2_SIZE)s->len,
-                  (PCRE2_SIZE)from, opts | PCRE2_NO_UTF_CHECK, st->md, st->mc);
+  /* the JIT's own entry skips pcre2_match's checks (no UTF check either:
+   * a Str is valid UTF-8) */
+  int rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)bytes_of(s),
+                                     (PCRE2_SIZE)s->len, (PCRE2_SIZE)from,
+                                     opts, st->md, st->mc)
+                   : pcre2_match(re->code, (PCRE2_SPTR)bytes_of(s),
+                                 (PCRE2_SIZE)s->len, (PCRE2_SIZE)from,
+                                 opts | PCRE2_NO_UTF_CHECK, st->md, st->mc);
   if (rc > 0)
     return pcre2_get_ovector_pointer(st->md);
   if (rc == PCRE2_ERROR_NOMATCH)
@@ -306,6 +312,9 @@ static void init_regex(GjRegex *re, pcre2_code *code, GjStr *pattern,
   PCRE2_SPTR table = NULL;
   pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
   re->name_table = table;
+  size_t jit_size = 0;
+  re->jit = pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
+            jit_size > 0;
 }
 
 static __attribute__((noinline, cold)) GjRegex *
@@ -704,10 +713,12 @@ GjStr *gj_regex_replace(const GjStr *s, const GjRegex *re, const GjStr *tmpl,
     return share(s);
   GjStr *out = gj_str_with_cap(s->len + tmpl->len);
   int64_t last = 0;
+  bool plain = !tmpl->len || !memchr(bytes_of(tmpl), '$', (size_t)tmpl->len);
   do {
     out =
         gj_rt_str_append_bytes(out, bytes_of(s) + last, (int64_t)ov[0] - last);
-    out = tmpl_expand(out, s, re, tmpl, ov);
+    out = plain ? gj_rt_str_append_bytes(out, bytes_of(tmpl), tmpl->len)
+                : tmpl_expand(out, s, re, tmpl, ov);
     last = (int64_t)ov[1];
   } while (all && (ov = iter_next(&it)));
   return gj_rt_str_append_bytes(out, bytes_of(s) + last, s->len - last);

@@ -179,7 +179,12 @@ static size_t utf8_valid_prefix(const char *p, size_t n) {
   size_t i = 0;
   while (i < n) {
     if (u[i] < 0x80) {
-      i++;
+      /* ASCII eight bytes at a time */
+      uint64_t w;
+      while (i + 8 <= n && (memcpy(&w, u + i, 8), !(w & 0x8080808080808080u)))
+        i += 8;
+      if (i < n && u[i] < 0x80)
+        i++;
       continue;
     }
     size_t k = utf8_seq(u + i, n - i);

@@ -215,8 +215,8 @@ TEST_F(Regex, NewAndErrors) {
   EXPECT_EQ(error("a{2,1}"),
             "numbers out of order in {} quantifier at offset 5");
   // \C could split a character: refused (GJ_RE_PCRE2_OPTIONS)
-  EXPECT_EQ(error("a\\C"),
-            "using \\C is disabled by the application at offset 3");
+  EXPECT_EQ(error("a\\C"), "\\C (one code unit) is not allowed (patterns are "
+                            "UTF: use . for one character) at offset 3");
 }
 
 // §14 flags i m s x, and PCRE2's inline flags.
