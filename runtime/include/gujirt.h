@@ -604,8 +604,9 @@ extern const GjType gj_type_regex, gj_type_match;
 
 /* text.translate(s, from, to): each scalar of s found in `from` (the first
  * occurrence counts) becomes the scalar at the same index of `to`; panics
- * at loc unless both have as many scalars. */
-GjStr *gj_text_translate(const GjStr *s, const GjStr *from, const GjStr *to,
+ * at loc unless both have as many scalars. Consumes s (translated in place
+ * when uniquely owned). */
+GjStr *gj_text_translate(GjStr *s, const GjStr *from, const GjStr *to,
                          const GjLoc *loc);
 
 /* ---- Float (§18) -------------------------------------------------------- */

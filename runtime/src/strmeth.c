@@ -674,6 +674,13 @@ GjStr *gj_str_reverse(const GjStr *s) {
   char *buf;
   GjStr *r = new_exact(n, &buf);
   for (int64_t i = 0; i < n;) {
+    uint64_t w;
+    if (i + 8 <= n && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080u))) {
+      w = __builtin_bswap64(w); /* eight ASCII bytes at once */
+      memcpy(buf + (n - i - 8), &w, 8);
+      i += 8;
+      continue;
+    }
     int len = 1;
     if (p[i] >= 0x80)
       decode(p + i, n - i, &len);
@@ -1035,9 +1042,23 @@ GjList *gj_str_bytes(const GjStr *s) {
  * `from` becomes the i-th scalar of `to` (Perl's tr///, Python's
  * str.translate); of a scalar given twice in `from`, the first counts.
  * When both are ASCII a 256-entry table maps bytes (UTF-8 continuation
- * and lead bytes are >= 0x80, so they pass unchanged). */
-GjStr *gj_text_translate(const GjStr *s, const GjStr *from, const GjStr *to,
+ * and lead bytes are >= 0x80, so they pass unchanged), in place when s
+ * is uniquely owned and flat. Consumes s. */
+static GjStr *translate(const GjStr *s, const GjStr *from, const GjStr *to,
+                        const GjLoc *loc, bool in_place);
+
+GjStr *gj_text_translate(GjStr *s, const GjStr *from, const GjStr *to,
                          const GjLoc *loc) {
+  bool in_place = s->h.rc == 1 && s->owner == NULL &&
+                  s->ptr == (const char *)(s + 1);
+  GjStr *r = translate(s, from, to, loc, in_place);
+  if (r != s)
+    gj_dec(s);
+  return r;
+}
+
+static GjStr *translate(const GjStr *s, const GjStr *from, const GjStr *to,
+                        const GjLoc *loc, bool in_place) {
   int64_t nf = gj_str_char_count(from), nt = gj_str_char_count(to);
   if (nf != nt)
     panic_nums("text.translate: 'from' has ", nf, " characters but 'to' has ",
@@ -1057,7 +1078,9 @@ GjStr *gj_text_translate(const GjStr *s, const GjStr *from, const GjStr *to,
     for (int64_t i = from->len; i-- > 0;) /* the first of duplicates wins */
       map[bytes(from)[i]] = bytes(to)[i];
     char *buf;
-    GjStr *r = new_exact(s->len, &buf);
+    GjStr *r = in_place ? (GjStr *)s : new_exact(s->len, &buf);
+    if (in_place)
+      buf = (char *)(s + 1);
     for (int64_t i = 0; i < s->len; i++)
       buf[i] = (char)map[p[i]];
     return r;
