@@ -339,11 +339,11 @@ static LLVMValueRef call_obj_fn(Cg *cg, const GirType *t, CgObjFn which,
 }
 
 void cg_rc(Cg *cg, const GirType *t, LLVMValueRef v, bool inc) {
-  if (t->kind == GIR_T_STR || t->kind == GIR_T_REGEX || t->kind == GIR_T_MATCH)
-    call_rt(cg, inc ? GIR_RT_INC : GIR_RT_DEC, &v, 1); /* null-safe */
+  if (t->kind == GIR_T_REGEX || t->kind == GIR_T_MATCH)
+    call_rt(cg, inc ? GIR_RT_INC : GIR_RT_DEC, &v, 1); /* may be null (None) */
   else if (t->kind == GIR_T_FN)
     cg_closure_rc(cg, v, inc);
-  else if (t->kind == GIR_T_LIST || t->kind == GIR_T_MAP ||
+  else if (t->kind == GIR_T_STR || t->kind == GIR_T_LIST || t->kind == GIR_T_MAP ||
            t->kind == GIR_T_CHAN || t->kind == GIR_T_TASK ||
            t->kind == GIR_T_HANDLE)
     cg_list_rc(cg, v, inc); /* the same GjHeader protocol */
