@@ -511,6 +511,12 @@ struct GirGlobal {
   Span span;
 };
 
+typedef struct GirTest {
+  const char *name;
+  GirFunc *func;
+  Span span;
+} GirTest;
+
 typedef struct GirModule {
   Arena *arena;
   const char *source_path;   /* the main file, for DWARF */
@@ -523,9 +529,13 @@ typedef struct GirModule {
   VEC(GirType *) fn_types;   /* interned sub(…) types (gir_type_fn) */
   /* The program's entry points: `main` (the user's, returns Unit or Int)
    * and `init` (computes every const in dependency order; may be NULL). */
-  GirFunc *main;
+  GirFunc *main;             /* NULL only in a module built for tests */
   GirFunc *init;
   bool main_returns_int;
+  /* §20, `guji test` only (Session.tests): the main file's test blocks in
+   * declaration order, each a function test.N of no parameters returning
+   * Unit, with its name and the span of its `test` item */
+  VEC(GirTest) tests;
 } GirModule;
 
 /* ---- building --------------------------------------------------------- */

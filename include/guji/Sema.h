@@ -119,7 +119,11 @@ typedef struct Program {
   VEC(Module *) modules;    /* main first, then the modules it uses */
   VEC(Symbol *) subs;       /* in declaration order */
   VEC(Symbol *) consts;     /* in initialization order */
-  Symbol *main_sub;
+  Symbol *main_sub;         /* NULL only under s->tests, without main */
+  /* §20: the main module's test blocks, in declaration order: each a
+   * SYM_SUB of no parameters returning Unit, not callable by name, its
+   * item a synthesized ITEM_SUB whose name is the test's (a Str) */
+  VEC(Symbol *) tests;
   uint32_t nbindings;       /* Binding ids are < nbindings */
   TypeCtx *types;           /* resolve expression types through it */
 } Program;

@@ -14,6 +14,9 @@ typedef struct Session {
   Interner *names;
   SrcMgr *sm;
   DiagEngine *diag;
+  /* `guji test` (§20): test blocks are lowered and recorded in the
+   * module, and a program needs no main; otherwise they are only checked */
+  bool tests;
 } Session;
 
 Session *session_new(void);

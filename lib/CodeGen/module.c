@@ -564,6 +564,51 @@ static LLVMValueRef define_program_main(Cg *cg) {
   return fn;
 }
 
+/* A C-convention `void name(void)` that calls f (NULL: nothing). */
+static LLVMValueRef define_c_thunk(Cg *cg, const char *name, const GirFunc *f) {
+  LLVMTypeRef ty = LLVMFunctionType(LLVMVoidTypeInContext(cg->ctx), NULL, 0,
+                                    false);
+  LLVMValueRef fn = LLVMAddFunction(cg->mod, name, ty);
+  cg_add_fn_attrs(cg, fn);
+  LLVMSetCurrentDebugLocation2(cg->b, NULL);
+  LLVMPositionBuilderAtEnd(cg->b, LLVMAppendBasicBlockInContext(cg->ctx, fn, ""));
+  if (f)
+    call_guji(cg, f);
+  LLVMBuildRetVoid(cg->b);
+  return fn;
+}
+
+/* §20, `guji test`: gujirt.h's test table, what gj_rt_test_main runs:
+ *   void gj_program_test_init(void)        the const initializer
+ *   GjTestCase gj_program_tests[N]         { name, thunk, GjLoc * }
+ *   int64_t gj_program_ntests              N
+ * Each thunk `gj_test.K` calls the test's function (tailcc) from C. */
+static void define_tests(Cg *cg) {
+  const GirModule *m = cg->m;
+  define_c_thunk(cg, "gj_program_test_init", m->init);
+  size_t n = m->tests.len;
+  LLVMTypeRef el[] = {cg->t_ptr, cg->t_ptr, cg->t_ptr};
+  LLVMTypeRef ct = LLVMStructTypeInContext(cg->ctx, el, 3, false);
+  LLVMValueRef *rows = calloc(n + 1, sizeof *rows);
+  for (size_t i = 0; i < n; i++) {
+    const GirTest *t = &m->tests.data[i];
+    char name[32];
+    snprintf(name, sizeof name, "gj_test.%zu", i);
+    LLVMValueRef f[] = {const_cstring(cg, t->name, "gj.test.name"),
+                        define_c_thunk(cg, name, t->func),
+                        cg_loc(cg, t->span)};
+    rows[i] = LLVMConstStructInContext(cg->ctx, f, 3, false);
+  }
+  LLVMTypeRef at = LLVMArrayType2(ct, n);
+  LLVMValueRef tab = LLVMAddGlobal(cg->mod, at, "gj_program_tests");
+  LLVMSetInitializer(tab, LLVMConstArray2(ct, rows, n));
+  LLVMSetGlobalConstant(tab, true);
+  free(rows);
+  LLVMValueRef cnt = LLVMAddGlobal(cg->mod, cg->t_i64, "gj_program_ntests");
+  LLVMSetInitializer(cnt, LLVMConstInt(cg->t_i64, n, false));
+  LLVMSetGlobalConstant(cnt, true);
+}
+
 /* int main(int argc, char **argv) { return gj_rt_start(argc, argv, entry); } */
 static void define_c_main(Cg *cg, LLVMValueRef program_main) {
   LLVMTypeRef start_ps[] = {cg->t_i32, cg->t_ptr, cg->t_ptr};
@@ -666,7 +711,7 @@ LLVMModuleRef cg_module(Session *s, const GirModule *m, LLVMContextRef ctx,
     opts = &defaults;
   Cg cg;
   init_cg(&cg, s, m, ctx, opts);
-  if (!m->main) {
+  if (!m->main && !s->tests) {
     cg_internal_error(&cg, "the module has no main sub");
   } else {
     cg_di_init(&cg);
@@ -675,9 +720,11 @@ LLVMModuleRef cg_module(Session *s, const GirModule *m, LLVMContextRef ctx,
     for (size_t i = 0; i < m->funcs.len && !cg.failed; i++)
       cg_func_body(&cg, m->funcs.data[i], i);
     if (!cg.failed) {
-      LLVMValueRef pm = define_program_main(&cg);
-      if (opts->emit_c_main)
+      LLVMValueRef pm = m->main ? define_program_main(&cg) : NULL;
+      if (pm && opts->emit_c_main)
         define_c_main(&cg, pm);
+      if (s->tests)
+        define_tests(&cg);
       cg_obj_finish(&cg);
     }
     cg_di_finish(&cg);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include <llvm-c/Core.h>
+#include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/TargetMachine.h>
 
@@ -72,6 +73,21 @@ LLVMModuleRef drv_codegen_and_optimize(Session *s, const char *tool,
 /* emit.c: write the module as o->emit asks (obj, asm, llvm, exe). */
 int drv_emit(Session *s, LLVMModuleRef mod, LLVMTargetMachineRef tm,
              const DrvOptions *o, const char *output, DrvTimer *t);
+
+/* jit.c: an LLJIT holding the module (ownership passes in), which finds
+ * the runtime among this process's symbols; NULL after an error. */
+LLVMOrcLLJITRef drv_jit_create(LLVMModuleRef mod,
+                               LLVMOrcThreadSafeContextRef tsc,
+                               const DrvOptions *o);
+/* The address of `name` in the JIT (compiling it); false after an error. */
+bool drv_jit_lookup(LLVMOrcLLJITRef jit, const char *name, uint64_t *addr);
+
+/* guji.c: the offset of the runtime's gj_task_stack_limit from the
+ * thread pointer, asked of the runtime linked into this process. */
+bool drv_stack_limit_tp_offset(int64_t *off);
+
+/* test.c: `guji test` (§20); argv[0] is "test". */
+int drv_guji_test(int argc, char **argv);
 
 /* jit.c: run the module (ownership passes in, with its context). */
 int drv_jit_run(LLVMModuleRef mod, LLVMOrcThreadSafeContextRef tsc,

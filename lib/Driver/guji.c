@@ -3,6 +3,7 @@
  *   guji run [-O0..-O3] [-g] [--time-passes] FILE.guji [ARGS…]
  *   guji [options] FILE.guji [ARGS…]       (the same)
  *   guji                                   (program text on stdin)
+ *   guji test [options] FILE.guji…         (test blocks, §20: test.c)
  *
  * Options come before the file; everything after it belongs to the
  * program (its os.args, and argv[0] is the file's path). `-` as the file,
@@ -35,6 +36,7 @@ static void usage(FILE *out) {
   fputs("usage: guji [run] [-O0|-O1|-O2|-O3] [-g] [--time-passes] FILE.guji "
         "[ARGS...]\n"
         "       guji < FILE.guji\n"
+        "       guji test [-O0..-O3] [-g] [--filter SUBSTR] FILE.guji...\n"
         "  runs a guji program, compiled in memory; ARGS are its arguments\n"
         "  -O0 .. -O3     optimization level (default -O1)\n"
         "  -g             debug information for gdb on the JIT'd code\n"
@@ -80,10 +82,7 @@ static int parse_args(int argc, char **argv, DrvOptions *o) {
   int i = 1;
   if (i < argc && strcmp(argv[i], "run") == 0)
     i++;
-  else if (i < argc && strcmp(argv[i], "test") == 0) {
-    fprintf(stderr, "%s: error: 'guji test' is not implemented yet\n", TOOL);
-    return DRV_EXIT_USAGE;
-  }
+
   for (; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-' || strcmp(a, "-") == 0)
@@ -139,7 +138,7 @@ static int parse_args(int argc, char **argv, DrvOptions *o) {
 /* The offset of the runtime's gj_task_stack_limit from the thread pointer
  * (gujirt.h), asked of the runtime linked into this process: by name, as
  * the driver library does not link the runtime itself. */
-static bool stack_limit_tp_offset(int64_t *off) {
+bool drv_stack_limit_tp_offset(int64_t *off) {
   int64_t (*fn)(void) =
       (int64_t (*)(void))dlsym(RTLD_DEFAULT, "gj_task_stack_limit_tp_offset");
   if (!fn)
@@ -149,6 +148,8 @@ static bool stack_limit_tp_offset(int64_t *off) {
 }
 
 int drv_guji_main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "test") == 0)
+    return drv_guji_test(argc - 1, argv + 1);
   DrvOptions o;
   int status = parse_args(argc, argv, &o);
   if (status >= 0)
@@ -162,7 +163,7 @@ int drv_guji_main(int argc, char **argv) {
     o.prog_argv[0] = "<stdin>";
   }
   DrvTimer timer = {.on = o.time_passes};
-  o.limit_tp_offset_known = stack_limit_tp_offset(&o.limit_tp_offset);
+  o.limit_tp_offset_known = drv_stack_limit_tp_offset(&o.limit_tp_offset);
   Session *s = session_new();
   GirModule *m = drv_load_and_check(s, TOOL, &o, &status, &timer);
   if (!m) {

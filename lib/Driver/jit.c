@@ -55,13 +55,13 @@ static LLVMOrcObjectLayerRef make_rtdyld_layer(void *ctx,
   return layer;
 }
 
-int drv_jit_run(LLVMModuleRef mod, LLVMOrcThreadSafeContextRef tsc,
-                const DrvOptions *o, DrvTimer *t) {
-  drv_timer_start(t);
+LLVMOrcLLJITRef drv_jit_create(LLVMModuleRef mod,
+                               LLVMOrcThreadSafeContextRef tsc,
+                               const DrvOptions *o) {
   LLVMTargetMachineRef tm = drv_host_tm(TOOL, o->opt_level);
   if (!tm) {
     LLVMDisposeModule(mod);
-    return DRV_EXIT_COMPILE;
+    return NULL;
   }
   LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
   LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
@@ -77,7 +77,8 @@ int drv_jit_run(LLVMModuleRef mod, LLVMOrcThreadSafeContextRef tsc,
   LLVMErrorRef e = LLVMOrcCreateLLJIT(&jit, builder);
   if (e) {
     LLVMDisposeModule(mod);
-    return jit_error("cannot create the JIT", e);
+    jit_error("cannot create the JIT", e);
+    return NULL;
   }
   LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(jit);
   LLVMOrcDefinitionGeneratorRef gen;
@@ -85,14 +86,40 @@ int drv_jit_run(LLVMModuleRef mod, LLVMOrcThreadSafeContextRef tsc,
       &gen, LLVMOrcLLJITGetGlobalPrefix(jit), NULL, NULL);
   if (e) {
     LLVMDisposeModule(mod);
-    return jit_error("cannot search this process for symbols", e);
+    jit_error("cannot search this process for symbols", e);
+    LLVMOrcDisposeLLJIT(jit);
+    return NULL;
   }
   LLVMOrcJITDylibAddGenerator(jd, gen);
   e = LLVMOrcLLJITAddLLVMIRModule(jit, jd,
                                   LLVMOrcCreateNewThreadSafeModule(mod, tsc));
-  if (e)
-    return jit_error("cannot add the module", e);
+  if (e) {
+    jit_error("cannot add the module", e);
+    LLVMOrcDisposeLLJIT(jit);
+    return NULL;
+  }
+  return jit;
+}
+
+bool drv_jit_lookup(LLVMOrcLLJITRef jit, const char *name, uint64_t *addr) {
+  LLVMOrcExecutorAddress a = 0;
+  LLVMErrorRef e = LLVMOrcLLJITLookup(jit, &a, name);
+  if (e) {
+    jit_error(name, e);
+    return false;
+  }
+  *addr = a;
+  return true;
+}
+
+int drv_jit_run(LLVMModuleRef mod, LLVMOrcThreadSafeContextRef tsc,
+                const DrvOptions *o, DrvTimer *t) {
+  drv_timer_start(t);
+  LLVMOrcLLJITRef jit = drv_jit_create(mod, tsc, o);
+  if (!jit)
+    return DRV_EXIT_COMPILE;
   LLVMOrcExecutorAddress entry = 0, start = 0;
+  LLVMErrorRef e;
   if ((e = LLVMOrcLLJITLookup(jit, &entry, "gj_program_main")))
     return jit_error("cannot compile the program", e);
   if ((e = LLVMOrcLLJITLookup(jit, &start, "gj_rt_start")))

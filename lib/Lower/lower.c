@@ -375,8 +375,55 @@ static GirValue write_value(Lower *L, const Type *t, GirValue v, int64_t flags,
   }
 }
 
+/* The text form of v (of type t) appended to buf; a Str quoted. */
+static GirValue append_shown(Lower *L, GirValue buf, const Type *t,
+                             GirValue v, Span sp) {
+  if (is_obj(L, t)) return gir_append_text(&L->g, buf, v, true, sp);
+  GirRtId id = append_for(t);
+  if (id == GIR_RT_STR_APPEND_UNIT) return rt(L, id, sp, 1, buf);
+  if (t->kind != TY_STR) return rt(L, id, sp, 2, buf, v);
+  GirValue q = gir_const_str(&L->g, "\"", 1, sp);
+  buf = rt(L, GIR_RT_STR_APPEND_STR, sp, 2, buf, q);
+  buf = rt(L, id, sp, 2, buf, v);
+  return rt(L, GIR_RT_STR_APPEND_STR, sp, 2, buf, q);
+}
+
+/* §20: `assert($a == $b)` (no message) in a test block's body fails with
+ * "left: A, right: B", both sides' text forms. Each side is evaluated
+ * once; the message is built only on failure. */
+static GirValue lower_assert_eq(Lower *L, Expr *e) {
+  Expr *cmp = e->call.args.data[0];
+  Span sp = cmp->span;
+  const Type *t = ST(L, cmp->bin.lhs->ty);
+  GirValue l = lower_expr(L, cmp->bin.lhs);
+  if (dead(L)) return GIR_NO_VALUE;
+  GirValue r = lower_expr(L, cmp->bin.rhs);
+  if (dead(L)) return GIR_NO_VALUE;
+  GirValue c = lower_compare(L, TOK_EQ, t, l, r, sp);
+  GirBlock *ok = gir_block_new(L->m, L->g.f, "assert.ok");
+  GirBlock *fail = gir_block_new(L->m, L->g.f, "assert.fail");
+  gir_br(&L->g, c, ok, fail, e->span);
+  Snapshot before = snapshot(L);
+  gir_set_block(&L->g, fail);
+  GirValue buf = rt(L, GIR_RT_STR_WITH_CAP, sp, 1, gir_const_int(&L->g, 48, sp));
+  buf = rt(L, GIR_RT_STR_APPEND_STR, sp, 2, buf,
+           gir_const_str(&L->g, "left: ", 6, sp));
+  buf = append_shown(L, buf, t, l, sp);
+  buf = rt(L, GIR_RT_STR_APPEND_STR, sp, 2, buf,
+           gir_const_str(&L->g, ", right: ", 9, sp));
+  buf = append_shown(L, buf, t, r, sp);
+  rt(L, GIR_RT_ASSERT_FAIL_MSG, e->span, 1, buf);
+  gir_unreachable(&L->g, e->span);
+  restore(L, before);
+  gir_set_block(&L->g, ok);
+  return GIR_NO_VALUE;
+}
+
 static GirValue lower_assert(Lower *L, Expr *e) {
   ExprList *args = &e->call.args;
+  if (L->in_test && args->len == 1 && args->data[0]->kind == EX_BINARY &&
+      args->data[0]->bin.op == TOK_EQ)
+    return lower_assert_eq(L, e);
   GirValue c = lower_expr(L, args->data[0]);
   if (dead(L)) return GIR_NO_VALUE;
   GirBlock *ok = gir_block_new(L->m, L->g.f, "assert.ok");
@@ -2797,6 +2844,23 @@ static void lower_sub(Lower *L, Symbol *sym, GirFunc *f, Type **targs) {
   L->nsubst = 0;
 }
 
+/* §20: each test block becomes function test.N (N its index in the
+ * file), recorded in the module with its name and location. */
+static void lower_tests(Lower *L) {
+  Program *p = L->prog;
+  for (size_t i = 0; i < p->tests.len; i++) {
+    Symbol *sym = p->tests.data[i];
+    char *fname = arena_printf(L->s->arena, "test.%zu", i);
+    GirFunc *f = declare_func(L, sym, NULL, fname);
+    sym->gir = f;
+    L->in_test = true;
+    lower_sub(L, sym, f, NULL);
+    L->in_test = false;
+    GirTest t = {sym->name, f, sym->span};
+    VEC_PUSH(L->s->arena, L->m->tests, t);
+  }
+}
+
 static void lower_init(Lower *L) {
   if (!L->prog->consts.len) return;
   GirFunc *f = gir_func_new(L->m, "init", "guji.init", &gir_t_unit, (Span){0});
@@ -2835,6 +2899,7 @@ GirModule *lower_program(Session *s, Program *p) {
   for (size_t i = 0; i < p->subs.len; i++)
     if (!p->subs.data[i]->tparams.len)
       lower_sub(&L, p->subs.data[i], p->subs.data[i]->gir, NULL);
+  if (s->tests) lower_tests(&L);
   lower_init(&L);
   /* instances of generic subs, as calls ask for them (each may ask for
    * more; a program that needs unboundedly many is stopped) */
@@ -2849,7 +2914,7 @@ GirModule *lower_program(Session *s, Program *p) {
     lower_sub(&L, in->sym, in->f, in->targs);
     in->lowered = true;
   }
-  L.m->main = p->main_sub->gir;
-  L.m->main_returns_int = p->main_sub->ret->kind == TY_INT;
+  L.m->main = p->main_sub ? p->main_sub->gir : NULL;
+  L.m->main_returns_int = p->main_sub && p->main_sub->ret->kind == TY_INT;
   return L.m;
 }

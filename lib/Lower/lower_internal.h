@@ -38,6 +38,7 @@ typedef struct Lower {
   uint32_t nlambdas;
   VEC(Type *) obj_keys;     /* Sema object types … */
   VEC(GirType *) obj_vals;  /* … and their GIR types */
+  bool in_test;             /* lowering a test block's own body (§20) */
 } Lower;
 
 /* ---- lower.c ------------------------------------------------------------- */

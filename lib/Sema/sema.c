@@ -109,6 +109,7 @@ typedef struct Sema {
                              for an anonymous sub there (§8) */
   VEC(Expr *) lambdas;    /* the enclosing anonymous subs and hatch blocks */
   VEC(TypeDecl *) method_of;
+  VEC(Symbol *) tests;    /* every module's test blocks (§20) */
 } Sema;
 
 static void error(Sema *S, Span sp, const char *fmt, ...)
@@ -3661,6 +3662,41 @@ static TypeDecl *method_owner(Sema *S, Item *it) {
   return NULL;
 }
 
+/* §20: `test "name" { … }` is a body checked as a sub's returning Unit,
+ * in its module's scope, under no name a program could call. Its Symbol
+ * carries a synthesized ITEM_SUB (so check_sub_body serves it) and goes
+ * to S->tests; names are unique per file. Only the main module's tests
+ * run (prog->tests); a used module's are checked too. */
+static void declare_test(Sema *S, Item *it) {
+  Arena *A = S->s->arena;
+  for (size_t i = 0; i < S->tests.len; i++) {
+    Symbol *o = S->tests.data[i];
+    if (o->module == S->ms->mod && strcmp(o->name, it->test.name) == 0) {
+      error(S, it->span, "test \"%s\" is defined twice in this file (§20)",
+            it->test.name);
+      note(S, o->span, "the first test \"%s\" is here", it->test.name);
+      return;
+    }
+  }
+  Item *sub = ARENA_NEW(A, Item);
+  sub->kind = ITEM_SUB;
+  sub->span = it->span;
+  sub->sub.name = it->test.name;
+  sub->sub.name_span = it->span;
+  sub->sub.body = it->test.body;
+  Symbol *sym = ARENA_NEW(A, Symbol);
+  sym->kind = SYM_SUB;
+  sym->name = it->test.name;
+  sym->span = it->span;
+  sym->item = sub;
+  sym->module = S->ms->mod;
+  sym->ret = &ty_unit;
+  it->sym = sym;
+  sub->sym = sym;
+  VEC_PUSH(A, S->tests, sym);
+  if (S->ms->mod == S->prog->main) VEC_PUSH(A, S->prog->tests, sym);
+}
+
 /* Declares a sub or const's name; its signature is resolved later, once
  * every module's types and imports are known. */
 static void declare_item(Sema *S, Item *it) {
@@ -3685,7 +3721,7 @@ static void declare_item(Sema *S, Item *it) {
     not_implemented(S, it->span, "extern blocks", "§19");
     return;
   case ITEM_TEST:
-    not_implemented(S, it->span, "test blocks", "§20");
+    declare_test(S, it);
     return;
   default:
     return;
@@ -3822,6 +3858,7 @@ static bool order_const(Sema *S, Symbol *c) {
 /* §3: `main` is taken from the main module only. */
 static void check_main(Sema *S) {
   Symbol *m = own_global(S->ms, intern_cstr(S->s->names, "main"));
+  if (!m && S->s->tests) return; /* §20: `guji test` runs tests, not main */
   if (!m) {
     Span sp = {S->ms->mod->file->id, 0, 0};
     error(S, sp, "this program has no 'sub main()': add one, it is where the "
@@ -3928,6 +3965,11 @@ Program *sema_check(Session *s, Module *m) {
   }
   for (size_t i = 0; i < S.prog->subs.len; i++) {
     Symbol *sym = S.prog->subs.data[i];
+    set_scope(&S, scope_of(&S, sym->module));
+    check_sub_body(&S, sym);
+  }
+  for (size_t i = 0; i < S.tests.len; i++) {
+    Symbol *sym = S.tests.data[i];
     set_scope(&S, scope_of(&S, sym->module));
     check_sub_body(&S, sym);
   }

@@ -757,6 +757,35 @@ GJ_NORETURN void gj_assert_fail_msg(const GjStr *msg, const GjLoc *loc);
  * previous hook. The hook must not panic itself. */
 typedef void (*GjPanicHook)(const char *text, size_t len);
 GjPanicHook gj_rt_set_panic_hook(GjPanicHook hook);
+/* §20 (guji test): with `on`, a panic in a task ends only that task when
+ * the hook returns — it is never resumed and never finishes, so its
+ * joiners stay blocked — and the program goes on; concurrent panics take
+ * turns through the hook. A panic outside any task still exits 101. */
+void gj_rt_set_panic_ends_task(bool on);
+
+/* ---- guji test (§20) ---------------------------------------------------- */
+
+/* A compiled file's test table (CodeGen's gj_program_tests): each test's
+ * name, a C-callable thunk running its body, and its location. */
+typedef struct GjTestCase {
+  const char *name;
+  void (*fn)(void);
+  const GjLoc *loc;
+} GjTestCase;
+
+typedef struct GjTestFile {
+  const GjTestCase *tests;
+  int64_t ntests;
+  void (*init)(void);   /* the file's const initializer */
+} GjTestFile;
+
+/* Runs the tests of files[0..nfiles) whose name contains `filter` (NULL:
+ * all), in order, each as its own task (group) on the scheduler; prints
+ * `test NAME ... ok|FAILED`, the failures' messages and `N passed, M
+ * failed[, K filtered out]` to stdout. Returns 0 when none failed, else 1
+ * (exits at once with that status when tasks are left running). */
+int gj_rt_test_main(int argc, char **argv, const GjTestFile *files,
+                    int nfiles, const char *filter);
 
 /* ---- statistics and GUJI_LEAKCHECK -------------------------------------- */
 

@@ -12,16 +12,25 @@
  * stack: the message goes out as one writev(2) of its parts.
  *
  * Policy (§12, §17): a panic in any task ends the program. One hook,
- * gj_rt_set_panic_hook, may change that (`guji test` will fail only the
- * panicking test): it gets the whole text, copied into a static buffer,
- * after stdout is flushed and instead of the write to stderr; when it
- * returns, the program ends as before. Only the first panic proceeds: a
- * task on another worker that panics meanwhile waits for the end, so two
- * messages never interleave.
+ * gj_rt_set_panic_hook, sees it: it gets the whole text, copied into a
+ * static buffer, after stdout is flushed and instead of the write to
+ * stderr; when it returns, the program ends as before. Only the first
+ * panic proceeds: a task on another worker that panics meanwhile waits
+ * for the end, so two messages never interleave.
+ *
+ * §20, `guji test`: with gj_rt_set_panic_ends_task(true), a panic in a
+ * task (not on a thread outside the pool) ends only that task once the
+ * hook returns: gj_rt_task_abandon switches away from it for good. The
+ * panics then take turns (a spin on the same flag) instead of the first
+ * one winning, and SIGSEGV/SIGBUS are unblocked first, since a stack
+ * overflow found by the signal handler leaves the handler by that switch.
  */
-#include "rt_internal.h"
+#include "task_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <math.h>
 #include <string.h>
@@ -65,6 +74,9 @@ static void set_iov(struct iovec *v, const char *p, size_t n) {
 
 static _Atomic(GjPanicHook) panic_hook;
 static _Atomic int panicking;
+static _Atomic bool ends_task;
+
+void gj_rt_set_panic_ends_task(bool on) { atomic_store(&ends_task, on); }
 static char hook_text[4096];
 
 GjPanicHook gj_rt_set_panic_hook(GjPanicHook hook) {
@@ -82,15 +94,32 @@ static size_t gather(const struct iovec *iov, int n) {
 
 /* A second panic (another task, meanwhile) waits for the first to end
  * the process. */
-static void one_panic_at_a_time(void) {
+static void one_panic_at_a_time(bool take_turns) {
+  if (take_turns) {
+    while (atomic_exchange(&panicking, 1))
+      sched_yield();
+    return;
+  }
   if (atomic_exchange(&panicking, 1))
     for (;;)
       pause();
 }
 
+/* §20: the end of a panicking task (after the hook). */
+static _Noreturn void end_task(void) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGSEGV);
+  sigaddset(&set, SIGBUS);
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  atomic_store(&panicking, 0);
+  gj_rt_task_abandon();
+}
+
 _Noreturn void gj_rt_panic_parts(const char *const *parts, const size_t *lens,
                                  int n, const GjLoc *loc) {
-  one_panic_at_a_time();
+  bool only_task = atomic_load(&ends_task) && gj_task_in_task();
+  one_panic_at_a_time(atomic_load(&ends_task));
   static const char prefix[] = "guji: panic: ";
   struct iovec iov[MAX_PARTS + 8];
   char line[24], col[24];
@@ -114,6 +143,8 @@ _Noreturn void gj_rt_panic_parts(const char *const *parts, const size_t *lens,
     hook(hook_text, gather(iov, k));
   else
     writev_all(2, iov, k);
+  if (only_task)
+    end_task();
   _exit(101);
 }
 

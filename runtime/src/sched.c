@@ -70,6 +70,7 @@ struct GjTask {
   _Atomic uint32_t done;
   GjRtWaiter *joiners; /* under lock */
   bool rt_owned;        /* main's: malloc'd, outside the object counts */
+  int64_t group;        /* §20: the test it belongs to (inherited), or 0 */
   _Alignas(16) unsigned char result[];
 };
 
@@ -254,15 +255,20 @@ static _Thread_local bool tl_is_main;
 
 void gj_rt_set_main_thread(void) { tl_is_main = true; }
 
+static bool (*deadlock_hook)(void);
+
+void gj_rt_set_deadlock_hook(bool (*hook)(void)) { deadlock_hook = hook; }
+
 /* §17: "If every task is blocked on channels or joins and no timer is
- * pending, the program panics". Sound because the counts move in order:
+ * pending, the program panics" — unless the deadlock hook (guji test,
+ * §20) takes it as the failure of the running test and returns true. Sound because the counts move in order:
  * a task readies its partner (nactive + 1) before it parks (- 1), a waker
  * clears main_blocked before main runs, and a timer stays pending until
  * what it readied is counted. Only main's blocking counts: another thread
  * outside the pool might still wake someone. */
 void gj_rt_check_deadlock(void) {
   if (atomic_load(&S.main_blocked) && atomic_load(&S.nactive) == 0 &&
-      gj_rt_timers_pending() == 0)
+      gj_rt_timers_pending() == 0 && !(deadlock_hook && deadlock_hook()))
     gj_panic_cstr("all tasks are blocked (deadlock)", NULL);
 }
 
@@ -731,23 +737,48 @@ static void fiber_entry(void *p) {
 }
 
 static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
-                        const GjType *rtype, GjRtFiber *own);
+                        const GjType *rtype, GjRtFiber *own, int64_t group);
 
-/* §17 hatch */
+static __attribute__((noinline)) int64_t cur_group(void) {
+  Worker *w = cur_worker();
+  return w && w->cur && w->cur->task ? w->cur->task->group : 0;
+}
+
+/* §17 hatch; §20: the new task belongs to its hatcher's test */
 GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
                       const GjType *rtype) {
-  return spawn_on(fn, arg, rtype, NULL);
+  return spawn_on(fn, arg, rtype, NULL, cur_group());
 }
 
 /* The program's main as a task, on a stack of its own of `stack` bytes
  * (sized like the thread's: deep recursion in main keeps working). */
 GjTask *gj_rt_spawn_main(void (*fn)(void *arg, void *result), void *arg,
                          const GjType *rtype, size_t stack) {
-  return spawn_on(fn, arg, rtype, gj_rt_stack_own(stack));
+  return spawn_on(fn, arg, rtype, gj_rt_stack_own(stack), 0);
+}
+
+GjTask *gj_rt_spawn_test(void (*fn)(void *arg, void *result), void *arg,
+                         size_t stack, int64_t group) {
+  return spawn_on(fn, arg, NULL, gj_rt_stack_own(stack), group);
+}
+
+int64_t gj_rt_task_group(void) { return cur_group(); }
+
+/* §20: the running task ends here without finishing: its code never
+ * returns, so its joiners are never woken (they would get no value) and
+ * its handle and whatever its frames held stay allocated. Its stack goes
+ * back (a pool's to the pool, main-like ones unmapped) as for any dead
+ * task: a running task is in no wait queue, so nothing points into it. */
+_Noreturn void gj_rt_task_abandon(void) {
+  Worker *w = cur_worker();
+  GjRtFiber *f = w->cur;
+  f->task = NULL;
+  switch_out(f, FIBER_DEAD);
+  __builtin_trap();
 }
 
 static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
-                        const GjType *rtype, GjRtFiber *own) {
+                        const GjType *rtype, GjRtFiber *own, int64_t group) {
   sched_start();
   GjTask *t;
   if (own) {
@@ -766,6 +797,7 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   atomic_fetch_add_explicit(&S.live_tasks, 1, memory_order_relaxed);
   t->fn = fn;
   t->arg = arg;
+  t->group = group;
   t->rtype = rtype && rtype->size ? rtype : NULL;
   atomic_store_explicit(&t->lock.v, 0, memory_order_relaxed);
   atomic_store_explicit(&t->done, 0, memory_order_relaxed);

@@ -145,7 +145,7 @@ static void install_segv_handler(void) {
 /* Main's stack: as large as the thread's limit (ulimit -s; 1 GiB when
  * unlimited), at least 8 MiB: mapped lazily, so only what main touches
  * costs memory. */
-static size_t main_stack_size(void) {
+size_t gj_rt_main_stack_size(void) {
   struct rlimit rl;
   size_t size = (size_t)8 << 20;
   if (getrlimit(RLIMIT_STACK, &rl) == 0) {
@@ -169,15 +169,20 @@ static void run_main(void *arg, void *result) {
  * (§17: so a hand-off between main and a task stays on one worker, with
  * no OS thread to wake); this thread waits for it, which is what the
  * deadlock check sees as main blocked. */
-int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
+void gj_rt_setup(int argc, char **argv) {
   save_args(argc, argv);
   gj_rt_hash_init();
   gj_rt_io_init();
   set_stack_limit();
   install_segv_handler();
   gj_rt_set_main_thread();
+}
+
+int gj_rt_start(int argc, char **argv, int64_t (*entry)(void)) {
+  gj_rt_setup(argc, argv);
   main_entry = entry;
-  GjTask *t = gj_rt_spawn_main(run_main, NULL, &gj_type_int, main_stack_size());
+  GjTask *t = gj_rt_spawn_main(run_main, NULL, &gj_type_int,
+                               gj_rt_main_stack_size());
   int64_t result = 0;
   gj_task_join(t, &result);
   gj_dec(t); /* the last of the two references frees it */

@@ -237,6 +237,23 @@ static inline GjRtWaiter *gj_rt_waitq_pop(GjRtWaitQ *q) {
   return w;
 }
 
+/* ---- guji test (§20; sched.c, test.c) ----------------------------------- */
+
+/* A task of test `group` (> 0) on a stack of its own, like main's; the
+ * tasks it hatches inherit the group. */
+GJ_RT_HIDDEN GjTask *gj_rt_spawn_test(void (*fn)(void *arg, void *result),
+                                      void *arg, size_t stack, int64_t group);
+/* The running task's group; 0 outside a task or outside tests. */
+GJ_RT_HIDDEN int64_t gj_rt_task_group(void);
+/* Ends the running task at once, never to be resumed nor joined. */
+_Noreturn GJ_RT_HIDDEN void gj_rt_task_abandon(void);
+/* Called instead of the deadlock panic; true: handled, no panic. */
+GJ_RT_HIDDEN void gj_rt_set_deadlock_hook(bool (*hook)(void));
+/* start.c: gj_rt_start's set-up (arguments, hash seed, stdout, stack
+ * limit, SIGSEGV handler, this thread as main's) and main's stack size. */
+GJ_RT_HIDDEN void gj_rt_setup(int argc, char **argv);
+GJ_RT_HIDDEN size_t gj_rt_main_stack_size(void);
+
 /* chan.c / sched.c: free routines for gj_dec. */
 GJ_RT_HIDDEN void gj_rt_task_free(GjTask *t);
 GJ_RT_HIDDEN void gj_rt_chan_free(GjChan *c);
