@@ -2771,7 +2771,26 @@ static GirFunc *declare_func(Lower *L, Symbol *sym, Type **targs,
   return f;
 }
 
+/* §19: a foreign function's GirFunc is a wrapper whose body is the one
+ * CALL_C of its C symbol; calls and sub values reach it like any sub's,
+ * and LLVM inlines it, so a call is a direct call of the C function. */
+static void lower_foreign(Lower *L, Symbol *sym, GirFunc *f) {
+  L->g.m = L->m;
+  L->g.f = f;
+  GirBlock *entry = f->blocks.len ? f->blocks.data[0]
+                                  : gir_block_new(L->m, f, "entry");
+  gir_set_block(&L->g, entry);
+  Span sp = sym->item->span;
+  GirValue r = gir_call_c(&L->g, sym->item->sub.name, gty(sym->ret),
+                          entry->params.data, (uint32_t)entry->params.len, sp);
+  gir_ret(&L->g, r, sp);
+}
+
 static void lower_sub(Lower *L, Symbol *sym, GirFunc *f, Type **targs) {
+  if (sym->foreign_lib) {
+    lower_foreign(L, sym, f);
+    return;
+  }
   SubDecl *sd = &sym->item->sub;
   L->subst = targs;
   L->nsubst = targs ? (uint32_t)sym->tparams.len : 0;
@@ -2849,6 +2868,8 @@ GirModule *lower_program(Session *s, Program *p) {
     lower_sub(&L, in->sym, in->f, in->targs);
     in->lowered = true;
   }
+  for (size_t i = 0; i < p->foreign_libs.len; i++)
+    VEC_PUSH(s->arena, L.m->foreign_libs, p->foreign_libs.data[i]);
   L.m->main = p->main_sub->gir;
   L.m->main_returns_int = p->main_sub->ret->kind == TY_INT;
   return L.m;
