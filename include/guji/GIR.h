@@ -499,6 +499,8 @@ struct GirFunc {
    * captured values, in order; the closure is its first parameter */
   VEC(const GirType *) captures;
   bool is_closure_body;
+  /* §19: the wrapper of a foreign function (its body one CALL_C) */
+  bool is_foreign;
   /* parameters the callee only borrows (Perceus): the caller keeps
    * ownership and the callee neither decs them nor passes them on without
    * an inc; NULL or all false: every parameter is owned */
