@@ -26,6 +26,10 @@
  * rule defines (re-binding an immutable binding of the same sub; declaring
  * with `mut`/annotation a name already visible).
  *
+ * §19: the subs of an extern block are declared as subs of the module
+ * (declare_extern), their types checked (check_foreign_signature); they
+ * have no body.
+ *
  * Constructs the foundation does not implement are rejected by
  * not_implemented() with the spec section, at their location.
  */
