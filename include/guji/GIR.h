@@ -210,6 +210,14 @@ typedef enum GirOp {
   /* calls */
   GIR_OP_CALL,          /* imm.callee; args; imm.tail set: tail call */
   GIR_OP_CALL_RT,       /* imm.rt; args as the signature says */
+  /* §19: a call of the C function imm.ccall.sym with the C types of its
+   * arguments' and result's GIR types: Int i64, Float double, Bool bool,
+   * Char uint32_t, Unit void (result); a Str argument crosses as a
+   * NUL-terminated copy valid for the call, a Str result is a new Str
+   * copied from the returned `const char *` (NULL panics); a sub (FN)
+   * argument crosses as a C function pointer valid for the call (a libffi
+   * closure calling the guji closure). Every argument is borrowed. */
+  GIR_OP_CALL_C,
   /* globals (consts, §3): load/store the value of imm.global */
   GIR_OP_GLOBAL_GET, GIR_OP_GLOBAL_SET,
   /* reference counting (inserted by the RC pass only) */
@@ -312,6 +320,7 @@ typedef struct GirInst {
     struct { const char *data; size_t len; uint32_t flags; } re; /* GJ_RE_* */
     struct { GirFunc *callee; bool tail; } call;
     GirRtId rt;
+    struct { const char *sym; } ccall; /* CALL_C */
     GirGlobal *global;
     struct { const GirType *type; uint32_t index; uint32_t field; } ctor;
     bool nested;          /* APPEND_TEXT: text form as nested in a value */
@@ -490,6 +499,8 @@ struct GirFunc {
    * captured values, in order; the closure is its first parameter */
   VEC(const GirType *) captures;
   bool is_closure_body;
+  /* §19: the wrapper of a foreign function (its body one CALL_C) */
+  bool is_foreign;
   /* parameters the callee only borrows (Perceus): the caller keeps
    * ownership and the callee neither decs them nor passes them on without
    * an inc; NULL or all false: every parameter is owned */
@@ -536,6 +547,9 @@ typedef struct GirModule {
    * declaration order, each a function test.N of no parameters returning
    * Unit, with its name and the span of its `test` item */
   VEC(GirTest) tests;
+  /* §19: the libraries the program's extern blocks name ("c", "m",
+   * "foo"), each once; the driver links or loads them */
+  VEC(const char *) foreign_libs;
 } GirModule;
 
 /* ---- building --------------------------------------------------------- */
@@ -611,6 +625,9 @@ GirValue gir_call_rt(GirBuilder *g, GirRtId rt, const GirValue *args,
 /* A runtime call whose result is a List ('L'): `type` says which. */
 GirValue gir_call_rt_typed(GirBuilder *g, GirRtId rt, const GirValue *args,
                            uint32_t nargs, const GirType *type, Span sp);
+/* §19: CALL_C of the C function `sym`, result type `type`. */
+GirValue gir_call_c(GirBuilder *g, const char *sym, const GirType *type,
+                    const GirValue *args, uint32_t nargs, Span sp);
 GirValue gir_global_get(GirBuilder *g, GirGlobal *gl, Span sp);
 void gir_global_set(GirBuilder *g, GirGlobal *gl, GirValue v, Span sp);
 

@@ -102,6 +102,9 @@ struct Symbol {
   VEC(Type *) tparams;  /* TY_PARAMs of a generic sub (§11), by index */
   VEC(Type *) params;
   Type *ret;
+  /* a sub declared in an `extern "lib" { … }` block (§19): the library
+   * name as written ("c", "m", "foo"); NULL for a guji sub */
+  const char *foreign_lib;
   /* SYM_CONST */
   Type *ty;
   int const_state;      /* ordering: 0 new, 1 visiting, 2 done */
@@ -124,6 +127,7 @@ typedef struct Program {
    * SYM_SUB of no parameters returning Unit, not callable by name, its
    * item a synthesized ITEM_SUB whose name is the test's (a Str) */
   VEC(Symbol *) tests;
+  VEC(const char *) foreign_libs; /* §19: each extern block's library, once */
   uint32_t nbindings;       /* Binding ids are < nbindings */
   TypeCtx *types;           /* resolve expression types through it */
 } Program;

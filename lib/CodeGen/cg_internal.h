@@ -118,6 +118,7 @@ typedef struct Cg {
   /* maps and sets (map.c): likewise */
   struct CgMaps *maps;
   struct CgTasks *tasks;
+  struct CgFfi *ffi;        /* foreign calls (ffi.c) */
 
   CgMap locs;               /* (file, line, col) → GjLoc constant */
   CgMap strs;               /* bytes → GjStr constant */
@@ -283,6 +284,18 @@ LLVMValueRef cg_map_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
 LLVMValueRef cg_map_eq(Cg *cg, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef cg_map_cmp(Cg *cg, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef cg_map_append_text(Cg *cg, LLVMValueRef buf, LLVMValueRef v);
+
+/* The GjCallFn thunk (gujirt.h) calling closures of sub type fn_t with
+ * arguments of types args[0..nargs) behind pointers, in their memory
+ * types (Unit ones skipped): one per sub type and argument list, made on
+ * first use (map.c; the map functions and foreign callbacks use them). */
+enum { CG_THUNK_MAX_ARGS = 16 };
+LLVMValueRef cg_thunk(Cg *cg, const GirType *fn_t, const GirType *const *args,
+                      unsigned nargs);
+
+/* ffi.c: CALL_C (§19), a direct call of a C function; see the file. */
+LLVMValueRef cg_call_c(Cg *cg, const GirInst *in, const LLVMValueRef *args,
+                       const GirType *const *tys);
 
 /* func.c */
 void cg_func_body(Cg *cg, const GirFunc *gf, size_t index);

@@ -500,6 +500,7 @@ static void emit_inst(CgFunc *cf, const GirInst *in) {
 
   case GIR_OP_CALL: r = emit_call(cf, in); break;
   case GIR_OP_CALL_RT: r = emit_call_rt(cf, in); break;
+  case GIR_OP_CALL_C: r = emit_typed(cf, in, cg_call_c); break;
 
   case GIR_OP_GLOBAL_GET:
     r = LLVMBuildLoad2(b, cg_type(cg, in->imm.global->type),

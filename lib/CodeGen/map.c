@@ -89,7 +89,7 @@ static const CgHandSig rt_map[RM__COUNT] = {
 /* One generated thunk: the sub type and the runtime's argument types. */
 typedef struct Thunk {
   const GirType *fn_t;
-  const GirType *args[2];
+  const GirType *args[CG_THUNK_MAX_ARGS];
   unsigned nargs;
   LLVMValueRef fn;
   struct Thunk *next;
@@ -120,7 +120,7 @@ static void thunk_body(Cg *cg, const Thunk *t) {
   LLVMPositionBuilderAtEnd(cg->b,
                            LLVMAppendBasicBlockInContext(cg->ctx, fn, "entry"));
   LLVMValueRef clo = LLVMGetParam(fn, 0), argv = LLVMGetParam(fn, 1);
-  LLVMValueRef vals[2];
+  LLVMValueRef vals[CG_THUNK_MAX_ARGS];
   unsigned n = 0;
   for (unsigned i = 0; i < t->nargs; i++) {
     if (t->args[i]->kind == GIR_T_UNIT)
@@ -136,29 +136,27 @@ static void thunk_body(Cg *cg, const Thunk *t) {
   LLVMBuildRetVoid(cg->b);
 }
 
-/* The thunk calling closures of type fn_t with the runtime's arguments of
- * types args[0..nargs). */
-static LLVMValueRef thunk(Cg *cg, const GirType *fn_t, const GirType *a0,
-                          const GirType *a1) {
+LLVMValueRef cg_thunk(Cg *cg, const GirType *fn_t, const GirType *const *args,
+                      unsigned nargs) {
   struct CgMaps *ms = state(cg);
-  const GirType *args[2] = {a0, a1};
-  unsigned nargs = a1 ? 2 : 1, present = 0;
+  unsigned present = 0;
   for (unsigned i = 0; i < nargs; i++)
     present += args[i]->kind != GIR_T_UNIT;
-  if (!fn_t || fn_t->kind != GIR_T_FN || fn_t->nparams != present) {
-    cg_internal_error(cg, "map.op: a thunk for %s with %u arguments",
+  if (!fn_t || fn_t->kind != GIR_T_FN || fn_t->nparams != present ||
+      nargs > CG_THUNK_MAX_ARGS) {
+    cg_internal_error(cg, "a thunk for %s with %u arguments",
                       fn_t ? gir_type_name(fn_t) : "nothing", present);
     return LLVMConstNull(cg->t_ptr);
   }
   for (Thunk *t = ms->thunks; t; t = t->next)
-    if (t->fn_t == fn_t && t->nargs == nargs && t->args[0] == a0 &&
-        t->args[1] == a1)
+    if (t->fn_t == fn_t && t->nargs == nargs &&
+        (nargs == 0 || memcmp(t->args, args, nargs * sizeof *args) == 0))
       return t->fn;
   Thunk *t = arena_alloc(cg->s->arena, sizeof *t);
   memset(t, 0, sizeof *t);
   t->fn_t = fn_t;
-  t->args[0] = a0;
-  t->args[1] = a1;
+  for (unsigned i = 0; i < nargs; i++)
+    t->args[i] = args[i];
   t->nargs = nargs;
   char name[32];
   snprintf(name, sizeof name, "gj.thunk.%u", ms->nthunks++);
@@ -174,6 +172,14 @@ static LLVMValueRef thunk(Cg *cg, const GirType *fn_t, const GirType *a0,
   thunk_body(cg, t);
   cg_pos_restore(cg, pos);
   return t->fn;
+}
+
+/* The thunk calling closures of type fn_t with the runtime's arguments of
+ * types a0 (and a1, when not NULL). */
+static LLVMValueRef thunk(Cg *cg, const GirType *fn_t, const GirType *a0,
+                          const GirType *a1) {
+  const GirType *args[2] = {a0, a1};
+  return cg_thunk(cg, fn_t, args, a1 ? 2 : 1);
 }
 
 /* ---- derived operations ------------------------------------------------------- */

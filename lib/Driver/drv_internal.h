@@ -19,6 +19,7 @@
 
 #include "guji/AST.h"
 #include "guji/Driver.h"
+#include "guji/GIR.h"
 
 /* Exit statuses (§20): compile errors 1; usage errors 2, as most Unix
  * tools (the spec fixes only 1 and 101). */
@@ -70,9 +71,29 @@ LLVMModuleRef drv_codegen_and_optimize(Session *s, const char *tool,
                                        const DrvOptions *o, bool c_main,
                                        DrvTimer *t);
 
-/* emit.c: write the module as o->emit asks (obj, asm, llvm, exe). */
+/* foreign.c: the libraries of the program's extern blocks (§19). */
+typedef struct DrvLib {
+  const char *name;   /* as written: "c", "m", "foo", "./x/libfoo.so" */
+  char *path;         /* what dlopen got; NULL for libc */
+  bool is_file;       /* path is a file (a '/' name, or GUJI_LIB_PATH's) */
+  char *link_arg;     /* owned linker argument */
+} DrvLib;
+typedef struct DrvLibs {
+  DrvLib *libs;
+  size_t n;
+} DrvLibs;
+/* Finds and dlopens each library (keep_open: RTLD_GLOBAL, for the JIT;
+ * else closed again, a check); false after reporting one that fails. */
+bool drv_foreign_load(const char *tool, const GirModule *m, DrvLibs *out,
+                      bool keep_open);
+void drv_foreign_link_args(DrvLibs *libs, char **argv, int *argc, int max);
+void drv_foreign_free(DrvLibs *libs);
+
+/* emit.c: write the module as o->emit asks (obj, asm, llvm, exe); an
+ * executable links libs (may be NULL). */
 int drv_emit(Session *s, LLVMModuleRef mod, LLVMTargetMachineRef tm,
-             const DrvOptions *o, const char *output, DrvTimer *t);
+             const DrvOptions *o, const char *output, DrvLibs *libs,
+             DrvTimer *t);
 
 /* jit.c: an LLJIT holding the module (ownership passes in), which finds
  * the runtime among this process's symbols; NULL after an error. */

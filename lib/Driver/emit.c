@@ -3,6 +3,8 @@
  * An executable is an object file in a temporary directory linked by the
  * system C compiler:
  *     cc -o OUT prog.o <dir of gujic>/../lib/libgujirt.a -lm -lpthread
+ * then, for a program with extern blocks (§19), each library foreign.c
+ * found and -lffi.
  * $GUJI_CC replaces `cc` (it may carry options: "clang-19 -fuse-ld=lld"),
  * $GUJI_RUNTIME_LIB the runtime archive's path. The code is PIC, so the
  * default PIE link works. The compiler is run with posix_spawnp, never
@@ -64,7 +66,8 @@ static int run_command(char **argv) {
   return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
-static int link_exe(const char *obj, const char *out, DrvTimer *t) {
+static int link_exe(const char *obj, const char *out, DrvLibs *libs,
+                    DrvTimer *t) {
   char *rt = runtime_lib();
   struct stat st;
   if (!rt || stat(rt, &st) != 0) {
@@ -76,7 +79,7 @@ static int link_exe(const char *obj, const char *out, DrvTimer *t) {
   }
   const char *cc_env = getenv("GUJI_CC");
   char *cc = strdup(cc_env && *cc_env ? cc_env : "cc");
-  char *argv[64];
+  char *argv[64 + 4 * 16];
   int argc = 0;
   for (char *tok = strtok(cc, " \t"); tok && argc < 48; tok = strtok(NULL, " \t"))
     argv[argc++] = tok;
@@ -87,6 +90,7 @@ static int link_exe(const char *obj, const char *out, DrvTimer *t) {
   argv[argc++] = "-lpcre2-8"; /* regex.c (§14) */
   argv[argc++] = "-lm";
   argv[argc++] = "-lpthread";
+  drv_foreign_link_args(libs, argv, &argc, 64 + 4 * 16 - 1);
   argv[argc] = NULL;
   drv_timer_start(t);
   int rc = run_command(argv);
@@ -138,7 +142,8 @@ static bool check_output_dir(const char *out) {
 }
 
 int drv_emit(Session *s, LLVMModuleRef mod, LLVMTargetMachineRef tm,
-             const DrvOptions *o, const char *out, DrvTimer *t) {
+             const DrvOptions *o, const char *out, DrvLibs *libs,
+             DrvTimer *t) {
   (void)s;
   if (!check_output_dir(out))
     return DRV_EXIT_COMPILE;
@@ -176,7 +181,7 @@ int drv_emit(Session *s, LLVMModuleRef mod, LLVMTargetMachineRef tm,
     status = emit_file(mod, tm, obj, LLVMObjectFile);
     drv_timer_stop(t, DRV_T_EMIT);
     if (status == 0)
-      status = link_exe(obj, out, t);
+      status = link_exe(obj, out, libs, t);
     unlink(obj);
     return status;
   }

@@ -171,6 +171,16 @@ int drv_guji_main(int argc, char **argv) {
     free((char *)o.stdin_text);
     return status;
   }
+  /* §19: load the extern blocks' libraries into this process, where the
+   * JIT finds their symbols */
+  DrvLibs libs;
+  bool loaded = drv_foreign_load(TOOL, m, &libs, true);
+  drv_foreign_free(&libs);
+  if (!loaded) {
+    session_free(s);
+    free((char *)o.stdin_text);
+    return DRV_EXIT_COMPILE;
+  }
   LLVMTargetMachineRef tm = drv_host_tm(TOOL, o.opt_level);
   if (!tm) {
     session_free(s);

@@ -143,8 +143,17 @@ int drv_gujic_main(int argc, char **argv) {
     session_free(s);
     return status;
   }
+  /* §19: a library that is not there is the compiler's error, not the
+   * linker's */
+  DrvLibs libs;
+  if (!drv_foreign_load(TOOL, m, &libs, false)) {
+    drv_foreign_free(&libs);
+    session_free(s);
+    return DRV_EXIT_COMPILE;
+  }
   LLVMTargetMachineRef tm = drv_host_tm(TOOL, o.opt_level);
   if (!tm) {
+    drv_foreign_free(&libs);
     session_free(s);
     return DRV_EXIT_COMPILE;
   }
@@ -154,13 +163,14 @@ int drv_gujic_main(int argc, char **argv) {
   status = DRV_EXIT_COMPILE;
   if (mod) {
     char *out = o.output ? strdup(o.output) : default_output(o.input, o.emit);
-    status = drv_emit(s, mod, tm, &o, out, &timer);
+    status = drv_emit(s, mod, tm, &o, out, &libs, &timer);
     free(out);
     LLVMDisposeModule(mod);
   }
   drv_timer_report(&timer, TOOL, stderr);
   LLVMContextDispose(ctx);
   LLVMDisposeTargetMachine(tm);
+  drv_foreign_free(&libs);
   session_free(s);
   return status;
 }

@@ -211,6 +211,13 @@ GirValue gir_call_rt_typed(GirBuilder *g, GirRtId rt, const GirValue *args,
   return emit(g, in, args, nargs);
 }
 
+GirValue gir_call_c(GirBuilder *g, const char *sym, const GirType *type,
+                    const GirValue *args, uint32_t nargs, Span sp) {
+  GirInst in = inst_make(GIR_OP_CALL_C, type, sp);
+  in.imm.ccall.sym = sym;
+  return emit(g, in, args, nargs);
+}
+
 /* ---- objects and derived operations ------------------------------------ */
 
 GirValue gir_new(GirBuilder *g, const GirType *t, uint32_t ctor,

@@ -67,7 +67,7 @@ static const char *const op_names[GIR_OP__COUNT] = {
     [GIR_OP_FGT] = "gt.f",            [GIR_OP_FGE] = "ge.f",
     [GIR_OP_BNOT] = "not.b",          [GIR_OP_I2F] = "i2f",
     [GIR_OP_C2I] = "c2i",             [GIR_OP_CALL] = "call",
-    [GIR_OP_CALL_RT] = "call.rt",     [GIR_OP_GLOBAL_GET] = "global.get",
+    [GIR_OP_CALL_RT] = "call.rt", [GIR_OP_CALL_C] = "call.c",     [GIR_OP_GLOBAL_GET] = "global.get",
     [GIR_OP_GLOBAL_SET] = "global.set", [GIR_OP_INC] = "inc",
     [GIR_OP_DEC] = "dec",             [GIR_OP_NEW] = "new",
     [GIR_OP_PROJ] = "proj",           [GIR_OP_TAG] = "tag",
@@ -266,6 +266,11 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     sb_putc(sb, ')');
     return;
   }
+  case GIR_OP_CALL_C: /* call.c cbrt(%0) */
+    sb_printf(sb, " %s(", in->imm.ccall.sym ? in->imm.ccall.sym : "<null>");
+    put_values(sb, in->args, in->nargs);
+    sb_putc(sb, ')');
+    return;
   case GIR_OP_CLOSURE_NEW: /* closure.new lifted(%1, %2) */
     sb_printf(sb, " %s(", in->imm.closure.callee
                               ? in->imm.closure.callee->name : "<null>");

@@ -299,6 +299,36 @@ static void check_call(Verifier *v, const GirBlock *b, const GirInst *in,
          tn(in->type), tn(c->ret));
 }
 
+/* §19: what may cross to C (Sema has said so; this keeps CodeGen honest). */
+static bool c_scalar(const GirType *t) {
+  return t == &gir_t_int || t == &gir_t_float || t == &gir_t_bool ||
+         t == &gir_t_char;
+}
+
+static void check_call_c(Verifier *v, const GirBlock *b, const GirInst *in,
+                         const GirType *const *ts) {
+  const char *sym = in->imm.ccall.sym;
+  if (!sym) {
+    verr(v, b, "call.c without a symbol");
+    return;
+  }
+  for (uint32_t i = 0; i < in->nargs; i++) {
+    const GirType *t = ts[i];
+    if (!t || c_scalar(t) || t == &gir_t_str) continue;
+    bool ok = t->kind == GIR_T_FN &&
+              (c_scalar(t->ret) || t->ret == &gir_t_unit);
+    for (uint32_t j = 0; ok && j < t->nparams; j++)
+      ok = c_scalar(t->params[j]);
+    if (!ok)
+      verr(v, b, "call.c %s: argument %u is %s, which cannot cross to C", sym,
+           i + 1, tn(t));
+  }
+  if (!c_scalar(in->type) && in->type != &gir_t_str &&
+      in->type != &gir_t_unit)
+    verr(v, b, "call.c %s: result type %s cannot come from C", sym,
+         tn(in->type));
+}
+
 static void check_call_rt(Verifier *v, const GirBlock *b, const GirInst *in,
                           const GirType *const *ts) {
   const GirRtInfo *info = gir_rt_info(in->imm.rt);
@@ -1011,6 +1041,7 @@ static void check_inst(Verifier *v, const GirBlock *b, size_t pos,
   case GIR_OP_C2I: sig(v, b, in, ts, 1, &gir_t_char, I); break;
   case GIR_OP_CALL: check_call(v, b, in, ts); break;
   case GIR_OP_CALL_RT: check_call_rt(v, b, in, ts); break;
+  case GIR_OP_CALL_C: check_call_c(v, b, in, ts); break;
   case GIR_OP_GLOBAL_GET:
     if (in->imm.global == NULL) {
       verr(v, b, "global.get without a global");

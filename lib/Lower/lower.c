@@ -2818,7 +2818,27 @@ static GirFunc *declare_func(Lower *L, Symbol *sym, Type **targs,
   return f;
 }
 
+/* §19: a foreign function's GirFunc is a wrapper whose body is the one
+ * CALL_C of its C symbol; calls and sub values reach it like any sub's,
+ * and LLVM inlines it, so a call is a direct call of the C function. */
+static void lower_foreign(Lower *L, Symbol *sym, GirFunc *f) {
+  f->is_foreign = true;
+  L->g.m = L->m;
+  L->g.f = f;
+  GirBlock *entry = f->blocks.len ? f->blocks.data[0]
+                                  : gir_block_new(L->m, f, "entry");
+  gir_set_block(&L->g, entry);
+  Span sp = sym->item->span;
+  GirValue r = gir_call_c(&L->g, sym->item->sub.name, gty(sym->ret),
+                          entry->params.data, (uint32_t)entry->params.len, sp);
+  gir_ret(&L->g, r, sp);
+}
+
 static void lower_sub(Lower *L, Symbol *sym, GirFunc *f, Type **targs) {
+  if (sym->foreign_lib) {
+    lower_foreign(L, sym, f);
+    return;
+  }
   SubDecl *sd = &sym->item->sub;
   L->subst = targs;
   L->nsubst = targs ? (uint32_t)sym->tparams.len : 0;
@@ -2879,6 +2899,41 @@ static void lower_init(Lower *L) {
   gir_ret(&L->g, GIR_NO_VALUE, (Span){0});
 }
 
+/* §19: the wrappers of foreign functions nothing calls or takes as a
+ * value are dropped, so a declared but unused C function need not exist
+ * (the JIT and the linker would look for its symbol). Function ids are
+ * positions in m->funcs: renumbered. */
+static void drop_unused_foreign(Lower *L) {
+  GirModule *m = L->m;
+  bool *used = calloc(m->funcs.len ? m->funcs.len : 1, sizeof *used);
+  bool any = false;
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    GirFunc *f = m->funcs.data[i];
+    any |= f->is_foreign;
+    for (size_t b = 0; b < f->blocks.len; b++) {
+      GirBlock *blk = f->blocks.data[b];
+      for (size_t k = 0; k < blk->insts.len; k++) {
+        GirInst *in = &blk->insts.data[k];
+        GirFunc *c = in->op == GIR_OP_CALL ? in->imm.call.callee
+                     : in->op == GIR_OP_CLOSURE_NEW ? in->imm.closure.callee
+                                                    : NULL;
+        if (c && c != f) used[c->id] = true;
+      }
+    }
+  }
+  if (any) {
+    size_t n = 0;
+    for (size_t i = 0; i < m->funcs.len; i++) {
+      GirFunc *f = m->funcs.data[i];
+      if (f->is_foreign && !used[i]) continue;
+      f->id = (uint32_t)n;
+      m->funcs.data[n++] = f;
+    }
+    m->funcs.len = n;
+  }
+  free(used);
+}
+
 GirModule *lower_program(Session *s, Program *p) {
   Lower L = {.s = s, .prog = p, .tc = p->types};
   const SrcFile *mf = p->main->file;
@@ -2914,6 +2969,9 @@ GirModule *lower_program(Session *s, Program *p) {
     lower_sub(&L, in->sym, in->f, in->targs);
     in->lowered = true;
   }
+  for (size_t i = 0; i < p->foreign_libs.len; i++)
+    VEC_PUSH(s->arena, L.m->foreign_libs, p->foreign_libs.data[i]);
+  drop_unused_foreign(&L);
   L.m->main = p->main_sub ? p->main_sub->gir : NULL;
   L.m->main_returns_int = p->main_sub && p->main_sub->ret->kind == TY_INT;
   return L.m;

@@ -26,6 +26,10 @@
  * rule defines (re-binding an immutable binding of the same sub; declaring
  * with `mut`/annotation a name already visible).
  *
+ * §19: the subs of an extern block are declared as subs of the module
+ * (declare_extern), their types checked (check_foreign_signature); they
+ * have no body.
+ *
  * Constructs the foundation does not implement are rejected by
  * not_implemented() with the spec section, at their location.
  */
@@ -3697,6 +3701,44 @@ static void declare_test(Sema *S, Item *it) {
   if (S->ms->mod == S->prog->main) VEC_PUSH(A, S->prog->tests, sym);
 }
 
+static void declare_item(Sema *S, Item *it);
+
+/* §19: each sub of `extern "lib" { … }` is declared like a sub of the
+ * module (an item of its own, without a body), so calls, qualified names
+ * and sub values need nothing new; it remembers its library. */
+static void declare_extern(Sema *S, Item *it) {
+  Arena *A = S->s->arena;
+  const char *lib = it->extern_.lib;
+  if (!*lib) {
+    error(S, it->span, "an extern block must name its library, as in "
+          "extern \"m\" { … } (§19)");
+    return;
+  }
+  bool seen = false;
+  for (size_t i = 0; i < S->prog->foreign_libs.len; i++)
+    seen |= strcmp(S->prog->foreign_libs.data[i], lib) == 0;
+  if (!seen) VEC_PUSH(A, S->prog->foreign_libs, lib);
+  for (size_t i = 0; i < it->extern_.subs.len; i++) {
+    SubDecl *sd = &it->extern_.subs.data[i];
+    if (sd->recv_type) {
+      error(S, sd->name_span, "a foreign function cannot be a method "
+            "(sub %s.%s) (§19)", sd->recv_type, sd->name);
+      continue;
+    }
+    if (sd->tparams.len) {
+      error(S, sd->name_span, "foreign function %s cannot be generic (§19)",
+            sd->name);
+      continue;
+    }
+    Item *si = ARENA_NEW(A, Item);
+    si->kind = ITEM_SUB;
+    si->span = sd->name_span;
+    si->sub = *sd;
+    declare_item(S, si);
+    if (si->sym) si->sym->foreign_lib = lib;
+  }
+}
+
 /* Declares a sub or const's name; its signature is resolved later, once
  * every module's types and imports are known. */
 static void declare_item(Sema *S, Item *it) {
@@ -3718,7 +3760,7 @@ static void declare_item(Sema *S, Item *it) {
   case ITEM_TYPE: case ITEM_USE:
     return; /* declared by declare_type_item and declare_use */
   case ITEM_EXTERN:
-    not_implemented(S, it->span, "extern blocks", "§19");
+    declare_extern(S, it);
     return;
   case ITEM_TEST:
     declare_test(S, it);
@@ -3759,6 +3801,41 @@ static void declare_item(Sema *S, Item *it) {
   if (k == SYM_SUB) VEC_PUSH(A, S->prog->subs, sym);
 }
 
+/* §19: what crosses to C. Scalars as their C types, Str as a
+ * NUL-terminated `const char *`; a parameter may be a sub whose own
+ * parameters and result are scalars (a C function pointer); Unit only as
+ * the result. */
+static bool foreign_scalar(const Type *t) {
+  return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL ||
+         t->kind == TY_CHAR;
+}
+
+static bool foreign_ok(Sema *S, Type *t, bool is_result) {
+  t = type_resolve(S->tc, t);
+  if (t->kind == TY_ERROR || foreign_scalar(t) || t->kind == TY_STR)
+    return true;
+  if (is_result) return t->kind == TY_UNIT;
+  if (t->kind != TY_FN) return false;
+  for (uint32_t i = 0; i + 1 < t->nargs; i++)
+    if (!foreign_scalar(type_resolve(S->tc, t->args[i]))) return false;
+  Type *r = type_resolve(S->tc, t->args[t->nargs - 1]);
+  return foreign_scalar(r) || r->kind == TY_UNIT;
+}
+
+static void check_foreign_signature(Sema *S, Symbol *sym) {
+  SubDecl *sd = &sym->item->sub;
+  for (size_t i = 0; i < sym->params.len; i++)
+    if (!foreign_ok(S, sym->params.data[i], false))
+      error(S, sd->params.data[i].type->span, "type %s cannot be passed to "
+            "foreign function %s: an extern sub's parameters are Int, Float, "
+            "Bool, Char, Str, or a sub type over Int, Float, Bool and Char "
+            "(a C callback) (§19)", TN(sym->params.data[i]), sym->name);
+  if (!foreign_ok(S, sym->ret, true))
+    error(S, sd->ret->span, "type %s cannot be returned by foreign function "
+          "%s: an extern sub returns Int, Float, Bool, Char, Str or Unit "
+          "(§19)", TN(sym->ret), sym->name);
+}
+
 /* The parameter and result types of a sub, the type of a const. */
 static void resolve_signature(Sema *S, Symbol *sym) {
   Arena *A = S->s->arena;
@@ -3782,10 +3859,12 @@ static void resolve_signature(Sema *S, Symbol *sym) {
   }
   sym->ret = resolve_type(S, it->sub.ret);
   S->tparams.len = 0;
+  if (sym->foreign_lib) check_foreign_signature(S, sym);
 }
 
 static void check_sub_body(Sema *S, Symbol *sym) {
   SubDecl *sd = &sym->item->sub;
+  if (sym->foreign_lib) return; /* §19: no body; its C function is it */
   S->cur_sub = sym;
   S->cur_ret = sym->ret;
   /* §11: the body is checked once, its type parameters as rigid types */

@@ -825,6 +825,27 @@ double gj_math_pow(double x, double y);
 /* char(i) (§13): i as a Char; the caller has checked it is a scalar value */
 uint32_t gj_char_from_int(int64_t v);
 
+/* ---- foreign functions (§19; runtime/src/ffi.c) --------------------------
+ * What a call of an extern sub needs around the C call CodeGen emits. */
+/* A Str argument as a NUL-terminated C string valid until
+ * gj_ffi_cstr_done: copied into buf when len < cap (the caller's stack
+ * buffer), else into malloc'd memory. Bytes after an interior NUL are
+ * invisible to C. */
+const char *gj_ffi_cstr(const GjStr *s, char *buf, int64_t cap);
+void gj_ffi_cstr_done(const char *p, const char *buf);
+/* A returned `const char *` copied into a new Str (invalid UTF-8 replaced
+ * by U+FFFD); NULL panics at loc, naming the function fn. */
+GjStr *gj_ffi_str(const char *p, const char *fn, const GjLoc *loc);
+/* A C function pointer (*code) calling the guji closure through thunk:
+ * a libffi closure of signature sig ("R:AB…", letters i Int (int64_t),
+ * f Float (double), b Bool (bool), c Char (uint32_t), v void, result
+ * first). Returns the handle gj_ffi_callback_free releases once the
+ * extern call returns: C must not keep the pointer. The closure is
+ * borrowed for that long. */
+void *gj_ffi_callback(void *closure, GjCallFn thunk, const char *sig,
+                      void **code);
+void gj_ffi_callback_free(void *handle);
+
 #ifdef __cplusplus
 }
 #endif

@@ -127,6 +127,9 @@ extern GJ_RT_HIDDEN GjStr gj_rt_none_str;
 GJ_RT_HIDDEN void gj_rt_lines_free(GjLines *l);
 /* stdin.c: gives back stdin's buffer (at exit, before the leak check). */
 GJ_RT_HIDDEN void gj_rt_stdin_release(void);
+/* A new Str of n bytes from outside (C, §19), invalid UTF-8 replaced by
+ * U+FFFD as stdin's is (stdin.c). */
+GJ_RT_HIDDEN GjStr *gj_rt_str_lossy(const char *p, size_t n);
 
 /* regex.c: gj_dec's free routines and gj_mark_shared's walk below the
  * object (whose own header the caller has marked) for Regex and Match. */

@@ -225,6 +225,8 @@ static GjStr *str_lossy(const char *p, size_t n) {
 
 /* buf[a, a + n) as a Str: a slice of the buffer when long and valid, a
  * copy when short (strmeth.c's pieces), a repaired copy when not UTF-8. */
+GjStr *gj_rt_str_lossy(const char *p, size_t n) { return str_lossy(p, n); }
+
 static GjStr *buf_piece(GjStr *buf, size_t a, size_t n) {
   const char *p = buf_bytes(buf) + a;
   size_t ok = utf8_valid_prefix(p, n);

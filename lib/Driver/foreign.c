@@ -1,0 +1,132 @@
+/* foreign.c — the libraries of extern blocks (§19), found and loaded.
+ *
+ * Both tools resolve each library the program's extern blocks name the
+ * same way, and dlopen it to check it (gujic) or to use it (guji run):
+ *   "c"                 libc: already in every process; nothing to do
+ *   "m"                 libm.so.6 (gujic links -lm anyway)
+ *   a name with a '/'   that file (relative to the working directory)
+ *   "foo"               libfoo.so in the first GUJI_LIB_PATH directory
+ *                       that has it, else where the dynamic loader finds
+ *                       it (LD_LIBRARY_PATH, the system's directories)
+ * A library that does not load is a compile error naming it, with the
+ * loader's reason, before anything is linked or run. guji loads with
+ * RTLD_GLOBAL, so the JIT's process-symbol generator (a dlsym over the
+ * global scope) then finds the library's functions; gujic links what it
+ * found (drv_foreign_link_args) with an rpath to the directory, so the
+ * executable finds it where the compiler did.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "drv_internal.h"
+
+static char *dup_printf(const char *a, const char *b, const char *c) {
+  size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+  char *s = malloc(n);
+  snprintf(s, n, "%s%s%s", a, b, c);
+  return s;
+}
+
+/* GUJI_LIB_PATH's first directory holding libNAME.so, or NULL. */
+static char *search_lib_path(const char *name) {
+  const char *env = getenv("GUJI_LIB_PATH");
+  if (!env || !*env)
+    return NULL;
+  char *copy = strdup(env), *save = NULL, *found = NULL;
+  for (char *d = strtok_r(copy, ":", &save); d && !found;
+       d = strtok_r(NULL, ":", &save)) {
+    char *p = dup_printf(d, "/lib", name);
+    char *so = dup_printf(p, ".so", "");
+    free(p);
+    if (access(so, F_OK) == 0)
+      found = so;
+    else
+      free(so);
+  }
+  free(copy);
+  return found;
+}
+
+static void resolve(DrvLib *l) {
+  const char *n = l->name;
+  if (strcmp(n, "m") == 0) {
+    l->path = strdup("libm.so.6");
+    return;
+  }
+  l->path = strchr(n, '/') ? strdup(n) : search_lib_path(n);
+  if (l->path) {
+    /* a file: linked by its path, found at run time by an rpath */
+    char abs[PATH_MAX];
+    if (realpath(l->path, abs)) {
+      free(l->path);
+      l->path = strdup(abs);
+    }
+    l->is_file = true;
+    return;
+  }
+  l->path = dup_printf("lib", n, ".so");
+}
+
+bool drv_foreign_load(const char *tool, const GirModule *m, DrvLibs *out,
+                      bool keep_open) {
+  memset(out, 0, sizeof *out);
+  out->n = m->foreign_libs.len;
+  out->libs = calloc(out->n ? out->n : 1, sizeof *out->libs);
+  bool ok = true;
+  for (size_t i = 0; i < out->n; i++) {
+    DrvLib *l = &out->libs[i];
+    l->name = m->foreign_libs.data[i];
+    if (strcmp(l->name, "c") == 0)
+      continue;
+    resolve(l);
+    void *h = dlopen(l->path, (keep_open ? RTLD_NOW : RTLD_LAZY) |
+                                  (keep_open ? RTLD_GLOBAL : RTLD_LOCAL));
+    if (!h) {
+      const char *why = dlerror();
+      drv_error(tool, "cannot load library '%s' (%s)", l->name,
+                why ? why : l->path);
+      ok = false;
+      continue;
+    }
+    if (!keep_open)
+      dlclose(h);
+  }
+  return ok;
+}
+
+/* The linker arguments: appended to argv at *argc (at most 4 a library,
+ * plus 1), the strings owned by libs. */
+void drv_foreign_link_args(DrvLibs *libs, char **argv, int *argc, int max) {
+  if (!libs || !libs->n)
+    return;
+  for (size_t i = 0; i < libs->n && *argc + 5 < max; i++) {
+    DrvLib *l = &libs->libs[i];
+    if (!l->path || strcmp(l->name, "m") == 0)
+      continue; /* libc, libm: linked anyway */
+    if (l->is_file) {
+      argv[(*argc)++] = l->path;
+      char *dir = strdup(l->path);
+      char *slash = strrchr(dir, '/');
+      if (slash)
+        *slash = 0;
+      l->link_arg = dup_printf("-Wl,-rpath,", dir, "");
+      free(dir);
+    } else {
+      l->link_arg = dup_printf("-l", l->name, "");
+    }
+    argv[(*argc)++] = l->link_arg;
+  }
+  argv[(*argc)++] = "-lffi"; /* the runtime's callbacks (runtime/src/ffi.c) */
+}
+
+void drv_foreign_free(DrvLibs *libs) {
+  for (size_t i = 0; i < libs->n; i++) {
+    free(libs->libs[i].path);
+    free(libs->libs[i].link_arg);
+  }
+  free(libs->libs);
+  memset(libs, 0, sizeof *libs);
+}
