@@ -525,6 +525,27 @@ static LLVMValueRef call_guji(Cg *cg, const GirFunc *f) {
 }
 
 /* int64_t gj_program_main(void): the const initializer, then main. */
+/* §3: consts live until main returns (or, under `guji test`, until the
+ * file's tests are done); then their values are released, so an object a
+ * const computed at run time is not left behind. The inline decs do not
+ * test for NULL (a const never computed): this does. */
+static void release_consts(Cg *cg, LLVMValueRef fn) {
+  const GirModule *m = cg->m;
+  for (size_t i = 0; i < m->globals.len; i++) {
+    const GirType *t = m->globals.data[i]->type;
+    if (!cg_obj_counted(t)) continue;
+    LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->globals[i], "");
+    LLVMBasicBlockRef set = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");
+    LLVMBuildCondBr(cg->b, LLVMBuildIsNotNull(cg->b, v, ""), set, next);
+    LLVMPositionBuilderAtEnd(cg->b, set);
+    cg_rc(cg, t, v, false);
+    LLVMBuildStore(cg->b, LLVMConstNull(cg->t_ptr), cg->globals[i]);
+    LLVMBuildBr(cg->b, next);
+    LLVMPositionBuilderAtEnd(cg->b, next);
+  }
+}
+
 static LLVMValueRef define_program_main(Cg *cg) {
   const GirModule *m = cg->m;
   LLVMTypeRef ty = LLVMFunctionType(cg->t_i64, NULL, 0, false);
@@ -539,25 +560,7 @@ static LLVMValueRef define_program_main(Cg *cg) {
   if (m->init)
     call_guji(cg, m->init);
   LLVMValueRef r = call_guji(cg, m->main);
-  /* §3: consts live until main returns; then their values are released,
-   * so an object a const computed at run time is not left behind. */
-  for (size_t i = 0; i < m->globals.len; i++) {
-    const GirType *t = m->globals.data[i]->type;
-    if (!cg_obj_counted(t)) continue;
-    LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->globals[i], "");
-    if (t->kind == GIR_T_STR) { /* gj_dec ignores NULL */
-      cg_rc(cg, t, v, false);
-      continue;
-    }
-    /* an object's dec does not test for NULL (a const never computed) */
-    LLVMBasicBlockRef set = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");
-    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");
-    LLVMBuildCondBr(cg->b, LLVMBuildIsNotNull(cg->b, v, ""), set, next);
-    LLVMPositionBuilderAtEnd(cg->b, set);
-    cg_rc(cg, t, v, false);
-    LLVMBuildBr(cg->b, next);
-    LLVMPositionBuilderAtEnd(cg->b, next);
-  }
+  release_consts(cg, fn);
   bool int_result = m->main->ret->kind == GIR_T_INT;
   LLVMBuildRet(cg->b, r && int_result ? r : LLVMConstInt(cg->t_i64, 0, false));
   LLVMSetCurrentDebugLocation2(cg->b, NULL);
@@ -580,12 +583,18 @@ static LLVMValueRef define_c_thunk(Cg *cg, const char *name, const GirFunc *f) {
 
 /* §20, `guji test`: gujirt.h's test table, what gj_rt_test_main runs:
  *   void gj_program_test_init(void)        the const initializer
+ *   void gj_program_test_fini(void)        releases the consts' values
  *   GjTestCase gj_program_tests[N]         { name, thunk, GjLoc * }
  *   int64_t gj_program_ntests              N
  * Each thunk `gj_test.K` calls the test's function (tailcc) from C. */
 static void define_tests(Cg *cg) {
   const GirModule *m = cg->m;
   define_c_thunk(cg, "gj_program_test_init", m->init);
+  LLVMValueRef fini = define_c_thunk(cg, "gj_program_test_fini", NULL);
+  LLVMPositionBuilderAtEnd(cg->b, LLVMGetEntryBasicBlock(fini));
+  LLVMInstructionEraseFromParent(LLVMGetBasicBlockTerminator(LLVMGetEntryBasicBlock(fini)));
+  release_consts(cg, fini);
+  LLVMBuildRetVoid(cg->b);
   size_t n = m->tests.len;
   LLVMTypeRef el[] = {cg->t_ptr, cg->t_ptr, cg->t_ptr};
   LLVMTypeRef ct = LLVMStructTypeInContext(cg->ctx, el, 3, false);

@@ -56,11 +56,13 @@ static int load_file(DrvOptions *o, TestJit *tj, GjTestFile *tf) {
   if (!mod)
     return DRV_EXIT_COMPILE;
   tj->jit = drv_jit_create(mod, tj->tsc, o);
-  uint64_t tests, n, init;
+  uint64_t tests, n, init, fini;
   if (!tj->jit || !drv_jit_lookup(tj->jit, "gj_program_tests", &tests) ||
       !drv_jit_lookup(tj->jit, "gj_program_ntests", &n) ||
-      !drv_jit_lookup(tj->jit, "gj_program_test_init", &init))
+      !drv_jit_lookup(tj->jit, "gj_program_test_init", &init) ||
+      !drv_jit_lookup(tj->jit, "gj_program_test_fini", &fini))
     return DRV_EXIT_COMPILE;
+  tf->fini = (void (*)(void))(uintptr_t)fini;
   tf->tests = (const GjTestCase *)(uintptr_t)tests;
   tf->ntests = *(const int64_t *)(uintptr_t)n;
   tf->init = (void (*)(void))(uintptr_t)init;

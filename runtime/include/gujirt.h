@@ -777,6 +777,7 @@ typedef struct GjTestFile {
   const GjTestCase *tests;
   int64_t ntests;
   void (*init)(void);   /* the file's const initializer */
+  void (*fini)(void);   /* releases the consts' values (may be NULL) */
 } GjTestFile;
 
 /* Runs the tests of files[0..nfiles) whose name contains `filter` (NULL:

@@ -72,8 +72,14 @@ struct GjRegex {
 typedef struct LitRegex {
   GjRegex re;
   GjStr pat;
+  struct LitRegex *next; /* all_literals */
   char bytes[];
 } LitRegex;
+
+/* Every published literal, so they stay reachable from a static of the
+ * runtime even when their slots are in JIT memory (LeakSanitizer scans
+ * globals, not JIT-allocated data). Literals live until the process ends. */
+static LitRegex *all_literals;
 
 struct GjMatch {
   GjHeader h;
@@ -338,8 +344,13 @@ literal_compile(GjRegex **slot, const char *pat, int64_t len, int64_t flags,
   init_regex(&lit->re, code, &lit->pat, flags);
   GjRegex *won = NULL;
   if (__atomic_compare_exchange_n(slot, &won, &lit->re, false, __ATOMIC_ACQ_REL,
-                                  __ATOMIC_ACQUIRE))
+                                  __ATOMIC_ACQUIRE)) {
+    lit->next = __atomic_load_n(&all_literals, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&all_literals, &lit->next, lit, true,
+                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+    }
     return &lit->re;
+  }
   pcre2_code_free(code); /* another thread published first */
   free(lit);
   return won;

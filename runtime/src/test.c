@@ -203,6 +203,8 @@ int gj_rt_test_main(int argc, char **argv, const GjTestFile *files,
         fails[nfail++].msg = strdup(T.msg);
       }
     }
+    if (tf->fini && gj_rt_live_tasks() == 0)
+      tf->fini(); /* tasks left by a failed test may still read a const */
   }
   if (nfail) {
     out("\nfailures:\n");
