@@ -141,6 +141,10 @@ void cg_internal_error(Cg *cg, const char *fmt, ...)
 LLVMTypeRef cg_type(Cg *cg, const GirType *t);
 LLVMValueRef cg_loc(Cg *cg, Span sp);            /* ptr to a GjLoc */
 LLVMValueRef cg_str_literal(Cg *cg, const char *data, size_t len);
+/* A private constant array of the len bytes at data (plus a NUL when
+ * `nul`), named `name`. */
+LLVMValueRef cg_const_bytes(Cg *cg, const char *data, size_t len, bool nul,
+                            const char *name);
 /* §4, §14: whether values of a type have equality (and order and hash), or
  * a text form; an object type's descriptor leaves out what it lacks. */
 typedef enum CgHas { CG_HAS_EQ, CG_HAS_TEXT } CgHas;

@@ -384,14 +384,7 @@ static void body_hash(Cg *cg, LLVMValueRef fn, const GirType *t) {
 }
 
 static LLVMValueRef cstring(Cg *cg, const char *s) {
-  LLVMValueRef init = LLVMConstStringInContext(cg->ctx, s, strlen(s), 0);
-  LLVMValueRef g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), "gj.type.name");
-  LLVMSetInitializer(g, init);
-  LLVMSetGlobalConstant(g, true);
-  LLVMSetLinkage(g, LLVMPrivateLinkage);
-  LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
-  LLVMSetAlignment(g, 1);
-  return g;
+  return cg_const_bytes(cg, s, strlen(s), true, "gj.type.name");
 }
 
 /* Makes T's descriptor and wrappers, registered before any body is

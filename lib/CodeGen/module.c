@@ -173,8 +173,9 @@ void cg_span_line_col(Cg *cg, Span sp, int *line, int *col) {
     src_line_col(src_file(cg->s->sm, sp.file), sp.start, line, col);
 }
 
-static LLVMValueRef const_cstring(Cg *cg, const char *text, const char *name) {
-  LLVMValueRef init = LLVMConstStringInContext(cg->ctx, text, strlen(text), 0);
+LLVMValueRef cg_const_bytes(Cg *cg, const char *data, size_t len, bool nul,
+                            const char *name) {
+  LLVMValueRef init = LLVMConstStringInContext(cg->ctx, data, len, !nul);
   LLVMValueRef g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), name);
   LLVMSetInitializer(g, init);
   LLVMSetGlobalConstant(g, true);
@@ -182,6 +183,10 @@ static LLVMValueRef const_cstring(Cg *cg, const char *text, const char *name) {
   LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
   LLVMSetAlignment(g, 1);
   return g;
+}
+
+static LLVMValueRef const_cstring(Cg *cg, const char *text, const char *name) {
+  return cg_const_bytes(cg, text, strlen(text), true, name);
 }
 
 /* The file's name as the user gave it, one C string per file; index
@@ -265,13 +270,7 @@ LLVMValueRef cg_regex_literal(Cg *cg, const char *pat, size_t len,
   LLVMSetInitializer(slot, LLVMConstNull(cg->t_ptr));
   LLVMSetLinkage(slot, LLVMPrivateLinkage);
   LLVMSetAlignment(slot, 8);
-  LLVMValueRef bytes_init = LLVMConstStringInContext(cg->ctx, pat, len, 0);
-  LLVMValueRef bytes = LLVMAddGlobal(cg->mod, LLVMTypeOf(bytes_init), "gj.re.pat");
-  LLVMSetInitializer(bytes, bytes_init);
-  LLVMSetGlobalConstant(bytes, true);
-  LLVMSetLinkage(bytes, LLVMPrivateLinkage);
-  LLVMSetUnnamedAddress(bytes, LLVMGlobalUnnamedAddr);
-  LLVMSetAlignment(bytes, 1);
+  LLVMValueRef bytes = cg_const_bytes(cg, pat, len, false, "gj.re.pat");
   LLVMValueRef args[] = {slot, bytes, LLVMConstInt(cg->t_i64, len, false),
                          LLVMConstInt(cg->t_i64, flags, false), loc};
   return LLVMBuildCall2(cg->b, cg->re_literal_ty, cg->re_literal_fn, args, 5, "re");
@@ -282,13 +281,7 @@ LLVMValueRef cg_str_literal(Cg *cg, const char *data, size_t len) {
   LLVMValueRef g = cg_map_get(&cg->strs, h, data, len);
   if (g)
     return g;
-  LLVMValueRef bytes_init = LLVMConstStringInContext(cg->ctx, data, len, 1);
-  LLVMValueRef bytes = LLVMAddGlobal(cg->mod, LLVMTypeOf(bytes_init), "gj.bytes");
-  LLVMSetInitializer(bytes, bytes_init);
-  LLVMSetGlobalConstant(bytes, true);
-  LLVMSetLinkage(bytes, LLVMPrivateLinkage);
-  LLVMSetUnnamedAddress(bytes, LLVMGlobalUnnamedAddr);
-  LLVMSetAlignment(bytes, 1);
+  LLVMValueRef bytes = cg_const_bytes(cg, data, len, false, "gj.bytes");
 
   LLVMTypeRef hdr_ty = LLVMStructGetTypeAtIndex(cg->t_str, 0);
   LLVMValueRef hdr[] = {LLVMConstInt(cg->t_i32, 0, false),

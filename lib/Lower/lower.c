@@ -1319,10 +1319,11 @@ static GirValue str_option(Lower *L, GirValue s, const GirType *ot, Span sp) {
 
 /* `ok ? Ok(x) : Err(e)` of Result type rt (x GIR_NO_VALUE for Ok(())). The
  * runtime tells of an error by a Str that is the sentinel when there was
- * none; when `err_of` is a Lines, e is its LINES_ERROR, asked in the Err
- * branch only. */
+ * none; or, when `err_of` is a value, e is `err_fn(err_of)`, asked in the
+ * Err branch only (a Lines' LINES_ERROR, a pattern's REGEX_ERROR). */
 static GirValue ok_or_err(Lower *L, GirValue ok, const GirType *rtype,
-                          GirValue x, GirValue e, GirValue err_of, Span sp) {
+                          GirValue x, GirValue e, GirValue err_of,
+                          GirRtId err_fn, Span sp) {
   Join j;
   join_init_plain(L, &j, rtype, "io.res");
   GirBlock *yes = gir_block_new(L->m, L->g.f, "io.ok");
@@ -1332,7 +1333,7 @@ static GirValue ok_or_err(Lower *L, GirValue ok, const GirType *rtype,
   join_jump(L, &j, new_object(L, rtype, 0, x == GIR_NO_VALUE ? NULL : &x, sp),
             sp);
   gir_set_block(&L->g, no);
-  if (err_of != GIR_NO_VALUE) e = rt(L, GIR_RT_LINES_ERROR, sp, 1, err_of);
+  if (err_of != GIR_NO_VALUE) e = rt(L, err_fn, sp, 1, err_of);
   join_jump(L, &j, new_object(L, rtype, 1, &e, sp), sp);
   return join_enter(L, &j);
 }
@@ -1356,18 +1357,20 @@ static GirValue lower_io_file(Lower *L, Expr *e) {
   case BM_IO_WRITE_FILE: {
     GirValue err = rt(L, GIR_RT_IO_WRITE_FILE, sp, 2, a[0], a[1]);
     GirValue ok = rt(L, GIR_RT_STR_IS_NONE, sp, 1, err);
-    return ok_or_err(L, ok, rtype, GIR_NO_VALUE, err, GIR_NO_VALUE, sp);
+    return ok_or_err(L, ok, rtype, GIR_NO_VALUE, err, GIR_NO_VALUE,
+                     GIR_RT__COUNT, sp);
   }
   case BM_IO_FILE_LINES: {
     GirValue h = gir_call_rt_typed(&L->g, GIR_RT_IO_OPEN, a, 1, &gir_t_lines, sp);
     GirValue err = rt(L, GIR_RT_LINES_ERROR, sp, 1, h);
     GirValue ok = rt(L, GIR_RT_STR_IS_NONE, sp, 1, err);
-    return ok_or_err(L, ok, rtype, h, err, GIR_NO_VALUE, sp);
+    return ok_or_err(L, ok, rtype, h, err, GIR_NO_VALUE, GIR_RT__COUNT, sp);
   }
   default: { /* read_file */
     GirValue h = gir_call_rt_typed(&L->g, GIR_RT_IO_OPEN, a, 1, &gir_t_lines, sp);
     GirValue s = rt(L, GIR_RT_LINES_READ_ALL, sp, 1, h);
-    return ok_or_err(L, not_none(L, s, sp), rtype, s, GIR_NO_VALUE, h, sp);
+    return ok_or_err(L, not_none(L, s, sp), rtype, s, GIR_NO_VALUE, h,
+                     GIR_RT_LINES_ERROR, sp);
   }
   }
 }
@@ -2118,19 +2121,11 @@ static GirValue lower_regex_call(Lower *L, Expr *e) {
   GirValue pat = lower_expr(L, e->call.args.data[0]);
   if (dead(L)) return GIR_NO_VALUE;
   Span sp = e->span;
-  const GirType *rt_t = gty(e->ty);
   GirValue re = rt(L, GIR_RT_REGEX_COMPILE, sp, 1, pat);
-  Join j;
-  join_init_plain(L, &j, rt_t, "regex.res");
-  GirBlock *bad = gir_block_new(L->m, L->g.f, "regex.err");
-  GirBlock *ok = gir_block_new(L->m, L->g.f, "regex.ok");
-  gir_br(&L->g, rt(L, GIR_RT_REGEX_IS_NONE, sp, 1, re), bad, ok, sp);
-  gir_set_block(&L->g, ok);
-  join_jump(L, &j, new_object(L, rt_t, 0, &re, sp), sp);
-  gir_set_block(&L->g, bad);
-  GirValue msg = rt(L, GIR_RT_REGEX_ERROR, sp, 1, pat);
-  join_jump(L, &j, new_object(L, rt_t, 1, &msg, sp), sp);
-  return join_enter(L, &j);
+  GirValue ok = gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool,
+                        rt(L, GIR_RT_REGEX_IS_NONE, sp, 1, re), sp);
+  return ok_or_err(L, ok, gty(e->ty), re, GIR_NO_VALUE, pat,
+                   GIR_RT_REGEX_ERROR, sp);
 }
 
 /* ---- the math module (§18) ----------------------------------------------------- */

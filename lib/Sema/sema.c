@@ -2096,42 +2096,53 @@ static Type *check_math_const(Sema *S, Expr *e) {
  * first argument is one. Returns NULL for the Str forms, with *checked
  * set when the first argument has been checked. */
 static Type *check_str_re_method(Sema *S, Expr *e, bool *checked) {
-  static const char *const names[] = {"match", "match_all", "replace_first",
-                                      "replace_with", "split", "count",
-                                      "replace"};
+  enum { RE_MATCH, RE_MATCH_ALL, RE_REPLACE_FIRST, RE_REPLACE_WITH, RE_SPLIT,
+         RE_COUNT, RE_REPLACE, RE__COUNT };
+  /* `always`: a Regex form only; else also a Str form (check_str_method) */
+  static const struct { const char *name; bool always; size_t nargs; }
+      ms[RE__COUNT] = {
+          [RE_MATCH] = {"match", true, 1},
+          [RE_MATCH_ALL] = {"match_all", true, 1},
+          [RE_REPLACE_FIRST] = {"replace_first", true, 2},
+          [RE_REPLACE_WITH] = {"replace_with", true, 2},
+          [RE_SPLIT] = {"split", false, 1},
+          [RE_COUNT] = {"count", false, 1},
+          [RE_REPLACE] = {"replace", false, 2},
+      };
   const char *name = e->method.name;
-  size_t k = 0;
-  while (k < 7 && strcmp(names[k], name) != 0) k++;
-  if (k == 7) return NULL;
+  int k = 0;
+  while (k < RE__COUNT && strcmp(ms[k].name, name) != 0) k++;
+  if (k == RE__COUNT) return NULL;
   ExprList *a = &e->method.args;
   if (a->len) check_expr(S, a->data[0], true);
   *checked = true;
-  bool always = k < 4;
   Type *a0 = a->len ? type_resolve(S->tc, a->data[0]->ty) : &ty_error;
-  if (!always && a0->kind != TY_REGEX) return NULL;
-  Type *ms = &ty_match;
+  if (!ms[k].always && a0->kind != TY_REGEX) return NULL;
+  Type *mt = &ty_match;
   for (size_t j = 1; j < a->len; j++)
-    if (k == 3) check_fn_arg(S, a->data[j], type_fn(S->tc, &ms, 1, &ty_str));
-    else check_expr(S, a->data[j], true);
+    if (k == RE_REPLACE_WITH)
+      check_fn_arg(S, a->data[j], type_fn(S->tc, &mt, 1, &ty_str));
+    else
+      check_expr(S, a->data[j], true);
   char *what = arena_printf(S->s->arena, "Str.%s", name);
-  size_t n = k == 2 || k == 3 || k == 6 ? 2 : 1;
-  if (!check_arity(S, e->span, what, a->len, n, n)) return &ty_error;
-  expect_type(S, a->data[0], a0, &ty_regex, k == 2 ? " (replace_first takes "
-              "a Regex; for a Str pattern use replace)" : " (write the pattern "
-              "as a literal /…/, or build one with regex($s))");
+  if (!check_arity(S, e->span, what, a->len, ms[k].nargs, ms[k].nargs))
+    return &ty_error;
+  expect_type(S, a->data[0], a0, &ty_regex, k == RE_REPLACE_FIRST
+              ? " (replace_first takes a Regex; for a Str pattern use replace)"
+              : " (write the pattern as a literal /…/, or build one with "
+                "regex($s))");
+  e->method.builtin = BM_STR_RE;
   switch (k) {
-  case 0: /* match(re): Option[Match] */
+  case RE_MATCH:
     e->method.builtin = BM_STR_MATCH;
-    return type_adt(S->tc, S->opt_decl, &ms, 1);
-  case 1: e->method.builtin = BM_STR_RE; return type_list(S->tc, &ty_match);
-  case 3: { /* replace_with(re, sub($m: Match): Str) */
+    return type_adt(S->tc, S->opt_decl, &mt, 1);
+  case RE_MATCH_ALL: return type_list(S->tc, &ty_match);
+  case RE_REPLACE_WITH: /* the sub was checked above */
     e->method.builtin = BM_STR_REPLACE_WITH;
     return &ty_str;
-  }
-  case 4: e->method.builtin = BM_STR_RE; return type_list(S->tc, &ty_str);
-  case 5: e->method.builtin = BM_STR_RE; return &ty_int;
+  case RE_SPLIT: return type_list(S->tc, &ty_str);
+  case RE_COUNT: return &ty_int;
   default: /* replace, replace_first(re, template) */
-    e->method.builtin = BM_STR_RE;
     expect_type(S, a->data[1], a->data[1]->ty, &ty_str,
                 " (the replacement template: $1, ${name}, $$)");
     return &ty_str;
