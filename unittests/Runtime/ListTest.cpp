@@ -705,7 +705,10 @@ TEST(ListSpeed, PushAndGet) {
   double push_ns = std::chrono::duration<double, std::nano>(t1 - t0).count() / N;
   double get_ns = std::chrono::duration<double, std::nano>(t2 - t1).count() / N;
   printf("[ speed ] push %.2f ns/op, get %.2f ns/op\n", push_ns, get_ns);
-  EXPECT_LT(push_ns, 200); // loose: sanitizer builds are slow
+  // A bound for plain builds only: under TSan on a busy 2-core machine a
+  // push took 232 ns (CI must not fail because the machine was slow).
+  if (!gujitest::kSanitized)
+    EXPECT_LT(push_ns, 200);
   gj_dec(l);
 }
 
