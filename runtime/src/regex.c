@@ -66,6 +66,8 @@ struct GjRegex {
       name_size; /* bytes per entry: group number (2, big-endian), name, NUL */
   const unsigned char *name_table; /* inside code */
   bool jit;                        /* JIT-compiled: pcre2_jit_match */
+  bool run;                        /* a class run: matched by `set` */
+  uint64_t set[4];                 /* a class run's bytes (bit b: byte b) */
 };
 
 /* A literal: the regex, its pattern Str and the pattern's bytes. */
@@ -113,6 +115,7 @@ typedef struct MatchState {
   uint32_t pairs; /* md's ovector pairs */
   pcre2_match_context *mc;
   pcre2_jit_stack *js;
+  PCRE2_SIZE run_ov[2]; /* a class run's match (exec's result) */
 } MatchState;
 
 static GJ_THREAD_LOCAL MatchState *tl_state;
@@ -205,8 +208,35 @@ panic_match(const GjRegex *re, int rc, const GjLoc *loc) {
 
 /* The first match of re in s at or after byte `from`: the thread's
  * ovector (valid until the thread's next match), or NULL. */
+static inline bool in_set(const GjRegex *re, unsigned char b) {
+  return (re->set[b >> 6] >> (b & 63)) & 1;
+}
+
+/* A class run's first match at or after `from`: the leftmost byte in the
+ * set, then every byte after it that is. Byte offsets are character
+ * offsets here: class_run admits only sets that hold all bytes >= 0x80 or
+ * none, so a run starts and ends at character boundaries. */
+static const PCRE2_SIZE *exec_run(const GjRegex *re, const GjStr *s,
+                                  int64_t from) {
+  const unsigned char *p = (const unsigned char *)bytes_of(s);
+  int64_t n = s->len, i = from;
+  while (i < n && !in_set(re, p[i]))
+    i++;
+  if (i == n)
+    return NULL;
+  int64_t j = i + 1;
+  while (j < n && in_set(re, p[j]))
+    j++;
+  MatchState *st = state(re);
+  st->run_ov[0] = (PCRE2_SIZE)i;
+  st->run_ov[1] = (PCRE2_SIZE)j;
+  return st->run_ov;
+}
+
 static const PCRE2_SIZE *exec(const GjRegex *re, const GjStr *s, int64_t from,
                               uint32_t opts, const GjLoc *loc) {
+  if (re->run) /* never empty: PCRE2_NOTEMPTY_ATSTART changes nothing */
+    return exec_run(re, s, from);
   MatchState *st = state(re);
   /* the JIT's own entry skips pcre2_match's checks (no UTF check either:
    * a Str is valid UTF-8) */
@@ -307,8 +337,71 @@ static pcre2_code *compile(const char *pat, int64_t len, int64_t flags,
   return code;
 }
 
+/* A class run is a pattern `[…]+` (or `[^…]+`) of ASCII characters,
+ * ranges and escaped punctuation, without the i flag (caseless matching
+ * under UCP maps k to U+212A and s to U+017F). Its set then either holds
+ * no byte >= 0x80 (positive) or all of them (negated), so scanning bytes
+ * finds exactly PCRE2's matches, without a call into PCRE2. Anything
+ * else (\d, \w and \s are Unicode classes under UCP, POSIX classes,
+ * non-ASCII members, other quantifiers) is left to PCRE2. */
+static bool class_run(const char *p, int64_t n, int64_t flags,
+                      uint64_t set[4]) {
+  if (flags & (GJ_RE_CASELESS | GJ_RE_EXTENDED) || n < 4 || p[0] != '[' ||
+      p[n - 1] != '+' || p[n - 2] != ']')
+    return false;
+  int64_t i = 1, end = n - 2;
+  bool neg = p[i] == '^';
+  if (neg)
+    i++;
+  if (i == end)
+    return false; /* `[]+` or `[^]+`: the `]` is a member, the class open */
+  memset(set, 0, 4 * sizeof set[0]);
+  bool first = true;
+  while (i < end) {
+    unsigned char c = (unsigned char)p[i], lo;
+    if (c == '\\') {
+      if (i + 1 >= end)
+        return false;
+      unsigned char e = (unsigned char)p[i + 1];
+      if (e == 't')
+        lo = '\t';
+      else if (e == 'n')
+        lo = '\n';
+      else if (e == 'r')
+        lo = '\r';
+      else if (e < 0x80 && e > ' ' && !(e >= '0' && e <= '9') &&
+               !(e >= 'A' && e <= 'Z') && !(e >= 'a' && e <= 'z'))
+        lo = e;
+      else
+        return false;
+      i += 2;
+    } else if (c >= 0x80 || c == '[' || (c == ']' && !first)) {
+      return false;
+    } else {
+      lo = c;
+      i++;
+    }
+    first = false;
+    unsigned char hi = lo;
+    if (i + 1 < end && p[i] == '-') { /* a range (a `-` last is literal) */
+      unsigned char d = (unsigned char)p[i + 1];
+      if (d == '\\' || d >= 0x80 || d == '[' || d == ']' || d < lo)
+        return false;
+      hi = d;
+      i += 2;
+    }
+    for (unsigned b = lo; b <= hi; b++)
+      set[b >> 6] |= 1ull << (b & 63);
+  }
+  if (neg)
+    for (int k = 0; k < 4; k++)
+      set[k] = ~set[k];
+  return true;
+}
+
 static void init_regex(GjRegex *re, pcre2_code *code, GjStr *pattern,
                        int64_t flags) {
+  re->run = class_run(bytes_of(pattern), pattern->len, flags, re->set);
   re->code = code;
   re->pattern = pattern;
   re->flags = flags;
@@ -402,6 +495,8 @@ void gj_rt_regex_free(GjRegex *re) {
   gj_dec(pattern);
 }
 
+bool gj_rt_regex_is_class_run(const GjRegex *re) { return re->run; }
+
 bool gj_rt_regex_uses_jit(const GjRegex *re) {
   size_t size = 0;
   return pcre2_pattern_info(re->code, PCRE2_INFO_JITSIZE, &size) == 0 &&
@@ -479,7 +574,7 @@ void gj_rt_match_mark_shared(GjMatch *m) {
 }
 
 GjStr *gj_match_text(const GjMatch *m) {
-  return gj_rt_str_slice_shared(m->subject, m->ov[0], m->ov[1]);
+  return gj_rt_str_piece(m->subject, m->ov[0], m->ov[1]);
 }
 
 int64_t gj_match_start(const GjMatch *m) { return m->ov[0]; }

@@ -139,6 +139,8 @@ GJ_RT_HIDDEN void gj_rt_regex_mark_shared(GjRegex *re);
 GJ_RT_HIDDEN void gj_rt_match_mark_shared(GjMatch *m);
 /* regex.c, for tests: true when re runs as JIT code. */
 GJ_RT_HIDDEN bool gj_rt_regex_uses_jit(const GjRegex *re);
+/* regex.c, for tests: true when re is matched as a class run. */
+GJ_RT_HIDDEN bool gj_rt_regex_is_class_run(const GjRegex *re);
 
 /* Prints "guji: fatal: MSG" and exits with status 134 (internal failure,
  * not a user panic). */

@@ -546,16 +546,58 @@ static bool final_sigma(const unsigned char *p, int64_t n, int64_t i) {
   return true;
 }
 
+/* Eight ASCII bytes at a time (SWAR): a byte's high bit in the result
+ * is set when the byte is a letter of the case being mapped away (the
+ * additions cannot carry across bytes below 0x80). */
+#define ONES8 0x0101010101010101ull
+static inline uint64_t case_letters8(uint64_t w, bool upper) {
+  unsigned char lo = upper ? 'a' : 'A', hi = upper ? 'z' : 'Z';
+  uint64_t ge_lo = w + ONES8 * (0x80u - lo);
+  uint64_t gt_hi = w + ONES8 * (0x80u - hi - 1);
+  return ge_lo & ~gt_hi & ONES8 * 0x80;
+}
+
 static GjStr *map_case(const GjStr *s, bool upper) {
   const unsigned char *p = bytes(s);
   int64_t n = s->len;
   /* unchanged ASCII prefix: nothing to do when it is everything */
   int64_t i = 0;
+  for (uint64_t w; i + 8 <= n; i += 8) {
+    memcpy(&w, p + i, 8);
+    if ((w & ONES8 * 0x80) || case_letters8(w, upper))
+      break;
+  }
   for (; i < n && p[i] < 0x80; i++)
     if (upper ? (p[i] >= 'a' && p[i] <= 'z') : (p[i] >= 'A' && p[i] <= 'Z'))
       break;
   if (i == n)
     return n ? share(s) : &gj_rt_empty_str;
+  /* All ASCII from here (the common case): the result has s's length and
+   * each byte maps on its own. */
+  uint64_t any_high = 0;
+  int64_t j = i;
+  for (uint64_t w; j + 8 <= n; j += 8) {
+    memcpy(&w, p + j, 8);
+    any_high |= w;
+  }
+  for (; j < n; j++)
+    any_high |= p[j];
+  if (!(any_high & ONES8 * 0x80)) {
+    char *out;
+    GjStr *r = new_exact(n, &out);
+    memcpy(out, p, (size_t)i);
+    for (uint64_t w; i + 8 <= n; i += 8) {
+      memcpy(&w, p + i, 8);
+      w ^= case_letters8(w, upper) >> 2; /* 0x80 >> 2 is the case bit */
+      memcpy(out + i, &w, 8);
+    }
+    for (; i < n; i++) {
+      unsigned char c = p[i];
+      bool letter = upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z');
+      out[i] = (char)(letter ? c ^ 0x20 : c);
+    }
+    return r;
+  }
   Out o;
   out_init(&o, n);
   out_bytes(&o, p, i);

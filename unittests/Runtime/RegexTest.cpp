@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 extern "C" bool gj_rt_regex_uses_jit(const GjRegex *re); // rt_internal.h
+extern "C" bool gj_rt_regex_is_class_run(const GjRegex *re);
 
 #include <atomic>
 #include <cstring>
@@ -295,10 +296,21 @@ TEST_F(Regex, MatchOffsetsInBytes) {
   EXPECT_EQ(gj_match_end(m), 14);
   GjStr *t = gj_match_text(m);
   EXPECT_EQ(str(t), "w\xC3\xB6rld!");
-  EXPECT_EQ(t->owner, s); // a slice, whatever its length
-  EXPECT_EQ(t->ptr, s->ptr + 7);
+  // a piece (strmeth.c's rule): a copy this short (a Map key made of it
+  // keeps its bytes beside its header and does not pin the subject)...
+  EXPECT_EQ(t->owner, nullptr);
   gj_dec(t);
   gj_dec(m);
+  // ...and a slice of the subject when longer
+  GjStr *longer = heap("see w" + std::string(40, 'x') + " end");
+  m = gj_regex_match(longer, r, &kLoc);
+  ASSERT_NE(m, nullptr);
+  t = gj_match_text(m);
+  EXPECT_EQ(t->owner, longer);
+  EXPECT_EQ(t->ptr, longer->ptr + 4);
+  gj_dec(t);
+  gj_dec(m);
+  gj_dec(longer);
   GjStr *nope = heap("hello");
   EXPECT_EQ(gj_regex_match(nope, r, &kLoc), nullptr);
   gj_dec(nope);
@@ -629,6 +641,63 @@ TEST_F(Regex, KindNames) {
   EXPECT_EQ(std::string(gj_type_match.name), "Match");
   EXPECT_EQ(gj_type_match.size, 8u);
   EXPECT_EQ(gj_type_match.eq, nullptr);
+}
+
+// ---- class runs ------------------------------------------------------------
+
+// (start, end) of every match of r in s.
+std::vector<std::pair<int64_t, int64_t>> spans(GjRegex *r, GjStr *s) {
+  GjList *l = gj_regex_match_all(s, r, &kLoc);
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (int64_t i = 0; i < gj_list_len(l); i++) {
+    GjMatch *m;
+    gj_list_get(l, i, &m, &kLoc);
+    out.emplace_back(gj_match_start(m), gj_match_end(m));
+  }
+  gj_dec(l);
+  return out;
+}
+
+// `[…]+` of ASCII members is scanned byte by byte, not run by PCRE2; its
+// matches are PCRE2's for `(?:[…])+`, which takes PCRE2's path, on
+// subjects mixing every ASCII byte with 2-, 3- and 4-byte characters.
+TEST_F(Regex, ClassRunsMatchAsPcre2Does) {
+  const char *runs[] = {"[a-z]+", "[^,]+", "[A-Za-z0-9_]+", "[-a]+", "[a-]+",
+                        "[]a]+", "[^]a]+", "[\\]\\-]+", "[\\t ]+",
+                        "[^\\n\\t ,;]+", "[!-/]+", "[\\x41]+"};
+  const char *not_runs[] = {"[a-z]*", "[a-z]+?", "[a-z]++", "[\\w]+",
+                            "[\\d]+", "[[:alpha:]]+", "[é]+", "[a-z]",
+                            "[!-]]+", "x[a-z]+", "[a-z]+x"};
+  for (const char *p : not_runs) {
+    GjRegex *r = re(p);
+    EXPECT_FALSE(gj_rt_regex_is_class_run(r)) << p;
+    gj_dec(r);
+  }
+  std::string pieces[] = {"a", "z", "A", "Z", "_", "0", "9", ",", "-", "]",
+                          "\\", "\t", "\n", " ", ";", "!", "/", "é", "€",
+                          "𝄞", "\x7f", "\x01"};
+  uint64_t seed = 42;
+  for (const char *p : runs) {
+    GjRegex *fast = re(p);
+    EXPECT_EQ(gj_rt_regex_is_class_run(fast), std::string(p) != "[\\x41]+")
+        << p;
+    std::string q(p);
+    GjRegex *slow = re("(?:" + q.substr(0, q.size() - 1) + ")+");
+    EXPECT_FALSE(gj_rt_regex_is_class_run(slow));
+    for (int t = 0; t < 300; t++) {
+      std::string in;
+      int len = t % 23;
+      for (int i = 0; i < len; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        in += pieces[(seed >> 33) % (sizeof pieces / sizeof pieces[0])];
+      }
+      GjStr *s = heap(in);
+      EXPECT_EQ(spans(fast, s), spans(slow, s)) << p << " on " << in;
+      gj_dec(s);
+    }
+    gj_dec(fast);
+    gj_dec(slow);
+  }
 }
 
 } // namespace

@@ -78,6 +78,29 @@ TEST_F(StrMethods, UpperLowerAscii) {
   EXPECT_EQ(on("", gj_str_lower), "");
 }
 
+// The ASCII path maps eight bytes at a time: every length, every offset
+// of the letters in a word, and the byte values just outside each range.
+TEST_F(StrMethods, UpperLowerAsciiEveryLength) {
+  const std::string edge = "@AZ[`az{ 09~\x7f";
+  for (size_t n = 0; n < 41; n++) {
+    for (size_t off = 0; off < edge.size(); off++) {
+      std::string in;
+      for (size_t i = 0; i < n; i++)
+        in += edge[(i + off) % edge.size()];
+      std::string up = in, low = in;
+      for (auto &c : up)
+        c = (char)toupper((unsigned char)c);
+      for (auto &c : low)
+        c = (char)tolower((unsigned char)c);
+      EXPECT_EQ(on(in, gj_str_upper), up) << n << " " << off;
+      EXPECT_EQ(on(in, gj_str_lower), low) << n << " " << off;
+      // a non-ASCII tail after a long ASCII run takes the general path
+      EXPECT_EQ(on(in + "é", gj_str_upper), up + "É");
+      EXPECT_EQ(on(in + "É", gj_str_lower), low + "é");
+    }
+  }
+}
+
 TEST_F(StrMethods, UpperLowerUnicode) {
   // Latin-1, Latin Extended-A/B, Greek, Cyrillic, Armenian, fullwidth
   EXPECT_EQ(on("àéîõü ÿ ıœ ǆ", gj_str_upper), "ÀÉÎÕÜ Ÿ IŒ Ǆ");
