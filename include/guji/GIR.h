@@ -127,7 +127,7 @@ extern const GirType gir_t_any_list;
 /* The runtime handles (GIR_T_HANDLE); in runtime signatures, 'h' and 'H'
  * stand for any of them (gir_t_any_handle; a result's type is given by the
  * instruction, as for 'L'). */
-extern const GirType gir_t_lines, gir_t_any_handle;
+extern const GirType gir_t_lines, gir_t_match_iter, gir_t_any_handle;
 /* A counted reference? (Str, List, closures, object types with a
  * constructor that has stored fields.) */
 bool gir_type_is_heap(const GirType *t);

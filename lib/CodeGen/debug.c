@@ -126,8 +126,8 @@ static LLVMMetadataRef di_type(Cg *cg, const GirType *t) {
     return coll_di_type(cg, t, "GjRegex");
   if (t->kind == GIR_T_MATCH)
     return coll_di_type(cg, t, "GjMatch");
-  if (t->kind == GIR_T_HANDLE) /* gir_t_lines is the only one */
-    return coll_di_type(cg, t, "GjLines");
+  if (t->kind == GIR_T_HANDLE)
+    return coll_di_type(cg, t, t == &gir_t_lines ? "GjLines" : "GjMatchIter");
   return cg->di_types[t->kind];
 }
 

@@ -137,7 +137,7 @@ LLVMTypeRef cg_type(Cg *cg, const GirType *t) {
   case GIR_T_MAP: return cg->t_ptr;  /* to a GjMap (map.c) */
   case GIR_T_CHAN: case GIR_T_TASK: return cg->t_ptr; /* task.c */
   case GIR_T_REGEX: case GIR_T_MATCH: return cg->t_ptr; /* GjRegex, GjMatch */
-  case GIR_T_HANDLE: return cg->t_ptr; /* to a runtime object (GjLines) */
+  case GIR_T_HANDLE: return cg->t_ptr; /* to a runtime object (GjLines…) */
   case GIR_T_TOKEN: return cg->t_ptr; /* an object's memory, or null */
   case GIR_T_SELECT: return cg->t_ptr; /* a frame slot (task.c) */
   }

@@ -28,6 +28,7 @@ const GirType gir_t_match = {GIR_T_MATCH};
  * instruction (results) or by the argument (see gir_call_rt_typed). */
 const GirType gir_t_any_list = {.kind = GIR_T_LIST, .name = "List[_]"};
 const GirType gir_t_lines = {.kind = GIR_T_HANDLE, .name = "Lines"};
+const GirType gir_t_match_iter = {.kind = GIR_T_HANDLE, .name = "MatchIter"};
 const GirType gir_t_any_handle = {.kind = GIR_T_HANDLE, .name = "Handle"};
 
 /* An object type whose constructors all lack stored fields (`Red |

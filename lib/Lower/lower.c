@@ -1480,6 +1480,31 @@ static GirValue lower_for_lines(Lower *L, Expr *e) {
   return lower_for_fetch(L, e, &f);
 }
 
+/* for $m in s.match_all(re): one match at a time (regex.c's GjMatchIter),
+ * without the List */
+static GirValue match_more(Lower *L, Fetch *f, Span sp) {
+  f->got = rt(L, GIR_RT_MATCH_ITER_NEXT, sp, 1, f->src);
+  return gir_op1(&L->g, GIR_OP_BNOT, &gir_t_bool,
+                 rt(L, GIR_RT_MATCH_IS_NONE, sp, 1, f->got), sp);
+}
+
+static bool is_match_all(const Expr *e) {
+  return e->kind == EX_METHOD && e->method.builtin == BM_STR_RE &&
+         strcmp(e->method.name, "match_all") == 0;
+}
+
+static GirValue lower_for_matches(Lower *L, Expr *e) {
+  Expr *call = e->for_.iter;
+  GirValue s = lower_expr(L, call->method.recv);
+  if (dead(L)) return GIR_NO_VALUE;
+  GirValue re = lower_expr(L, call->method.args.data[0]);
+  if (dead(L)) return GIR_NO_VALUE;
+  GirValue it = gir_call_rt_typed(&L->g, GIR_RT_REGEX_ITER, (GirValue[]){s, re},
+                                  2, &gir_t_match_iter, call->span);
+  Fetch f = {match_more, line_value, it, GIR_NO_VALUE, NULL, NULL};
+  return lower_for_fetch(L, e, &f);
+}
+
 static GirValue lower_for_chan(Lower *L, Expr *e) {
   GirValue c = lower_expr(L, e->for_.iter);
   if (dead(L)) return GIR_NO_VALUE;
@@ -2636,6 +2661,7 @@ GirValue lower_expr(Lower *L, Expr *e) {
   case EX_IF: return lower_if(L, e);
   case EX_WHILE: return lower_while(L, e);
   case EX_FOR:
+    if (is_match_all(e->for_.iter)) return lower_for_matches(L, e);
     switch (ST(L, e->for_.iter->ty)->kind) {
     case TY_LIST: case TY_MAP: case TY_SET: return lower_for_list(L, e);
     case TY_CHAN: return lower_for_chan(L, e);

@@ -63,6 +63,7 @@ typedef enum GjKind {
   GJ_KIND_REGEX = 12, /* GjRegex: a compiled regex (§14), immutable */
   GJ_KIND_MATCH = 13, /* GjMatch: one match of a regex (§14) */
   GJ_KIND_LINES = 14, /* GjLines: stdin's or a file's lines (§18) */
+  GJ_KIND_MATCH_ITER = 15, /* GjMatchIter: `for $m in s.match_all(re)` */
   GJ_KIND__COUNT
 } GjKind;
 
@@ -507,6 +508,7 @@ GjList *gj_str_bytes(const GjStr *s); /* List[Int] */
  * gj_regex_replace_with, which it does not use. */
 typedef struct GjRegex GjRegex; /* GJ_KIND_REGEX: counted, immutable */
 typedef struct GjMatch GjMatch; /* GJ_KIND_MATCH: counted */
+typedef struct GjMatchIter GjMatchIter; /* GJ_KIND_MATCH_ITER: counted */
 
 /* The literal flags i m s x (§14). */
 enum {
@@ -558,6 +560,12 @@ bool gj_regex_captures(const GjStr *s, const GjRegex *re, const int32_t *groups,
 GjMatch *gj_regex_match(const GjStr *s, const GjRegex *re, const GjLoc *loc);
 /* s.match_all(re): List[Match] (elements of gj_type_match). */
 GjList *gj_regex_match_all(const GjStr *s, const GjRegex *re, const GjLoc *loc);
+/* `for $m in s.match_all(re)`: the matches one at a time, as
+ * gj_match_iter_next gives them (each a new reference; NULL at the end).
+ * They are match_all's, and a panic of the match limit comes before the
+ * first, as match_all's would. */
+GjMatchIter *gj_regex_iter(const GjStr *s, const GjRegex *re, const GjLoc *loc);
+GjMatch *gj_match_iter_next(GjMatchIter *it);
 /* replace (all) / replace_first (!all). In tmpl, $N and ${N} (N decimal)
  * and ${name} are group N / the named group ("" when it took no part),
  * $$ is one $, any other $ is literal. A reference to a group the pattern

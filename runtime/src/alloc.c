@@ -84,6 +84,7 @@ static const char *const kind_names[GJ_KIND__COUNT] = {
     [GJ_KIND_REGEX] = "Regex",
     [GJ_KIND_MATCH] = "Match",
     [GJ_KIND_LINES] = "Lines",
+    [GJ_KIND_MATCH_ITER] = "MatchIter",
 };
 
 static void *xmalloc(size_t n) {

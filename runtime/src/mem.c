@@ -65,6 +65,9 @@ static void free_object(GjHeader *h) {
   case GJ_KIND_LINES:
     gj_rt_lines_free((GjLines *)h);
     return;
+  case GJ_KIND_MATCH_ITER:
+    gj_rt_match_iter_free((GjMatchIter *)h);
+    return;
   case GJ_KIND_MAP_NODE: /* released only by map.c, which knows the types */
   case GJ_KIND_LIST_NODE: /* released only by list.c, which knows its depth */
   case GJ_KIND_OBJ: /* dropped only by compiled code, which knows its layout */

@@ -67,7 +67,7 @@ struct GjRegex {
   const unsigned char *name_table; /* inside code */
   bool jit;                        /* JIT-compiled: pcre2_jit_match */
   bool run;                        /* a class run: matched by `set` */
-  uint64_t set[4];                 /* a class run's bytes (bit b: byte b) */
+  bool set[256];                   /* a class run's bytes */
 };
 
 /* A literal: the regex, its pattern Str and the pattern's bytes. */
@@ -208,10 +208,6 @@ panic_match(const GjRegex *re, int rc, const GjLoc *loc) {
 
 /* The first match of re in s at or after byte `from`: the thread's
  * ovector (valid until the thread's next match), or NULL. */
-static inline bool in_set(const GjRegex *re, unsigned char b) {
-  return (re->set[b >> 6] >> (b & 63)) & 1;
-}
-
 /* A class run's first match at or after `from`: the leftmost byte in the
  * set, then every byte after it that is. Byte offsets are character
  * offsets here: class_run admits only sets that hold all bytes >= 0x80 or
@@ -219,13 +215,14 @@ static inline bool in_set(const GjRegex *re, unsigned char b) {
 static const PCRE2_SIZE *exec_run(const GjRegex *re, const GjStr *s,
                                   int64_t from) {
   const unsigned char *p = (const unsigned char *)bytes_of(s);
+  const bool *set = re->set;
   int64_t n = s->len, i = from;
-  while (i < n && !in_set(re, p[i]))
+  while (i < n && !set[p[i]])
     i++;
   if (i == n)
     return NULL;
   int64_t j = i + 1;
-  while (j < n && in_set(re, p[j]))
+  while (j < n && set[p[j]])
     j++;
   MatchState *st = state(re);
   st->run_ov[0] = (PCRE2_SIZE)i;
@@ -345,7 +342,7 @@ static pcre2_code *compile(const char *pat, int64_t len, int64_t flags,
  * else (\d, \w and \s are Unicode classes under UCP, POSIX classes,
  * non-ASCII members, other quantifiers) is left to PCRE2. */
 static bool class_run(const char *p, int64_t n, int64_t flags,
-                      uint64_t set[4]) {
+                      bool set[256]) {
   if (flags & (GJ_RE_CASELESS | GJ_RE_EXTENDED) || n < 4 || p[0] != '[' ||
       p[n - 1] != '+' || p[n - 2] != ']')
     return false;
@@ -355,7 +352,7 @@ static bool class_run(const char *p, int64_t n, int64_t flags,
     i++;
   if (i == end)
     return false; /* `[]+` or `[^]+`: the `]` is a member, the class open */
-  memset(set, 0, 4 * sizeof set[0]);
+  memset(set, 0, 256 * sizeof set[0]);
   bool first = true;
   while (i < end) {
     unsigned char c = (unsigned char)p[i], lo;
@@ -391,11 +388,11 @@ static bool class_run(const char *p, int64_t n, int64_t flags,
       i += 2;
     }
     for (unsigned b = lo; b <= hi; b++)
-      set[b >> 6] |= 1ull << (b & 63);
+      set[b] = true;
   }
   if (neg)
-    for (int k = 0; k < 4; k++)
-      set[k] = ~set[k];
+    for (int b = 0; b < 256; b++)
+      set[b] = !set[b];
   return true;
 }
 
@@ -658,6 +655,74 @@ GjList *gj_regex_match_all(const GjStr *s, const GjRegex *re,
     l = gj_list_push(l, &m);
   }
   return l;
+}
+
+/* A class run cannot panic, so its matches are found as the loop asks for
+ * them, and the Match the loop has let go of (rc 1: only the iterator
+ * holds it) takes the next one in place: no allocation per match. Any
+ * other regex may reach the match limit part way; its matches are all
+ * found first, in match_all's List, so the panic comes before the loop's
+ * first iteration, as the program says. */
+struct GjMatchIter {
+  GjHeader h;
+  GjStr *subject; /* one reference each */
+  GjRegex *re;
+  GjList *all;    /* not a class run: the matches, taken from `next` on */
+  int64_t next;
+  Iter it;        /* a class run */
+  GjMatch *last;  /* a class run: the last Match given (a reference), or NULL */
+};
+
+GjMatchIter *gj_regex_iter(const GjStr *s, const GjRegex *re,
+                           const GjLoc *loc) {
+  GjMatchIter *it = gj_rt_alloc(sizeof *it, GJ_KIND_MATCH_ITER);
+  it->subject = share(s);
+  gj_inc((GjRegex *)re);
+  it->re = (GjRegex *)re;
+  it->all = re->run ? NULL : gj_regex_match_all(s, re, loc);
+  it->next = 0;
+  it->it = iter_start(re, s, loc);
+  it->last = NULL;
+  return it;
+}
+
+GjMatch *gj_match_iter_next(GjMatchIter *it) {
+  GjMatch *m;
+  if (it->all) {
+    if (it->next == gj_list_len(it->all))
+      return NULL;
+    gj_list_get(it->all, it->next++, &m, it->it.loc);
+    gj_inc(m);
+    return m;
+  }
+  const PCRE2_SIZE *ov = iter_next(&it->it);
+  if (!ov)
+    return NULL;
+  m = it->last;
+  if (m && m->h.rc == 1) {
+    m->ov[0] = (int64_t)ov[0];
+    m->ov[1] = (int64_t)ov[1];
+  } else {
+    if (m)
+      gj_dec(m);
+    m = it->last = make_match(it->subject, it->re, ov);
+  }
+  gj_inc(m);
+  return m;
+}
+
+void gj_rt_match_iter_free(GjMatchIter *it) {
+  GjStr *subject = it->subject;
+  GjRegex *re = it->re;
+  GjList *all = it->all;
+  GjMatch *last = it->last;
+  gj_rt_free(it, sizeof *it);
+  if (all)
+    gj_dec(all);
+  if (last)
+    gj_dec(last);
+  gj_dec(subject);
+  gj_dec(re);
 }
 
 int64_t gj_regex_count(const GjStr *s, const GjRegex *re, const GjLoc *loc) {

@@ -137,6 +137,7 @@ GJ_RT_HIDDEN void gj_rt_regex_free(GjRegex *re);
 GJ_RT_HIDDEN void gj_rt_match_free(GjMatch *m);
 GJ_RT_HIDDEN void gj_rt_regex_mark_shared(GjRegex *re);
 GJ_RT_HIDDEN void gj_rt_match_mark_shared(GjMatch *m);
+GJ_RT_HIDDEN void gj_rt_match_iter_free(GjMatchIter *it);
 /* regex.c, for tests: true when re runs as JIT code. */
 GJ_RT_HIDDEN bool gj_rt_regex_uses_jit(const GjRegex *re);
 /* regex.c, for tests: true when re is matched as a class run. */

@@ -700,4 +700,38 @@ TEST_F(Regex, ClassRunsMatchAsPcre2Does) {
   }
 }
 
+// `for $m in s.match_all(re)`: a class run's iterator writes each match
+// into the Match the loop let go of, so the loop allocates nothing per
+// match; a Match the loop kept is left alone.
+TEST_F(Regex, MatchIterReusesTheMatchTheLoopDropped) {
+  GjRegex *r = re("[a-z]+");
+  GjStr *s = heap("one two three four five six");
+  GjMatchIter *it = gj_regex_iter(s, r, &kLoc);
+  std::vector<std::string> words;
+  int64_t live = -1;
+  GjMatch *kept = nullptr;
+  for (GjMatch *m; (m = gj_match_iter_next(it));) {
+    GjStr *t = gj_match_text(m);
+    words.push_back(str(t));
+    gj_dec(t);
+    if (words.size() == 2) {
+      kept = m; // the loop keeps this one: the next match is a new Match
+      continue;
+    }
+    gj_dec(m);
+    if (words.size() == 3) {
+      live = gj_rt_live_objects();
+    } else if (words.size() > 3) {
+      EXPECT_EQ(gj_rt_live_objects(), live) << words.size();
+    }
+  }
+  EXPECT_EQ(words, (Strs{"one", "two", "three", "four", "five", "six"}));
+  EXPECT_EQ(gj_match_start(kept), 4);
+  EXPECT_EQ(gj_match_end(kept), 7);
+  gj_dec(kept);
+  gj_dec(it);
+  gj_dec(s);
+  gj_dec(r);
+}
+
 } // namespace
