@@ -14,6 +14,7 @@
 #   %both     test/tools/run-both: runs the file through `guji run` and
 #             through gujic + the executable; fails unless both agree
 #   %expect-exit N CMD   test/tools/expect-exit: CMD must exit with N
+#   %gdb-script  <build>/share/guji/guji-gdb.py, the gdb pretty-printers
 #   FileCheck, not, count   LLVM 19's tools, through PATH
 #   %s %S %t %T %p          lit's usual ones
 # Features: gdb, perf, asan (sanitizer build), x86_64 / aarch64.
@@ -29,7 +30,9 @@ config.name = "guji"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".guji", ".test"]
 # Inputs/ holds modules and data used by tests (not tests themselves).
-config.excludes = ["Inputs", "tools", "README.md", "lit.cfg.py",
+# tools/ holds the harness (run-both, expect-exit: no test suffix) next to
+# the tests of the tools themselves, which run with the rest.
+config.excludes = ["Inputs", "README.md", "lit.cfg.py",
                    "lit.site.cfg.py.in", "conformance.xfail", "run-conformance.sh"]
 
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
@@ -93,6 +96,8 @@ if config.guji_sanitize:
 # ---- substitutions (order matters: %gujic before its prefix %guji) ---------
 
 config.substitutions.append(("%expect-exit", expect_exit))
+config.substitutions.append(("%gdb-script", os.path.join(
+    os.path.dirname(config.guji_tools_dir), "share", "guji", "guji-gdb.py")))
 config.substitutions.append(("%gujic", gujic))
 config.substitutions.append(("%guji", guji))
 config.substitutions.append(("%both", run_both))
@@ -111,16 +116,30 @@ elif machine in ("aarch64", "arm64"):
 if shutil.which("gdb"):
     config.available_features.add("gdb")
 
-def perf_works():
+def perf_why_not():
+    """None when perf can record this user's processes, else why not."""
     if not shutil.which("perf"):
-        return False
+        return "perf is not installed"
     try:
         r = subprocess.run(["perf", "stat", "-e", "task-clock", "-x,", "true"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            timeout=20)
-        return r.returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
+    except (OSError, subprocess.SubprocessError) as e:
+        return "perf does not run (%s)" % e
+    if r.returncode == 0:
+        return None
+    paranoid = "?"
+    try:
+        with open("/proc/sys/kernel/perf_event_paranoid") as f:
+            paranoid = f.read().strip()
+    except OSError:
+        pass
+    return ("the kernel refuses perf events (`perf stat true` failed; "
+            "kernel.perf_event_paranoid is %s, needs <= 2, or a container "
+            "without perf_event_open)" % paranoid)
 
-if perf_works():
+perf_missing = perf_why_not()
+if perf_missing is None:
     config.available_features.add("perf")
+else:
+    lit_config.note("tests that REQUIRE perf are skipped: " + perf_missing)

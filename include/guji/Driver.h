@@ -30,6 +30,7 @@ typedef struct DrvOptions {
   DrvEmit emit;             /* --emit= */
   bool check_only;          /* --check */
   bool time_passes;         /* --time-passes */
+  bool perf;                /* guji run --perf (or GUJI_JIT_PERF=1) */
   bool limit_tp_offset_known; /* guji run: see CgOptions */
   int64_t limit_tp_offset;
   int prog_argc;            /* guji run: the program's arguments */

@@ -9,6 +9,11 @@
  * $GUJI_RUNTIME_LIB the runtime archive's path. The code is PIC, so the
  * default PIE link works. The compiler is run with posix_spawnp, never
  * through a shell, so no path needs quoting.
+ *
+ * With -g the module also gets a `.debug_gdb_scripts` entry naming the
+ * gdb pretty-printers, <dir of gujic>/../share/guji/guji-gdb.py (as Go's
+ * linker names runtime-gdb.py): gdb loads them with the program once its
+ * auto-load safe-path admits that file (docs/tools.md, "Debugging").
  */
 #include <errno.h>
 #include <limits.h>
@@ -28,11 +33,8 @@ extern char **environ;
 
 static const char *TOOL = "gujic";
 
-/* <dir of the running executable>/../lib/libgujirt.a */
-static char *runtime_lib(void) {
-  const char *env = getenv("GUJI_RUNTIME_LIB");
-  if (env && *env)
-    return strdup(env);
+/* The directory of the running executable, malloc'd. */
+static char *exe_dir(void) {
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0)
@@ -42,10 +44,51 @@ static char *runtime_lib(void) {
   if (!slash)
     return NULL;
   *slash = 0;
-  size_t len = strlen(exe) + 32;
+  return strdup(exe);
+}
+
+/* <dir of the running executable>/../lib/libgujirt.a */
+static char *runtime_lib(void) {
+  const char *env = getenv("GUJI_RUNTIME_LIB");
+  if (env && *env)
+    return strdup(env);
+  char *dir = exe_dir();
+  if (!dir)
+    return NULL;
+  size_t len = strlen(dir) + 32;
   char *path = malloc(len);
-  snprintf(path, len, "%s/../lib/libgujirt.a", exe);
+  snprintf(path, len, "%s/../lib/libgujirt.a", dir);
+  free(dir);
   return path;
+}
+
+/* The entry, in gdb's format: a byte 1 (a Python file), the absolute path,
+ * a NUL. Left out when the script is not where gujic expects it. */
+static void add_gdb_script(LLVMModuleRef mod) {
+  char *dir = exe_dir();
+  if (!dir)
+    return;
+  char rel[PATH_MAX], path[PATH_MAX + 1];
+  snprintf(rel, sizeof rel, "%s/../share/guji/guji-gdb.py", dir);
+  free(dir);
+  path[0] = 1;
+  if (!realpath(rel, path + 1))
+    return;
+  LLVMContextRef ctx = LLVMGetModuleContext(mod);
+  LLVMValueRef text =
+      LLVMConstStringInContext(ctx, path, (unsigned)strlen(path), false);
+  LLVMValueRef g = LLVMAddGlobal(mod, LLVMTypeOf(text), "gj.gdb_script");
+  LLVMSetInitializer(g, text);
+  LLVMSetGlobalConstant(g, true);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  LLVMSetSection(g, ".debug_gdb_scripts");
+  LLVMSetAlignment(g, 1);
+  /* llvm.used keeps it: nothing refers to it */
+  LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
+  LLVMValueRef used = LLVMAddGlobal(mod, LLVMArrayType(ptr, 1), "llvm.used");
+  LLVMSetInitializer(used, LLVMConstArray(ptr, &g, 1));
+  LLVMSetLinkage(used, LLVMAppendingLinkage);
+  LLVMSetSection(used, "llvm.metadata");
 }
 
 /* Runs argv[0] with argv; returns its exit status, or -1 if it could not
@@ -149,6 +192,8 @@ int drv_emit(Session *s, LLVMModuleRef mod, LLVMTargetMachineRef tm,
     return DRV_EXIT_COMPILE;
   int status = 0;
   drv_timer_start(t);
+  if (o->debug)
+    add_gdb_script(mod);
   switch (o->emit) {
   case DRV_EMIT_OBJ:
     status = emit_file(mod, tm, out, LLVMObjectFile);

@@ -1,6 +1,6 @@
 /* guji.c — running programs (§20).
  *
- *   guji run [-O0..-O3] [-g] [--time-passes] FILE.guji [ARGS…]
+ *   guji run [-O0..-O3] [-g] [--perf] [--time-passes] FILE.guji [ARGS…]
  *   guji [options] FILE.guji [ARGS…]       (the same)
  *   guji                                   (program text on stdin)
  *   guji test [options] FILE.guji…         (test blocks, §20: test.c)
@@ -33,13 +33,15 @@ static const char *TOOL = "guji";
 enum { GUJI_DEFAULT_OPT = 1 };
 
 static void usage(FILE *out) {
-  fputs("usage: guji [run] [-O0|-O1|-O2|-O3] [-g] [--time-passes] FILE.guji "
-        "[ARGS...]\n"
+  fputs("usage: guji [run] [-O0|-O1|-O2|-O3] [-g] [--perf] [--time-passes] "
+        "FILE.guji [ARGS...]\n"
         "       guji < FILE.guji\n"
         "       guji test [-O0..-O3] [-g] [--filter SUBSTR] FILE.guji...\n"
         "  runs a guji program, compiled in memory; ARGS are its arguments\n"
         "  -O0 .. -O3     optimization level (default -O1)\n"
         "  -g             debug information for gdb on the JIT'd code\n"
+        "  --perf         tell perf about the JIT'd code (a jitdump file for\n"
+        "                 `perf inject --jit`; the same as GUJI_JIT_PERF=1)\n"
         "  --time-passes  print the time of each compilation phase to stderr\n"
         "  --version      print the version\n"
         "  FILE '-' or no FILE with stdin not a terminal: read the program "
@@ -95,6 +97,8 @@ static int parse_args(int argc, char **argv, DrvOptions *o) {
       o->opt_level = a[2] - '0';
     else if (strcmp(a, "-g") == 0)
       o->debug = true;
+    else if (strcmp(a, "--perf") == 0)
+      o->perf = true;
     else if (strcmp(a, "--time-passes") == 0)
       o->time_passes = true;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

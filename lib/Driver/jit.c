@@ -9,9 +9,11 @@
  *
  * The JIT's code generator gets a target machine like gujic's (host CPU,
  * PIC, the requested opt level). LLJIT links with JITLink by default;
- * with -g (or GUJI_JIT_PERF=1) we install the RTDyld object layer instead,
- * because only it takes the JIT event listeners: the GDB registration
- * listener (gdb sees JIT'd functions and their DWARF) and perf's.
+ * with -g (or --perf, or GUJI_JIT_PERF=1) we install the RTDyld object
+ * layer instead, because only it takes the JIT event listeners: the GDB
+ * registration listener (gdb sees JIT'd functions and their DWARF) and
+ * perf's, which writes a jitdump file (under $JITDUMPDIR, else
+ * ~/.debug/jit) that `perf inject --jit` turns into symbols.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +71,7 @@ LLVMOrcLLJITRef drv_jit_create(LLVMModuleRef mod,
   const char *perf_env = getenv("GUJI_JIT_PERF");
   static ListenerOpts lo;
   lo.gdb = o->debug;
-  lo.perf = perf_env && strcmp(perf_env, "1") == 0;
+  lo.perf = o->perf || (perf_env && strcmp(perf_env, "1") == 0);
   if (lo.gdb || lo.perf)
     LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(builder, make_rtdyld_layer,
                                                     &lo);
