@@ -124,6 +124,11 @@ typedef struct Cg {
   CgMap strs;               /* bytes → GjStr constant */
   LLVMValueRef *file_names; /* by SrcFile id: the file name C string */
 
+  /* the code table for backtraces (codetable.c) */
+  LLVMValueRef code_table;  /* gj.code, a GjCodeTable */
+  int32_t site_fn;          /* the sub being emitted (its index), or -1 */
+  int site_line;            /* the source line of the code being emitted */
+
   unsigned kind_prof;       /* metadata kind "prof" */
   unsigned attr_zeroext, attr_noreturn, attr_cold, attr_nounwind,
       attr_uwtable;
@@ -158,6 +163,18 @@ LLVMValueRef cg_intrinsic(Cg *cg, const char *name, LLVMTypeRef *tys,
                           size_t ntys, LLVMTypeRef *fty);
 void cg_set_weights(Cg *cg, LLVMValueRef br, uint32_t t, uint32_t f);
 void cg_span_line_col(Cg *cg, Span sp, int *line, int *col);
+/* The C string naming SrcFile `file` as the user gave it. */
+LLVMValueRef cg_file_name(Cg *cg, uint32_t file);
+
+/* codetable.c: gujirt.h's GjCodeTable for backtraces. */
+void cg_code_table_begin(Cg *cg);
+/* Marks the call the builder emits next as a call site of cg->site_fn at
+ * cg->site_line (nothing outside a sub's body). */
+void cg_call_site(Cg *cg);
+/* A call of gj_rt_register_code_table(gj.code) at the builder. */
+void cg_code_table_register(Cg *cg);
+/* After every other function: the table's contents. */
+void cg_code_table_finish(Cg *cg);
 void cg_add_fn_attrs(Cg *cg, LLVMValueRef fn);
 
 /* obj.c */

@@ -85,6 +85,8 @@ static const GirType *vtype(CgFunc *cf, GirValue v) {
 }
 
 static void set_loc(CgFunc *cf, Span sp) {
+  int col;
+  cg_span_line_col(cf->cg, sp, &cf->cg->site_line, &col);
   if (cf->di_sp)
     LLVMSetCurrentDebugLocation2(cf->b, cg_di_loc(cf->cg, cf->di_sp, sp));
 }
@@ -123,6 +125,7 @@ static LLVMValueRef call_rt(CgFunc *cf, GirRtId id, LLVMValueRef *args,
                       LLVMCountParamTypes(ty), nargs);
     return NULL;
   }
+  cg_call_site(cf->cg);
   return LLVMBuildCall2(cf->b, ty, fn, all, nargs, "");
 }
 
@@ -134,6 +137,7 @@ static LLVMBasicBlockRef cold_block(CgFunc *cf, GirRtId kind, Span sp) {
       return cf->colds[i].bb;
   LLVMBasicBlockRef here = LLVMGetInsertBlock(cf->b);
   LLVMMetadataRef dl = cf->di_sp ? LLVMGetCurrentDebugLocation2(cf->b) : NULL;
+  int line = cf->cg->site_line;
   LLVMBasicBlockRef bb =
       LLVMAppendBasicBlockInContext(cf->cg->ctx, cf->fn, "panic");
   LLVMPositionBuilderAtEnd(cf->b, bb);
@@ -141,6 +145,7 @@ static LLVMBasicBlockRef cold_block(CgFunc *cf, GirRtId kind, Span sp) {
   call_rt(cf, kind, NULL, 0, sp);
   LLVMBuildUnreachable(cf->b);
   LLVMPositionBuilderAtEnd(cf->b, here);
+  cf->cg->site_line = line;
   if (cf->di_sp)
     LLVMSetCurrentDebugLocation2(cf->b, dl);
   if (cf->ncolds == cf->capcolds) {
@@ -282,6 +287,7 @@ static LLVMValueRef emit_call(CgFunc *cf, const GirInst *in) {
   LLVMValueRef *args = n ? malloc(n * sizeof *args) : NULL;
   for (unsigned i = 0; i < n; i++)
     args[i] = val(cf, in->args[i]);
+  cg_call_site(cf->cg);
   LLVMValueRef call = LLVMBuildCall2(cf->b, ty, fn, args, n, "");
   free(args);
   unsigned cc = LLVMGetFunctionCallConv(fn);
@@ -836,6 +842,7 @@ void cg_func_body(Cg *cg, const GirFunc *gf, size_t index) {
   cf.b = cg->b;
   cf.gf = gf;
   cf.fn = cg->fns[index];
+  cg->site_fn = (int32_t)index;
   size_t nb = gf->blocks.len, nv = gf->values.len;
   cf.bbs = calloc(nb, sizeof *cf.bbs);
   cf.vals = calloc(nv + 1, sizeof *cf.vals);
@@ -871,6 +878,7 @@ void cg_func_body(Cg *cg, const GirFunc *gf, size_t index) {
     LLVMAddIncoming(val(&cf, cf.phis[i].param), &v, &cf.phis[i].from, 1);
   }
   LLVMSetCurrentDebugLocation2(cf.b, NULL);
+  cg->site_fn = -1;
   free(order);
   free(reached);
   free(cf.bbs);

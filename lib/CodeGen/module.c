@@ -191,7 +191,7 @@ static LLVMValueRef const_cstring(Cg *cg, const char *text, const char *name) {
 
 /* The file's name as the user gave it, one C string per file; index
  * files.len stands for spans outside every file. */
-static LLVMValueRef file_name(Cg *cg, uint32_t file) {
+LLVMValueRef cg_file_name(Cg *cg, uint32_t file) {
   size_t n = cg->s->sm->files.len;
   if (file > n)
     file = (uint32_t)n;
@@ -235,7 +235,7 @@ LLVMValueRef cg_loc(Cg *cg, Span sp) {
   LLVMValueRef g = cg_map_get(&cg->locs, h, (const char *)key, sizeof key);
   if (g)
     return g;
-  LLVMValueRef f[] = {file_name(cg, sp.file),
+  LLVMValueRef f[] = {cg_file_name(cg, sp.file),
                       LLVMConstInt(cg->t_i32, (uint64_t)line, true),
                       LLVMConstInt(cg->t_i32, (uint64_t)col, true)};
   g = LLVMAddGlobal(cg->mod, cg->t_loc, "gj.loc");
@@ -550,6 +550,7 @@ static LLVMValueRef define_program_main(Cg *cg) {
   LLVMPositionBuilderAtEnd(cg->b, LLVMAppendBasicBlockInContext(cg->ctx, fn, ""));
   if (sp)
     LLVMSetCurrentDebugLocation2(cg->b, cg_di_loc(cg, sp, m->main->span));
+  cg_code_table_register(cg);
   if (m->init)
     call_guji(cg, m->init);
   LLVMValueRef r = call_guji(cg, m->main);
@@ -561,13 +562,16 @@ static LLVMValueRef define_program_main(Cg *cg) {
 }
 
 /* A C-convention `void name(void)` that calls f (NULL: nothing). */
-static LLVMValueRef define_c_thunk(Cg *cg, const char *name, const GirFunc *f) {
+static LLVMValueRef define_c_thunk(Cg *cg, const char *name, const GirFunc *f,
+                                   bool registers) {
   LLVMTypeRef ty = LLVMFunctionType(LLVMVoidTypeInContext(cg->ctx), NULL, 0,
                                     false);
   LLVMValueRef fn = LLVMAddFunction(cg->mod, name, ty);
   cg_add_fn_attrs(cg, fn);
   LLVMSetCurrentDebugLocation2(cg->b, NULL);
   LLVMPositionBuilderAtEnd(cg->b, LLVMAppendBasicBlockInContext(cg->ctx, fn, ""));
+  if (registers)
+    cg_code_table_register(cg);
   if (f)
     call_guji(cg, f);
   LLVMBuildRetVoid(cg->b);
@@ -582,8 +586,8 @@ static LLVMValueRef define_c_thunk(Cg *cg, const char *name, const GirFunc *f) {
  * Each thunk `gj_test.K` calls the test's function (tailcc) from C. */
 static void define_tests(Cg *cg) {
   const GirModule *m = cg->m;
-  define_c_thunk(cg, "gj_program_test_init", m->init);
-  LLVMValueRef fini = define_c_thunk(cg, "gj_program_test_fini", NULL);
+  define_c_thunk(cg, "gj_program_test_init", m->init, true);
+  LLVMValueRef fini = define_c_thunk(cg, "gj_program_test_fini", NULL, false);
   LLVMPositionBuilderAtEnd(cg->b, LLVMGetEntryBasicBlock(fini));
   LLVMInstructionEraseFromParent(LLVMGetBasicBlockTerminator(LLVMGetEntryBasicBlock(fini)));
   release_consts(cg, fini);
@@ -597,7 +601,7 @@ static void define_tests(Cg *cg) {
     char name[32];
     snprintf(name, sizeof name, "gj_test.%zu", i);
     LLVMValueRef f[] = {const_cstring(cg, t->name, "gj.test.name"),
-                        define_c_thunk(cg, name, t->func),
+                        define_c_thunk(cg, name, t->func, false),
                         cg_loc(cg, t->span)};
     rows[i] = LLVMConstStructInContext(cg->ctx, f, 3, false);
   }
@@ -718,6 +722,7 @@ LLVMModuleRef cg_module(Session *s, const GirModule *m, LLVMContextRef ctx,
   } else {
     cg_di_init(&cg);
     declare_funcs(&cg);
+    cg_code_table_begin(&cg);
     define_globals(&cg);
     for (size_t i = 0; i < m->funcs.len && !cg.failed; i++)
       cg_func_body(&cg, m->funcs.data[i], i);
@@ -728,6 +733,7 @@ LLVMModuleRef cg_module(Session *s, const GirModule *m, LLVMContextRef ctx,
       if (s->tests)
         define_tests(&cg);
       cg_obj_finish(&cg);
+      cg_code_table_finish(&cg);
     }
     cg_di_finish(&cg);
   }

@@ -111,6 +111,58 @@ typedef struct GjLoc {
   int32_t col;
 } GjLoc;
 
+/* ---- code tables for backtraces --------------------------------------- */
+
+/* Every module gujic or `guji run` compiles carries one GjCodeTable, which
+ * its gj_program_main (and gj_program_test_init) registers first thing;
+ * a panic then prints the panicking task's guji frames from it (panic.c,
+ * docs/internals.md "Backtraces"). No DWARF is needed.
+ *   fns: every function the module defines, in module order; the first
+ *     ones are the guji subs, and a call site's `fn` indexes them; name
+ *     NULL marks code that is not a sub (entry points, object helpers),
+ *     whose frames are skipped; the last entry (name NULL) is a function
+ *     emitted after all others, so fns[i] spans up to the next start.
+ *   order: nfns slots the runtime fills with fns' indexes by start address.
+ *   sites: one GjCodeSite per call in the code, emitted by an inline-asm
+ *     label just before the call instruction into section gj_sites, in
+ *     address order; a return address's line is that of the last site at
+ *     or before it. */
+typedef struct GjCodeFn {
+  const void *start;
+  const char *name;   /* the sub's name, or NULL */
+  const char *file;
+  int32_t line;       /* of the definition */
+  int32_t pad;
+} GjCodeFn;
+
+typedef struct GjCodeSite {
+  int32_t rel;        /* the call's address minus &rel */
+  int32_t line;
+  int32_t fn;         /* the sub whose code it is (an inlined callee's) */
+} GjCodeSite;
+
+typedef struct GjCodeTable {
+  GjCodeFn *fns;
+  int64_t nfns;
+  uint32_t *order;
+  const GjCodeSite *sites, *sites_end;
+  struct GjCodeTable *next; /* the runtime's list */
+  int64_t state;            /* 0 until registered */
+} GjCodeTable;
+
+/* Adds t to the tables panics search (again: no effect). */
+void gj_rt_register_code_table(GjCodeTable *t);
+
+/* What a code address belongs to: the sub and line of the code at pc (an
+ * address inside a call instruction: a return address minus one), and the
+ * sub whose frame it is when that code was inlined there (else NULL). */
+typedef struct GjCodeFrame {
+  const char *name, *file;
+  int32_t line;
+  const char *inlined_into;
+} GjCodeFrame;
+bool gj_rt_code_lookup(uintptr_t pc, GjCodeFrame *out);
+
 /* ---- start-up (§3) ------------------------------------------------------ */
 
 /* Sets up the runtime (stdout buffer, stack limit of the calling thread),

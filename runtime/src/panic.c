@@ -11,6 +11,13 @@
  * path; so the path uses no stdio, no malloc and a few hundred bytes of
  * stack: the message goes out as one writev(2) of its parts.
  *
+ * Then, when the panicking task's frame chain holds guji code, the
+ * backtrace (backtrace.c) follows as the last lines (not in the hook's
+ * text: `guji test` reports a failure in its own format): the subs and lines
+ * of its frames, innermost first. A stack overflow the SIGSEGV handler
+ * finds starts the walk at the faulting code's frame pointer
+ * (gj_rt_panic_overflow_from), since the handler runs on its own stack.
+ *
  * Policy (§12, §17): a panic in any task ends the program. One hook,
  * gj_rt_set_panic_hook, sees it: it gets the whole text, copied into a
  * static buffer, after stdout is flushed and instead of the write to
@@ -73,6 +80,8 @@ static void set_iov(struct iovec *v, const char *p, size_t n) {
 }
 
 static _Atomic(GjPanicHook) panic_hook;
+/* where the backtrace starts when not at gj_rt_panic_parts' own frame */
+static _Thread_local void *trace_fp;
 static _Atomic int panicking;
 static _Atomic bool ends_task;
 
@@ -121,7 +130,7 @@ _Noreturn void gj_rt_panic_parts(const char *const *parts, const size_t *lens,
   bool only_task = atomic_load(&ends_task) && gj_task_in_task();
   one_panic_at_a_time(atomic_load(&ends_task));
   static const char prefix[] = "guji: panic: ";
-  struct iovec iov[MAX_PARTS + 8];
+  struct iovec iov[MAX_PARTS + 9];
   char line[24], col[24];
   int k = 0;
   gj_flush();
@@ -139,10 +148,16 @@ _Noreturn void gj_rt_panic_parts(const char *const *parts, const size_t *lens,
   }
   set_iov(&iov[k++], "\n", 1);
   GjPanicHook hook = atomic_load(&panic_hook);
-  if (hook)
-    hook(hook_text, gather(iov, k));
-  else
+  if (hook) {
+    hook(hook_text, gather(iov, k)); /* `guji test` reports without it */
+  } else {
+    const char *bt;
+    void *fp = trace_fp ? trace_fp : __builtin_frame_address(0);
+    size_t btlen = gj_rt_backtrace(fp, &bt);
+    if (btlen)
+      set_iov(&iov[k++], bt, btlen);
     writev_all(2, iov, k);
+  }
   if (only_task)
     end_task();
   _exit(101);
@@ -185,6 +200,11 @@ _Noreturn void gj_panic_shift(int64_t count, const GjLoc *loc) {
 /* §8: deep recursion ends with `stack overflow`, never a bare SIGSEGV. */
 _Noreturn void gj_panic_stack_overflow(const GjLoc *loc) {
   gj_panic_cstr("stack overflow", loc);
+}
+
+_Noreturn void gj_rt_panic_overflow_from(void *fp) {
+  trace_fp = fp;
+  gj_panic_cstr("stack overflow", NULL);
 }
 
 _Noreturn void gj_assert_fail(const GjLoc *loc) {

@@ -865,6 +865,15 @@ void gj_task_yield(void) {
   switch_out(w->cur, FIBER_YIELDED);
 }
 
+bool gj_rt_task_stack(char **lo, char **hi) {
+  Worker *w = cur_worker();
+  if (!w || !w->cur)
+    return false;
+  *lo = w->cur->ctx.stack_lo;
+  *hi = (char *)w->cur;
+  return true;
+}
+
 bool gj_task_in_task(void) {
   Worker *w = cur_worker();
   return w && w->cur;

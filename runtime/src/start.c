@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define STACK_MARGIN ((size_t)256 * 1024)
@@ -87,17 +88,29 @@ static void set_stack_limit(void) {
   gj_task_stack_limit = gj_stack_limit;
 }
 
+/* The interrupted code's frame pointer, where its backtrace starts. */
+static void *fault_fp(void *ctx) {
+  ucontext_t *uc = ctx;
+#if defined(__x86_64__)
+  return (void *)uc->uc_mcontext.gregs[REG_RBP];
+#elif defined(__aarch64__)
+  return (void *)uc->uc_mcontext.regs[29];
+#else
+  (void)uc;
+  return NULL;
+#endif
+}
+
 static void on_segv(int sig, siginfo_t *info, void *ctx) {
-  (void)ctx;
   char *addr = info->si_addr;
   if (gj_stack_limit && addr >= stack_low - FAULT_SLACK &&
       addr < gj_stack_limit)
-    gj_panic_stack_overflow(NULL);
+    gj_rt_panic_overflow_from(fault_fp(ctx));
   /* the same near the end of the stack the faulting thread runs on: a
    * task's (main's own mapping has nothing below it) */
   char *lim = gj_task_stack_limit;
   if (lim && addr < lim && addr >= lim - gj_rt_stack_margin() - FAULT_SLACK)
-    gj_panic_stack_overflow(NULL);
+    gj_rt_panic_overflow_from(fault_fp(ctx));
   static const char msg[] = "guji: fatal: segmentation fault\n";
   gj_flush();
   gj_rt_write_fd(2, msg, sizeof msg - 1);

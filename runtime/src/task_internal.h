@@ -249,6 +249,16 @@ GJ_RT_HIDDEN int64_t gj_rt_task_group(void);
 _Noreturn GJ_RT_HIDDEN void gj_rt_task_abandon(void);
 /* Called instead of the deadlock panic; true: handled, no panic. */
 GJ_RT_HIDDEN void gj_rt_set_deadlock_hook(bool (*hook)(void));
+/* The current task's stack, [*lo, *hi); false outside tasks. */
+GJ_RT_HIDDEN bool gj_rt_task_stack(char **lo, char **hi);
+/* backtrace.c: the "backtrace:" lines for the frame chain from fp on the
+ * current task's stack, in a static buffer (*text); 0 when no frame is
+ * guji code. */
+GJ_RT_HIDDEN size_t gj_rt_backtrace(void *fp, const char **text);
+/* panic.c: the stack-overflow panic, its backtrace from frame pointer fp
+ * (the SIGSEGV handler's: the faulting code's). */
+GJ_RT_HIDDEN _Noreturn void gj_rt_panic_overflow_from(void *fp);
+
 /* start.c: gj_rt_start's set-up (arguments, hash seed, stdout, stack
  * limit, SIGSEGV handler, this thread as main's) and main's stack size. */
 GJ_RT_HIDDEN void gj_rt_setup(int argc, char **argv);
