@@ -3482,6 +3482,14 @@ static void check_assign_op(Sema *S, Stmt *st) {
   default: bin = TOK_PLUSPLUS; break;
   }
   if (SOFT(rt) || SOFT(b->ty)) return;
+  /* §6: `++` joins two Lists of one element type, so `$xs ++= [x]` too. */
+  if (bin == TOK_PLUSPLUS && (type_resolve(S->tc, b->ty)->kind == TY_LIST ||
+                              type_resolve(S->tc, rt)->kind == TY_LIST)) {
+    if (!UNIFY(b->ty, rt))
+      error(S, st->span, "cannot apply '++=' to %s and %s: both must be "
+            "Lists of one element type", TN(b->ty), TN(rt));
+    return;
+  }
   if (!arith_result(bin, b->ty, rt)) arith_error(S, st->span, st->assign.op,
                                                  b->ty, rt);
 }
