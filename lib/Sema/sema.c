@@ -3330,6 +3330,20 @@ static Type *check_fn_call(Sema *S, Expr *e, Type *ft) {
 
 /* ---- statements (§5) -------------------------------------------------------- */
 
+/* §5: an anonymous sub or hatch block may not mention a mut binding declared
+ * outside it, not even to assign it; without this error a plain `=` there
+ * would silently declare a new binding of its own. */
+static void outer_mut_assign_error(Sema *S, Span sp, Binding *b) {
+  bool in_hatch = false;
+  for (size_t i = b->depth; i < S->lambdas.len; i++)
+    if (S->lambdas.data[i]->kind == EX_HATCH) in_hatch = true;
+  error(S, sp, "cannot assign to $%s: it is a mut binding declared outside "
+        "this %s, which may not mention it (§5); give it a binding of its "
+        "own ('mut $%s_ = …') or return the new value", b->name,
+        in_hatch ? "hatch block" : "anonymous sub", b->name);
+  note(S, b->span, "$%s is declared here", b->name);
+}
+
 /* §5: `($a, $b) = e` re-assigns when every name is a visible mut binding
  * of this sub, declares when none is visible, and is an error otherwise. */
 static void check_destructuring(Sema *S, Stmt *st, Type *t) {
@@ -3343,6 +3357,10 @@ static void check_destructuring(Sema *S, Stmt *st, Type *t) {
     if (b && same_sub) {
       nvisible++;
       if (b->is_mut) nmut++;
+    } else if (b && b->is_mut && !st->let.is_mut) {
+      outer_mut_assign_error(S, names.data[i]->span, b);
+      check_pattern(S, pt, t); /* declared anyway: no follow-on errors */
+      return;
     }
   }
   if (st->let.is_mut) {
@@ -3440,6 +3458,10 @@ static void check_let(Sema *S, Stmt *st) {
       error(S, st->let.value->span, "mismatched types: $%s is %s, but this "
             "value is %s", pt->name, TN(old->ty), TN(t));
     return;
+  }
+  if (!declares && old && old->is_mut && !same_sub) {
+    outer_mut_assign_error(S, pt->span, old);
+    /* declared anyway, so its uses report no follow-on errors */
   }
   if (!declares && old && same_sub) {
     error(S, pt->span, "cannot re-bind $%s: it is an immutable binding of "
