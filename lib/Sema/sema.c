@@ -3268,6 +3268,8 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
       else if (S->cur_ret->kind != TY_UNIT)
         expect_type(S, e->ret.value, t, S->cur_ret, arena_printf(S->s->arena,
                     " (the result type of %s)", S->cur_sub->name));
+    } else if (type_resolve(S->tc, S->cur_ret)->kind == TY_VAR) {
+      (void)UNIFY(S->cur_ret, &ty_unit); /* an inferred result: Unit */
     } else if (S->cur_ret->kind != TY_UNIT) {
       error(S, e->span, "'return' without a value in %s, which returns %s",
             S->cur_sub->name, TN(S->cur_ret));
@@ -3305,16 +3307,26 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
     S->depth++;
     VEC_PUSH(S->s->arena, S->lambdas, e);
     {
+      /* §7: `return` in the block leaves the block with the task's result */
       int saved_loops = S->loop_depth;
+      Type *saved_ret = S->cur_ret, *ret = type_var(S->tc);
       S->loop_depth = 0;
+      S->cur_ret = ret;
       push_scope(S, true);
-      check_expr(S, e->hatch.body, true);
+      Type *bt = check_expr(S, e->hatch.body, true);
       pop_scope(S);
       S->loop_depth = saved_loops;
+      S->cur_ret = saved_ret;
+      if (type_resolve(S->tc, ret)->kind != TY_UNIT && !UNIFY(bt, ret)) {
+        Expr *at = e->hatch.body->block.value ? e->hatch.body->block.value
+                                              : e->hatch.body;
+        error(S, at->span, "mismatched types: this hatch block returns %s, "
+              "but its value is %s", TN(ret), TN(bt));
+      }
+      S->lambdas.len--;
+      S->depth--;
+      return type_task(S->tc, type_ground(S->tc, ret, &ty_unit));
     }
-    S->lambdas.len--;
-    S->depth--;
-    return type_task(S->tc, type_ground(S->tc, e->hatch.body->ty, &ty_unit));
   case EX_LAMBDA: return check_lambda(S, e, NULL);
   case EX_CHANNEL: return check_channel(S, e);
   }
