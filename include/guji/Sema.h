@@ -100,6 +100,9 @@ struct Symbol {
   Module *module;       /* the module that declares it (§3) */
   /* SYM_SUB */
   VEC(Type *) tparams;  /* TY_PARAMs of a generic sub (§11), by index */
+  /* per type parameter, the §4 capabilities its body uses (SemaCap bits),
+   * checked per instantiation; NULL until one is used */
+  uint8_t *tcaps;
   VEC(Type *) params;
   Type *ret;
   /* a sub declared in an `extern "lib" { … }` block (§19): the library

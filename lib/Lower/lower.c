@@ -2776,6 +2776,26 @@ static void emit_ret(Lower *L, const Type *t, GirValue v, Span sp) {
   gir_ret(&L->g, unit ? GIR_NO_VALUE : v, sp);
 }
 
+/* The right operand of a `&&` or `||` in tail position is in tail position
+ * too (as in Scheme and OCaml): `$i == $n || ($ok && walk($i + 1))` loops
+ * without growing the stack. */
+static void lower_tail_short_circuit(Lower *L, Expr *e) {
+  bool is_and = e->bin.op == TOK_ANDAND;
+  GirValue l = lower_expr(L, e->bin.lhs);
+  if (dead(L)) return;
+  GirBlock *rhs_b = gir_block_new(L->m, L->g.f, is_and ? "and.rhs" : "or.rhs");
+  GirBlock *short_b = gir_block_new(L->m, L->g.f, is_and ? "and.false" : "or.true");
+  if (is_and) gir_br(&L->g, l, rhs_b, short_b, e->span);
+  else gir_br(&L->g, l, short_b, rhs_b, e->span);
+  Snapshot before = snapshot(L);
+  gir_set_block(&L->g, short_b);
+  emit_ret(L, &ty_bool, gir_const_bool(&L->g, !is_and, e->span), e->span);
+  restore(L, before);
+  gir_set_block(&L->g, rhs_b);
+  lower_tail(L, e->bin.rhs);
+  L->g.b = NULL;
+}
+
 void lower_tail(Lower *L, Expr *e) {
   if (dead(L)) return;
   switch (e->kind) {
@@ -2806,6 +2826,12 @@ void lower_tail(Lower *L, Expr *e) {
     L->g.b = NULL;
     return;
   }
+  case EX_BINARY:
+    if (e->bin.op == TOK_ANDAND || e->bin.op == TOK_OROR) {
+      lower_tail_short_circuit(L, e);
+      return;
+    }
+    break;
   case EX_RETURN: case EX_BREAK: case EX_CONTINUE:
     lower_expr(L, e);
     return;

@@ -92,6 +92,16 @@ struct ModScope {
   bool use_math;          /* `use math` seen (§18) */
 };
 
+/* §11: a call of a generic sub and its type arguments, kept until every
+ * body is checked: then the capabilities the sub's body uses on each type
+ * parameter are checked against the argument (check_instances). */
+typedef struct Instance {
+  Symbol *sym;
+  Type **targs;
+  Span span;
+  Symbol *caller;         /* NULL in a const initializer */
+} Instance;
+
 typedef struct Sema {
   Session *s;
   TypeCtx *tc;
@@ -114,6 +124,8 @@ typedef struct Sema {
   VEC(Expr *) lambdas;    /* the enclosing anonymous subs and hatch blocks */
   VEC(TypeDecl *) method_of;
   VEC(Symbol *) tests;    /* every module's test blocks (§20) */
+  VEC(Instance) instances; /* calls of generic subs, for check_instances */
+  bool caps_changed;      /* need_cap added a capability (fixed point) */
 } Sema;
 
 static void error(Sema *S, Span sp, const char *fmt, ...)
@@ -134,6 +146,47 @@ static void note(Sema *S, Span sp, const char *fmt, ...) {
 }
 
 static void need_key(Sema *S, Span sp, Type *t, const char *what);
+
+/* ---- capabilities of type parameters (§4, §11) ----------------------------- */
+
+enum { CAP_EQ = 1, CAP_ORD = 2, CAP_HASH = 4, CAP_TEXT = 8 };
+
+/* Records that the body being checked uses `cap` on a type holding its own
+ * type parameters: a generic body is checked once with every capability
+ * allowed, and each instantiation is checked after all bodies. */
+static void need_cap(Sema *S, Type *t, unsigned cap) {
+  Symbol *f = S->cur_sub;
+  t = type_resolve(S->tc, t);
+  if (!f || !f->tparams.len) return;
+  if (t->kind == TY_PARAM) {
+    for (size_t i = 0; i < f->tparams.len; i++) {
+      if (f->tparams.data[i] != t) continue;
+      if (!f->tcaps)
+        f->tcaps = memset(ARENA_ARRAY(S->s->arena, uint8_t, f->tparams.len),
+                          0, f->tparams.len);
+      if ((f->tcaps[i] & cap) != cap) S->caps_changed = true;
+      f->tcaps[i] |= (uint8_t)cap;
+    }
+    return;
+  }
+  for (uint32_t i = 0; i < t->nargs; i++) need_cap(S, t->args[i], cap);
+}
+static bool has_eq(Sema *S, Type *t) {
+  need_cap(S, t, CAP_EQ);
+  return type_has_eq(S->tc, t);
+}
+static bool has_order(Sema *S, Type *t) {
+  need_cap(S, t, CAP_EQ | CAP_ORD);
+  return type_has_order(S->tc, t);
+}
+static bool has_hash(Sema *S, Type *t) {
+  need_cap(S, t, CAP_EQ | CAP_HASH);
+  return type_has_hash(S->tc, t);
+}
+static bool has_text(Sema *S, Type *t) {
+  need_cap(S, t, CAP_TEXT);
+  return type_has_text(S->tc, t);
+}
 static Type *not_implemented(Sema *S, Span sp, const char *what,
                              const char *section) {
   error(S, sp, "not implemented yet: %s (%s)", what, section);
@@ -895,6 +948,11 @@ static Type *check_str(Sema *S, Expr *e) {
     if (seg->spec) check_fmt_spec(S, seg, t);
     if (t->kind == TY_NEVER)
       error(S, seg->expr->span, "this interpolation never produces a value");
+    else if (t->kind == TY_RANGE)
+      not_implemented(S, seg->expr->span, "interpolating a Range", "§4");
+    else if (!SOFT(t) && !has_text(S, t))
+      error(S, seg->expr->span, "%s has no text form (§4: functions cannot "
+            "be printed)", TN(t));
   }
   return &ty_str;
 }
@@ -986,11 +1044,11 @@ static Type *check_binary(Sema *S, Expr *e) {
     if (l->kind == TY_VAR)
       error(S, e->span, "the type of both sides of '%s' is unknown; add a type "
             "annotation", op_text(op));
-    else if (!ordering && !type_has_eq(S->tc, l))
+    else if (!ordering && !has_eq(S, l))
       error(S, e->span, "%s values have no equality (§4, §14: subs, channels, "
             "tasks, regexes and matches are not comparable), so '%s' cannot "
             "compare them", TN(l), op_text(op));
-    else if (ordering && !type_has_order(S->tc, l))
+    else if (ordering && !has_order(S, l))
       error(S, e->span, "%s values have no ordering; '%s' needs an ordered "
             "type", TN(l), op_text(op));
     return &ty_bool;
@@ -1076,7 +1134,7 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
       Type *t = args->data[0]->ty;
       if (t->kind == TY_RANGE)
         not_implemented(S, args->data[0]->span, "printing a Range", "§4");
-      else if (!type_has_text(S->tc, t))
+      else if (!has_text(S, t))
         error(S, args->data[0]->span, "%s has no text form (§4: functions "
               "cannot be printed)", TN(t));
     }
@@ -1154,7 +1212,59 @@ static Type **instantiate_sub(Sema *S, Symbol *sym, TypeExprList *given,
   for (size_t i = 0; i < n; i++)
     targs[i] = given && given->len ? resolve_type(S, given->data[i])
                                    : type_var(S->tc);
+  Instance in = {sym, targs, sp, S->cur_sub};
+  VEC_PUSH(S->s->arena, S->instances, in);
   return targs;
+}
+
+static const char *cap_text(unsigned cap) {
+  switch (cap) {
+  case CAP_EQ: return "equality ('==')";
+  case CAP_ORD: return "an ordering ('<', sorting)";
+  case CAP_HASH: return "hashing (a Map key or Set element)";
+  default: return "a text form (printing, interpolation, to_str)";
+  }
+}
+
+/* §11: capabilities a generic body uses on its type parameters are checked
+ * per instantiation, with the error at the call site. A generic caller
+ * passing its own parameters on needs them too (to a fixed point); the
+ * calls with concrete type arguments are then checked. */
+static void check_instances(Sema *S) {
+  do {
+    S->caps_changed = false;
+    for (size_t i = 0; i < S->instances.len; i++) {
+      Instance *in = &S->instances.data[i];
+      if (!in->sym->tcaps || !in->caller || !in->caller->tparams.len) continue;
+      S->cur_sub = in->caller;
+      for (size_t k = 0; k < in->sym->tparams.len; k++)
+        if (in->sym->tcaps[k]) need_cap(S, in->targs[k], in->sym->tcaps[k]);
+    }
+  } while (S->caps_changed);
+  S->cur_sub = NULL;
+  for (size_t i = 0; i < S->instances.len; i++) {
+    Instance *in = &S->instances.data[i];
+    if (!in->sym->tcaps) continue;
+    for (size_t k = 0; k < in->sym->tparams.len; k++) {
+      Type *t = type_resolve(S->tc, in->targs[k]);
+      if (SOFT(t)) continue;
+      static const unsigned caps[] = {CAP_ORD, CAP_HASH, CAP_EQ, CAP_TEXT};
+      for (size_t c = 0; c < 4; c++) {
+        if (!(in->sym->tcaps[k] & caps[c])) continue;
+        bool ok = caps[c] == CAP_EQ ? type_has_eq(S->tc, t)
+                : caps[c] == CAP_ORD ? type_has_order(S->tc, t)
+                : caps[c] == CAP_HASH ? type_has_hash(S->tc, t)
+                : type_has_text(S->tc, t);
+        if (ok) continue;
+        error(S, in->span, "%s needs %s for its type parameter %s, but here "
+              "%s is %s, which has none (§4, §11)", in->sym->name,
+              cap_text(caps[c]), in->sym->tparams.data[k]->name,
+              in->sym->tparams.data[k]->name, TN(t));
+        note(S, in->sym->span, "%s is declared here", in->sym->name);
+        break;
+      }
+    }
+  }
 }
 
 static Type *check_sub_args(Sema *S, Span call_sp, Symbol *sym, Expr *recv,
@@ -1459,7 +1569,7 @@ static Type *check_list_hof(Sema *S, Expr *e, Type *rt) {
       Type *k = type_var(S->tc);
       check_fn_arg(S, a->data[0], fn1(S, el, k));
       Type *rk = type_resolve(S->tc, k);
-      if (rk->kind != TY_VAR && !type_has_order(S->tc, rk))
+      if (rk->kind != TY_VAR && !has_order(S, rk))
         error(S, a->data[0]->span, "sorted_by needs a key with an order; %s "
               "has none", TN(rk));
       return rt;
@@ -1520,12 +1630,12 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       return rt;
     case BM_LIST_CONTAINS:
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
-      if (!type_has_eq(S->tc, rel))
+      if (!has_eq(S, rel))
         error(S, e->span, "%s values have no equality, so contains cannot "
               "look for one (§4)", TN(rel));
       return &ty_bool;
     case BM_LIST_INDEX_OF: {
-      if (!type_has_eq(S->tc, rel))
+      if (!has_eq(S, rel))
         error(S, e->span, "%s values have no equality, so index_of cannot "
               "look for one (§4)", TN(rel));
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
@@ -1533,7 +1643,7 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       return type_adt(S->tc, S->opt_decl, &int_t, 1);
     }
     case BM_LIST_SORTED:
-      if (rel->kind != TY_VAR && !type_has_order(S->tc, rel))
+      if (rel->kind != TY_VAR && !has_order(S, rel))
         error(S, e->span, "%s values have no ordering, so this list cannot be "
               "sorted", TN(rel));
       return rt;
@@ -1560,7 +1670,7 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       }
       return rel;
     case BM_LIST_MIN: case BM_LIST_MAX:
-      if (rel->kind != TY_VAR && !type_has_order(S->tc, rel))
+      if (rel->kind != TY_VAR && !has_order(S, rel))
         error(S, e->span, "%s values have no ordering", TN(rel));
       return opt_el;
     case BM_LIST_ENUMERATE: {
@@ -1609,7 +1719,7 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
  * they are known, at their use. */
 static void need_key(Sema *S, Span sp, Type *t, const char *what) {
   Type *r = type_resolve(S->tc, t);
-  if (r->kind == TY_VAR || SOFT(r) || type_has_hash(S->tc, r)) return;
+  if (r->kind == TY_VAR || SOFT(r) || has_hash(S, r)) return;
   error(S, sp, "%s type %s has no equality or hashing (§4, §14: subs, "
         "regexes, matches and types holding one cannot be keys)", what, TN(r));
 }
@@ -2363,6 +2473,9 @@ static Type *check_method(Sema *S, Expr *e) {
     check_arity(S, e->span, "to_str", e->method.args.len, 0, 0);
     if (rt->kind == TY_RANGE)
       return not_implemented(S, e->span, "Range's text form", "§4");
+    if (!has_text(S, rt))
+      error(S, recv->span, "%s has no text form (§4: functions cannot be "
+            "printed)", TN(rt));
     return &ty_str;
   }
   if (rt->kind == TY_ADT) {
@@ -3155,6 +3268,8 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
       else if (S->cur_ret->kind != TY_UNIT)
         expect_type(S, e->ret.value, t, S->cur_ret, arena_printf(S->s->arena,
                     " (the result type of %s)", S->cur_sub->name));
+    } else if (type_resolve(S->tc, S->cur_ret)->kind == TY_VAR) {
+      (void)UNIFY(S->cur_ret, &ty_unit); /* an inferred result: Unit */
     } else if (S->cur_ret->kind != TY_UNIT) {
       error(S, e->span, "'return' without a value in %s, which returns %s",
             S->cur_sub->name, TN(S->cur_ret));
@@ -3192,16 +3307,26 @@ static Type *check_expr_inner(Sema *S, Expr *e, bool used) {
     S->depth++;
     VEC_PUSH(S->s->arena, S->lambdas, e);
     {
+      /* §7: `return` in the block leaves the block with the task's result */
       int saved_loops = S->loop_depth;
+      Type *saved_ret = S->cur_ret, *ret = type_var(S->tc);
       S->loop_depth = 0;
+      S->cur_ret = ret;
       push_scope(S, true);
-      check_expr(S, e->hatch.body, true);
+      Type *bt = check_expr(S, e->hatch.body, true);
       pop_scope(S);
       S->loop_depth = saved_loops;
+      S->cur_ret = saved_ret;
+      if (type_resolve(S->tc, ret)->kind != TY_UNIT && !UNIFY(bt, ret)) {
+        Expr *at = e->hatch.body->block.value ? e->hatch.body->block.value
+                                              : e->hatch.body;
+        error(S, at->span, "mismatched types: this hatch block returns %s, "
+              "but its value is %s", TN(ret), TN(bt));
+      }
+      S->lambdas.len--;
+      S->depth--;
+      return type_task(S->tc, type_ground(S->tc, ret, &ty_unit));
     }
-    S->lambdas.len--;
-    S->depth--;
-    return type_task(S->tc, type_ground(S->tc, e->hatch.body->ty, &ty_unit));
   case EX_LAMBDA: return check_lambda(S, e, NULL);
   case EX_CHANNEL: return check_channel(S, e);
   }
@@ -3330,6 +3455,20 @@ static Type *check_fn_call(Sema *S, Expr *e, Type *ft) {
 
 /* ---- statements (§5) -------------------------------------------------------- */
 
+/* §5: an anonymous sub or hatch block may not mention a mut binding declared
+ * outside it, not even to assign it; without this error a plain `=` there
+ * would silently declare a new binding of its own. */
+static void outer_mut_assign_error(Sema *S, Span sp, Binding *b) {
+  bool in_hatch = false;
+  for (size_t i = b->depth; i < S->lambdas.len; i++)
+    if (S->lambdas.data[i]->kind == EX_HATCH) in_hatch = true;
+  error(S, sp, "cannot assign to $%s: it is a mut binding declared outside "
+        "this %s, which may not mention it (§5); give it a binding of its "
+        "own ('mut $%s_ = …') or return the new value", b->name,
+        in_hatch ? "hatch block" : "anonymous sub", b->name);
+  note(S, b->span, "$%s is declared here", b->name);
+}
+
 /* §5: `($a, $b) = e` re-assigns when every name is a visible mut binding
  * of this sub, declares when none is visible, and is an error otherwise. */
 static void check_destructuring(Sema *S, Stmt *st, Type *t) {
@@ -3343,6 +3482,10 @@ static void check_destructuring(Sema *S, Stmt *st, Type *t) {
     if (b && same_sub) {
       nvisible++;
       if (b->is_mut) nmut++;
+    } else if (b && b->is_mut && !st->let.is_mut) {
+      outer_mut_assign_error(S, names.data[i]->span, b);
+      check_pattern(S, pt, t); /* declared anyway: no follow-on errors */
+      return;
     }
   }
   if (st->let.is_mut) {
@@ -3441,6 +3584,10 @@ static void check_let(Sema *S, Stmt *st) {
             "value is %s", pt->name, TN(old->ty), TN(t));
     return;
   }
+  if (!declares && old && old->is_mut && !same_sub) {
+    outer_mut_assign_error(S, pt->span, old);
+    /* declared anyway, so its uses report no follow-on errors */
+  }
   if (!declares && old && same_sub) {
     error(S, pt->span, "cannot re-bind $%s: it is an immutable binding of "
           "this sub, and a plain '=' never shadows", pt->name);
@@ -3482,6 +3629,14 @@ static void check_assign_op(Sema *S, Stmt *st) {
   default: bin = TOK_PLUSPLUS; break;
   }
   if (SOFT(rt) || SOFT(b->ty)) return;
+  /* §6: `++` joins two Lists of one element type, so `$xs ++= [x]` too. */
+  if (bin == TOK_PLUSPLUS && (type_resolve(S->tc, b->ty)->kind == TY_LIST ||
+                              type_resolve(S->tc, rt)->kind == TY_LIST)) {
+    if (!UNIFY(b->ty, rt))
+      error(S, st->span, "cannot apply '++=' to %s and %s: both must be "
+            "Lists of one element type", TN(b->ty), TN(rt));
+    return;
+  }
   if (!arith_result(bin, b->ty, rt)) arith_error(S, st->span, st->assign.op,
                                                  b->ty, rt);
 }
@@ -4063,6 +4218,7 @@ Program *sema_check(Session *s, Module *m) {
     set_scope(&S, scope_of(&S, sym->module));
     check_sub_body(&S, sym);
   }
+  check_instances(&S);
   for (size_t i = 0; i < S.mods.len; i++) {
     set_scope(&S, S.mods.data[i]);
     for (size_t j = 0; j < S.ms->globals.len; j++)

@@ -846,16 +846,21 @@ void gj_task_join(GjTask *t, void *out) {
 }
 
 /* A task that polls (a select that finds an arm ready or takes `else`,
- * try_send, try_recv) never parks, so the task it readied last would wait
- * in its run-next slot as long as it polls: every 32nd poll that has one
- * waiting yields to it (a polling loop waiting for that task's progress
- * would otherwise spin forever on a machine whose other workers sleep). */
+ * try_send, try_recv) never parks, so the tasks queued behind it — the one
+ * it readied last in its run-next slot, ones it hatched in its deque, any
+ * in the global queue — would wait as long as it polls: every 32nd poll
+ * that has one waiting yields (a polling loop waiting for their progress,
+ * or a select whose closed channel is always ready while another arm's
+ * sender has yet to start, would otherwise spin forever on a machine
+ * whose other workers sleep, or with GUJI_THREADS=1). */
 void gj_rt_polled(void) {
   Worker *w = cur_worker();
-  if (!w || !w->cur || (++w->polls & 31) != 0 ||
-      !atomic_load_explicit(&w->runnext, memory_order_relaxed))
+  if (!w || !w->cur || (++w->polls & 31) != 0)
     return;
-  gj_task_yield();
+  if (atomic_load_explicit(&w->runnext, memory_order_relaxed) ||
+      deque_nonempty(&w->dq) ||
+      atomic_load_explicit(&S.glen, memory_order_relaxed) > 0)
+    gj_task_yield();
 }
 
 void gj_task_yield(void) {
