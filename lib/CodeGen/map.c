@@ -54,7 +54,7 @@ typedef enum RtMap {
   RM_REMOVE, RM_UPDATE, RM_MERGE, RM_MAP_VALUES, RM_FILTER, RM_KEYS,
   RM_VALUES, RM_PAIRS, RM_EQ, RM_CMP, RM_APPEND_TEXT, RM_SET_ADD,
   RM_SET_FROM_LIST, RM_SET_UNION, RM_SET_INTERSECTION, RM_SET_DIFFERENCE,
-  RM_SET_TO_LIST,
+  RM_SET_TO_LIST, RM_UPSERT,
   RM__COUNT
 } RtMap;
 
@@ -69,6 +69,7 @@ static const CgHandSig rt_map[RM__COUNT] = {
     [RM_INSERT] = {"gj_map_insert", "p:ppp"},
     [RM_REMOVE] = {"gj_map_remove", "p:pp"},
     [RM_UPDATE] = {"gj_map_update", "p:ppppp"},
+    [RM_UPSERT] = {"gj_map_upsert", "p:pppp"},
     [RM_MERGE] = {"gj_map_merge", "p:pp"},
     [RM_MAP_VALUES] = {"gj_map_map_values", "p:pppp"},
     [RM_FILTER] = {"gj_map_filter", "p:ppp"},
@@ -290,6 +291,41 @@ static LLVMValueRef map_get_or(Cg *cg, const GirType *mt, const Operands *o) {
   return r;
 }
 
+/* UPDATE: the runtime's walk finds (or makes) the entry; f is called
+ * here, so a known sub (`sub($c) { $c + 1 }`) is inlined. f consumes its
+ * argument: the old value, moved out of the entry, or the default; a key
+ * already present is dropped, as is the default then. */
+static LLVMValueRef map_update(Cg *cg, const GirType *mt, const Operands *o) {
+  const GirType *kt = mt->key, *vt = mt->elem;
+  LLVMValueRef slotp = cg_entry_alloca(cg, cg->t_ptr, "upd.slot");
+  LLVMValueRef foundp = cg_entry_alloca(cg, cg->t_i8, "upd.found");
+  LLVMValueRef a[] = {o->m, by_ptr(cg, kt, o->k, 0), slotp, foundp};
+  LLVMValueRef m = call_rt(cg, RM_UPSERT, a, 4);
+  LLVMValueRef slot = LLVMBuildLoad2(cg->b, cg->t_ptr, slotp, "slot");
+  LLVMValueRef found = LLVMBuildTrunc(
+      cg->b, LLVMBuildLoad2(cg->b, cg->t_i8, foundp, ""), cg->t_i1, "found");
+  LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg->b));
+  LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(cg->ctx, fn, "upd.hit");
+  LLVMBasicBlockRef call = LLVMAppendBasicBlockInContext(cg->ctx, fn, "upd.call");
+  LLVMBasicBlockRef miss = LLVMGetInsertBlock(cg->b);
+  LLVMBuildCondBr(cg->b, found, hit, call);
+  LLVMPositionBuilderAtEnd(cg->b, hit);
+  LLVMValueRef old = cg_elem_reload(cg, vt, slot);
+  cg_rc(cg, kt, o->k, false);
+  cg_rc(cg, vt, o->v, false);
+  LLVMBasicBlockRef hit_end = LLVMGetInsertBlock(cg->b);
+  LLVMBuildBr(cg->b, call);
+  LLVMPositionBuilderAtEnd(cg->b, call);
+  LLVMValueRef arg = LLVMBuildPhi(cg->b, LLVMTypeOf(old), "upd.arg");
+  LLVMValueRef ins[] = {old, o->v};
+  LLVMBasicBlockRef from[] = {hit_end, miss};
+  LLVMAddIncoming(arg, ins, from, 2);
+  LLVMValueRef r = cg_closure_call(cg, o->f_t, o->f, &arg, 1);
+  if (r)
+    cg_elem_store(cg, vt, r, slot);
+  return m;
+}
+
 LLVMValueRef cg_map_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
                          const GirType *const *tys) {
   const GirType *mt = in->imm.map.type;
@@ -328,6 +364,9 @@ LLVMValueRef cg_map_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
     a[1] = by_ptr(cg, kt, o.k, 0);
     return call_rt(cg, RM_REMOVE, a, 2);
   case GIR_MAP_UPDATE:
+    if (kt->kind != GIR_T_UNIT && vt->kind != GIR_T_UNIT && o.k && o.v &&
+        o.f_t->kind == GIR_T_FN && o.f_t->nparams == 1)
+      return map_update(cg, mt, &o);
     a[1] = by_ptr(cg, kt, o.k, 0);
     a[2] = by_ptr(cg, vt, o.v, 1);
     a[3] = o.f;

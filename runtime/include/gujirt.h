@@ -427,6 +427,12 @@ typedef void (*GjCallFn)(void *closure, void *const *args, void *out);
  * f(*dflt). */
 GjMap *gj_map_update(GjMap *m, const void *key, const void *dflt,
                      void *closure, GjCallFn call);
+/* update's walk, for compiled code that calls f itself: consumes m and
+ * returns it owned, with *slot the value storage of key. When present
+ * (*found true) the key is left to the caller; when absent it is moved
+ * into a new entry whose value the caller stores in *slot before any
+ * other use of the map. */
+GjMap *gj_map_upsert(GjMap *m, const void *key, void **slot, bool *found);
 /* a.merge(b): a's entries, then b's (b's values win). */
 GjMap *gj_map_merge(const GjMap *a, const GjMap *b);
 /* map_values(f): same keys, values f(v) of type vt2 (closure borrowed;

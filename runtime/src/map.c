@@ -602,6 +602,12 @@ GjMap *gj_map_update(GjMap *m, const void *key, const void *dflt,
   return m;
 }
 
+GjMap *gj_map_upsert(GjMap *m, const void *key, void **slot, bool *found) {
+  m = map_own(m);
+  *slot = upsert(m, key, found);
+  return m;
+}
+
 /* ---- iteration ----------------------------------------------------------- */
 
 void gj_map_iter_init(GjMapIter *it, const GjMap *m) {
