@@ -263,8 +263,27 @@ static inline void prefetch_node(const Node *n) {
   __builtin_prefetch((const char *)n + 192);
 }
 
+/* The lookups' walks (find, upsert) are compiled twice: with POPCNT,
+ * chosen at load time on every x86-64 CPU since 2008, and without (an
+ * ifunc, as glibc's string functions are chosen); inside them popc_w is
+ * the plain builtin. Below shift 64 no node is a collision node, so a
+ * node's child pointers start after popcount(datamap) entries. */
+#if defined(__x86_64__) && !defined(__POPCNT__) && defined(__GNUC__) &&      \
+    !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) &&                  \
+    !defined(__SANITIZE_THREAD__)
+#define WALKER __attribute__((target_clones("popcnt", "default")))
+#else
+#define WALKER
+#endif
+#define popc_w(x) ((uint32_t)__builtin_popcount(x))
+
+static inline Node **child_ref(const Node *n, uint32_t esz, uint32_t bit) {
+  return (Node **)(entries(n) + (size_t)popc_w(n->datamap) * esz) +
+         popc_w(n->nodemap & (bit - 1));
+}
+
 /* The entry holding key, or NULL. */
-static const char *find(const GjMap *m, const void *key) {
+WALKER static const char *find(const GjMap *m, const void *key) {
   const Node *n = m->root;
   if (!n)
     return NULL;
@@ -282,12 +301,13 @@ static const char *find(const GjMap *m, const void *key) {
     }
     uint32_t bit = 1u << ((h >> shift) & 31);
     if (n->datamap & bit) {
-      const char *e = entries(n) + (size_t)popc(n->datamap & (bit - 1)) * esz;
+      const char *e =
+          entries(n) + (size_t)popc_w(n->datamap & (bit - 1)) * esz;
       return key_eq(kt, e, key) ? e : NULL;
     }
     if (!(n->nodemap & bit))
       return NULL;
-    n = children(n, esz)[popc(n->nodemap & (bit - 1))];
+    n = *child_ref(n, esz, bit);
     prefetch_node(n);
   }
 }
@@ -393,7 +413,7 @@ static Node *node_to_data(const GjMap *m, Node *n, uint32_t bit,
 /* The value storage of key in m (unique), owning the path. When absent
  * (*found false) the key's bytes are moved into a new entry whose value
  * the caller must store; when present the key is left to the caller. */
-static char *upsert(GjMap *m, const void *key, bool *found) {
+WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
   uint64_t h = key_hash(m, key);
   uint32_t esz = m->esz;
   const GjType *kt = m->kt;
@@ -410,8 +430,9 @@ static char *upsert(GjMap *m, const void *key, bool *found) {
   }
   Node **ref = &m->root;
   for (unsigned shift = 0;; shift += 5) {
-    Node *n = node_own(m, *ref);
-    *ref = n;
+    Node *n = *ref;
+    if (__builtin_expect(n->h.rc != 1, 0))
+      *ref = n = node_own(m, n);
     if (shift >= 64) {
       uint32_t cnt = n->datamap;
       for (uint32_t i = 0; i < cnt; i++) {
@@ -431,7 +452,7 @@ static char *upsert(GjMap *m, const void *key, bool *found) {
     }
     uint32_t bit = 1u << ((h >> shift) & 31);
     if (n->datamap & bit) {
-      char *e = entries(n) + (size_t)popc(n->datamap & (bit - 1)) * esz;
+      char *e = entries(n) + (size_t)popc_w(n->datamap & (bit - 1)) * esz;
       if (key_eq(kt, e, key)) {
         *found = true;
         return e + m->voff;
@@ -442,7 +463,7 @@ static char *upsert(GjMap *m, const void *key, bool *found) {
       return slot;
     }
     if (n->nodemap & bit) {
-      ref = &children(n, esz)[popc(n->nodemap & (bit - 1))];
+      ref = child_ref(n, esz, bit);
       prefetch_node(*ref);
       continue;
     }
