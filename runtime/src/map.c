@@ -180,9 +180,10 @@ static inline void prefetch_counts(Node *const *c, uint32_t nn) {
     __builtin_prefetch(c[i], 1);
 }
 
-static void node_release(const GjMap *m, Node *n) {
-  if (!gj_rt_rc_dec(&n->h))
-    return;
+/* n's count reached zero: its entries and children go, then n. A child
+ * still shared (the common case when old versions go: a version's
+ * nodes are mostly its neighbours') is only decremented, in line. */
+static void node_free(const GjMap *m, Node *n) {
   uint32_t nd = ndata(n), nn = nnodes(n), esz = m->esz;
   if ((m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP)
     for (uint32_t i = 0; i < nd; i++)
@@ -190,8 +191,14 @@ static void node_release(const GjMap *m, Node *n) {
   Node **c = children(n, esz);
   prefetch_counts(c, nn);
   for (uint32_t i = 0; i < nn; i++)
-    node_release(m, c[i]);
+    if (gj_rt_rc_dec(&c[i]->h))
+      node_free(m, c[i]);
   gj_rt_free(n, block_size(node_bytes(nd, nn, esz)));
+}
+
+static inline void node_release(const GjMap *m, Node *n) {
+  if (gj_rt_rc_dec(&n->h))
+    node_free(m, n);
 }
 
 /* Consumes a reference to n; returns a uniquely owned node with its
