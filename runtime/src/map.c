@@ -25,7 +25,7 @@
  * and realloc only when the size doubles; the free size is computed the
  * same way from the bitmaps.
  *
- * Int keys (the common case) take an inlined hash and a plain compare
+ * Int and Str keys (the common cases) take an inlined hash and compare
  * instead of the descriptor's function pointers.
  */
 #define _GNU_SOURCE
@@ -138,7 +138,30 @@ static inline uint64_t key_hash(const GjMap *m, const void *k) {
     memcpy(&v, k, 8);
     return gj_rt_hash_int(v, gj_hash_seed);
   }
+  if (m->kt == &gj_type_str) {
+    const GjStr *s;
+    memcpy(&s, k, sizeof s);
+    return gj_hash_bytes(s->ptr, s->len, gj_hash_seed);
+  }
   return m->kt->hash(k, gj_hash_seed);
+}
+
+/* Str keys compare here, short ones byte by byte (a word is a few bytes:
+ * memcmp's call and dispatch cost more than the loop). */
+static inline bool str_key_eq(const GjStr *x, const GjStr *y) {
+  if (x == y)
+    return true;
+  int64_t n = x->len;
+  if (n != y->len)
+    return false;
+  const unsigned char *p = (const unsigned char *)x->ptr,
+                      *q = (const unsigned char *)y->ptr;
+  if (n > 16)
+    return memcmp(p, q, (size_t)n) == 0;
+  unsigned char d = 0;
+  for (int64_t i = 0; i < n; i++)
+    d |= p[i] ^ q[i];
+  return d == 0;
 }
 
 static inline bool key_eq(const GjType *kt, const void *a, const void *b) {
@@ -147,6 +170,12 @@ static inline bool key_eq(const GjType *kt, const void *a, const void *b) {
     memcpy(&x, a, 8);
     memcpy(&y, b, 8);
     return x == y;
+  }
+  if (kt == &gj_type_str) {
+    const GjStr *x, *y;
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    return str_key_eq(x, y);
   }
   return kt->eq(a, b);
 }

@@ -212,18 +212,28 @@ panic_match(const GjRegex *re, int rc, const GjLoc *loc) {
  * set, then every byte after it that is. Byte offsets are character
  * offsets here: class_run admits only sets that hold all bytes >= 0x80 or
  * none, so a run starts and ends at character boundaries. */
-static const PCRE2_SIZE *exec_run(const GjRegex *re, const GjStr *s,
-                                  int64_t from) {
+static inline bool run_at(const GjRegex *re, const GjStr *s, int64_t from,
+                          int64_t *start, int64_t *end) {
   const unsigned char *p = (const unsigned char *)bytes_of(s);
   const bool *set = re->set;
   int64_t n = s->len, i = from;
   while (i < n && !set[p[i]])
     i++;
   if (i == n)
-    return NULL;
+    return false;
   int64_t j = i + 1;
   while (j < n && set[p[j]])
     j++;
+  *start = i;
+  *end = j;
+  return true;
+}
+
+static const PCRE2_SIZE *exec_run(const GjRegex *re, const GjStr *s,
+                                  int64_t from) {
+  int64_t i, j;
+  if (!run_at(re, s, from, &i, &j))
+    return NULL;
   MatchState *st = state(re);
   st->run_ov[0] = (PCRE2_SIZE)i;
   st->run_ov[1] = (PCRE2_SIZE)j;
@@ -695,19 +705,20 @@ GjMatch *gj_match_iter_next(GjMatchIter *it) {
     gj_inc(m);
     return m;
   }
-  const PCRE2_SIZE *ov = iter_next(&it->it);
-  if (!ov)
+  int64_t a, b; /* a class run's matches are never empty: no iter_next */
+  if (!run_at(it->re, it->subject, it->it.pos, &a, &b))
     return NULL;
+  it->it.pos = b;
   m = it->last;
-  if (m && m->h.rc == 1) {
-    m->ov[0] = (int64_t)ov[0];
-    m->ov[1] = (int64_t)ov[1];
-  } else {
+  if (!m || m->h.rc != 1) {
     if (m)
       gj_dec(m);
+    PCRE2_SIZE ov[2] = {(PCRE2_SIZE)a, (PCRE2_SIZE)b};
     m = it->last = make_match(it->subject, it->re, ov);
   }
-  gj_inc(m);
+  m->ov[0] = a;
+  m->ov[1] = b;
+  m->h.rc = 2; /* the iterator's and the loop's */
   return m;
 }
 
