@@ -31,6 +31,7 @@ typedef struct DrvOptions {
   bool check_only;          /* --check */
   bool time_passes;         /* --time-passes */
   bool perf;                /* guji run --perf (or GUJI_JIT_PERF=1) */
+  bool interp;              /* guji run --interp: the GIR interpreter */
   bool limit_tp_offset_known; /* guji run: see CgOptions */
   int64_t limit_tp_offset;
   int prog_argc;            /* guji run: the program's arguments */

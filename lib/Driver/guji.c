@@ -1,6 +1,7 @@
 /* guji.c — running programs (§20).
  *
  *   guji run [-O0..-O3] [-g] [--perf] [--time-passes] FILE.guji [ARGS…]
+ *   guji run --interp FILE.guji [ARGS…]    (the GIR interpreter, lib/Interp)
  *   guji [options] FILE.guji [ARGS…]       (the same)
  *   guji                                   (program text on stdin)
  *   guji test [options] FILE.guji…         (test blocks, §20: test.c)
@@ -28,6 +29,7 @@
 #include <llvm-c/Orc.h>
 
 #include "drv_internal.h"
+#include "guji/Interp.h"
 
 static const char *TOOL = "guji";
 enum { GUJI_DEFAULT_OPT = 1 };
@@ -43,6 +45,7 @@ static void usage(FILE *out) {
         "  --perf         tell perf about the JIT'd code (a jitdump file for\n"
         "                 `perf inject --jit`; the same as GUJI_JIT_PERF=1)\n"
         "  --time-passes  print the time of each compilation phase to stderr\n"
+        "  --interp       run the program's GIR in the interpreter, not the JIT\n"
         "  --version      print the version\n"
         "  FILE '-' or no FILE with stdin not a terminal: read the program "
         "from stdin\n",
@@ -101,6 +104,8 @@ static int parse_args(int argc, char **argv, DrvOptions *o) {
       o->perf = true;
     else if (strcmp(a, "--time-passes") == 0)
       o->time_passes = true;
+    else if (strcmp(a, "--interp") == 0)
+      o->interp = true;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       usage(stdout);
       return 0;
@@ -184,6 +189,13 @@ int drv_guji_main(int argc, char **argv) {
     session_free(s);
     free((char *)o.stdin_text);
     return DRV_EXIT_COMPILE;
+  }
+  if (o.interp) {
+    /* the interpreter reads the GIR and the spans' files while it runs */
+    status = interp_run_program(m, s->sm, o.prog_argc, o.prog_argv, stderr);
+    session_free(s);
+    free((char *)o.stdin_text);
+    return status;
   }
   LLVMTargetMachineRef tm = drv_host_tm(TOOL, o.opt_level);
   if (!tm) {
