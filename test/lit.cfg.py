@@ -83,9 +83,11 @@ config.environment["GUJI_HASH_SEED"] = "1"
 # (the runtime's per-kind counts): a leak turns the exit status into 98,
 # which fails the test (heap-values issue, "no leaks").
 config.environment["GUJI_LEAKCHECK"] = "1"
-# --param interp_diff=1 (test/interp-diff.sh): %both also runs each program
-# through `guji run --interp` and insists it agrees with the JIT (issue 7).
-if lit_config.params.get("interp_diff", "0") == "1":
+# The differential run of issue 7: %both also runs each program through
+# `guji run --interp` (the GIR interpreter) and insists it agrees with the
+# JIT and gujic. On by default, so ctest and ./build.sh test include it;
+# --param interp_diff=0 runs only the two compiled paths.
+if lit_config.params.get("interp_diff", "1") == "1":
     config.environment["RUN_BOTH_INTERP"] = "1"
 # Diagnostics without colour whatever the terminal.
 config.environment["NO_COLOR"] = "1"
