@@ -38,8 +38,10 @@ typedef struct DrvOptions {
   char **prog_argv;
 } DrvOptions;
 
-/* Front end: SrcFile already added to s->sm. */
-GirModule *drv_frontend(Session *s, SrcFile *main_file);
+/* Front end: SrcFile already added to s->sm. With a timer (NULL for
+ * none) the phases' times go to it (--time-passes). */
+typedef struct DrvTimer DrvTimer;
+GirModule *drv_frontend(Session *s, SrcFile *main_file, DrvTimer *t);
 
 /* The command-line tools' whole behaviour; return the process exit status. */
 int drv_gujic_main(int argc, char **argv);

@@ -53,7 +53,8 @@ void drv_timer_stop(DrvTimer *t, DrvPhase p) {
 
 void drv_timer_report(const DrvTimer *t, const char *tool, FILE *out) {
   static const char *names[DRV_T__COUNT] = {
-      "front end", "codegen", "LLVM optimization", "emission", "linking",
+      "parse + modules", "type check", "lowering to GIR", "GIR passes",
+      "codegen", "LLVM optimization", "emission", "linking",
       "JIT compilation"};
   if (!t || !t->on)
     return;
@@ -83,9 +84,7 @@ GirModule *drv_load_and_check(Session *s, const char *tool,
       return NULL;
     }
   }
-  drv_timer_start(t);
-  GirModule *m = drv_frontend(s, f);
-  drv_timer_stop(t, DRV_T_FRONTEND);
+  GirModule *m = drv_frontend(s, f, t);
   if (s->diag->nerrors || s->diag->nwarnings || !m)
     diag_render(s->diag, stderr, -1);
   if (!m || diag_has_errors(s->diag)) {

@@ -27,8 +27,8 @@ enum { DRV_EXIT_COMPILE = 1, DRV_EXIT_USAGE = 2 };
 
 /* --time-passes: wall time per phase. */
 typedef enum DrvPhase {
-  DRV_T_FRONTEND, DRV_T_CODEGEN, DRV_T_OPT, DRV_T_EMIT, DRV_T_LINK,
-  DRV_T_JIT, DRV_T__COUNT
+  DRV_T_PARSE, DRV_T_SEMA, DRV_T_LOWER, DRV_T_PASSES, DRV_T_CODEGEN,
+  DRV_T_OPT, DRV_T_EMIT, DRV_T_LINK, DRV_T_JIT, DRV_T__COUNT
 } DrvPhase;
 
 typedef struct DrvTimer {

@@ -222,7 +222,7 @@ TEST(Frontend, ProducesVerifiedGir) {
   Session *s = session_new();
   const char *src = "sub main(): Int { mut $s = 0\n for $i in 0..10 { $s += $i }\n $s }";
   SrcFile *f = src_add(s->sm, "t.guji", src, strlen(src));
-  GirModule *m = drv_frontend(s, f);
+  GirModule *m = drv_frontend(s, f, nullptr);
   ASSERT_NE(m, nullptr);
   EXPECT_TRUE(m->main_returns_int);
   EXPECT_TRUE(gir_verify_module(m, stderr));
