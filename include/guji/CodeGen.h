@@ -61,4 +61,9 @@ typedef struct CgOptions {
 LLVMModuleRef cg_module(Session *s, const GirModule *m, LLVMContextRef ctx,
                         const CgOptions *opts);
 
+/* After the optimization pipeline, before emission: the call-site
+ * records of the backtrace table (codetable.c) for the calls cg_module
+ * tagged. */
+void cg_emit_call_sites(LLVMModuleRef mod);
+
 #endif

@@ -170,7 +170,8 @@ LLVMValueRef cg_file_name(Cg *cg, uint32_t file);
 void cg_code_table_begin(Cg *cg);
 /* Marks the call the builder emits next as a call site of cg->site_fn at
  * cg->site_line (nothing outside a sub's body). */
-void cg_call_site(Cg *cg);
+LLVMValueRef cg_site_call(Cg *cg, LLVMTypeRef ty, LLVMValueRef fn,
+                          LLVMValueRef *args, unsigned n);
 /* A call of gj_rt_register_code_table(gj.code) at the builder. */
 void cg_code_table_register(Cg *cg);
 /* After every other function: the table's contents. */

@@ -511,9 +511,7 @@ LLVMValueRef cg_closure_call(Cg *cg, const GirType *fn_t, LLVMValueRef clo,
   all[0] = clo;
   if (nargs)
     memcpy(all + 1, args, nargs * sizeof *args);
-  cg_call_site(cg);
-  LLVMValueRef call =
-      LLVMBuildCall2(cg->b, code_type(cg, fn_t), code, all, nargs + 1, "");
+  LLVMValueRef call = cg_site_call(cg, code_type(cg, fn_t), code, all, nargs + 1);
   free(all);
   LLVMSetInstructionCallConv(call, LLVMCCallConv);
   return fn_t->ret->kind == GIR_T_UNIT ? NULL : call;

@@ -8,12 +8,14 @@
  *     empty function defined last so that the module's code ends at its
  *     start (LLVM emits functions in module order; the runtime sorts by
  *     address anyway);
- *   - call sites: before each call in a sub, an inline-asm label whose
- *     record { label - ., line, sub } goes into section gj_sites. A
- *     return address's line is the one of the last label before it. The
- *     label travels with the call when LLVM inlines, unrolls or
- *     duplicates it (`${:uid}` keeps copies apart), so inlined code still
- *     names the sub and line it came from. The records are PC-relative:
+ *   - call sites: CodeGen tags each call in a sub with !gj.site {line,
+ *     sub} (cg_site_call); the tag travels with the call when LLVM
+ *     inlines, unrolls or duplicates it. After optimization
+ *     (cg_emit_call_sites) each tagged call gets an inline-asm label
+ *     right before it, whose record { label - ., line, sub } goes into
+ *     section gj_sites (`${:uid}` keeps copies apart). A return
+ *     address's line is the one of the last label before it, so inlined
+ *     code still names the sub and line it came from. The records are PC-relative:
  *     no dynamic relocations in a PIE, and the same object works under
  *     the JIT. The section's bounds come from a label in module-level asm
  *     (emitted before any function) and a private constant placed in the
@@ -57,34 +59,84 @@ void cg_code_table_begin(Cg *cg) {
   cg->site_fn = -1;
 }
 
-void cg_call_site(Cg *cg) {
+static unsigned site_kind(LLVMContextRef ctx) {
+  return LLVMGetMDKindIDInContext(ctx, "gj.site", 7);
+}
+
+LLVMValueRef cg_site_call(Cg *cg, LLVMTypeRef ty, LLVMValueRef fn,
+                          LLVMValueRef *args, unsigned n) {
+  LLVMValueRef call = LLVMBuildCall2(cg->b, ty, fn, args, n, "");
   /* helpers (a spawn's entry, say) may be built while a sub's body is */
   if (cg->site_fn < 0 ||
       LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg->b)) != cg->fns[cg->site_fn])
+    return call;
+  LLVMMetadataRef ops[2] = {
+      LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, (unsigned)cg->site_line, false)),
+      LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, (unsigned)cg->site_fn, false))};
+  LLVMSetMetadata(call, site_kind(cg->ctx),
+                  LLVMMetadataAsValue(cg->ctx, LLVMMDNodeInContext2(cg->ctx, ops, 2)));
+  return call;
+}
+
+/* The record of one call site, as inline asm right before the call. */
+static void emit_site(LLVMModuleRef mod, LLVMBuilderRef b, LLVMValueRef call,
+                      LLVMValueRef md) {
+  LLVMContextRef ctx = LLVMGetModuleContext(mod);
+  LLVMValueRef ops[2];
+  if (LLVMGetMDNodeNumOperands(md) != 2)
     return;
+  LLVMGetMDNodeOperands(md, ops);
   char text[256];
   int n = snprintf(text, sizeof text,
                    ".Lgj.cs${:uid}:\n"
                    "\t.pushsection " SITES_SECTION ",\"a\",%%progbits\n"
                    "\t.balign 4\n"
                    "\t.long .Lgj.cs${:uid} - .\n"
-                   "\t.long %d\n"
-                   "\t.long %d\n"
+                   "\t.long %llu\n"
+                   "\t.long %llu\n"
                    "\t.popsection",
-                   cg->site_line, (int)cg->site_fn);
-  LLVMTypeRef ty = LLVMFunctionType(cg->t_void, NULL, 0, false);
+                   LLVMConstIntGetZExtValue(ops[0]),
+                   LLVMConstIntGetZExtValue(ops[1]));
+  LLVMTypeRef ty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), NULL, 0, false);
   LLVMValueRef code = LLVMGetInlineAsm(ty, text, (size_t)n, "", 0, true,
                                        false, LLVMInlineAsmDialectATT, false);
-  CgPos p = cg_pos_save(cg); /* no debug location: it is no statement */
-  LLVMValueRef call = LLVMBuildCall2(cg->b, ty, code, NULL, 0, "");
-  cg_pos_restore(cg, p);
+  LLVMPositionBuilderBefore(b, call);
+  /* no debug location (positioning took the call's): the asm switches
+   * sections, and a line entry emitted before it would land in gj_sites
+   * rather than on the call */
+  LLVMSetCurrentDebugLocation2(b, NULL);
+  LLVMValueRef site = LLVMBuildCall2(b, ty, code, NULL, 0, "");
   /* memory(inaccessiblemem: readwrite): MemoryEffects packs 2 bits
    * (ModRef) per location, inaccessible memory being location 1 */
   unsigned mem = LLVMGetEnumAttributeKindForName("memory", 6);
-  LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                           LLVMCreateEnumAttribute(cg->ctx, mem, 3u << 2));
-  LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                           LLVMCreateEnumAttribute(cg->ctx, cg->attr_nounwind, 0));
+  LLVMAddCallSiteAttribute(site, LLVMAttributeFunctionIndex,
+                           LLVMCreateEnumAttribute(ctx, mem, 3u << 2));
+  LLVMAddCallSiteAttribute(
+      site, LLVMAttributeFunctionIndex,
+      LLVMCreateEnumAttribute(ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+}
+
+/* After the optimization pipeline: the calls CodeGen tagged (cg_site_call)
+ * that are still there — in the sub they were written in or wherever
+ * LLVM inlined them, the tag travelling with the call — get their
+ * records. Emitted earlier, the asm would count as code to the inliner
+ * and hold optimizations back (nqueens ran 18% more instructions). */
+void cg_emit_call_sites(LLVMModuleRef mod) {
+  LLVMContextRef ctx = LLVMGetModuleContext(mod);
+  unsigned kind = site_kind(ctx);
+  LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+         bb = LLVMGetNextBasicBlock(bb))
+      for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+           i = LLVMGetNextInstruction(i)) {
+        if (!LLVMIsACallInst(i))
+          continue;
+        LLVMValueRef md = LLVMGetMetadata(i, kind);
+        if (md)
+          emit_site(mod, b, i, md);
+      }
+  LLVMDisposeBuilder(b);
 }
 
 void cg_code_table_register(Cg *cg) {

@@ -138,8 +138,7 @@ LLVMValueRef cg_call_c(Cg *cg, const GirInst *in, const LLVMValueRef *args,
   }
   LLVMTypeRef fty;
   LLVMValueRef fn = declare_c(cg, in, tys, &fty);
-  cg_call_site(cg);
-  LLVMValueRef r = LLVMBuildCall2(cg->b, fty, fn, cargs, in->nargs, "");
+  LLVMValueRef r = cg_site_call(cg, fty, fn, cargs, in->nargs);
   if (in->type->kind == GIR_T_BOOL)
     zeroext(cg, r, LLVMAttributeReturnIndex, true);
   for (uint32_t i = 0; i < in->nargs; i++)

@@ -125,8 +125,7 @@ static LLVMValueRef call_rt(CgFunc *cf, GirRtId id, LLVMValueRef *args,
                       LLVMCountParamTypes(ty), nargs);
     return NULL;
   }
-  cg_call_site(cf->cg);
-  return LLVMBuildCall2(cf->b, ty, fn, all, nargs, "");
+  return cg_site_call(cf->cg, ty, fn, all, nargs);
 }
 
 /* A cold block that calls panic `kind` (taking only a GjLoc) for `sp`. */
@@ -287,8 +286,7 @@ static LLVMValueRef emit_call(CgFunc *cf, const GirInst *in) {
   LLVMValueRef *args = n ? malloc(n * sizeof *args) : NULL;
   for (unsigned i = 0; i < n; i++)
     args[i] = val(cf, in->args[i]);
-  cg_call_site(cf->cg);
-  LLVMValueRef call = LLVMBuildCall2(cf->b, ty, fn, args, n, "");
+  LLVMValueRef call = cg_site_call(cf->cg, ty, fn, args, n);
   free(args);
   unsigned cc = LLVMGetFunctionCallConv(fn);
   LLVMSetInstructionCallConv(call, cc);

@@ -169,8 +169,7 @@ LLVMValueRef cg_rt_hand_call(Cg *cg, const CgHandSig *sig, CgHandFn *cache,
                              LLVMValueRef *args, unsigned n) {
   if (!cache->fn)
     cache->fn = cg_rt_hand_decl(cg, sig->name, sig->sig, &cache->ty);
-  cg_call_site(cg);
-  return LLVMBuildCall2(cg->b, cache->ty, cache->fn, args, n, "");
+  return cg_site_call(cg, cache->ty, cache->fn, args, n);
 }
 
 static LLVMValueRef call_rt(Cg *cg, RtList id, LLVMValueRef *args,

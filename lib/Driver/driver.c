@@ -165,6 +165,8 @@ LLVMModuleRef drv_codegen_and_optimize(Session *s, const char *tool,
   }
   LLVMErrorRef e = LLVMRunPasses(mod, pipeline, tm, pbo);
   LLVMDisposePassBuilderOptions(pbo);
+  if (!e)
+    cg_emit_call_sites(mod);
   drv_timer_stop(t, DRV_T_OPT);
   if (e) {
     char *msg = LLVMGetErrorMessage(e);
