@@ -637,12 +637,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   }
   TypeDecl *d = find_tdecl(S, te->name);
   if (d) return decl_type(S, te, d);
-  static const struct { const char *name, *what, *sec; } later[] = {
-      {"Range", "Range values", "§4"},
-  };
-  for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
-    if (strcmp(te->name, later[i].name) == 0)
-      return not_implemented(S, te->span, later[i].what, later[i].sec);
+  if (strcmp(te->name, "Range") == 0 && !te->args.len) return &ty_range;
   error(S, te->span, "unknown type %s", te->name);
   return &ty_error;
 }
@@ -948,8 +943,6 @@ static Type *check_str(Sema *S, Expr *e) {
     if (seg->spec) check_fmt_spec(S, seg, t);
     if (t->kind == TY_NEVER)
       error(S, seg->expr->span, "this interpolation never produces a value");
-    else if (t->kind == TY_RANGE)
-      not_implemented(S, seg->expr->span, "interpolating a Range", "§4");
     else if (!SOFT(t) && !has_text(S, t))
       error(S, seg->expr->span, "%s has no text form (§4: functions cannot "
             "be printed)", TN(t));
@@ -1132,9 +1125,7 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
   case BI_PRINT: case BI_WRITE: case BI_EPRINT:
     if (check_arity(S, e->span, name, args->len, 1, 1)) {
       Type *t = args->data[0]->ty;
-      if (t->kind == TY_RANGE)
-        not_implemented(S, args->data[0]->span, "printing a Range", "§4");
-      else if (!has_text(S, t))
+      if (!has_text(S, t))
         error(S, args->data[0]->span, "%s has no text form (§4: functions "
               "cannot be printed)", TN(t));
     }
@@ -1438,7 +1429,9 @@ static Type *check_list(Sema *S, Expr *e) {
 static Type *check_index(Sema *S, Expr *e) {
   Type *rt = type_resolve(S->tc, check_expr(S, e->index.recv, true));
   Expr *ix = e->index.index;
-  bool slice = ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT;
+  /* a Map keyed by Ranges is indexed by one: $m[0..3] (§4) */
+  bool slice = ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT &&
+               rt->kind != TY_MAP;
   if (slice) {
     check_expr(S, ix->bin.lhs, true);
     check_expr(S, ix->bin.rhs, true);
@@ -1447,7 +1440,7 @@ static Type *check_index(Sema *S, Expr *e) {
     ix->ty = &ty_range;
   } else {
     Type *it = check_expr(S, ix, true);
-    if (it->kind == TY_RANGE)
+    if (it->kind == TY_RANGE && rt->kind != TY_MAP)
       return not_implemented(S, ix->span, "slices other than a..b", "§15");
     if (rt->kind == TY_LIST) expect_type(S, ix, it, &ty_int, " (a list index)");
     if (rt->kind == TY_MAP) {
@@ -1479,12 +1472,12 @@ static Type *check_index(Sema *S, Expr *e) {
   return slice ? rt : rt->args[0];
 }
 
-/* §4: a Range's methods. The Range becomes the List[Int] of its values
- * (rev and step keep it a Range); the list methods do the rest. */
+/* §4: a Range's methods. rev and step make Ranges; for the others the
+ * receiver is typed as the List[Int] of its values (Lower converts it)
+ * and the list methods do the rest. */
 static Type *check_range_method(Sema *S, Expr *e) {
   const char *name = e->method.name;
   Type *il = type_list(S->tc, &ty_int);
-  e->method.recv->ty = il;
   if (strcmp(name, "rev") == 0 || strcmp(name, "step") == 0 ||
       strcmp(name, "to_list") == 0) {
     bool step = name[0] == 's';
@@ -1503,6 +1496,7 @@ static Type *check_range_method(Sema *S, Expr *e) {
                                         "find", "is_empty"};
   for (size_t i = 0; i < sizeof as_list / sizeof as_list[0]; i++)
     if (strcmp(name, as_list[i]) == 0) {
+      e->method.recv->ty = il;
       Type *r = check_list_method(S, e, il);
       return r ? r : check_list_hof(S, e, il);
     }
@@ -2471,8 +2465,6 @@ static Type *check_method(Sema *S, Expr *e) {
   if (strcmp(name, "to_str") == 0) {
     e->method.builtin = BM_TO_STR;
     check_arity(S, e->span, "to_str", e->method.args.len, 0, 0);
-    if (rt->kind == TY_RANGE)
-      return not_implemented(S, e->span, "Range's text form", "§4");
     if (!has_text(S, rt))
       error(S, recv->span, "%s has no text form (§4: functions cannot be "
             "printed)", TN(rt));

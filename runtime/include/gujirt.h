@@ -238,6 +238,8 @@ GjStr *gj_str_append_float(GjStr *s, double v);
 GjStr *gj_str_append_bool(GjStr *s, bool v);
 GjStr *gj_str_append_char(GjStr *s, uint32_t v);
 GjStr *gj_str_append_unit(GjStr *s);
+GjStr *gj_str_append_range(GjStr *s, int64_t start, int64_t end, bool incl,
+                           int64_t step, bool rev);
 
 /* Format specs (§13): `"${$n:>8}"` appends Python's format(v, spec). The
  * compiler checks the spec against the value's type and packs it into one
@@ -369,6 +371,18 @@ uint64_t gj_list_hash(const GjList *l, uint64_t seed);
 GjStr *gj_list_append_text(GjStr *buf, const GjList *l);
 GjList *gj_list_sorted(const GjList *l); /* stable, by elem->cmp */
 GjList *gj_list_reversed(const GjList *l);
+
+/* Range values (§4; range.c): a Range object's fields are passed as
+ * scalars (start, end, inclusive, stride, reversed). */
+GjList *gj_range_to_list(int64_t start, int64_t end, bool incl, int64_t step,
+                         bool rev);
+int64_t gj_range_step_stride(int64_t step, int64_t n);
+int64_t gj_range_step_start(int64_t start, int64_t end, bool incl,
+                            int64_t step, bool rev, int64_t n);
+int64_t gj_range_step_end(int64_t start, int64_t end, bool incl, int64_t step,
+                          bool rev);
+bool gj_range_step_incl(int64_t start, int64_t end, bool incl, int64_t step,
+                        bool rev);
 bool gj_list_contains(const GjList *l, const void *x);
 int64_t gj_list_index_of(const GjList *l, const void *x); /* -1: absent */
 GjStr *gj_list_join(const GjList *strs, const GjStr *sep); /* List[Str] */
