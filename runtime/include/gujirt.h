@@ -706,6 +706,8 @@ GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
 /* §17 join: waits for t to end and copies its value to *out as a new
  * reference (any number of times). out may be NULL. */
 void gj_task_join(GjTask *t, void *out);
+/* As gj_task_join, with the call's location for a deadlock's panic. */
+void gj_task_join_at(GjTask *t, void *out, const GjLoc *loc);
 /* Lets other runnable tasks run first; returns at once outside a task. */
 void gj_task_yield(void);
 /* True when the caller runs as a task (on a worker). */
@@ -741,9 +743,11 @@ int64_t gj_chan_len(const GjChan *c); /* values buffered now */
  * (Err(Closed)) when the channel is or gets closed first; the value is
  * then dropped. */
 bool gj_chan_send(GjChan *c, const void *v);
+bool gj_chan_send_at(GjChan *c, const void *v, const GjLoc *loc);
 /* §17 recv: blocks for a value and moves it to *out (+1), true (Some);
  * false (None) once the channel is closed and drained. */
 bool gj_chan_recv(GjChan *c, void *out);
+bool gj_chan_recv_at(GjChan *c, void *out, const GjLoc *loc);
 /* §17 close: false (Err(Closed)) when already closed. Wakes every waiter:
  * receivers get None once the buffer is drained, senders Err(Closed). */
 bool gj_chan_close(GjChan *c);
@@ -768,6 +772,8 @@ typedef struct GjSelectCase {
   bool ok; /* out */
 } GjSelectCase;
 int64_t gj_select(GjSelectCase *cases, int64_t n, bool has_else);
+int64_t gj_select_at(GjSelectCase *cases, int64_t n, bool has_else,
+                     const GjLoc *loc);
 
 /* ---- time (§17, §18; runtime/src/timer.c) ------------------------------ */
 
