@@ -126,7 +126,24 @@ typedef struct Sema {
   VEC(Symbol *) tests;    /* every module's test blocks (§20) */
   VEC(Instance) instances; /* calls of generic subs, for check_instances */
   bool caps_changed;      /* need_cap added a capability (fixed point) */
+  VEC(struct Deferred) deferred; /* capability checks of types still open */
+  VEC(Type *) cap_errors; /* types reported without ordering or hashing in
+                             this body (the deferred checks say it once) */
 } Sema;
+
+/* §4: a use that needs an ordering or hashing of a type still open
+ * (`mut $xs = []; $xs.sorted()`) is checked once the body's inference
+ * is done and the type is known, and reported at the use. */
+typedef enum DeferKind { DEFER_SORTED, DEFER_MINMAX, DEFER_SORTED_BY,
+                         DEFER_KEY, DEFER_EQ } DeferKind;
+struct Deferred {
+  DeferKind kind;
+  Type *type;
+  Span span;
+  const char *what;       /* DEFER_KEY: "Map key", "Set element";
+                             DEFER_EQ: the method, "contains" */
+  size_t nreported;       /* cap_errors.len when the use was seen */
+};
 
 static void error(Sema *S, Span sp, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -146,6 +163,8 @@ static void note(Sema *S, Span sp, const char *fmt, ...) {
 }
 
 static void need_key(Sema *S, Span sp, Type *t, const char *what);
+static void check_cap_use(Sema *S, DeferKind k, Type *t, Span sp,
+                          const char *what);
 
 /* ---- capabilities of type parameters (§4, §11) ----------------------------- */
 
@@ -1562,10 +1581,7 @@ static Type *check_list_hof(Sema *S, Expr *e, Type *rt) {
     case BM_LIST_SORTED_BY: {
       Type *k = type_var(S->tc);
       check_fn_arg(S, a->data[0], fn1(S, el, k));
-      Type *rk = type_resolve(S->tc, k);
-      if (rk->kind != TY_VAR && !has_order(S, rk))
-        error(S, a->data[0]->span, "sorted_by needs a key with an order; %s "
-              "has none", TN(rk));
+      check_cap_use(S, DEFER_SORTED_BY, k, a->data[0]->span, NULL);
       return rt;
     }
     default:
@@ -1624,22 +1640,16 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       return rt;
     case BM_LIST_CONTAINS:
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
-      if (!has_eq(S, rel))
-        error(S, e->span, "%s values have no equality, so contains cannot "
-              "look for one (§4)", TN(rel));
+      check_cap_use(S, DEFER_EQ, rel, e->span, "contains");
       return &ty_bool;
     case BM_LIST_INDEX_OF: {
-      if (!has_eq(S, rel))
-        error(S, e->span, "%s values have no equality, so index_of cannot "
-              "look for one (§4)", TN(rel));
+      check_cap_use(S, DEFER_EQ, rel, e->span, "index_of");
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
       Type *int_t = &ty_int;
       return type_adt(S->tc, S->opt_decl, &int_t, 1);
     }
     case BM_LIST_SORTED:
-      if (rel->kind != TY_VAR && !has_order(S, rel))
-        error(S, e->span, "%s values have no ordering, so this list cannot be "
-              "sorted", TN(rel));
+      check_cap_use(S, DEFER_SORTED, rel, e->span, NULL);
       return rt;
     case BM_LIST_REVERSED: return rt;
     case BM_LIST_INSERT:
@@ -1664,8 +1674,7 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       }
       return rel;
     case BM_LIST_MIN: case BM_LIST_MAX:
-      if (rel->kind != TY_VAR && !has_order(S, rel))
-        error(S, e->span, "%s values have no ordering", TN(rel));
+      check_cap_use(S, DEFER_MINMAX, rel, e->span, NULL);
       return opt_el;
     case BM_LIST_ENUMERATE: {
       Type *pair[2] = {&ty_int, el};
@@ -1712,10 +1721,74 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
  * type but subs (and types holding one) has. Open types are checked when
  * they are known, at their use. */
 static void need_key(Sema *S, Span sp, Type *t, const char *what) {
+  check_cap_use(S, DEFER_KEY, t, sp, what);
+}
+
+static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
+                       const char *what, size_t quiet_if);
+
+/* Checks the capability a use of kind k needs of t now, or, while t is
+ * open (in part: List[?]), once the body's inference is done
+ * (check_deferred). */
+static void check_cap_use(Sema *S, DeferKind k, Type *t, Span sp,
+                          const char *what) {
   Type *r = type_resolve(S->tc, t);
-  if (r->kind == TY_VAR || SOFT(r) || has_hash(S, r)) return;
-  error(S, sp, "%s type %s has no equality or hashing (§4, §14: subs, "
-        "regexes, matches and types holding one cannot be keys)", what, TN(r));
+  if (!r->ground && (S->cur_sub || S->cur_const)) {
+    struct Deferred d = {k, t, sp, what, S->cap_errors.len};
+    VEC_PUSH(S->s->arena, S->deferred, d);
+    return;
+  }
+  report_cap(S, k, r, sp, what, SIZE_MAX);
+}
+
+/* Reports a missing capability of r; its open parts count as having it.
+ * A deferred check (quiet_if: cap_errors.len at the use) stays quiet about
+ * a type reported before its use (by the annotation that fixed it:
+ * `$s: Set[Match] = set([])`). */
+static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
+                       const char *what, size_t quiet_if) {
+  if (SOFT(r) || r->kind == TY_VAR) return;
+  bool ok = k == DEFER_KEY ? has_hash(S, r)
+          : k == DEFER_EQ ? has_eq(S, r) : has_order(S, r);
+  if (ok) return;
+  /* the key is the type and what it lacks: ordering 0, hashing 1,
+   * equality 2 (in the low bits of the aligned pointer) */
+  Type *key = (Type *)((uintptr_t)r | (k == DEFER_KEY) | (k == DEFER_EQ) << 1);
+  bool deferred = quiet_if != SIZE_MAX;
+  for (size_t i = 0; deferred && i < quiet_if && i < S->cap_errors.len; i++)
+    if (S->cap_errors.data[i] == key) return;
+  if (!deferred) VEC_PUSH(S->s->arena, S->cap_errors, key);
+  switch (k) {
+  case DEFER_SORTED:
+    error(S, sp, "%s values have no ordering, so this list cannot be "
+          "sorted", TN(r));
+    return;
+  case DEFER_MINMAX: error(S, sp, "%s values have no ordering", TN(r)); return;
+  case DEFER_SORTED_BY:
+    error(S, sp, "sorted_by needs a key with an order; %s has none", TN(r));
+    return;
+  case DEFER_EQ:
+    error(S, sp, "%s values have no equality, so %s cannot look for one "
+          "(§4)", TN(r), what);
+    return;
+  case DEFER_KEY:
+    error(S, sp, "%s type %s has no equality or hashing (§4, §14: subs, "
+          "regexes, matches and types holding one cannot be keys)", what,
+          TN(r));
+    return;
+  }
+}
+
+/* The end of a body's inference: the deferred checks, on the types as
+ * they came out (one still open becomes Unit, which has everything). */
+static void check_deferred(Sema *S) {
+  for (size_t i = 0; i < S->deferred.len; i++) {
+    struct Deferred *d = &S->deferred.data[i];
+    report_cap(S, d->kind, type_resolve(S->tc, d->type), d->span, d->what,
+               d->nreported);
+  }
+  S->deferred.len = 0;
+  S->cap_errors.len = 0;
 }
 
 /* An expression checked against an expected type: an anonymous sub takes
@@ -4047,6 +4120,7 @@ static void check_sub_body(Sema *S, Symbol *sym) {
             "%s), found %s", TN(sym->ret), sym->name, TN(t));
   }
   pop_scope(S);
+  check_deferred(S);
   S->cur_sub = NULL;
   S->tparams.len = 0;
 }
@@ -4151,6 +4225,7 @@ static void check_const_init(Sema *S, Symbol *sym) {
   expect_type(S, sym->item->const_.value, t, sym->ty,
               arena_printf(S->s->arena, " (the type of const %s)", sym->name));
   pop_scope(S);
+  check_deferred(S);
   S->cur_const = NULL;
 }
 
