@@ -1090,6 +1090,12 @@ static Type *check_binary(Sema *S, Expr *e) {
       }
       return type_resolve(S->tc, l);
     }
+    /* §4: an open operand is fixed by the other one (`None.unwrap() + 1`) */
+    if ((type_resolve(S->tc, l)->kind == TY_VAR) !=
+        (type_resolve(S->tc, r)->kind == TY_VAR) && UNIFY(l, r)) {
+      l = type_resolve(S->tc, l);
+      r = type_resolve(S->tc, r);
+    }
     Type *t = arith_result(op, l, r);
     if (!t) {
       arith_error(S, e->span, op, l, r);
