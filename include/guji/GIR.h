@@ -104,6 +104,9 @@ struct GirType {
   uint32_t id;               /* unique per module among object types */
   bool is_sum;               /* variants (tags) rather than one record/tuple */
   bool is_tuple;
+  bool is_range;             /* §4's Range: a tuple (start, end, inclusive,
+                                stride, reversed) whose text form is
+                                gj_str_append_range's */
   uint32_t nctors;
   GirCtor *ctors;
   /* GIR_T_LIST (the element), GIR_T_MAP (the value): */

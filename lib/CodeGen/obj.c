@@ -885,8 +885,23 @@ static LLVMValueRef text_ctor(Cg *cg, const GirType *t, uint32_t ctor,
   return flush(cg, &tp, buf);
 }
 
+/* §4: `1..4`, `(1..4).rev()`: the runtime writes it from the fields. */
+static LLVMValueRef text_range(Cg *cg, const GirType *t, LLVMValueRef buf,
+                               LLVMValueRef v) {
+  const GirCtor *c = &t->ctors[0];
+  LLVMTypeRef st = cg_obj_struct(cg, t, 0);
+  LLVMValueRef args[6] = {buf};
+  for (uint32_t i = 0; i < 5; i++)
+    args[i + 1] = load_field(cg, st, v, i, c->fields[i]);
+  return call_rt(cg, GIR_RT_STR_APPEND_RANGE, args, 6);
+}
+
 static void body_text(Cg *cg, LLVMValueRef fn, const GirType *t) {
   LLVMValueRef buf = LLVMGetParam(fn, 0), v = LLVMGetParam(fn, 1);
+  if (t->is_range) {
+    LLVMBuildRet(cg->b, text_range(cg, t, buf, v));
+    return;
+  }
   if (t->nctors == 1) {
     LLVMBuildRet(cg->b, text_ctor(cg, t, 0, buf, v));
     return;

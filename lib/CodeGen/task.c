@@ -15,6 +15,9 @@
  *             (cg_closure_call), stores its result to *result in T's
  *             memory type and drops the closure (the task owns it: SPAWN
  *             consumes it)
+ * The blocking ones (JOIN, SEND, RECV, SELECT) call the *_at entry
+ * points, which also take the operation's GjLoc: a deadlock panics at
+ * main's blocked operation (§12).
  *   JOIN      gj_task_join(t, &slot), the result reloaded (a new
  *             reference from the runtime)
  *   RECV, TRY_RECV  ok = gj_chan_recv(c, &slot); Some(slot) or None,
@@ -58,17 +61,17 @@ typedef enum RtTask {
 /* name, then result and parameter letters (cg_rt_hand_decl) */
 static const CgHandSig rt_task[RT__COUNT] = {
     [RT_SPAWN] = {"gj_task_spawn", "p:ppp"},
-    [RT_JOIN] = {"gj_task_join", "v:pp"},
+    [RT_JOIN] = {"gj_task_join_at", "v:ppp"},
     [RT_CHAN_NEW] = {"gj_chan_new", "p:pip"},
-    [RT_SEND] = {"gj_chan_send", "b:pp"},
+    [RT_SEND] = {"gj_chan_send_at", "b:ppp"},
     [RT_TRY_SEND] = {"gj_chan_try_send", "b:pp"},
-    [RT_RECV] = {"gj_chan_recv", "b:pp"},
+    [RT_RECV] = {"gj_chan_recv_at", "b:ppp"},
     [RT_TRY_RECV] = {"gj_chan_try_recv", "b:pp"},
     [RT_CLOSE] = {"gj_chan_close", "b:p"},
     [RT_MARK] = {"gj_mark_shared", "v:p"},
     [RT_SLEEP] = {"gj_time_sleep", "v:i"},
     [RT_AFTER] = {"gj_time_after", "p:i"},
-    [RT_SELECT] = {"gj_select", "i:pib"},
+    [RT_SELECT] = {"gj_select_at", "i:pibp"},
 };
 
 typedef struct Spawner {
@@ -277,8 +280,9 @@ static LLVMValueRef select_inst(Cg *cg, const GirInst *in,
   LLVMValueRef eight = LLVMConstInt(cg->t_i64, 8, false);
   LLVMValueRef a3[] = {LLVMBuildGEP2(cg->b, cg->t_i8, st, &eight, 1, ""),
                        LLVMConstInt(cg->t_i64, n, false),
-                       LLVMConstInt(cg->t_i1, in->imm.task.has_else, false)};
-  LLVMValueRef idx = call_rt(cg, RT_SELECT, a3, 3);
+                       LLVMConstInt(cg->t_i1, in->imm.task.has_else, false),
+                       cg_loc(cg, in->span)};
+  LLVMValueRef idx = call_rt(cg, RT_SELECT, a3, 4);
   LLVMBuildStore(cg->b, idx, st);
   /* the send values of the arms not chosen stay ours: release them */
   LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(cg->b));
@@ -356,7 +360,8 @@ LLVMValueRef cg_task_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
     LLVMValueRef slot = cg_elem_slot(cg, et, 0);
     a[0] = args[0];
     a[1] = slot;
-    call_rt(cg, RT_JOIN, a, 2);
+    a[2] = cg_loc(cg, in->span);
+    call_rt(cg, RT_JOIN, a, 3);
     return et->kind == GIR_T_UNIT ? NULL : cg_elem_reload(cg, et, slot);
   }
   case GIR_TASK_CHAN_NEW:
@@ -368,13 +373,16 @@ LLVMValueRef cg_task_inst(Cg *cg, const GirInst *in, const LLVMValueRef *args,
   case GIR_TASK_SEND: case GIR_TASK_TRY_SEND:
     a[0] = args[0];
     a[1] = by_ptr(cg, et, has_elem ? args[1] : NULL);
-    return call_rt(cg, fn == GIR_TASK_SEND ? RT_SEND : RT_TRY_SEND, a, 2);
+    a[2] = cg_loc(cg, in->span); /* for a deadlock's panic (send only) */
+    return call_rt(cg, fn == GIR_TASK_SEND ? RT_SEND : RT_TRY_SEND, a,
+                   fn == GIR_TASK_SEND ? 3 : 2);
   case GIR_TASK_RECV: case GIR_TASK_TRY_RECV: {
     LLVMValueRef slot = cg_elem_slot(cg, et, 0);
     a[0] = args[0];
     a[1] = slot;
-    LLVMValueRef ok =
-        call_rt(cg, fn == GIR_TASK_RECV ? RT_RECV : RT_TRY_RECV, a, 2);
+    a[2] = cg_loc(cg, in->span);
+    LLVMValueRef ok = call_rt(cg, fn == GIR_TASK_RECV ? RT_RECV : RT_TRY_RECV,
+                              a, fn == GIR_TASK_RECV ? 3 : 2);
     return option_of(cg, in->type, et, ok, slot);
   }
   case GIR_TASK_CLOSE: return call_rt(cg, RT_CLOSE, (LLVMValueRef *)args, 1);

@@ -73,6 +73,8 @@ static Type *ST(Lower *L, const Type *ct) {
   return type_ground(L->tc, t, &ty_unit);
 }
 
+static const GirType *range_type(Lower *L);
+
 static const GirType *gty_in(Lower *L, const Type *ct) {
   Type *t = ST(L, ct);
   if (t->kind == TY_LIST) return gir_type_list(L->m, gty(t->args[0]));
@@ -81,7 +83,7 @@ static const GirType *gty_in(Lower *L, const Type *ct) {
   if (t->kind == TY_SET) return gir_type_map(L->m, gty(t->args[0]), NULL, true);
   if (t->kind == TY_CHAN) return gir_type_chan(L->m, gty(t->args[0]));
   if (t->kind == TY_TASK) return gir_type_task(L->m, gty(t->args[0]));
-  if (t->kind == TY_RANGE) return gir_type_list(L->m, &gir_t_int); /* §4 */
+  if (t->kind == TY_RANGE) return range_type(L); /* §4 */
   if (t->kind == TY_LINES) return &gir_t_lines; /* §18: a runtime handle */
   if (t->kind == TY_FN) {
     /* Unit parameters have no value, so no place in the GIR signature */
@@ -568,7 +570,9 @@ static GirValue some_end(Lower *L, Join *j, const GirType *ot, GirValue x,
                          Span sp);
 static GirValue lower_chan_method(Lower *L, Expr *e, GirValue c);
 static GirValue lower_io(Lower *L, Expr *e);
-static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp);
+static GirValue range_step(Lower *L, GirValue r, GirValue n, Span sp);
+static GirValue range_rev(Lower *L, GirValue r, Span sp);
+static GirValue range_to_list(Lower *L, GirValue r, Span sp);
 
 static GirValue lower_regex_method(Lower *L, Expr *e, GirValue v);
 static GirValue call1(Lower *L, GirValue f, GirValue x, Span sp);
@@ -624,12 +628,11 @@ static GirValue lower_method(Lower *L, Expr *e) {
       e->method.builtin == BM_LIST_INSERT || e->method.builtin == BM_LIST_REMOVE)
     return lower_list_method(L, e, v);
   if (e->method.builtin == BM_LIST_SORTED_BY) return lower_sorted_by(L, e, v);
-  if (e->method.builtin == BM_RANGE_TO_LIST) return v;
+  if (e->method.builtin == BM_RANGE_TO_LIST) return range_to_list(L, v, e->span);
   if (e->method.builtin == BM_LINES_TO_LIST)
     return gir_call_rt_typed(&L->g, GIR_RT_LINES_TO_LIST, &v, 1, gty(e->ty),
                              e->span);
-  if (e->method.builtin == BM_RANGE_REV)
-    return gir_list_op(&L->g, GIR_LIST_REVERSED, &v, 1, e->span);
+  if (e->method.builtin == BM_RANGE_REV) return range_rev(L, v, e->span);
   if (e->method.builtin == BM_RANGE_STEP) {
     GirValue n = lower_expr(L, e->method.args.data[0]);
     if (dead(L)) return GIR_NO_VALUE;
@@ -659,7 +662,7 @@ static GirValue lower_method(Lower *L, Expr *e) {
     case TY_CHAR: return rt(L, GIR_RT_STR_FROM_CHAR, sp, 1, v);
     case TY_STR: return v;
     case TY_TUPLE: case TY_ADT: case TY_LIST: case TY_MAP: case TY_SET:
-    case TY_REGEX: case TY_MATCH: {
+    case TY_REGEX: case TY_MATCH: case TY_RANGE: {
       GirValue cap = gir_const_int(g, 32, sp);
       return gir_append_text(g, rt(L, GIR_RT_STR_WITH_CAP, sp, 1, cap), v,
                              false, sp);
@@ -1578,7 +1581,7 @@ static GirValue lower_index(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   const GirType *lt = gty(e->index.recv->ty);
   Expr *ix = e->index.index;
-  if (ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT) {
+  if (ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT && lt->kind != GIR_T_MAP) {
     GirValue a = lower_expr(L, ix->bin.lhs);
     if (dead(L)) return GIR_NO_VALUE;
     GirValue b = lower_expr(L, ix->bin.rhs);
@@ -2176,42 +2179,42 @@ static GirValue lower_math(Lower *L, Expr *e) {
   }
 }
 
-/* ---- Range values (§4): the List[Int] of their values ---------------------- */
+/* ---- Range values (§4) ------------------------------------------------------ */
 
-static GirValue range_list(Lower *L, GirValue lo, GirValue hi, bool inclusive,
-                           Span sp) {
-  GirBuilder *g = &L->g;
-  const GirType *lt = gir_type_list(L->m, &gir_t_int);
-  GirBlock *head = gir_block_new(L->m, L->g.f, "range.head");
-  GirValue i = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
-  GirValue acc = gir_block_add_param(L->m, L->g.f, head, lt);
-  GirBlock *done = gir_block_new(L->m, L->g.f, "range.done");
-  GirValue res = gir_block_add_param(L->m, L->g.f, done, lt);
-  GirValue a[2] = {lo, gir_list_new(g, lt, NULL, 0, sp)};
-  gir_jmp(g, head, a, 2, sp);
-  gir_set_block(g, head);
-  GirBlock *body = gir_block_new(L->m, L->g.f, "range.body");
-  GirBlock *out = gir_block_new(L->m, L->g.f, "range.out");
-  gir_br(g, gir_op2(g, inclusive ? GIR_OP_ILE : GIR_OP_ILT, &gir_t_bool, i, hi, sp),
-         body, out, sp);
-  gir_set_block(g, out);
-  gir_jmp(g, done, &acc, 1, sp);
-  gir_set_block(g, body);
-  GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, lt, acc, i, sp);
-  if (inclusive) {
-    /* stop at hi without computing hi + 1 */
-    GirBlock *last = gir_block_new(L->m, L->g.f, "range.last");
-    GirBlock *step = gir_block_new(L->m, L->g.f, "range.step");
-    gir_br(g, gir_op2(g, GIR_OP_IEQ, &gir_t_bool, i, hi, sp), last, step, sp);
-    gir_set_block(g, last);
-    gir_jmp(g, done, &pushed, 1, sp);
-    gir_set_block(g, step);
-  }
-  GirValue b[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, i, gir_const_int(g, 1, sp), sp),
-                   pushed};
-  gir_jmp(g, head, b, 2, sp);
-  gir_set_block(g, done);
-  return res;
+/* A Range is a tuple object (start, end, inclusive, stride, reversed)
+ * (runtime/src/range.c): equality, order and hashing are its fields',
+ * its text form the expression that makes it. Where a List method or a
+ * `for` works on it, Sema types the operand List[Int] and lower_expr
+ * converts (gj_range_to_list). */
+static const GirType *range_type(Lower *L) {
+  for (size_t i = 0; i < L->obj_keys.len; i++)
+    if (L->obj_keys.data[i] == &ty_range) return L->obj_vals.data[i];
+  GirType *g = gir_type_obj(L->m, "Range", false, true, 1);
+  g->is_range = true;
+  static const GirType *const fields[5] = {&gir_t_int, &gir_t_int, &gir_t_bool,
+                                           &gir_t_int, &gir_t_bool};
+  g->ctors[0].name = "";
+  g->ctors[0].nfields = 5;
+  g->ctors[0].fields = (const GirType **)fields;
+  VEC_PUSH(L->s->arena, L->obj_keys, &ty_range);
+  VEC_PUSH(L->s->arena, L->obj_vals, g);
+  return g;
+}
+
+static void range_fields(Lower *L, GirValue r, GirValue f[5], Span sp) {
+  const GirType *rt = range_type(L);
+  for (uint32_t i = 0; i < 5; i++) f[i] = gir_proj(&L->g, r, rt, 0, i, sp);
+}
+
+static GirValue range_new(Lower *L, const GirValue f[5], Span sp) {
+  return gir_new(&L->g, range_type(L), 0, f, 5, sp);
+}
+
+static GirValue range_to_list(Lower *L, GirValue r, Span sp) {
+  GirValue f[5];
+  range_fields(L, r, f, sp);
+  return gir_call_rt_typed(&L->g, GIR_RT_RANGE_TO_LIST, f, 5,
+                           gir_type_list(L->m, &gir_t_int), sp);
 }
 
 static GirValue lower_range_value(Lower *L, Expr *e) {
@@ -2222,13 +2225,25 @@ static GirValue lower_range_value(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   GirValue hi = lower_expr(L, hi_e);
   if (dead(L)) return GIR_NO_VALUE;
-  return range_list(L, lo, hi, !call && e->bin.op == TOK_DOTDOTEQ, e->span);
+  bool incl = !call && e->bin.op == TOK_DOTDOTEQ;
+  GirValue f[5] = {lo, hi, gir_const_bool(&L->g, incl, e->span),
+                   gir_const_int(&L->g, 1, e->span),
+                   gir_const_bool(&L->g, false, e->span)};
+  return range_new(L, f, e->span);
 }
 
-/* Range.step(n): every n-th value (n must be positive). */
-static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp) {
+/* Range.rev(): the same values, the other way. */
+static GirValue range_rev(Lower *L, GirValue r, Span sp) {
+  GirValue f[5];
+  range_fields(L, r, f, sp);
+  f[4] = gir_op2(&L->g, GIR_OP_IEQ, &gir_t_bool, f[4],
+                 gir_const_bool(&L->g, false, sp), sp);
+  return range_new(L, f, sp);
+}
+
+/* Range.step(n): every n-th value, from the first (n must be positive). */
+static GirValue range_step(Lower *L, GirValue r, GirValue n, Span sp) {
   GirBuilder *g = &L->g;
-  const GirType *lt = gir_type_list(L->m, &gir_t_int);
   GirBlock *bad = gir_block_new(L->m, L->g.f, "step.bad");
   GirBlock *ok = gir_block_new(L->m, L->g.f, "step.ok");
   gir_br(g, gir_op2(g, GIR_OP_IGT, &gir_t_bool, n, gir_const_int(g, 0, sp), sp),
@@ -2237,29 +2252,14 @@ static GirValue range_step(Lower *L, GirValue l, GirValue n, Span sp) {
   rt(L, GIR_RT_PANIC, sp, 1, gir_const_str(g, "step must be positive", 21, sp));
   gir_unreachable(g, sp);
   gir_set_block(g, ok);
-  GirValue len = list_len(L, l, sp);
-  GirBlock *head = gir_block_new(L->m, L->g.f, "step.head");
-  GirValue i = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
-  GirValue acc = gir_block_add_param(L->m, L->g.f, head, lt);
-  GirBlock *done = gir_block_new(L->m, L->g.f, "step.done");
-  GirValue res = gir_block_add_param(L->m, L->g.f, done, lt);
-  GirValue a[2] = {gir_const_int(g, 0, sp), gir_list_new(g, lt, NULL, 0, sp)};
-  gir_jmp(g, head, a, 2, sp);
-  gir_set_block(g, head);
-  GirBlock *body = gir_block_new(L->m, L->g.f, "step.body");
-  GirBlock *out = gir_block_new(L->m, L->g.f, "step.out");
-  gir_br(g, gir_op2(g, GIR_OP_ILT, &gir_t_bool, i, len, sp), body, out, sp);
-  gir_set_block(g, out);
-  gir_jmp(g, done, &acc, 1, sp);
-  gir_set_block(g, body);
-  GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, lt, acc, list_get(L, l, lt, i, sp), sp);
-  /* i + n saturates at len: no overflow for huge steps */
-  GirValue left = gir_op2(g, GIR_OP_ISUB, &gir_t_int, len, i, sp);
-  GirValue adv = gir_op2(g, GIR_OP_IMIN, &gir_t_int, n, left, sp);
-  GirValue b[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, i, adv, sp), pushed};
-  gir_jmp(g, head, b, 2, sp);
-  gir_set_block(g, done);
-  return res;
+  GirValue f[5], nf[5];
+  range_fields(L, r, f, sp);
+  nf[0] = rt(L, GIR_RT_RANGE_STEP_START, sp, 6, f[0], f[1], f[2], f[3], f[4], n);
+  nf[1] = rt(L, GIR_RT_RANGE_STEP_END, sp, 5, f[0], f[1], f[2], f[3], f[4]);
+  nf[2] = rt(L, GIR_RT_RANGE_STEP_INCL, sp, 5, f[0], f[1], f[2], f[3], f[4]);
+  nf[3] = rt(L, GIR_RT_RANGE_STEP_STRIDE, sp, 2, f[3], n);
+  nf[4] = f[4];
+  return range_new(L, nf, sp);
 }
 
 /* ---- List and Option methods that take a sub ---------------------------------- */
@@ -2629,7 +2629,20 @@ static GirValue lower_try(Lower *L, Expr *e) {
   return p;
 }
 
+static GirValue lower_expr_as_typed(Lower *L, Expr *e);
+
+/* §4: a Range where Sema wants its List[Int] (a List method's receiver, a
+ * `for` over a Range value) becomes that list here. */
 GirValue lower_expr(Lower *L, Expr *e) {
+  GirValue v = lower_expr_as_typed(L, e);
+  if (v == GIR_NO_VALUE || dead(L)) return v;
+  const GirType *t = gir_value_type(L->g.f, v);
+  if (t->kind == GIR_T_OBJ && t->is_range && gty(e->ty) != t)
+    return range_to_list(L, v, e->span);
+  return v;
+}
+
+static GirValue lower_expr_as_typed(Lower *L, Expr *e) {
   if (dead(L)) return GIR_NO_VALUE;
   GirBuilder *g = &L->g;
   switch (e->kind) {

@@ -62,6 +62,17 @@ static Type *ctor_field_type(Cx *cx, Type *t, size_t c, size_t i) {
   return t->args[i];
 }
 
+/* [.., $a, _]: a rest first, then only wildcards — "at least n
+ * elements", which splits as a head and a shorter such pattern. */
+static bool rest_then_wild(const Pattern *p) {
+  if (p->kind != PAT_LIST || p->elems.len < 2 ||
+      p->elems.data[0]->kind != PAT_REST)
+    return false;
+  for (size_t i = 1; i < p->elems.len; i++)
+    if (!is_wild(p->elems.data[i])) return false;
+  return true;
+}
+
 /* Which constructor a (non-wildcard) pattern of a finite type names; -1
  * when it names none (a literal of an infinite type). */
 static long head_ctor(const Pattern *p) {
@@ -74,7 +85,8 @@ static long head_ctor(const Pattern *p) {
   case PAT_LIST:
     if (p->elems.len == 0) return 0;                 /* [] */
     if (p->elems.data[0]->kind != PAT_REST) return 1; /* [p, …] */
-    return -1; /* [.., p]: fixed from the end; not split (conservative) */
+    if (rest_then_wild(p)) return 1;                  /* [.., _, _] */
+    return -1; /* [.., 0]: fixed from the end; not split (conservative) */
   default: return -1;
   }
 }
@@ -85,6 +97,17 @@ static void sub_patterns(Cx *cx, const Pattern *p, size_t n, Pattern **out) {
   if (is_wild(p)) return;
   if (p->kind == PAT_LIST) {
     if (n != 2 || p->elems.len == 0) return;
+    if (rest_then_wild(p)) { /* [.., _, _] is _ then [.., _] */
+      Pattern *tail = ARENA_NEW(cx->a, Pattern);
+      *tail = *p;
+      tail->elems.data = ARENA_ARRAY(cx->a, Pattern *, p->elems.len - 1);
+      tail->elems.data[0] = p->elems.data[0];
+      for (size_t i = 2; i < p->elems.len; i++)
+        tail->elems.data[i - 1] = p->elems.data[i];
+      tail->elems.len = tail->elems.cap = p->elems.len - 1;
+      out[1] = tail;
+      return;
+    }
     out[0] = p->elems.data[0];
     /* the tail: the rest of the pattern, as a list pattern */
     Pattern *tail = ARENA_NEW(cx->a, Pattern);

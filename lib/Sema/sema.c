@@ -126,7 +126,24 @@ typedef struct Sema {
   VEC(Symbol *) tests;    /* every module's test blocks (§20) */
   VEC(Instance) instances; /* calls of generic subs, for check_instances */
   bool caps_changed;      /* need_cap added a capability (fixed point) */
+  VEC(struct Deferred) deferred; /* capability checks of types still open */
+  VEC(Type *) cap_errors; /* types reported without ordering or hashing in
+                             this body (the deferred checks say it once) */
 } Sema;
+
+/* §4: a use that needs an ordering or hashing of a type still open
+ * (`mut $xs = []; $xs.sorted()`) is checked once the body's inference
+ * is done and the type is known, and reported at the use. */
+typedef enum DeferKind { DEFER_SORTED, DEFER_MINMAX, DEFER_SORTED_BY,
+                         DEFER_KEY, DEFER_EQ } DeferKind;
+struct Deferred {
+  DeferKind kind;
+  Type *type;
+  Span span;
+  const char *what;       /* DEFER_KEY: "Map key", "Set element";
+                             DEFER_EQ: the method, "contains" */
+  size_t nreported;       /* cap_errors.len when the use was seen */
+};
 
 static void error(Sema *S, Span sp, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -146,6 +163,8 @@ static void note(Sema *S, Span sp, const char *fmt, ...) {
 }
 
 static void need_key(Sema *S, Span sp, Type *t, const char *what);
+static void check_cap_use(Sema *S, DeferKind k, Type *t, Span sp,
+                          const char *what);
 
 /* ---- capabilities of type parameters (§4, §11) ----------------------------- */
 
@@ -637,12 +656,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   }
   TypeDecl *d = find_tdecl(S, te->name);
   if (d) return decl_type(S, te, d);
-  static const struct { const char *name, *what, *sec; } later[] = {
-      {"Range", "Range values", "§4"},
-  };
-  for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
-    if (strcmp(te->name, later[i].name) == 0)
-      return not_implemented(S, te->span, later[i].what, later[i].sec);
+  if (strcmp(te->name, "Range") == 0 && !te->args.len) return &ty_range;
   error(S, te->span, "unknown type %s", te->name);
   return &ty_error;
 }
@@ -948,8 +962,6 @@ static Type *check_str(Sema *S, Expr *e) {
     if (seg->spec) check_fmt_spec(S, seg, t);
     if (t->kind == TY_NEVER)
       error(S, seg->expr->span, "this interpolation never produces a value");
-    else if (t->kind == TY_RANGE)
-      not_implemented(S, seg->expr->span, "interpolating a Range", "§4");
     else if (!SOFT(t) && !has_text(S, t))
       error(S, seg->expr->span, "%s has no text form (§4: functions cannot "
             "be printed)", TN(t));
@@ -1078,6 +1090,12 @@ static Type *check_binary(Sema *S, Expr *e) {
       }
       return type_resolve(S->tc, l);
     }
+    /* §4: an open operand is fixed by the other one (`None.unwrap() + 1`) */
+    if ((type_resolve(S->tc, l)->kind == TY_VAR) !=
+        (type_resolve(S->tc, r)->kind == TY_VAR) && UNIFY(l, r)) {
+      l = type_resolve(S->tc, l);
+      r = type_resolve(S->tc, r);
+    }
     Type *t = arith_result(op, l, r);
     if (!t) {
       arith_error(S, e->span, op, l, r);
@@ -1132,9 +1150,7 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
   case BI_PRINT: case BI_WRITE: case BI_EPRINT:
     if (check_arity(S, e->span, name, args->len, 1, 1)) {
       Type *t = args->data[0]->ty;
-      if (t->kind == TY_RANGE)
-        not_implemented(S, args->data[0]->span, "printing a Range", "§4");
-      else if (!has_text(S, t))
+      if (!has_text(S, t))
         error(S, args->data[0]->span, "%s has no text form (§4: functions "
               "cannot be printed)", TN(t));
     }
@@ -1438,7 +1454,9 @@ static Type *check_list(Sema *S, Expr *e) {
 static Type *check_index(Sema *S, Expr *e) {
   Type *rt = type_resolve(S->tc, check_expr(S, e->index.recv, true));
   Expr *ix = e->index.index;
-  bool slice = ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT;
+  /* a Map keyed by Ranges is indexed by one: $m[0..3] (§4) */
+  bool slice = ix->kind == EX_BINARY && ix->bin.op == TOK_DOTDOT &&
+               rt->kind != TY_MAP;
   if (slice) {
     check_expr(S, ix->bin.lhs, true);
     check_expr(S, ix->bin.rhs, true);
@@ -1447,7 +1465,7 @@ static Type *check_index(Sema *S, Expr *e) {
     ix->ty = &ty_range;
   } else {
     Type *it = check_expr(S, ix, true);
-    if (it->kind == TY_RANGE)
+    if (it->kind == TY_RANGE && rt->kind != TY_MAP)
       return not_implemented(S, ix->span, "slices other than a..b", "§15");
     if (rt->kind == TY_LIST) expect_type(S, ix, it, &ty_int, " (a list index)");
     if (rt->kind == TY_MAP) {
@@ -1479,12 +1497,12 @@ static Type *check_index(Sema *S, Expr *e) {
   return slice ? rt : rt->args[0];
 }
 
-/* §4: a Range's methods. The Range becomes the List[Int] of its values
- * (rev and step keep it a Range); the list methods do the rest. */
+/* §4: a Range's methods. rev and step make Ranges; for the others the
+ * receiver is typed as the List[Int] of its values (Lower converts it)
+ * and the list methods do the rest. */
 static Type *check_range_method(Sema *S, Expr *e) {
   const char *name = e->method.name;
   Type *il = type_list(S->tc, &ty_int);
-  e->method.recv->ty = il;
   if (strcmp(name, "rev") == 0 || strcmp(name, "step") == 0 ||
       strcmp(name, "to_list") == 0) {
     bool step = name[0] == 's';
@@ -1503,6 +1521,7 @@ static Type *check_range_method(Sema *S, Expr *e) {
                                         "find", "is_empty"};
   for (size_t i = 0; i < sizeof as_list / sizeof as_list[0]; i++)
     if (strcmp(name, as_list[i]) == 0) {
+      e->method.recv->ty = il;
       Type *r = check_list_method(S, e, il);
       return r ? r : check_list_hof(S, e, il);
     }
@@ -1568,10 +1587,7 @@ static Type *check_list_hof(Sema *S, Expr *e, Type *rt) {
     case BM_LIST_SORTED_BY: {
       Type *k = type_var(S->tc);
       check_fn_arg(S, a->data[0], fn1(S, el, k));
-      Type *rk = type_resolve(S->tc, k);
-      if (rk->kind != TY_VAR && !has_order(S, rk))
-        error(S, a->data[0]->span, "sorted_by needs a key with an order; %s "
-              "has none", TN(rk));
+      check_cap_use(S, DEFER_SORTED_BY, k, a->data[0]->span, NULL);
       return rt;
     }
     default:
@@ -1630,22 +1646,16 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       return rt;
     case BM_LIST_CONTAINS:
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
-      if (!has_eq(S, rel))
-        error(S, e->span, "%s values have no equality, so contains cannot "
-              "look for one (§4)", TN(rel));
+      check_cap_use(S, DEFER_EQ, rel, e->span, "contains");
       return &ty_bool;
     case BM_LIST_INDEX_OF: {
-      if (!has_eq(S, rel))
-        error(S, e->span, "%s values have no equality, so index_of cannot "
-              "look for one (§4)", TN(rel));
+      check_cap_use(S, DEFER_EQ, rel, e->span, "index_of");
       expect_type(S, a->data[0], a->data[0]->ty, el, " (the list's element type)");
       Type *int_t = &ty_int;
       return type_adt(S->tc, S->opt_decl, &int_t, 1);
     }
     case BM_LIST_SORTED:
-      if (rel->kind != TY_VAR && !has_order(S, rel))
-        error(S, e->span, "%s values have no ordering, so this list cannot be "
-              "sorted", TN(rel));
+      check_cap_use(S, DEFER_SORTED, rel, e->span, NULL);
       return rt;
     case BM_LIST_REVERSED: return rt;
     case BM_LIST_INSERT:
@@ -1670,8 +1680,7 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       }
       return rel;
     case BM_LIST_MIN: case BM_LIST_MAX:
-      if (rel->kind != TY_VAR && !has_order(S, rel))
-        error(S, e->span, "%s values have no ordering", TN(rel));
+      check_cap_use(S, DEFER_MINMAX, rel, e->span, NULL);
       return opt_el;
     case BM_LIST_ENUMERATE: {
       Type *pair[2] = {&ty_int, el};
@@ -1718,10 +1727,74 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
  * type but subs (and types holding one) has. Open types are checked when
  * they are known, at their use. */
 static void need_key(Sema *S, Span sp, Type *t, const char *what) {
+  check_cap_use(S, DEFER_KEY, t, sp, what);
+}
+
+static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
+                       const char *what, size_t quiet_if);
+
+/* Checks the capability a use of kind k needs of t now, or, while t is
+ * open (in part: List[?]), once the body's inference is done
+ * (check_deferred). */
+static void check_cap_use(Sema *S, DeferKind k, Type *t, Span sp,
+                          const char *what) {
   Type *r = type_resolve(S->tc, t);
-  if (r->kind == TY_VAR || SOFT(r) || has_hash(S, r)) return;
-  error(S, sp, "%s type %s has no equality or hashing (§4, §14: subs, "
-        "regexes, matches and types holding one cannot be keys)", what, TN(r));
+  if (!r->ground && (S->cur_sub || S->cur_const)) {
+    struct Deferred d = {k, t, sp, what, S->cap_errors.len};
+    VEC_PUSH(S->s->arena, S->deferred, d);
+    return;
+  }
+  report_cap(S, k, r, sp, what, SIZE_MAX);
+}
+
+/* Reports a missing capability of r; its open parts count as having it.
+ * A deferred check (quiet_if: cap_errors.len at the use) stays quiet about
+ * a type reported before its use (by the annotation that fixed it:
+ * `$s: Set[Match] = set([])`). */
+static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
+                       const char *what, size_t quiet_if) {
+  if (SOFT(r) || r->kind == TY_VAR) return;
+  bool ok = k == DEFER_KEY ? has_hash(S, r)
+          : k == DEFER_EQ ? has_eq(S, r) : has_order(S, r);
+  if (ok) return;
+  /* the key is the type and what it lacks: ordering 0, hashing 1,
+   * equality 2 (in the low bits of the aligned pointer) */
+  Type *key = (Type *)((uintptr_t)r | (k == DEFER_KEY) | (k == DEFER_EQ) << 1);
+  bool deferred = quiet_if != SIZE_MAX;
+  for (size_t i = 0; deferred && i < quiet_if && i < S->cap_errors.len; i++)
+    if (S->cap_errors.data[i] == key) return;
+  if (!deferred) VEC_PUSH(S->s->arena, S->cap_errors, key);
+  switch (k) {
+  case DEFER_SORTED:
+    error(S, sp, "%s values have no ordering, so this list cannot be "
+          "sorted", TN(r));
+    return;
+  case DEFER_MINMAX: error(S, sp, "%s values have no ordering", TN(r)); return;
+  case DEFER_SORTED_BY:
+    error(S, sp, "sorted_by needs a key with an order; %s has none", TN(r));
+    return;
+  case DEFER_EQ:
+    error(S, sp, "%s values have no equality, so %s cannot look for one "
+          "(§4)", TN(r), what);
+    return;
+  case DEFER_KEY:
+    error(S, sp, "%s type %s has no equality or hashing (§4, §14: subs, "
+          "regexes, matches and types holding one cannot be keys)", what,
+          TN(r));
+    return;
+  }
+}
+
+/* The end of a body's inference: the deferred checks, on the types as
+ * they came out (one still open becomes Unit, which has everything). */
+static void check_deferred(Sema *S) {
+  for (size_t i = 0; i < S->deferred.len; i++) {
+    struct Deferred *d = &S->deferred.data[i];
+    report_cap(S, d->kind, type_resolve(S->tc, d->type), d->span, d->what,
+               d->nreported);
+  }
+  S->deferred.len = 0;
+  S->cap_errors.len = 0;
 }
 
 /* An expression checked against an expected type: an anonymous sub takes
@@ -2471,8 +2544,6 @@ static Type *check_method(Sema *S, Expr *e) {
   if (strcmp(name, "to_str") == 0) {
     e->method.builtin = BM_TO_STR;
     check_arity(S, e->span, "to_str", e->method.args.len, 0, 0);
-    if (rt->kind == TY_RANGE)
-      return not_implemented(S, e->span, "Range's text form", "§4");
     if (!has_text(S, rt))
       error(S, recv->span, "%s has no text form (§4: functions cannot be "
             "printed)", TN(rt));
@@ -4055,6 +4126,7 @@ static void check_sub_body(Sema *S, Symbol *sym) {
             "%s), found %s", TN(sym->ret), sym->name, TN(t));
   }
   pop_scope(S);
+  check_deferred(S);
   S->cur_sub = NULL;
   S->tparams.len = 0;
 }
@@ -4159,6 +4231,7 @@ static void check_const_init(Sema *S, Symbol *sym) {
   expect_type(S, sym->item->const_.value, t, sym->ty,
               arena_printf(S->s->arena, " (the type of const %s)", sym->name));
   pop_scope(S);
+  check_deferred(S);
   S->cur_const = NULL;
 }
 

@@ -344,12 +344,11 @@ bool type_has_eq(TypeCtx *c, Type *t) {
 bool type_has_order(TypeCtx *c, Type *t) {
   t = prune(t);
   if (contains(t, no_eq_kind)) return false;
-  if (t->kind == TY_RANGE || t->kind == TY_UNIT) return t->kind == TY_UNIT;
   for (uint32_t i = 0; i < t->nargs; i++)
     if (!type_has_order(c, t->args[i])) return false;
   return true;
 }
 bool type_has_text(TypeCtx *c, Type *t) {
   (void)c;
-  return prune(t)->kind != TY_RANGE && !has_fn(t);
+  return !has_fn(t);
 }

@@ -238,6 +238,8 @@ GjStr *gj_str_append_float(GjStr *s, double v);
 GjStr *gj_str_append_bool(GjStr *s, bool v);
 GjStr *gj_str_append_char(GjStr *s, uint32_t v);
 GjStr *gj_str_append_unit(GjStr *s);
+GjStr *gj_str_append_range(GjStr *s, int64_t start, int64_t end, bool incl,
+                           int64_t step, bool rev);
 
 /* Format specs (§13): `"${$n:>8}"` appends Python's format(v, spec). The
  * compiler checks the spec against the value's type and packs it into one
@@ -369,6 +371,18 @@ uint64_t gj_list_hash(const GjList *l, uint64_t seed);
 GjStr *gj_list_append_text(GjStr *buf, const GjList *l);
 GjList *gj_list_sorted(const GjList *l); /* stable, by elem->cmp */
 GjList *gj_list_reversed(const GjList *l);
+
+/* Range values (§4; range.c): a Range object's fields are passed as
+ * scalars (start, end, inclusive, stride, reversed). */
+GjList *gj_range_to_list(int64_t start, int64_t end, bool incl, int64_t step,
+                         bool rev);
+int64_t gj_range_step_stride(int64_t step, int64_t n);
+int64_t gj_range_step_start(int64_t start, int64_t end, bool incl,
+                            int64_t step, bool rev, int64_t n);
+int64_t gj_range_step_end(int64_t start, int64_t end, bool incl, int64_t step,
+                          bool rev);
+bool gj_range_step_incl(int64_t start, int64_t end, bool incl, int64_t step,
+                        bool rev);
 bool gj_list_contains(const GjList *l, const void *x);
 int64_t gj_list_index_of(const GjList *l, const void *x); /* -1: absent */
 GjStr *gj_list_join(const GjList *strs, const GjStr *sep); /* List[Str] */
@@ -698,6 +712,8 @@ GjTask *gj_task_spawn(void (*fn)(void *arg, void *result), void *arg,
 /* §17 join: waits for t to end and copies its value to *out as a new
  * reference (any number of times). out may be NULL. */
 void gj_task_join(GjTask *t, void *out);
+/* As gj_task_join, with the call's location for a deadlock's panic. */
+void gj_task_join_at(GjTask *t, void *out, const GjLoc *loc);
 /* Lets other runnable tasks run first; returns at once outside a task. */
 void gj_task_yield(void);
 /* True when the caller runs as a task (on a worker). */
@@ -733,9 +749,11 @@ int64_t gj_chan_len(const GjChan *c); /* values buffered now */
  * (Err(Closed)) when the channel is or gets closed first; the value is
  * then dropped. */
 bool gj_chan_send(GjChan *c, const void *v);
+bool gj_chan_send_at(GjChan *c, const void *v, const GjLoc *loc);
 /* §17 recv: blocks for a value and moves it to *out (+1), true (Some);
  * false (None) once the channel is closed and drained. */
 bool gj_chan_recv(GjChan *c, void *out);
+bool gj_chan_recv_at(GjChan *c, void *out, const GjLoc *loc);
 /* §17 close: false (Err(Closed)) when already closed. Wakes every waiter:
  * receivers get None once the buffer is drained, senders Err(Closed). */
 bool gj_chan_close(GjChan *c);
@@ -760,6 +778,8 @@ typedef struct GjSelectCase {
   bool ok; /* out */
 } GjSelectCase;
 int64_t gj_select(GjSelectCase *cases, int64_t n, bool has_else);
+int64_t gj_select_at(GjSelectCase *cases, int64_t n, bool has_else,
+                     const GjLoc *loc);
 
 /* ---- time (§17, §18; runtime/src/timer.c) ------------------------------ */
 

@@ -402,6 +402,22 @@ static int64_t block_on_cases(GjSelectCase *cs, int64_t n, LockSet *ls,
 
 static void never_wakes(void *arg) { (void)arg; }
 
+bool gj_chan_send_at(GjChan *c, const void *v, const GjLoc *loc) {
+  gj_rt_set_block_loc(loc);
+  return gj_chan_send(c, v);
+}
+
+bool gj_chan_recv_at(GjChan *c, void *out, const GjLoc *loc) {
+  gj_rt_set_block_loc(loc);
+  return gj_chan_recv(c, out);
+}
+
+int64_t gj_select_at(GjSelectCase *cs, int64_t n, bool has_else,
+                     const GjLoc *loc) {
+  gj_rt_set_block_loc(loc);
+  return gj_select(cs, n, has_else);
+}
+
 /* §17 select. */
 int64_t gj_select(GjSelectCase *cs, int64_t n, bool has_else) {
   if (n == 0) {

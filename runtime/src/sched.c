@@ -244,6 +244,9 @@ static struct {
   /* §17 deadlock: tasks runnable or running, and whether main is blocked */
   _Atomic int64_t nactive;
   _Atomic int main_blocked;
+  /* the last blocking operation main's task entered: where a deadlock
+   * panics (§12) */
+  const GjLoc *_Atomic main_loc;
 } S = {.once = PTHREAD_ONCE_INIT};
 
 int64_t gj_rt_live_tasks(void) {
@@ -269,7 +272,18 @@ void gj_rt_set_deadlock_hook(bool (*hook)(void)) { deadlock_hook = hook; }
 void gj_rt_check_deadlock(void) {
   if (atomic_load(&S.main_blocked) && atomic_load(&S.nactive) == 0 &&
       gj_rt_timers_pending() == 0 && !(deadlock_hook && deadlock_hook()))
-    gj_panic_cstr("all tasks are blocked (deadlock)", NULL);
+    gj_panic_cstr("all tasks are blocked (deadlock)", atomic_load(&S.main_loc));
+}
+
+static __attribute__((noinline)) struct Worker *cur_worker(void);
+
+/* The *_at entry points say where the task is about to block; main's
+ * (the task on a stack of its own: main, or a guji test's, whose
+ * deadlocks the test hook reports) is kept for the deadlock panic. */
+void gj_rt_set_block_loc(const GjLoc *loc) {
+  Worker *w = cur_worker();
+  if (w && w->cur && w->cur->own_base)
+    atomic_store_explicit(&S.main_loc, loc, memory_order_release);
 }
 
 static void active_dec(void) {
@@ -822,6 +836,14 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   }
   notify_work(); /* new work: worth a parallel worker */
   return t;
+}
+
+/* gj_task_join, gj_chan_send, gj_chan_recv and gj_select as generated
+ * code calls them: with the operation's location, which a deadlock
+ * reports when main is the one blocked there (§12, §17). */
+void gj_task_join_at(GjTask *t, void *out, const GjLoc *loc) {
+  gj_rt_set_block_loc(loc);
+  gj_task_join(t, out);
 }
 
 /* §17 join: any number of times; the value is a new reference. */

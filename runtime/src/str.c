@@ -116,6 +116,25 @@ GjStr *gj_str_append_int(GjStr *s, int64_t v) {
   return append_bytes(s, buf, gj_rt_fmt_int(v, buf));
 }
 
+/* §4: a Range's text form is the expression that makes it: `1..4`,
+ * `1..=4`, `(0..10).step(3)`, `(1..4).rev()`, `(0..=9).step(3).rev()`. */
+GjStr *gj_str_append_range(GjStr *s, int64_t start, int64_t end, bool incl,
+                           int64_t step, bool rev) {
+  bool wrap = step != 1 || rev;
+  if (wrap) s = append_bytes(s, "(", 1);
+  s = gj_str_append_int(s, start);
+  s = append_bytes(s, incl ? "..=" : "..", incl ? 3 : 2);
+  s = gj_str_append_int(s, end);
+  if (wrap) s = append_bytes(s, ")", 1);
+  if (step != 1) {
+    s = append_bytes(s, ".step(", 6);
+    s = gj_str_append_int(s, step);
+    s = append_bytes(s, ")", 1);
+  }
+  if (rev) s = append_bytes(s, ".rev()", 6);
+  return s;
+}
+
 GjStr *gj_str_append_float(GjStr *s, double v) {
   char buf[32];
   return append_bytes(s, buf, gj_fmt_float(v, buf));

@@ -204,6 +204,8 @@ GJ_RT_HIDDEN int64_t gj_rt_timers_pending(void);
 /* sched.c: checks for §17's deadlock after a timer fired with nothing
  * left pending. */
 GJ_RT_HIDDEN void gj_rt_check_deadlock(void);
+/* Records the location of the blocking operation this thread enters. */
+GJ_RT_HIDDEN void gj_rt_set_block_loc(const GjLoc *loc);
 /* start.c marks the thread that runs main (the deadlock check needs to
  * know when main is blocked). */
 GJ_RT_HIDDEN void gj_rt_set_main_thread(void);
