@@ -143,9 +143,10 @@ static bool rt_resolve(InterpRt *rt) {
   R(gj_map_cmp); R(gj_map_append_text); R(gj_set_add); R(gj_set_from_list);
   R(gj_set_union); R(gj_set_intersection); R(gj_set_difference);
   R(gj_set_to_list);
-  R(gj_task_spawn); R(gj_task_join); R(gj_chan_new); R(gj_chan_send);
-  R(gj_chan_try_send); R(gj_chan_recv); R(gj_chan_try_recv);
-  R(gj_chan_close); R(gj_select); R(gj_time_sleep); R(gj_time_after);
+  R(gj_task_spawn); R(gj_task_join_at); R(gj_chan_new); R(gj_chan_send_at);
+  R(gj_chan_try_send); R(gj_chan_recv_at); R(gj_chan_try_recv);
+  R(gj_chan_close); R(gj_select_at); R(gj_time_sleep); R(gj_time_after);
+  R(gj_str_append_range);
   R(gj_ffi_cstr); R(gj_ffi_cstr_done); R(gj_ffi_str); R(gj_ffi_callback);
   R(gj_ffi_callback_free);
 #undef R
@@ -756,7 +757,7 @@ static Slot select_op(Exec *ex, Frame *fr, const GirInst *gi, InstAux *ax) {
     cs[a].send = send;
     cs[a].ok = false;
   }
-  int64_t idx = in->rt.gj_select(cs, n, gi->imm.task.has_else);
+  int64_t idx = in->rt.gj_select_at(cs, n, gi->imm.task.has_else, &ax->loc);
   mem[0] = (Slot)idx;
   for (uint32_t a = 0; a < n; a++)
     if (sent_t[a] && (int64_t)a != idx && iv_counted(sent_t[a]))
@@ -776,16 +777,18 @@ static Slot task_op(Exec *ex, Frame *fr, const GirInst *gi, InstAux *ax) {
     return of_p(rt->gj_task_spawn((void (*)(void *, void *))ax->spawner->code,
                                   P(0), et->kind == GIR_T_UNIT ? NULL : iv_desc(in, et)));
   case GIR_TASK_JOIN:
-    rt->gj_task_join(P(0), &w);
+    rt->gj_task_join_at(P(0), &w, &ax->loc); /* task.c: the *_at entries */
     return iv_load(et, &w);
   case GIR_TASK_CHAN_NEW:
     return of_p(rt->gj_chan_new(iv_desc(in, et), (int64_t)A(0), &ax->loc));
   case GIR_TASK_SEND:
-    return rt->gj_chan_send(P(0), has_elem ? spill(et, A(1), &w) : &w);
+    return rt->gj_chan_send_at(P(0), has_elem ? spill(et, A(1), &w) : &w,
+                               &ax->loc);
   case GIR_TASK_TRY_SEND:
     return rt->gj_chan_try_send(P(0), has_elem ? spill(et, A(1), &w) : &w);
   case GIR_TASK_RECV:
-    return option_of(in, gi->type, et, rt->gj_chan_recv(P(0), &w), &w);
+    return option_of(in, gi->type, et, rt->gj_chan_recv_at(P(0), &w, &ax->loc),
+                     &w);
   case GIR_TASK_TRY_RECV:
     return option_of(in, gi->type, et, rt->gj_chan_try_recv(P(0), &w), &w);
   case GIR_TASK_CLOSE: return rt->gj_chan_close(P(0));

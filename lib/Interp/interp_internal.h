@@ -56,10 +56,11 @@ typedef struct InterpRt {
   RT_FN(gj_set_add); RT_FN(gj_set_from_list); RT_FN(gj_set_union);
   RT_FN(gj_set_intersection); RT_FN(gj_set_difference);
   RT_FN(gj_set_to_list);
-  RT_FN(gj_task_spawn); RT_FN(gj_task_join);
-  RT_FN(gj_chan_new); RT_FN(gj_chan_send); RT_FN(gj_chan_try_send);
-  RT_FN(gj_chan_recv); RT_FN(gj_chan_try_recv); RT_FN(gj_chan_close);
-  RT_FN(gj_select); RT_FN(gj_time_sleep); RT_FN(gj_time_after);
+  RT_FN(gj_task_spawn); RT_FN(gj_task_join_at);
+  RT_FN(gj_chan_new); RT_FN(gj_chan_send_at); RT_FN(gj_chan_try_send);
+  RT_FN(gj_chan_recv_at); RT_FN(gj_chan_try_recv); RT_FN(gj_chan_close);
+  RT_FN(gj_select_at); RT_FN(gj_time_sleep); RT_FN(gj_time_after);
+  RT_FN(gj_str_append_range);
   RT_FN(gj_ffi_cstr); RT_FN(gj_ffi_cstr_done); RT_FN(gj_ffi_str);
   RT_FN(gj_ffi_callback); RT_FN(gj_ffi_callback_free);
 #undef RT_FN

@@ -367,8 +367,21 @@ static GjStr *piece(Interp *in, GjStr *buf, const char *s) {
   return in->rt.gj_str_append_str(buf, &lit);
 }
 
+/* obj.c's text_range: `1..4`, `(1..4).rev()`, written by the runtime. */
+static GjStr *text_range(Interp *in, const GirType *t, GjStr *buf, void *v) {
+  const GirCtor *ct = &t->ctors[0];
+  const ICtor *ic = ctor_of(in, t, 0);
+  Slot f[5];
+  for (uint32_t i = 0; i < 5; i++)
+    f[i] = iv_load(ct->fields[i], (char *)v + ic->off[i]);
+  return in->rt.gj_str_append_range(buf, (int64_t)f[0], (int64_t)f[1], f[2] != 0,
+                                    (int64_t)f[3], f[4] != 0);
+}
+
 /* obj.c's text_ctor: `Point { x: 1.0 }`, `(1, "a")`, `Some(3)`, `None`. */
 static GjStr *text_obj(Interp *in, const GirType *t, GjStr *buf, void *v) {
+  if (t->is_range)
+    return text_range(in, t, buf, v);
   uint32_t c = t->nctors > 1 ? tag_of(v) : 0;
   const GirCtor *ct = &t->ctors[c];
   const ICtor *ic = ctor_of(in, t, c);
