@@ -11,7 +11,8 @@
  * foreign function: no TASK_OP, no CALL_C, no GLOBAL_SET, and only the
  * runtime calls of rt_pure (an allow list by symbol prefix, so a runtime
  * function added later is impure until someone says otherwise; `print`
- * is I/O). It may read other consts only when they were embedded already
+ * is I/O), and nothing that sees a Map's iteration order (map_order_seen).
+ * It may read other consts only when they were embedded already
  * (consts come in dependency order). A closure value can only reach the
  * initializer from a CLOSURE_NEW it can reach or a const (which would not
  * be embedded), so every closure it calls was seen.
@@ -39,7 +40,7 @@
 
 #include "interp_internal.h"
 
-enum { MAX_BYTES = 64 << 20 };
+enum { MAX_BYTES = 64 << 20, CHILD_SECONDS = 20 };
 
 /* ---- purity -------------------------------------------------------------------- */
 
@@ -72,7 +73,28 @@ static size_t func_pos(const GirModule *m, const GirFunc *f) {
 
 static void visit(Purity *p, const GirFunc *f);
 
-static void visit_inst(Purity *p, const GirInst *gi) {
+/* A Map's or Set's iteration order depends on the per-process hash seed
+ * (runtime/src/hash.c): a value computed from it in the compiler's child
+ * would disagree with the same computation in the running program. */
+static bool map_order_seen(const GirFunc *f, const GirInst *gi) {
+  if (gi->op == GIR_OP_MAP_OP)
+    switch ((GirMapFn)gi->imm.map.fn) {
+    case GIR_MAP_KEYS: case GIR_MAP_VALUES: case GIR_MAP_PAIRS:
+    case GIR_SET_TO_LIST:
+      return true;
+    default: return false;
+    }
+  if (gi->op != GIR_OP_APPEND_TEXT && gi->op != GIR_OP_CMP) return false;
+  uint32_t i = gi->op == GIR_OP_APPEND_TEXT ? 1 : 0;
+  return i < gi->nargs && gi->args[i] != GIR_NO_VALUE &&
+         gir_value_type(f, gi->args[i])->kind == GIR_T_MAP;
+}
+
+static void visit_inst(Purity *p, const GirFunc *f, const GirInst *gi) {
+  if (map_order_seen(f, gi)) {
+    p->pure = false;
+    return;
+  }
   switch (gi->op) {
   case GIR_OP_CALL: visit(p, gi->imm.call.callee); break;
   case GIR_OP_CLOSURE_NEW: visit(p, gi->imm.closure.callee); break;
@@ -97,7 +119,7 @@ static void visit(Purity *p, const GirFunc *f) {
   for (size_t b = 0; b < f->blocks.len && p->pure; b++) {
     const GirBlock *gb = f->blocks.data[b];
     for (size_t k = 0; k < gb->insts.len && p->pure; k++)
-      visit_inst(p, &gb->insts.data[k]);
+      visit_inst(p, f, &gb->insts.data[k]);
   }
 }
 
@@ -316,6 +338,7 @@ InterpConstResult interp_eval_const(Interp *in, GirGlobal *g,
   }
   if (pid == 0) {
     close(fds[0]);
+    alarm(CHILD_SECONDS); /* one runtime call can be long: a last resort */
     int null = open("/dev/null", O_RDWR);
     if (null >= 0)
       for (int fd = 0; fd < 3; fd++)
