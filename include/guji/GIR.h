@@ -517,12 +517,36 @@ struct GirFunc {
   VEC(GirValueInfo) values;
 };
 
+/* A value computed at compile time (§3 consts, interp_fold_consts), by
+ * the global's type: Int, Float, Bool, Char as `i`, `f`, `b`, `ch`; Str
+ * as its bytes; an object (GIR_T_OBJ) as its constructor and its stored
+ * fields (Unit ones left out), in order; a List as its elements. Nothing
+ * else is ever computed (Maps, closures, regexes, … stay at run time). */
+typedef struct GirConst GirConst;
+struct GirConst {
+  union {
+    int64_t i;
+    double f;
+    bool b;
+    uint32_t ch;
+    struct { const char *data; size_t len; } str;
+    struct { uint32_t ctor; uint32_t n; const GirConst **fields; } obj;
+    struct { int64_t n; const GirConst **elems; } list;
+  } u;
+};
+
 struct GirGlobal {
   uint32_t id;
   const char *name;       /* guji name of the const */
   const char *link_name;
   const GirType *type;
   Span span;
+  /* The initializer (`const.NAME`, called by GirModule.init). */
+  GirFunc *init;
+  /* Computed at compile time: the value CodeGen embeds as static data
+   * (immortal, rc 0), and init no longer calls `init`. NULL: computed at
+   * run time, before main. */
+  const GirConst *value;
 };
 
 typedef struct GirTest {

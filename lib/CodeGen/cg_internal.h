@@ -191,6 +191,8 @@ uint64_t cg_obj_offset(Cg *cg, const GirType *t, uint32_t ctor,
                        uint32_t field);           /* bytes */
 uint64_t cg_obj_size(Cg *cg, const GirType *t, uint32_t ctor);
 CgObj *cg_obj_info(Cg *cg, const GirType *t);
+LLVMValueRef cg_obj_const(Cg *cg, const GirType *t, uint32_t ctor,
+                          const LLVMValueRef *fields);
 LLVMValueRef cg_obj_new(Cg *cg, const GirType *t, uint32_t ctor,
                         const LLVMValueRef *fields, uint32_t nfields);
 LLVMValueRef cg_obj_proj(Cg *cg, const GirType *t, uint32_t ctor,
@@ -257,6 +259,10 @@ LLVMValueRef cg_list_append_text(Cg *cg, LLVMValueRef buf, LLVMValueRef v);
 /* ptr to the GjType descriptor of elements of type `elem` (a list's
  * element, a map's key or value: gj_type_map for every Map and Set) */
 LLVMValueRef cg_list_desc(Cg *cg, const GirType *elem);
+/* constdata.c: §3, an embedded const's value (GirGlobal.value) as a
+ * constant of cg_type(t); objects, strings and lists become immortal
+ * private globals. */
+LLVMValueRef cg_const_value(Cg *cg, const GirType *t, const GirConst *c);
 /* Element storage shared by list.c and map.c: a value of GIR type t in
  * the runtime's memory type (Bool i8, Unit {}); per function, slot class
  * and `which` (0 or 1: two values of one class passed at once, a map's

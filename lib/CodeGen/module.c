@@ -486,6 +486,15 @@ static void declare_funcs(Cg *cg) {
     cg->fns[i] = fn;
     cg->fn_tys[i] = ty;
   }
+  /* §3: a const's initializer runs once, from init: always inlined there,
+   * so a panic's backtrace looks the same whatever the optimization level
+   * (the JIT's -O1 and gujic's -O2 would inline differently) */
+  unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+  for (size_t i = 0; i < m->globals.len; i++) {
+    const GirFunc *f = m->globals.data[i]->init;
+    if (f && f->id < m->funcs.len && m->funcs.data[f->id] == f)
+      add_attr(cg, cg->fns[f->id], LLVMAttributeFunctionIndex, always, 0);
+  }
   choose_call_convs(cg);
 }
 
@@ -497,9 +506,15 @@ static void define_globals(Cg *cg) {
     LLVMTypeRef ty = cg_type(cg, gl->type);
     LLVMValueRef g = LLVMAddGlobal(cg->mod, ty,
                                    gl->link_name ? gl->link_name : gl->name);
-    LLVMSetInitializer(g, LLVMConstNull(ty));
     LLVMSetLinkage(g, LLVMInternalLinkage);
     cg->globals[i] = g;
+    if (gl->value) {
+      /* §3: computed at compile time (Interp.h): static, immortal data */
+      LLVMSetInitializer(g, cg_const_value(cg, gl->type, gl->value));
+      LLVMSetGlobalConstant(g, true);
+    } else {
+      LLVMSetInitializer(g, LLVMConstNull(ty));
+    }
   }
 }
 
@@ -526,7 +541,7 @@ static void release_consts(Cg *cg, LLVMValueRef fn) {
   const GirModule *m = cg->m;
   for (size_t i = 0; i < m->globals.len; i++) {
     const GirType *t = m->globals.data[i]->type;
-    if (!cg_obj_counted(t)) continue;
+    if (!cg_obj_counted(t) || m->globals.data[i]->value) continue;
     LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->globals[i], "");
     LLVMBasicBlockRef set = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");
     LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(cg->ctx, fn, "");

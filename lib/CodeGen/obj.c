@@ -184,6 +184,28 @@ static LLVMValueRef static_of(Cg *cg, const GirType *t, uint32_t ctor) {
   return o->statics[ctor];
 }
 
+/* §3: an embedded const's object, immortal (rc 0) and read-only: `fields`
+ * are constants of the stored fields' memory types (Bool i8), in order. */
+LLVMValueRef cg_obj_const(Cg *cg, const GirType *t, uint32_t ctor,
+                          const LLVMValueRef *fields) {
+  const GirCtor *c = &t->ctors[ctor];
+  if (!nstored(c))
+    return static_of(cg, t, ctor);
+  LLVMTypeRef st = cg_obj_struct(cg, t, ctor);
+  LLVMValueRef *el = malloc((c->nfields + 1) * sizeof *el);
+  el[0] = header_const(cg, 0, ctor);
+  for (uint32_t i = 0, k = 0; i < c->nfields; i++)
+    el[i + 1] = c->fields[i]->kind == GIR_T_UNIT ? LLVMConstNull(cg->t_unit)
+                                                 : fields[k++];
+  LLVMValueRef g = LLVMAddGlobal(cg->mod, st, "gj.const.obj");
+  LLVMSetInitializer(g, LLVMConstNamedStruct(st, el, c->nfields + 1));
+  free(el);
+  LLVMSetGlobalConstant(g, true);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  LLVMSetAlignment(g, 8);
+  return g;
+}
+
 /* ---- NEW, PROJ, TAG --------------------------------------------------------- */
 
 static LLVMValueRef call(Cg *cg, LLVMTypeRef ty, LLVMValueRef fn,

@@ -23,6 +23,7 @@
 
 #include "drv_internal.h"
 #include "guji/CodeGen.h"
+#include "guji/Interp.h"
 
 /* ---- messages and timing ------------------------------------------------ */
 
@@ -93,6 +94,12 @@ GirModule *drv_load_and_check(Session *s, const char *tool,
     *status = DRV_EXIT_COMPILE;
     return NULL;
   }
+  /* §3: consts computed at compile time where they can be (Interp.h);
+   * `--interp` runs every initializer itself anyway. GUJI_CONST_EVAL=0
+   * leaves them all to run time. */
+  const char *ce = getenv("GUJI_CONST_EVAL");
+  if (!o->interp && !(ce && !strcmp(ce, "0")))
+    interp_fold_consts(m, s->sm, DRV_CONST_STEP_LIMIT, NULL);
   return m;
 }
 

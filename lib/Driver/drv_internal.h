@@ -24,6 +24,9 @@
 /* Exit statuses (§20): compile errors 1; usage errors 2, as most Unix
  * tools (the spec fixes only 1 and 101). */
 enum { DRV_EXIT_COMPILE = 1, DRV_EXIT_USAGE = 2 };
+/* §3: GIR instructions a const initializer may take at compile time
+ * before it is left to run time (Interp.h, interp_fold_consts). */
+#define DRV_CONST_STEP_LIMIT 1000000
 
 /* --time-passes: wall time per phase. */
 typedef enum DrvPhase {

@@ -51,6 +51,7 @@
  * supported by the interpreter yet (issue 7)`, exit status 1.
  */
 #include <dlfcn.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,7 +179,7 @@ static bool rt_prepare(Run *r) {
     RtCall *c = &r->calls[id];
     c->fn = sym(ri->c_name);
     if (!c->fn) {
-      fprintf(r->in.errs, "guji run --interp: the runtime has no %s\n", ri->c_name);
+      if (r->in.errs) fprintf(r->in.errs, "guji run --interp: the runtime has no %s\n", ri->c_name);
       return false;
     }
     const char *s = ri->sig;
@@ -385,7 +386,7 @@ static bool prepare(Run *r) {
   Interp *in = &r->in;
   const GirModule *m = in->m;
   if (!rt_resolve(&in->rt)) {
-    fprintf(in->errs, "guji run --interp: the runtime is not linked into guji\n");
+    if (in->errs) fprintf(in->errs, "guji run --interp: the runtime is not linked into guji\n");
     return false;
   }
   if (!rt_prepare(r))
@@ -399,7 +400,7 @@ static bool prepare(Run *r) {
     prepare_func(in, &in->funcs[i]);
   }
   if (in->unsupported) {
-    fprintf(in->errs,
+    if (in->errs) fprintf(in->errs,
             "guji run --interp: %s is not supported by the interpreter yet "
             "(issue 7)\n", in->unsupported);
     return false;
@@ -1031,6 +1032,9 @@ static Slot exec_run(Exec *ex, IFunc *fi, const Slot *args, uint32_t nargs) {
   for (;;) {
     Frame *fr = &ex->fr[ex->nfr - 1];
     const GirBlock *b = fr->b;
+    if (__builtin_expect(ex->in->step_limit != 0, 0) &&
+        ++ex->in->steps > ex->in->step_limit)
+      _exit(INTERP_EXIT_STEPS); /* const evaluation's child (consteval.c) */
     if (fr->pc < b->insts.len) {
       uint32_t pc = fr->pc++;
       const GirInst *gi = &b->insts.data[pc];
@@ -1122,6 +1126,11 @@ static void h_program_main(ffi_cif *cif, void *ret, void **args, void *ud) {
   Callable *c = ud;
   Interp *in = c->in;
   const GirModule *m = in->m;
+  for (size_t i = 0; i < m->globals.len; i++) {
+    const GirGlobal *g = m->globals.data[i];
+    if (g->value) /* embedded: init no longer computes it */
+      in->globals[i] = iv_from_const(in, g->type, g->value);
+  }
   if (m->init)
     run_func(in, ifunc(in, m->init), NULL, 0);
   Slot r = run_func(in, ifunc(in, m->main), NULL, 0);
@@ -1164,6 +1173,44 @@ static void run_free(Run *r) {
   free(in->types);
   free(in->globals);
   free(r);
+}
+
+Slot interp_run_func(Interp *in, const GirFunc *f) {
+  return run_func(in, ifunc(in, f), NULL, 0);
+}
+
+static void h_job(ffi_cif *cif, void *ret, void **args, void *ud) {
+  (void)cif; (void)args;
+  Interp *in = ((Callable *)ud)->in;
+  in->job(in, in->job_arg);
+  *(int64_t *)ret = 0;
+}
+
+int interp_start_job(Interp *in, void (*job)(Interp *, void *), void *arg) {
+  in->job = job;
+  in->job_arg = arg;
+  Callable *entry = iv_callable(in, &ffi_type_sint64, NULL, 0, h_job, NULL);
+  static char name[] = "guji";
+  char *argv[] = {name, NULL};
+  return in->rt.gj_rt_start(1, argv, (int64_t (*)(void))entry->code);
+}
+
+Interp *interp_open(const GirModule *m, const SrcMgr *sm, FILE *errs) {
+  Run *r = calloc(1, sizeof *r);
+  Interp *in = &r->in;
+  in->m = m;
+  in->sm = sm;
+  in->errs = errs;
+  if (!prepare(r)) {
+    run_free(r);
+    return NULL;
+  }
+  return in;
+}
+
+void interp_close(Interp *in) {
+  if (in)
+    run_free((Run *)in); /* Run starts with its Interp */
 }
 
 int interp_run_program(const GirModule *m, const SrcMgr *sm, int argc,

@@ -19,7 +19,6 @@
  * or a pointer. */
 typedef uint64_t Slot;
 
-typedef struct Interp Interp;
 
 /* The runtime, found by name in this process (interp.c, rt_resolve). */
 typedef struct InterpRt {
@@ -109,7 +108,15 @@ struct Interp {
   Callable **callables; /* every libffi closure made, freed at the end */
   size_t ncallables, capcallables;
   const char *unsupported; /* set at preparation: the first thing refused */
+  /* Const evaluation (consteval.c), in a child process only: past
+   * step_limit instructions (0: no limit) the child ends with status
+   * INTERP_EXIT_STEPS; `job` is what the runtime's entry runs. */
+  uint64_t step_limit, steps;
+  void (*job)(Interp *in, void *arg);
+  void *job_arg;
 };
+
+enum { INTERP_EXIT_STEPS = 3, INTERP_EXIT_UNEMBEDDABLE = 4 };
 
 /* value.c */
 void iv_layout_types(Interp *in);
@@ -154,5 +161,14 @@ Callable *iv_spawner(Interp *in, const GirType *fn_t);
 Slot interp_call_closure(Interp *in, Slot clo, const Slot *args,
                          uint32_t nargs);
 _Noreturn void interp_fatal(Interp *in, const char *what);
+/* Runs f (no parameters) to its result, on this C stack. */
+Slot interp_run_func(Interp *in, const GirFunc *f);
+/* Runs job(in, arg) under gj_rt_start (as the program's main task);
+ * returns the runtime's exit status. */
+int interp_start_job(Interp *in, void (*job)(Interp *, void *), void *arg);
+
+/* consteval.c: a runtime value built from a compile-time one (§3: an
+ * embedded const, where the interpreter runs the program). */
+Slot iv_from_const(Interp *in, const GirType *t, const GirConst *c);
 
 #endif

@@ -2941,8 +2941,37 @@ static void lower_tests(Lower *L) {
   }
 }
 
+/* §3: each const's initializer is a function of its own, `const.NAME`
+ * (no parameters, the const's value as result), and `init` calls them in
+ * dependency order and stores each result. So an initializer can be run
+ * apart from the others: Interp's const evaluation runs it at compile
+ * time and, when its value can be embedded, takes its call out of
+ * `init` (interp_fold_consts). */
+static GirFunc *lower_const_func(Lower *L, Symbol *c) {
+  Expr *e = c->item->const_.value;
+  const GirType *t = gty(c->ty);
+  GirGlobal *gl = c->gir;
+  const char *link = gl->link_name ? gl->link_name : c->name;
+  GirFunc *f = gir_func_new(L->m, arena_printf(L->s->arena, "const.%s", c->name),
+                            arena_printf(L->s->arena, "guji.const.%s", link),
+                            t, gl->span);
+  L->g.m = L->m;
+  L->g.f = f;
+  L->fn_ret = c->ty;
+  L->muts.len = 0;
+  gir_set_block(&L->g, gir_block_new(L->m, f, "entry"));
+  GirValue v = lower_expr(L, e);
+  if (!dead(L))
+    gir_ret(&L->g, t->kind == GIR_T_UNIT ? GIR_NO_VALUE : v, e->span);
+  return f;
+}
+
 static void lower_init(Lower *L) {
   if (!L->prog->consts.len) return;
+  size_t n = L->prog->consts.len;
+  GirFunc **fs = calloc(n, sizeof *fs);
+  for (size_t i = 0; i < n; i++)
+    fs[i] = lower_const_func(L, L->prog->consts.data[i]);
   GirFunc *f = gir_func_new(L->m, "init", "guji.init", &gir_t_unit, (Span){0});
   L->m->init = f;
   L->g.m = L->m;
@@ -2950,13 +2979,16 @@ static void lower_init(Lower *L) {
   L->fn_ret = &ty_unit;
   L->muts.len = 0;
   gir_set_block(&L->g, gir_block_new(L->m, f, "entry"));
-  for (size_t i = 0; i < L->prog->consts.len && !dead(L); i++) {
+  for (size_t i = 0; i < n; i++) {
     Symbol *c = L->prog->consts.data[i];
-    GirValue v = lower_expr(L, c->item->const_.value);
-    if (!dead(L) && gty(c->ty)->kind != GIR_T_UNIT)
-      gir_global_set(&L->g, c->gir, v, c->item->const_.value->span);
+    Span sp = c->item->const_.value->span;
+    ((GirGlobal *)c->gir)->init = fs[i];
+    GirValue v = gir_call(&L->g, fs[i], NULL, 0, sp);
+    if (gty(c->ty)->kind != GIR_T_UNIT)
+      gir_global_set(&L->g, c->gir, v, sp);
   }
   gir_ret(&L->g, GIR_NO_VALUE, (Span){0});
+  free(fs);
 }
 
 /* §19: the wrappers of foreign functions nothing calls or takes as a

@@ -69,6 +69,7 @@
  */
 #include "rt_internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,19 @@ struct GjList {
   Node *root; /* NULL while the tree is empty (len == tail_len) */
   Node *tail; /* NULL while len == 0 (unless gj_list_with_cap made one) */
 };
+
+/* §3: lib/CodeGen/constdata.c emits embedded consts' lists as static
+ * data (rc 0) in exactly this layout, on 64-bit targets. */
+_Static_assert(offsetof(struct GjList, shift) == 8 &&
+                   offsetof(struct GjList, tail_len) == 9 &&
+                   offsetof(struct GjList, skip) == 10 &&
+                   offsetof(struct GjList, esize) == 12 &&
+                   offsetof(struct GjList, len) == 16 &&
+                   offsetof(struct GjList, elem) == 24 &&
+                   offsetof(struct GjList, root) == 32 &&
+                   offsetof(struct GjList, tail) == 40 &&
+                   offsetof(Node, data) == 8,
+               "the list layout CodeGen's constant lists use");
 
 /* A subtree with its element count (a node does not know its own). */
 typedef struct Sub {
