@@ -86,9 +86,10 @@ typedef struct DrvLibs {
   size_t n;
 } DrvLibs;
 /* Finds and dlopens each library (keep_open: RTLD_GLOBAL, for the JIT;
- * else closed again, a check); false after reporting one that fails. */
-bool drv_foreign_load(const char *tool, const GirModule *m, DrvLibs *out,
-                      bool keep_open);
+ * else closed again, a check) and checks that each extern sub's function
+ * is there; false after reporting what fails. */
+bool drv_foreign_load(const char *tool, Session *s, const GirModule *m,
+                      DrvLibs *out, bool keep_open);
 void drv_foreign_link_args(DrvLibs *libs, char **argv, int *argc, int max);
 void drv_foreign_free(DrvLibs *libs);
 

@@ -70,11 +70,56 @@ static void resolve(DrvLib *l) {
   l->path = dup_printf("lib", n, ".so");
 }
 
-bool drv_foreign_load(const char *tool, const GirModule *m, DrvLibs *out,
-                      bool keep_open) {
+/* The C function a foreign wrapper calls (its body's CALL_C). */
+static const char *foreign_sym(const GirFunc *f) {
+  for (size_t b = 0; b < f->blocks.len; b++)
+    for (size_t i = 0; i < f->blocks.data[b]->insts.len; i++) {
+      const GirInst *in = &f->blocks.data[b]->insts.data[i];
+      if (in->op == GIR_OP_CALL_C)
+        return in->imm.ccall.sym;
+    }
+  return NULL;
+}
+
+/* Every extern sub names a function the libraries (or the process: libc)
+ * have; one that does not is an error at its declaration, rather than
+ * the linker's or the JIT's complaint about an undefined symbol. */
+static bool check_symbols(Session *s, const GirModule *m, void **handles,
+                          const DrvLibs *libs) {
+  bool ok = true;
+  for (size_t i = 0; i < m->funcs.len; i++) {
+    const GirFunc *f = m->funcs.data[i];
+    const char *sym = f->is_foreign ? foreign_sym(f) : NULL;
+    if (!sym)
+      continue;
+    bool found = dlsym(RTLD_DEFAULT, sym) != NULL;
+    for (size_t k = 0; k < libs->n && !found; k++)
+      found = handles[k] && dlsym(handles[k], sym);
+    if (found)
+      continue;
+    char where[512] = "";
+    size_t len = 0;
+    for (size_t k = 0; k < libs->n && len < sizeof where - 64; k++)
+      len += (size_t)snprintf(where + len, sizeof where - len, "%s%s",
+                              len ? ", " : "",
+                              libs->libs[k].path ? libs->libs[k].path : "libc");
+    diag_error(s->diag, f->span,
+               "no C function '%s' in %s: check the name, or the library "
+               "its extern block names (§19)",
+               sym, where[0] ? where : "libc");
+    ok = false;
+  }
+  if (!ok)
+    diag_render(s->diag, stderr, -1);
+  return ok;
+}
+
+bool drv_foreign_load(const char *tool, Session *s, const GirModule *m,
+                      DrvLibs *out, bool keep_open) {
   memset(out, 0, sizeof *out);
   out->n = m->foreign_libs.len;
   out->libs = calloc(out->n ? out->n : 1, sizeof *out->libs);
+  void **handles = calloc(out->n ? out->n : 1, sizeof *handles);
   bool ok = true;
   for (size_t i = 0; i < out->n; i++) {
     DrvLib *l = &out->libs[i];
@@ -91,9 +136,14 @@ bool drv_foreign_load(const char *tool, const GirModule *m, DrvLibs *out,
       ok = false;
       continue;
     }
-    if (!keep_open)
-      dlclose(h);
+    handles[i] = h;
   }
+  if (ok)
+    ok = check_symbols(s, m, handles, out);
+  for (size_t i = 0; i < out->n; i++)
+    if (handles[i] && !keep_open)
+      dlclose(handles[i]);
+  free(handles);
   return ok;
 }
 

@@ -146,7 +146,7 @@ int drv_gujic_main(int argc, char **argv) {
   /* §19: a library that is not there is the compiler's error, not the
    * linker's */
   DrvLibs libs;
-  if (!drv_foreign_load(TOOL, m, &libs, false)) {
+  if (!drv_foreign_load(TOOL, s, m, &libs, false)) {
     drv_foreign_free(&libs);
     session_free(s);
     return DRV_EXIT_COMPILE;

@@ -42,6 +42,14 @@ static int load_file(DrvOptions *o, TestJit *tj, GjTestFile *tf) {
     session_free(s);
     return status;
   }
+  /* §19: as guji run, the extern blocks' libraries in this process */
+  DrvLibs libs;
+  bool loaded = drv_foreign_load(TOOL, s, m, &libs, true);
+  drv_foreign_free(&libs);
+  if (!loaded) {
+    session_free(s);
+    return DRV_EXIT_COMPILE;
+  }
   LLVMTargetMachineRef tm = drv_host_tm(TOOL, o->opt_level);
   if (!tm) {
     session_free(s);
