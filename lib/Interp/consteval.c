@@ -467,6 +467,10 @@ void interp_fold_consts(GirModule *m, const SrcMgr *sm, uint64_t step_limit,
       case INTERP_CONST_FAILED: st.failed++; break;
       }
     }
+    /* before the module loses the folded initializers: the interpreter's
+     * per-function data is freed by walking m->funcs */
+    interp_close(in);
+    in = NULL;
     if (!rewrite_init(m))
       for (size_t i = 0; i < m->globals.len; i++)
         m->globals.data[i]->value = NULL;
