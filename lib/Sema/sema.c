@@ -135,7 +135,7 @@ typedef struct Sema {
  * (`mut $xs = []; $xs.sorted()`) is checked once the body's inference
  * is done and the type is known, and reported at the use. */
 typedef enum DeferKind { DEFER_SORTED, DEFER_MINMAX, DEFER_SORTED_BY,
-                         DEFER_KEY, DEFER_EQ } DeferKind;
+                         DEFER_KEY, DEFER_EQ, DEFER_SUM } DeferKind;
 struct Deferred {
   DeferKind kind;
   Type *type;
@@ -1674,6 +1674,10 @@ static Type *check_list_method(Sema *S, Expr *e, Type *rt) {
       expect_type(S, a->data[0], a->data[0]->ty, &ty_str, " (the separator)");
       return &ty_str;
     case BM_LIST_SUM:
+      if (rel->kind == TY_VAR) { /* `[].sum() + 0`: known once inferred */
+        check_cap_use(S, DEFER_SUM, rel, e->span, NULL);
+        return rel;
+      }
       if (rel->kind != TY_INT && rel->kind != TY_FLOAT && !SOFT(rel)) {
         error(S, e->span, "sum needs a List[Int] or List[Float], not %s", TN(rt));
         return &ty_error;
@@ -1754,6 +1758,11 @@ static void check_cap_use(Sema *S, DeferKind k, Type *t, Span sp,
 static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
                        const char *what, size_t quiet_if) {
   if (SOFT(r) || r->kind == TY_VAR) return;
+  if (k == DEFER_SUM) {
+    if (r->kind != TY_INT && r->kind != TY_FLOAT)
+      error(S, sp, "sum needs a List[Int] or List[Float], not List[%s]", TN(r));
+    return;
+  }
   bool ok = k == DEFER_KEY ? has_hash(S, r)
           : k == DEFER_EQ ? has_eq(S, r) : has_order(S, r);
   if (ok) return;
@@ -1765,6 +1774,7 @@ static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
     if (S->cap_errors.data[i] == key) return;
   if (!deferred) VEC_PUSH(S->s->arena, S->cap_errors, key);
   switch (k) {
+  case DEFER_SUM: return; /* reported above */
   case DEFER_SORTED:
     error(S, sp, "%s values have no ordering, so this list cannot be "
           "sorted", TN(r));
@@ -1790,6 +1800,9 @@ static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
 static void check_deferred(Sema *S) {
   for (size_t i = 0; i < S->deferred.len; i++) {
     struct Deferred *d = &S->deferred.data[i];
+    Type *r = type_resolve(S->tc, d->type);
+    if (d->kind == DEFER_SUM && r->kind == TY_VAR)
+      UNIFY(r, &ty_int); /* the sum of a list nothing typed: 0, as Python's */
     report_cap(S, d->kind, type_resolve(S->tc, d->type), d->span, d->what,
                d->nreported);
   }
