@@ -134,6 +134,10 @@ extern const GirType gir_t_lines, gir_t_match_iter, gir_t_any_handle;
 /* A counted reference? (Str, List, closures, object types with a
  * constructor that has stored fields.) */
 bool gir_type_is_heap(const GirType *t);
+/* §19: the callback signature gj_ffi_callback reads for a sub type,
+ * "R:AB…" (i Int, f Float, b Bool, c Char, v anything else), at most
+ * max_params parameters; out has room for max_params + 3. */
+void gir_ffi_callback_sig(const GirType *fn_t, unsigned max_params, char *out);
 /* The bytes an object of constructor c takes (the header, then the stored
  * fields laid out as a C struct: CodeGen's layout), and the class of
  * memory it needs: two constructors whose classes are equal can be built
@@ -578,6 +582,10 @@ typedef struct GirModule {
    * "foo"), each once; the driver links or loads them */
   VEC(const char *) foreign_libs;
 } GirModule;
+
+/* f's position in m->funcs (f->id, unless a pass renumbered the
+ * module); SIZE_MAX when f is not m's. */
+size_t gir_func_index(const GirModule *m, const GirFunc *f);
 
 /* ---- building --------------------------------------------------------- */
 

@@ -85,18 +85,8 @@ void cg_closure_free(Cg *cg) {
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static size_t func_pos(Cg *cg, const GirFunc *f) {
-  const GirModule *m = cg->m;
-  if (f->id < m->funcs.len && m->funcs.data[f->id] == f)
-    return f->id;
-  for (size_t i = 0; i < m->funcs.len; i++)
-    if (m->funcs.data[i] == f)
-      return i;
-  return SIZE_MAX;
-}
-
 static CgLifted *lifted_info(Cg *cg, const GirFunc *f, size_t *pos) {
-  size_t i = func_pos(cg, f);
+  size_t i = gir_func_index(cg->m, f);
   if (i == SIZE_MAX) {
     cg_internal_error(cg, "closure of '%s', which is not in the module",
                       f->name);

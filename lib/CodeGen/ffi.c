@@ -54,16 +54,6 @@ static LLVMTypeRef c_type(Cg *cg, const GirType *t) {
   return cg_type(cg, t);
 }
 
-/* The callback signature gj_ffi_callback reads: "R:AB…". */
-static char sig_letter(const GirType *t) {
-  switch (t->kind) {
-  case GIR_T_INT: return 'i';
-  case GIR_T_FLOAT: return 'f';
-  case GIR_T_BOOL: return 'b';
-  case GIR_T_CHAR: return 'c';
-  default: return 'v';
-  }
-}
 
 static void zeroext(Cg *cg, LLVMValueRef fn_or_call, unsigned idx,
                     bool is_call) {
@@ -101,12 +91,7 @@ static LLVMValueRef declare_c(Cg *cg, const GirInst *in,
 static LLVMValueRef callback(Cg *cg, const GirType *ft, LLVMValueRef clo,
                              LLVMValueRef *handle) {
   char sig[CG_THUNK_MAX_ARGS + 3];
-  unsigned k = 0;
-  sig[k++] = sig_letter(ft->ret);
-  sig[k++] = ':';
-  for (uint32_t i = 0; i < ft->nparams && i < CG_THUNK_MAX_ARGS; i++)
-    sig[k++] = sig_letter(ft->params[i]);
-  sig[k] = 0;
+  gir_ffi_callback_sig(ft, CG_THUNK_MAX_ARGS, sig);
   LLVMValueRef thunk = cg_thunk(cg, ft, ft->params, ft->nparams);
   LLVMValueRef code = cg_entry_alloca(cg, cg->t_ptr, "ffi.code");
   LLVMValueRef a[4] = {clo, thunk,

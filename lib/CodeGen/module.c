@@ -374,18 +374,8 @@ void cg_set_weights(Cg *cg, LLVMValueRef br, uint32_t t, uint32_t f) {
 
 /* ---- functions and globals ----------------------------------------------- */
 
-static size_t func_index(Cg *cg, const GirFunc *f) {
-  const GirModule *m = cg->m;
-  if (f->id < m->funcs.len && m->funcs.data[f->id] == f)
-    return f->id;
-  for (size_t i = 0; i < m->funcs.len; i++)
-    if (m->funcs.data[i] == f)
-      return i;
-  return SIZE_MAX;
-}
-
 LLVMValueRef cg_func_ref(Cg *cg, const GirFunc *f, LLVMTypeRef *fty) {
-  size_t i = func_index(cg, f);
+  size_t i = gir_func_index(cg->m, f);
   if (i == SIZE_MAX) {
     cg_internal_error(cg, "call to '%s', which is not in the module", f->name);
     i = 0;

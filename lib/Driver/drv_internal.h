@@ -90,6 +90,10 @@ typedef struct DrvLibs {
  * is there; false after reporting what fails. */
 bool drv_foreign_load(const char *tool, Session *s, const GirModule *m,
                       DrvLibs *out, bool keep_open);
+/* guji run and guji test: the libraries loaded into this process, where
+ * the JIT (or the interpreter) finds their functions; false after
+ * reporting what fails. */
+bool drv_foreign_load_here(const char *tool, Session *s, const GirModule *m);
 void drv_foreign_link_args(DrvLibs *libs, char **argv, int *argc, int max);
 void drv_foreign_free(DrvLibs *libs);
 

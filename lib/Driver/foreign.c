@@ -147,6 +147,13 @@ bool drv_foreign_load(const char *tool, Session *s, const GirModule *m,
   return ok;
 }
 
+bool drv_foreign_load_here(const char *tool, Session *s, const GirModule *m) {
+  DrvLibs libs;
+  bool ok = drv_foreign_load(tool, s, m, &libs, true);
+  drv_foreign_free(&libs);
+  return ok;
+}
+
 /* The linker arguments: appended to argv at *argc (at most 4 a library,
  * plus 1), the strings owned by libs. */
 void drv_foreign_link_args(DrvLibs *libs, char **argv, int *argc, int max) {

@@ -182,10 +182,7 @@ int drv_guji_main(int argc, char **argv) {
   }
   /* §19: load the extern blocks' libraries into this process, where the
    * JIT finds their symbols */
-  DrvLibs libs;
-  bool loaded = drv_foreign_load(TOOL, s, m, &libs, true);
-  drv_foreign_free(&libs);
-  if (!loaded) {
+  if (!drv_foreign_load_here(TOOL, s, m)) {
     session_free(s);
     free((char *)o.stdin_text);
     return DRV_EXIT_COMPILE;

@@ -43,10 +43,7 @@ static int load_file(DrvOptions *o, TestJit *tj, GjTestFile *tf) {
     return status;
   }
   /* §19: as guji run, the extern blocks' libraries in this process */
-  DrvLibs libs;
-  bool loaded = drv_foreign_load(TOOL, s, m, &libs, true);
-  drv_foreign_free(&libs);
-  if (!loaded) {
+  if (!drv_foreign_load_here(TOOL, s, m)) {
     session_free(s);
     return DRV_EXIT_COMPILE;
   }

@@ -15,6 +15,15 @@
 
 #include "guji/GIR.h"
 
+size_t gir_func_index(const GirModule *m, const GirFunc *f) {
+  if (f->id < m->funcs.len && m->funcs.data[f->id] == f)
+    return f->id;
+  for (size_t i = 0; i < m->funcs.len; i++)
+    if (m->funcs.data[i] == f)
+      return i;
+  return SIZE_MAX;
+}
+
 GirModule *gir_module_new(Arena *a, const char *source_path) {
   GirModule *m = ARENA_NEW(a, GirModule);
   m->arena = a;

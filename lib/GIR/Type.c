@@ -33,6 +33,25 @@ const GirType gir_t_any_handle = {.kind = GIR_T_HANDLE, .name = "Handle"};
 
 /* An object type whose constructors all lack stored fields (`Red |
  * Black`) has only immortal statics as values: nothing to count. */
+static char ffi_sig_letter(const GirType *t) {
+  switch (t->kind) {
+  case GIR_T_INT: return 'i';
+  case GIR_T_FLOAT: return 'f';
+  case GIR_T_BOOL: return 'b';
+  case GIR_T_CHAR: return 'c';
+  default: return 'v';
+  }
+}
+
+void gir_ffi_callback_sig(const GirType *fn_t, unsigned max_params, char *out) {
+  unsigned k = 0;
+  out[k++] = ffi_sig_letter(fn_t->ret);
+  out[k++] = ':';
+  for (uint32_t i = 0; i < fn_t->nparams && i < max_params; i++)
+    out[k++] = ffi_sig_letter(fn_t->params[i]);
+  out[k] = 0;
+}
+
 bool gir_type_is_heap(const GirType *t) {
   if (t == NULL) return false;
   if (t->kind == GIR_T_OBJ) {

@@ -485,11 +485,7 @@ static void check_derived2(Verifier *v, const GirBlock *b, const GirInst *in,
 /* ---- closures ------------------------------------------------------------ */
 
 static bool func_in_module(const Verifier *v, const GirFunc *f) {
-  const GirModule *m = v->m;
-  if (f->id < m->funcs.len && m->funcs.data[f->id] == f) return true;
-  for (size_t i = 0; i < m->funcs.len; i++)
-    if (m->funcs.data[i] == f) return true;
-  return false;
+  return gir_func_index(v->m, f) != SIZE_MAX;
 }
 
 /* CLOSURE_NEW: the captures of a lifted sub whose parameters after the

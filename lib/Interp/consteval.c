@@ -62,15 +62,6 @@ typedef struct Purity {
   bool pure;
 } Purity;
 
-static size_t func_pos(const GirModule *m, const GirFunc *f) {
-  if (f->id < m->funcs.len && m->funcs.data[f->id] == f)
-    return f->id;
-  for (size_t i = 0; i < m->funcs.len; i++)
-    if (m->funcs.data[i] == f)
-      return i;
-  return SIZE_MAX;
-}
-
 static void visit(Purity *p, const GirFunc *f);
 
 /* A Map's or Set's iteration order depends on the per-process hash seed
@@ -109,7 +100,7 @@ static void visit_inst(Purity *p, const GirFunc *f, const GirInst *gi) {
 }
 
 static void visit(Purity *p, const GirFunc *f) {
-  size_t i = f ? func_pos(p->m, f) : SIZE_MAX;
+  size_t i = f ? gir_func_index(p->m, f) : SIZE_MAX;
   if (i == SIZE_MAX || f->is_foreign) {
     p->pure = false;
     return;

@@ -216,13 +216,10 @@ static void refuse(Interp *in, const char *what) {
 }
 
 static IFunc *ifunc(Interp *in, const GirFunc *f) {
-  const GirModule *m = in->m;
-  if (f->id < m->funcs.len && m->funcs.data[f->id] == f)
-    return &in->funcs[f->id];
-  for (size_t i = 0; i < m->funcs.len; i++)
-    if (m->funcs.data[i] == f)
-      return &in->funcs[i];
-  interp_fatal(in, "a call of a function not in the module");
+  size_t i = gir_func_index(in->m, f);
+  if (i == SIZE_MAX)
+    interp_fatal(in, "a call of a function not in the module");
+  return &in->funcs[i];
 }
 
 static const GirType *vtype(const GirFunc *f, GirValue v) {
@@ -245,15 +242,6 @@ static ffi_type *c_ffi_type(const GirType *t) {
   }
 }
 
-static char sig_letter(const GirType *t) {
-  switch (t->kind) {
-  case GIR_T_INT: return 'i';
-  case GIR_T_FLOAT: return 'f';
-  case GIR_T_BOOL: return 'b';
-  case GIR_T_CHAR: return 'c';
-  default: return 'v';
-  }
-}
 
 static void prepare_ccall(Interp *in, const GirFunc *f, const GirInst *gi,
                           InstAux *ax) {
@@ -273,13 +261,7 @@ static void prepare_ccall(Interp *in, const GirFunc *f, const GirInst *gi,
     cc->args[i] = c_ffi_type(t);
     if (t->kind == GIR_T_FN) {
       cc->thunks[i] = iv_thunk(in, t, t->params, t->nparams);
-      char *s = cc->sigs[i];
-      unsigned k = 0;
-      s[k++] = sig_letter(t->ret);
-      s[k++] = ':';
-      for (uint32_t p = 0; p < t->nparams && p < MAX_ARGS; p++)
-        s[k++] = sig_letter(t->params[p]);
-      s[k] = 0;
+      gir_ffi_callback_sig(t, MAX_ARGS, cc->sigs[i]);
     }
   }
   if (ffi_prep_cif(&cc->cif, FFI_DEFAULT_ABI, gi->nargs, c_ffi_type(gi->type),
@@ -1220,17 +1202,11 @@ int interp_run_program(const GirModule *m, const SrcMgr *sm, int argc,
     fprintf(errs, "guji run --interp: the program has no main\n");
     return 1;
   }
-  Run *r = calloc(1, sizeof *r);
-  Interp *in = &r->in;
-  in->m = m;
-  in->sm = sm;
-  in->errs = errs;
-  if (!prepare(r)) {
-    run_free(r);
+  Interp *in = interp_open(m, sm, errs);
+  if (!in)
     return 1;
-  }
   Callable *entry = iv_callable(in, &ffi_type_sint64, NULL, 0, h_program_main, NULL);
   int status = in->rt.gj_rt_start(argc, argv, (int64_t (*)(void))entry->code);
-  run_free(r);
+  interp_close(in);
   return status;
 }

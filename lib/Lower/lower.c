@@ -241,18 +241,30 @@ static GirValue lower_str(Lower *L, Expr *e) {
 
 /* ---- operators ----------------------------------------------------------- */
 
+/* && and ||: branches on the left operand l and leaves the builder in the
+ * block where the result is known without the right operand (false for
+ * &&, true for ||); returns the block that evaluates the right operand,
+ * to be entered, after restore(*before), once the short side is done. */
+static GirBlock *short_circuit_split(Lower *L, Expr *e, GirValue l,
+                                     Snapshot *before) {
+  bool is_and = e->bin.op == TOK_ANDAND;
+  GirBlock *rhs_b = gir_block_new(L->m, L->g.f, is_and ? "and.rhs" : "or.rhs");
+  GirBlock *short_b = gir_block_new(L->m, L->g.f, is_and ? "and.false" : "or.true");
+  if (is_and) gir_br(&L->g, l, rhs_b, short_b, e->span);
+  else gir_br(&L->g, l, short_b, rhs_b, e->span);
+  *before = snapshot(L);
+  gir_set_block(&L->g, short_b);
+  return rhs_b;
+}
+
 static GirValue lower_short_circuit(Lower *L, Expr *e) {
   bool is_and = e->bin.op == TOK_ANDAND;
   GirValue l = lower_expr(L, e->bin.lhs);
   if (dead(L)) return GIR_NO_VALUE;
   Join j;
   join_init(L, &j, &gir_t_bool, is_and ? "and.end" : "or.end");
-  GirBlock *rhs_b = gir_block_new(L->m, L->g.f, is_and ? "and.rhs" : "or.rhs");
-  GirBlock *short_b = gir_block_new(L->m, L->g.f, is_and ? "and.false" : "or.true");
-  if (is_and) gir_br(&L->g, l, rhs_b, short_b, e->span);
-  else gir_br(&L->g, l, short_b, rhs_b, e->span);
-  Snapshot before = snapshot(L);
-  gir_set_block(&L->g, short_b);
+  Snapshot before;
+  GirBlock *rhs_b = short_circuit_split(L, e, l, &before);
   join_jump(L, &j, gir_const_bool(&L->g, !is_and, e->span), e->span);
   restore(L, before);
   gir_set_block(&L->g, rhs_b);
@@ -2796,12 +2808,8 @@ static void lower_tail_short_circuit(Lower *L, Expr *e) {
   bool is_and = e->bin.op == TOK_ANDAND;
   GirValue l = lower_expr(L, e->bin.lhs);
   if (dead(L)) return;
-  GirBlock *rhs_b = gir_block_new(L->m, L->g.f, is_and ? "and.rhs" : "or.rhs");
-  GirBlock *short_b = gir_block_new(L->m, L->g.f, is_and ? "and.false" : "or.true");
-  if (is_and) gir_br(&L->g, l, rhs_b, short_b, e->span);
-  else gir_br(&L->g, l, short_b, rhs_b, e->span);
-  Snapshot before = snapshot(L);
-  gir_set_block(&L->g, short_b);
+  Snapshot before;
+  GirBlock *rhs_b = short_circuit_split(L, e, l, &before);
   emit_ret(L, &ty_bool, gir_const_bool(&L->g, !is_and, e->span), e->span);
   restore(L, before);
   gir_set_block(&L->g, rhs_b);
