@@ -29,7 +29,7 @@
 
 struct GjChan {
   GjHeader h;
-  GjRtLock lock;
+  GjRtTaskLock lock;
   bool closed;
   uint32_t esize;
   const GjType *elem;
@@ -64,7 +64,7 @@ GjChan *gj_chan_new(const GjType *elem, int64_t cap, const GjLoc *loc) {
     gj_rt_fatal("channel capacity too large");
   GjChan *c = gj_obj_alloc(chan_bytes(cap, elem->size), GJ_KIND_CHAN);
   c->h.rc = -1; /* always shared: tasks count it concurrently */
-  atomic_store_explicit(&c->lock.v, 0, memory_order_relaxed);
+  gj_rt_tlock_init(&c->lock);
   c->closed = false;
   c->esize = elem->size;
   c->elem = elem;
@@ -86,9 +86,9 @@ int64_t gj_chan_cap(const GjChan *c) { return c->cap; }
 
 int64_t gj_chan_len(const GjChan *c) {
   GjChan *m = (GjChan *)c;
-  gj_rt_lock(&m->lock);
+  gj_rt_tlock(&m->lock);
   int64_t n = m->len;
-  gj_rt_unlock(&m->lock);
+  gj_rt_tunlock(&m->lock);
   return n;
 }
 
@@ -159,7 +159,7 @@ static bool wait_on(GjChan *c, GjRtWaitQ *q, void *p) {
   gj_rt_waiter_init(&w);
   w.elem = p;
   gj_rt_waitq_push(q, &w);
-  gj_rt_park(&w, &c->lock);
+  gj_rt_park_with(&w, gj_rt_tunlock_cb, &c->lock);
   return w.ok;
 }
 
@@ -168,14 +168,14 @@ static bool wait_on(GjChan *c, GjRtWaitQ *q, void *p) {
 bool gj_chan_send(GjChan *c, const void *v) {
   gj_mark_shared_elem(c->elem, v);
   GjRtWaiter *wake = NULL;
-  gj_rt_lock(&c->lock);
+  gj_rt_tlock(&c->lock);
   if (c->closed) {
-    gj_rt_unlock(&c->lock);
+    gj_rt_tunlock(&c->lock);
     drop(c->elem, v);
     return false;
   }
   if (send_now(c, v, &wake)) {
-    gj_rt_unlock(&c->lock);
+    gj_rt_tunlock(&c->lock);
     if (wake)
       gj_rt_wake(wake);
     return true;
@@ -190,15 +190,15 @@ bool gj_chan_send(GjChan *c, const void *v) {
  * closed and drained. */
 bool gj_chan_recv(GjChan *c, void *out) {
   GjRtWaiter *wake = NULL;
-  gj_rt_lock(&c->lock);
+  gj_rt_tlock(&c->lock);
   if (recv_now(c, out, &wake)) {
-    gj_rt_unlock(&c->lock);
+    gj_rt_tunlock(&c->lock);
     if (wake)
       gj_rt_wake(wake);
     return true;
   }
   if (c->closed) {
-    gj_rt_unlock(&c->lock);
+    gj_rt_tunlock(&c->lock);
     return false;
   }
   return wait_on(c, &c->recvq, out);
@@ -215,9 +215,9 @@ static void wake_all_closed(GjRtWaitQ *q) {
 
 /* §17 close: closing twice returns Err(Closed) (false). */
 bool gj_chan_close(GjChan *c) {
-  gj_rt_lock(&c->lock);
+  gj_rt_tlock(&c->lock);
   if (c->closed) {
-    gj_rt_unlock(&c->lock);
+    gj_rt_tunlock(&c->lock);
     return false;
   }
   c->closed = true;
@@ -234,7 +234,7 @@ bool gj_chan_close(GjChan *c) {
     gj_rt_waitq_push(&rl, w);
   while ((w = pop_live(&s)))
     gj_rt_waitq_push(&sl, w);
-  gj_rt_unlock(&c->lock);
+  gj_rt_tunlock(&c->lock);
   wake_all_closed(&rl);
   wake_all_closed(&sl);
   return true;
@@ -245,9 +245,9 @@ bool gj_chan_close(GjChan *c) {
 bool gj_chan_try_send(GjChan *c, const void *v) {
   gj_mark_shared_elem(c->elem, v);
   GjRtWaiter *wake = NULL;
-  gj_rt_lock(&c->lock);
+  gj_rt_tlock(&c->lock);
   bool ok = !c->closed && send_now(c, v, &wake);
-  gj_rt_unlock(&c->lock);
+  gj_rt_tunlock(&c->lock);
   if (wake)
     gj_rt_wake(wake);
   if (!ok)
@@ -259,9 +259,9 @@ bool gj_chan_try_send(GjChan *c, const void *v) {
 /* §17 try_recv: None (false) when nothing is ready, closed or not. */
 bool gj_chan_try_recv(GjChan *c, void *out) {
   GjRtWaiter *wake = NULL;
-  gj_rt_lock(&c->lock);
+  gj_rt_tlock(&c->lock);
   bool ok = recv_now(c, out, &wake);
-  gj_rt_unlock(&c->lock);
+  gj_rt_tunlock(&c->lock);
   if (wake)
     gj_rt_wake(wake);
   gj_rt_polled();
@@ -296,13 +296,13 @@ typedef struct LockSet {
 
 static void lock_all(const LockSet *ls) {
   for (int64_t i = 0; i < ls->n; i++)
-    gj_rt_lock(&ls->chans[i]->lock);
+    gj_rt_tlock(&ls->chans[i]->lock);
 }
 
 static void unlock_all(void *arg) {
   const LockSet *ls = arg;
   for (int64_t i = ls->n; i-- > 0;)
-    gj_rt_unlock(&ls->chans[i]->lock);
+    gj_rt_tunlock(&ls->chans[i]->lock);
 }
 
 /* The distinct channels of the cases, sorted by address. */

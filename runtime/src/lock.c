@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { LOCK_SPINS = 100 };
+enum { LOCK_SPINS = 20, LOCK_MAX_DELAY = 64 };
 
 void gj_rt_futex_wait(_Atomic uint32_t *addr, uint32_t val) {
   syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
@@ -33,8 +33,12 @@ void gj_rt_futex_wake(_Atomic uint32_t *addr, int n) {
 }
 
 void gj_rt_lock_slow(GjRtLock *l) {
+  unsigned delay = 1;
   for (int i = 0; i < LOCK_SPINS; i++) {
-    gj_rt_cpu_relax();
+    for (unsigned k = 0; k < delay; k++)
+      gj_rt_cpu_relax();
+    if (delay < LOCK_MAX_DELAY)
+      delay *= 2;
     uint32_t z = 0;
     if (atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&
         atomic_compare_exchange_weak_explicit(&l->v, &z, 1,
@@ -48,3 +52,81 @@ void gj_rt_lock_slow(GjRtLock *l) {
 }
 
 void gj_rt_unlock_slow(GjRtLock *l) { gj_rt_futex_wake(&l->v, 1); }
+
+/* ---- the parking lock (task_internal.h) ---------------------------------- */
+
+enum { TLOCK_SPINS = 6 };
+
+static void q_lock(GjRtTaskLock *l) {
+  while (atomic_exchange_explicit(&l->q, 1, memory_order_acquire))
+    while (atomic_load_explicit(&l->q, memory_order_relaxed))
+      gj_rt_cpu_relax();
+}
+
+static void q_unlock(void *arg) {
+  GjRtTaskLock *l = arg;
+  atomic_store_explicit(&l->q, 0, memory_order_release);
+}
+
+/* Takes a free lock (whatever the waiters bit says). */
+static bool try_take(GjRtTaskLock *l) {
+  uint32_t v = atomic_load_explicit(&l->v, memory_order_relaxed);
+  while (!(v & TLOCK_HELD))
+    if (atomic_compare_exchange_weak_explicit(&l->v, &v, v | TLOCK_HELD,
+                                              memory_order_acquire,
+                                              memory_order_relaxed))
+      return true;
+  return false;
+}
+
+void gj_rt_tlock_slow(GjRtTaskLock *l) {
+  for (;;) {
+    /* A critical section is a few dozen instructions: a holder that is
+     * running lets go within a few rounds of backing off. */
+    unsigned delay = 1;
+    for (int i = 0; i < TLOCK_SPINS; i++, delay *= 2) {
+      for (unsigned k = 0; k < delay; k++)
+        gj_rt_cpu_relax();
+      if (try_take(l))
+        return;
+    }
+    q_lock(l);
+    /* Queue only while the lock is held with the waiters bit set: a
+     * holder that releases after this sees the bit and wakes us. */
+    uint32_t v = atomic_load_explicit(&l->v, memory_order_relaxed);
+    for (;;) {
+      if (!(v & TLOCK_HELD)) {
+        if (atomic_compare_exchange_weak_explicit(&l->v, &v, v | TLOCK_HELD,
+                                                  memory_order_acquire,
+                                                  memory_order_relaxed)) {
+          q_unlock(l);
+          return;
+        }
+      } else if ((v & TLOCK_WAITERS) ||
+                 atomic_compare_exchange_weak_explicit(
+                     &l->v, &v, v | TLOCK_WAITERS, memory_order_relaxed,
+                     memory_order_relaxed)) {
+        break;
+      }
+    }
+    GjRtWaiter w;
+    gj_rt_waiter_init(&w);
+    gj_rt_waitq_push(&l->waiters, &w);
+    gj_rt_park_with(&w, q_unlock, l); /* woken: try again */
+  }
+}
+
+/* The release found the waiters bit (the exchange cleared it): wake the
+ * first waiter, and keep the bit for the ones after it. */
+void gj_rt_tunlock_slow(GjRtTaskLock *l) {
+  q_lock(l);
+  GjRtWaiter *w = gj_rt_waitq_pop(&l->waiters);
+  if (l->waiters.head)
+    atomic_fetch_or_explicit(&l->v, TLOCK_WAITERS, memory_order_relaxed);
+  q_unlock(l);
+  if (w)
+    gj_rt_wake(w);
+}
+
+void gj_rt_tunlock_cb(void *l) { gj_rt_tunlock(l); }
+

@@ -42,6 +42,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -60,6 +61,20 @@ void __tsan_switch_to_fiber(void *fiber, unsigned flags);
 
 enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
        MAX_THREADS = 1024 };
+
+/* A thief takes a task readied by a channel or join partner only once it
+ * has waited this long where its partner put it (Go waits ~3 us before
+ * stealing a run-next slot): such a task normally runs on that worker
+ * within microseconds, and moving it would put the two workers back onto
+ * the same channel's cache lines. Spawned tasks are new work and may be
+ * taken at once. */
+enum { STEAL_AGE_NS = 50000 };
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 struct GjTask {
   GjHeader h;
@@ -147,16 +162,18 @@ void gj_rt_ctx_started(void) {
 typedef struct Deque {
   _Atomic int64_t top, bottom;
   _Atomic(GjRtFiber *) buf[DEQUE_CAP];
+  _Atomic int64_t at[DEQUE_CAP]; /* when each was pushed (0: new work) */
 } Deque;
 
 /* Owner only. False when full. The release store of bottom (their
  * release fence plus a relaxed store, in one) publishes the fiber. */
-static bool deque_push(Deque *q, GjRtFiber *f) {
+static bool deque_push(Deque *q, GjRtFiber *f, int64_t at) {
   int64_t b = atomic_load_explicit(&q->bottom, memory_order_relaxed);
   int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
   if (b - t >= DEQUE_CAP)
     return false;
   atomic_store_explicit(&q->buf[b & (DEQUE_CAP - 1)], f, memory_order_relaxed);
+  atomic_store_explicit(&q->at[b & (DEQUE_CAP - 1)], at, memory_order_relaxed);
   atomic_store_explicit(&q->bottom, b + 1, memory_order_release);
   return true;
 }
@@ -183,13 +200,19 @@ static GjRtFiber *deque_take(Deque *q) {
   return f;
 }
 
-/* Any thread: the oldest fiber, or NULL when empty or a race was lost. */
-static GjRtFiber *deque_steal(Deque *q) {
+/* Any thread: the oldest fiber, or NULL when empty, when a race was lost,
+ * or when the oldest was pushed after `before` (then *young is set). */
+static GjRtFiber *deque_steal(Deque *q, int64_t before, bool *young) {
   int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
   GJ_RT_FENCE_SC();
   int64_t b = atomic_load_explicit(&q->bottom, memory_order_acquire);
   if (t >= b)
     return NULL;
+  if (atomic_load_explicit(&q->at[t & (DEQUE_CAP - 1)],
+                           memory_order_relaxed) > before) {
+    *young = true;
+    return NULL;
+  }
   GjRtFiber *f =
       atomic_load_explicit(&q->buf[t & (DEQUE_CAP - 1)], memory_order_relaxed);
   if (!atomic_compare_exchange_strong_explicit(&q->top, &t, t + 1,
@@ -209,6 +232,7 @@ static bool deque_nonempty(Deque *q) {
 typedef struct Worker {
   Deque dq;
   _Atomic(GjRtFiber *) runnext;
+  _Atomic int64_t runnext_at; /* when it was put there (0: spawned) */
   _Atomic uint32_t parked;  /* futex word: 1 while parked */
   GjRtCtx sched;            /* the scheduler loop's context */
   GjRtFiber *cur;           /* the task running now, NULL in the loop */
@@ -328,8 +352,8 @@ static GjRtFiber *global_pop(void) {
   return f;
 }
 
-static void push_local(Worker *w, GjRtFiber *f) {
-  if (!deque_push(&w->dq, f))
+static void push_local(Worker *w, GjRtFiber *f, int64_t at) {
+  if (!deque_push(&w->dq, f, at))
     global_push(f);
 }
 
@@ -399,18 +423,25 @@ static GjRtFiber *local_work(Worker *w) {
 }
 
 /* One round over the other workers from a random one; run-next slots too
- * when `runnext` (late rounds only: a slot is usually about to run). */
-static GjRtFiber *steal_round(Worker *w, bool runnext) {
+ * when `runnext` (late rounds only: a slot is usually about to run). Work
+ * readied after `before` is left where it is (STEAL_AGE_NS), and *young
+ * says that some was. */
+static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t before,
+                              bool *young) {
   int n = S.n;
   int start = (int)(next_rand(w) % (uint64_t)n);
   for (int i = 0; i < n; i++) {
     Worker *v = &S.workers[(start + i) % n];
     if (v == w)
       continue;
-    GjRtFiber *f = deque_steal(&v->dq);
+    GjRtFiber *f = deque_steal(&v->dq, before, young);
     if (!f && runnext &&
-        atomic_load_explicit(&v->runnext, memory_order_relaxed))
-      f = atomic_exchange_explicit(&v->runnext, NULL, memory_order_acquire);
+        atomic_load_explicit(&v->runnext, memory_order_relaxed)) {
+      if (atomic_load_explicit(&v->runnext_at, memory_order_relaxed) > before)
+        *young = true;
+      else
+        f = atomic_exchange_explicit(&v->runnext, NULL, memory_order_acquire);
+    }
     if (f)
       return f;
   }
@@ -424,20 +455,31 @@ static void stop_spinning(Worker *w) {
 }
 
 /* Parks w until woken; returns early (not parked) when work shows up
- * between publishing itself idle and sleeping. */
-static void park_worker(Worker *w) {
+ * between publishing itself idle and sleeping. With `young` (the last
+ * rounds saw work too young to steal) it sleeps at most STEAL_AGE_NS and
+ * looks again: that work may never be announced again. */
+static void park_worker(Worker *w, bool young) {
   gj_rt_lock(&S.idle_lock);
   atomic_store(&w->parked, 1);
   w->idle_next = S.idle;
   S.idle = w;
   atomic_fetch_add(&S.nidle, 1);
   gj_rt_unlock(&S.idle_lock);
-  if (work_visible() && idle_remove(w)) {
+  if (!young && work_visible() && idle_remove(w)) {
     atomic_store(&w->parked, 0);
     return;
   }
-  while (atomic_load(&w->parked))
-    gj_rt_futex_wait(&w->parked, 1);
+  while (atomic_load(&w->parked)) {
+    if (!young) {
+      gj_rt_futex_wait(&w->parked, 1);
+      continue;
+    }
+    gj_rt_futex_wait_ns(&w->parked, 1, STEAL_AGE_NS);
+    if (atomic_load(&w->parked) && idle_remove(w)) {
+      atomic_store(&w->parked, 0);
+      return; /* timed out, not counted as spinning */
+    }
+  }
   w->spinning = true; /* wake_spinner counted us */
 }
 
@@ -453,8 +495,10 @@ static GjRtFiber *find_work(Worker *w) {
       w->spinning = true;
       atomic_fetch_add(&S.nspinning, 1);
     }
+    bool young = false;
     for (int r = 0; r < SPIN_ROUNDS; r++) {
-      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2))) {
+      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2, mono_ns() - STEAL_AGE_NS,
+                           &young))) {
         stop_spinning(w);
         return f;
       }
@@ -463,7 +507,7 @@ static GjRtFiber *find_work(Worker *w) {
     }
     w->spinning = false;
     atomic_fetch_sub(&S.nspinning, 1);
-    park_worker(w);
+    park_worker(w, young);
   }
 }
 
@@ -633,10 +677,14 @@ static void ready(GjRtFiber *f) {
   atomic_fetch_add(&S.nactive, 1);
   Worker *w = cur_worker();
   if (w) {
+    int64_t now = mono_ns();
+    int64_t old_at =
+        atomic_load_explicit(&w->runnext_at, memory_order_relaxed);
+    atomic_store_explicit(&w->runnext_at, now, memory_order_relaxed);
     GjRtFiber *old =
         atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
     if (old) {
-      push_local(w, old);
+      push_local(w, old, old_at ? now : 0);
       notify_work();
     }
   } else {
@@ -827,10 +875,11 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
   f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
   if (w && w->cur) {
+    atomic_store_explicit(&w->runnext_at, 0, memory_order_relaxed);
     GjRtFiber *old =
         atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
     if (old)
-      push_local(w, old);
+      push_local(w, old, 0);
   } else {
     global_push(f);
   }
