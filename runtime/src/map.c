@@ -141,27 +141,45 @@ static inline uint64_t key_hash(const GjMap *m, const void *k) {
   if (m->kt == &gj_type_str) {
     const GjStr *s;
     memcpy(&s, k, sizeof s);
-    return gj_hash_bytes(s->ptr, s->len, gj_hash_seed);
+    return gj_rt_hash_bytes(s->ptr, s->len, gj_hash_seed);
   }
   return m->kt->hash(k, gj_hash_seed);
 }
 
-/* Str keys compare here, short ones byte by byte (a word is a few bytes:
- * memcmp's call and dispatch cost more than the loop). */
+/* Str keys compare here. x is the entry's key, y the one looked up: the
+ * length is taken from y, known before x's header arrives from memory, so
+ * the branches below resolve early. Up to 16 bytes are compared as two
+ * words each (overlapping, as the hash reads them; a word is a few bytes
+ * and memcmp's call and dispatch cost more), without a loop. */
+static inline uint64_t load_u64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+static inline uint32_t load_u32(const unsigned char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
 static inline bool str_key_eq(const GjStr *x, const GjStr *y) {
+  int64_t n = y->len;
   if (x == y)
     return true;
-  int64_t n = x->len;
-  if (n != y->len)
+  if (x->len != n)
     return false;
   const unsigned char *p = (const unsigned char *)x->ptr,
                       *q = (const unsigned char *)y->ptr;
   if (n > 16)
     return memcmp(p, q, (size_t)n) == 0;
-  unsigned char d = 0;
-  for (int64_t i = 0; i < n; i++)
-    d |= p[i] ^ q[i];
-  return d == 0;
+  if (n >= 8)
+    return ((load_u64(p) ^ load_u64(q)) |
+            (load_u64(p + n - 8) ^ load_u64(q + n - 8))) == 0;
+  if (n >= 4)
+    return ((load_u32(p) ^ load_u32(q)) |
+            (load_u32(p + n - 4) ^ load_u32(q + n - 4))) == 0;
+  if (n == 0)
+    return true;
+  return ((p[0] ^ q[0]) | (p[n >> 1] ^ q[n >> 1]) | (p[n - 1] ^ q[n - 1])) == 0;
 }
 
 static inline bool key_eq(const GjType *kt, const void *a, const void *b) {

@@ -87,6 +87,7 @@ struct GjMatch {
   GjHeader h;
   GjStr *subject; /* one reference each */
   GjRegex *re;
+  GjStr *text;   /* text()'s short result, refilled (see there), or NULL */
   int64_t pairs; /* groups + 1 */
   int64_t ov[];  /* start and end of each group, -1 when unset */
 };
@@ -561,6 +562,7 @@ static GjMatch *make_match(const GjStr *s, const GjRegex *re,
   m->subject = share(s);
   gj_inc((GjRegex *)re);
   m->re = (GjRegex *)re;
+  m->text = NULL;
   m->pairs = pairs;
   for (int64_t i = 0; i < 2 * pairs; i++)
     m->ov[i] = ov[i] == PCRE2_UNSET ? -1 : (int64_t)ov[i];
@@ -568,20 +570,65 @@ static GjMatch *make_match(const GjStr *s, const GjRegex *re,
 }
 
 void gj_rt_match_free(GjMatch *m) {
-  GjStr *subject = m->subject;
+  GjStr *subject = m->subject, *text = m->text;
   GjRegex *re = m->re;
   gj_rt_free(m, match_size(m->pairs));
   gj_dec(subject);
   gj_dec(re);
+  gj_dec(text);
 }
 
 void gj_rt_match_mark_shared(GjMatch *m) {
   gj_mark_shared(m->subject);
   gj_mark_shared(m->re);
+  if (m->text)
+    gj_mark_shared(m->text);
 }
 
-GjStr *gj_match_text(const GjMatch *m) {
-  return gj_rt_str_piece(m->subject, m->ov[0], m->ov[1]);
+/* n <= 16 bytes without a call: two overlapping words (memcpy's dispatch
+ * on the size costs a mispredicted branch or two for a word). */
+static inline void copy_short(char *d, const char *p, int64_t n) {
+  if (n >= 8) {
+    uint64_t x, y;
+    memcpy(&x, p, 8);
+    memcpy(&y, p + n - 8, 8);
+    memcpy(d, &x, 8);
+    memcpy(d + n - 8, &y, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, p, 4);
+    memcpy(&y, p + n - 4, 4);
+    memcpy(d, &x, 4);
+    memcpy(d + n - 4, &y, 4);
+  } else {
+    d[0] = p[0];
+    d[n >> 1] = p[n >> 1];
+    d[n - 1] = p[n - 1];
+  }
+}
+
+/* §14 text(): a piece (strmeth.c's rule). A short one is a flat copy; the
+ * Match keeps it and, while it is the copy's only holder (rc 1: the text
+ * was dropped, e.g. after a Map lookup that found the key), writes the next
+ * text into it instead of allocating: a loop over match_all that uses each
+ * word as a Map key allocates only for the keys it inserts (which keep the
+ * copy, so the next text gets a new one). A shared Match (rc < 0) is never
+ * written. */
+GjStr *gj_match_text(const GjMatch *cm) {
+  GjMatch *m = (GjMatch *)cm; /* the cache is not part of the value */
+  int64_t a = m->ov[0], b = m->ov[1], n = b - a;
+  if (n == 0 || n > PIECE_COPY_MAX || m->h.rc <= 0 ||
+      (a == 0 && b == m->subject->len))
+    return gj_rt_str_piece(m->subject, a, b);
+  GjStr *t = m->text;
+  if (__builtin_expect(!t || t->h.rc != 1, 0)) {
+    gj_dec(t);
+    t = m->text = gj_str_with_cap(PIECE_COPY_MAX);
+  }
+  copy_short((char *)t->ptr, bytes_of(m->subject) + a, n);
+  t->len = n;
+  t->h.rc = 2; /* the Match's and the result's */
+  return t;
 }
 
 int64_t gj_match_start(const GjMatch *m) { return m->ov[0]; }

@@ -94,6 +94,41 @@ static inline uint64_t gj_rt_hash_int(int64_t v, uint64_t seed) {
   return gj_rt_mum((uint64_t)v ^ GJ_RT_HASH_P0, seed ^ GJ_RT_HASH_P1);
 }
 
+/* hash.c: byte strings (see there), the short ones inline: the secret
+ * words are set with gj_hash_seed. */
+extern GJ_RT_HIDDEN uint64_t gj_rt_hash_key[4];
+GJ_RT_HIDDEN uint64_t gj_rt_hash_long(const unsigned char *p, size_t n,
+                                      uint64_t seed);
+static inline uint64_t gj_rt_hash_final(uint64_t a, uint64_t b, size_t n,
+                                        uint64_t seed) {
+  return gj_rt_mum(0x1d8e4e27c47d124full ^ n,
+                   gj_rt_mum(a ^ gj_rt_hash_key[1], b ^ seed));
+}
+static inline uint64_t gj_rt_hash_bytes(const void *data, int64_t len,
+                                        uint64_t seed) {
+  const unsigned char *p = (const unsigned char *)data;
+  size_t n = (size_t)len;
+  uint64_t a, b;
+  seed ^= gj_rt_hash_key[0];
+  if (n > 16)
+    return gj_rt_hash_long(p, n, seed);
+  if (n >= 8) {
+    __builtin_memcpy(&a, p, 8);
+    __builtin_memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    __builtin_memcpy(&x, p, 4);
+    __builtin_memcpy(&y, p + n - 4, 4);
+    a = x, b = y;
+  } else if (n > 0) {
+    a = (uint64_t)p[0] | (uint64_t)p[n >> 1] << 8 | (uint64_t)p[n - 1] << 16;
+    b = 0;
+  } else {
+    a = b = 0;
+  }
+  return gj_rt_hash_final(a, b, n, seed);
+}
+
 /* hash.c: sets gj_hash_seed (idempotent; gj_rt_start and a constructor
  * call it). */
 GJ_RT_HIDDEN void gj_rt_hash_init(void);

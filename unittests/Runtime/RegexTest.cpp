@@ -734,4 +734,45 @@ TEST_F(Regex, MatchIterReusesTheMatchTheLoopDropped) {
   gj_dec(r);
 }
 
+// Match.text(): a short text dropped by its user (a Map lookup that found
+// the key) is refilled with the next one instead of a new Str; a text
+// someone kept (an inserted key) is never written again. A long text is a
+// slice of the subject, as before.
+TEST_F(Regex, MatchTextRefillsTheCopyOnlyItHolds) {
+  GjRegex *r = re("[a-z]+");
+  GjStr *s = heap("ab cdefgh ijklmnopq xy ab rstuvwxyzabcdefghij z");
+  GjMatchIter *it = gj_regex_iter(s, r, &kLoc);
+  std::vector<GjStr *> kept;
+  std::vector<std::string> words;
+  GjStr *prev = nullptr;
+  int n = 0;
+  for (GjMatch *m; (m = gj_match_iter_next(it)); n++) {
+    GjStr *t = gj_match_text(m);
+    words.push_back(str(t));
+    if (n == 1 || n == 2) // a dropped short text is refilled in place
+      EXPECT_EQ(t, prev) << n;
+    if (n == 3) {
+      kept.push_back(t); // kept: the next text is a new Str
+    } else if (n == 4) {
+      EXPECT_NE(t, kept[0]);
+      gj_dec(t);
+    } else if (n == 5) {
+      EXPECT_GT(t->len, 16); // PIECE_COPY_MAX
+      EXPECT_EQ(t->owner, s); // a long piece: a slice, as before
+      gj_dec(t);
+    } else {
+      gj_dec(t);
+    }
+    prev = t;
+    gj_dec(m);
+  }
+  EXPECT_EQ(words, (Strs{"ab", "cdefgh", "ijklmnopq", "xy", "ab",
+                         "rstuvwxyzabcdefghij", "z"}));
+  EXPECT_EQ(str(kept[0]), "xy"); // unchanged by the texts after it
+  gj_dec(kept[0]);
+  gj_dec(it);
+  gj_dec(s);
+  gj_dec(r);
+}
+
 } // namespace
