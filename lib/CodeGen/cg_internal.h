@@ -193,6 +193,13 @@ uint64_t cg_obj_size(Cg *cg, const GirType *t, uint32_t ctor);
 CgObj *cg_obj_info(Cg *cg, const GirType *t);
 LLVMValueRef cg_obj_const(Cg *cg, const GirType *t, uint32_t ctor,
                           const LLVMValueRef *fields);
+/* Stores the header of a freshly allocated object (obj.c). */
+void cg_store_new_header(Cg *cg, LLVMValueRef p, uint32_t kind, uint32_t tag);
+/* An object's count, read for the owned/shared decision (obj.c). */
+LLVMValueRef cg_load_rc(Cg *cg, LLVMValueRef p);
+/* gj_obj_alloc / gj_obj_free, declared as an allocator pair (obj.c). */
+LLVMValueRef cg_obj_alloc_fn(Cg *cg);
+LLVMValueRef cg_obj_free_fn(Cg *cg);
 LLVMValueRef cg_obj_new(Cg *cg, const GirType *t, uint32_t ctor,
                         const LLVMValueRef *fields, uint32_t nfields);
 LLVMValueRef cg_obj_proj(Cg *cg, const GirType *t, uint32_t ctor,

@@ -132,35 +132,6 @@ static LLVMValueRef new_fn(Cg *cg, const char *name, bool inline_always) {
   return fn;
 }
 
-static LLVMValueRef nounwind_extern(Cg *cg, const char *name, LLVMTypeRef ty) {
-  LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
-  if (!fn)
-    fn = LLVMAddFunction(cg->mod, name, ty);
-  LLVMAddAttributeAtIndex(
-      fn, LLVMAttributeFunctionIndex,
-      LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName(
-                                           "nounwind", 8), 0));
-  return fn;
-}
-
-/* gj_obj_alloc / gj_obj_free, shared with obj.c through cg->obj_*. */
-static LLVMValueRef alloc_fn(Cg *cg) {
-  if (!cg->obj_alloc) {
-    cg->obj_alloc = nounwind_extern(cg, "gj_obj_alloc", cg->obj_alloc_ty);
-    LLVMAddAttributeAtIndex(
-        cg->obj_alloc, LLVMAttributeReturnIndex,
-        LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName(
-                                             "noalias", 7), 0));
-  }
-  return cg->obj_alloc;
-}
-
-static LLVMValueRef free_fn(Cg *cg) {
-  if (!cg->obj_free)
-    cg->obj_free = nounwind_extern(cg, "gj_obj_free", cg->obj_free_ty);
-  return cg->obj_free;
-}
-
 /* ---- layout ------------------------------------------------------------------ */
 
 static LLVMTypeRef lifted_struct(Cg *cg, const GirFunc *f, CgLifted *l) {
@@ -200,13 +171,6 @@ static LLVMValueRef load_capture(Cg *cg, LLVMTypeRef st, LLVMValueRef p,
 
 /* ---- inc, dec, drop ------------------------------------------------------------ */
 
-static LLVMValueRef load_rc(Cg *cg, LLVMValueRef p) {
-  LLVMValueRef rc = LLVMBuildLoad2(cg->b, cg->t_i32, p, "rc");
-  LLVMSetOrdering(rc, LLVMAtomicOrderingMonotonic);
-  LLVMSetAlignment(rc, 4);
-  return rc;
-}
-
 static void store_rc(Cg *cg, LLVMValueRef p, LLVMValueRef rc) {
   LLVMSetAlignment(LLVMBuildStore(cg->b, rc, p), 4);
 }
@@ -228,7 +192,7 @@ static void body_inc(Cg *cg, LLVMValueRef fn) {
   LLVMValueRef p = LLVMGetParam(fn, 0);
   LLVMBasicBlockRef pos = block(cg, fn, "owned"), other = block(cg, fn, ""),
                     shared = block(cg, fn, "shared"), done = block(cg, fn, "");
-  LLVMValueRef rc = load_rc(cg, p);
+  LLVMValueRef rc = cg_load_rc(cg, p);
   cond_br(cg, LLVMBuildICmp(cg->b, LLVMIntSGT, rc, i32c(cg, 0), ""), pos,
           other, true);
   at(cg, pos);
@@ -252,7 +216,7 @@ static void body_dec(Cg *cg, LLVMValueRef fn) {
                     shared = block(cg, fn, "shared"),
                     shared_last = block(cg, fn, "shared.last"),
                     done = block(cg, fn, "");
-  LLVMValueRef rc = load_rc(cg, p);
+  LLVMValueRef rc = cg_load_rc(cg, p);
   cond_br(cg, LLVMBuildICmp(cg->b, LLVMIntSGT, rc, i32c(cg, 1), ""), many, le1,
           false);
   at(cg, many);
@@ -308,7 +272,7 @@ void cg_closure_rc(Cg *cg, LLVMValueRef clo, bool inc) {
  * when this is the last reference, a musttail call of its drop. */
 void cg_closure_tail_dec(Cg *cg, LLVMValueRef fn, LLVMValueRef clo) {
   LLVMBasicBlockRef last = block(cg, fn, "last"), other = block(cg, fn, "");
-  LLVMValueRef rc = load_rc(cg, clo);
+  LLVMValueRef rc = cg_load_rc(cg, clo);
   LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, rc, i32c(cg, 1), ""),
                   last, other);
   at(cg, last);
@@ -334,7 +298,7 @@ static void body_drop(Cg *cg, LLVMValueRef fn, const GirFunc *f,
     vals[k++] = load_capture(cg, st, p, (uint32_t)i, t);
   }
   LLVMValueRef args[] = {p, size_of(cg, st)};
-  LLVMBuildCall2(cg->b, cg->obj_free_ty, free_fn(cg), args, 2, "");
+  LLVMBuildCall2(cg->b, cg->obj_free_ty, cg_obj_free_fn(cg), args, 2, "");
   for (uint32_t i = 0; i + 1 < k; i++)
     cg_rc(cg, tys[i], vals[i], false);
   if (k)
@@ -445,8 +409,8 @@ LLVMValueRef cg_closure_new(Cg *cg, const GirFunc *lifted,
   LLVMValueRef args[] = {size_of(cg, st),
                          LLVMConstInt(cg->t_i32, GJ_KIND_CLOSURE, false)};
   LLVMValueRef p =
-      LLVMBuildCall2(cg->b, cg->obj_alloc_ty, alloc_fn(cg), args, 2, "clo");
-  LLVMBuildStore(cg->b, header_const(cg, 1), p);
+      LLVMBuildCall2(cg->b, cg->obj_alloc_ty, cg_obj_alloc_fn(cg), args, 2, "clo");
+  cg_store_new_header(cg, p, GJ_KIND_CLOSURE, 0);
   LLVMBuildStore(cg->b, code, LLVMBuildStructGEP2(cg->b, st, p, CLO_CODE, ""));
   LLVMBuildStore(cg->b, drop, LLVMBuildStructGEP2(cg->b, st, p, CLO_DROP, ""));
   LLVMBuildStore(cg->b, mark, LLVMBuildStructGEP2(cg->b, st, p, CLO_MARK, ""));

@@ -536,13 +536,6 @@ LLVMValueRef cg_list_desc(Cg *cg, const GirType *elem) {
 
 /* ---- inc / dec --------------------------------------------------------------- */
 
-static LLVMValueRef load_rc(Cg *cg, LLVMValueRef p) {
-  LLVMValueRef rc = LLVMBuildLoad2(cg->b, cg->t_i32, p, "rc");
-  LLVMSetOrdering(rc, LLVMAtomicOrderingMonotonic);
-  LLVMSetAlignment(rc, 4);
-  return rc;
-}
-
 /* gj.list.inc / gj.list.dec: the fast path inline, the rest in gj_inc /
  * gj_dec. */
 static LLVMValueRef rc_fn(Cg *cg, bool inc) {
@@ -561,7 +554,7 @@ static LLVMValueRef rc_fn(Cg *cg, bool inc) {
   LLVMValueRef p = LLVMGetParam(fn, 0);
   LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(cg->ctx, fn, "owned");
   LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(cg->ctx, fn, "slow");
-  LLVMValueRef rc = load_rc(cg, p);
+  LLVMValueRef rc = cg_load_rc(cg, p);
   LLVMValueRef c = LLVMBuildICmp(cg->b, LLVMIntSGT, rc, i32c(cg, inc ? 0 : 1), "");
   LLVMValueRef br = LLVMBuildCondBr(cg->b, c, fast, slow);
   cg_set_weights(cg, br, 1u << 20, 1);

@@ -167,6 +167,22 @@ static LLVMValueRef header_const(Cg *cg, int32_t rc, uint32_t tag) {
   return LLVMConstNamedStruct(cg->t_hdr, h, 3);
 }
 
+/* The header of an object just allocated: count 1, kind, tag (flags).
+ * The count is stored as an unordered atomic, as cg_load_rc reads it, so
+ * that LLVM may forward one to the other (it never forwards a plain store
+ * to an atomic load). */
+void cg_store_new_header(Cg *cg, LLVMValueRef p, uint32_t kind,
+                         uint32_t tag) {
+  LLVMValueRef rc = LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i32, 1, false),
+                                   LLVMBuildStructGEP2(cg->b, cg->t_hdr, p, 0, ""));
+  LLVMSetOrdering(rc, LLVMAtomicOrderingUnordered);
+  LLVMSetAlignment(rc, 4);
+  LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i16, kind, false),
+                 LLVMBuildStructGEP2(cg->b, cg->t_hdr, p, 1, ""));
+  LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i16, tag, false),
+                 LLVMBuildStructGEP2(cg->b, cg->t_hdr, p, 2, ""));
+}
+
 /* The immortal object of a constructor without fields. */
 static LLVMValueRef static_of(Cg *cg, const GirType *t, uint32_t ctor) {
   CgObj *o = cg_obj_info(cg, t);
@@ -231,20 +247,50 @@ static LLVMValueRef declare_extern(Cg *cg, const char *name, LLVMTypeRef ty) {
   return fn;
 }
 
-static LLVMValueRef obj_alloc_fn(Cg *cg) {
+/* LLVM's AllocFnKind bits (llvm/IR/Attributes.h) */
+enum { ALLOCKIND_ALLOC = 1 << 0, ALLOCKIND_FREE = 1 << 2 };
+
+static void allocator_attrs(Cg *cg, LLVMValueRef fn, uint64_t kind) {
+  LLVMAddAttributeAtIndex(
+      fn, LLVMAttributeFunctionIndex,
+      LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName(
+                                           "allockind", 9), kind));
+  static const char fam[] = "alloc-family", val[] = "gujirt";
+  LLVMAddAttributeAtIndex(
+      fn, LLVMAttributeFunctionIndex,
+      LLVMCreateStringAttribute(cg->ctx, fam, sizeof fam - 1, val,
+                                sizeof val - 1));
+}
+
+/* gj_obj_alloc and gj_obj_free, declared as an allocator pair (LLVM's
+ * allockind and alloc-family): with the header stored here at every
+ * allocation, an object that never escapes its function — an Option a
+ * receive makes and the loop takes apart at once, a tuple built to be
+ * matched — has its count read back as 1, its release folded to the
+ * free, and then the allocation and the free removed together
+ * (InstCombine's removable alloc site). Both runtime functions keep their
+ * side effects (the live counts) balanced, so nothing observable is lost. */
+LLVMValueRef cg_obj_alloc_fn(Cg *cg) {
   if (!cg->obj_alloc) {
     cg->obj_alloc = declare_extern(cg, "gj_obj_alloc", cg->obj_alloc_ty);
     LLVMAddAttributeAtIndex(
         cg->obj_alloc, LLVMAttributeReturnIndex,
         LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName(
                                              "noalias", 7), 0));
+    allocator_attrs(cg, cg->obj_alloc, ALLOCKIND_ALLOC);
   }
   return cg->obj_alloc;
 }
 
-static LLVMValueRef obj_free_fn(Cg *cg) {
-  if (!cg->obj_free)
+LLVMValueRef cg_obj_free_fn(Cg *cg) {
+  if (!cg->obj_free) {
     cg->obj_free = declare_extern(cg, "gj_obj_free", cg->obj_free_ty);
+    allocator_attrs(cg, cg->obj_free, ALLOCKIND_FREE);
+    LLVMAddAttributeAtIndex(
+        cg->obj_free, 1,
+        LLVMCreateEnumAttribute(cg->ctx, LLVMGetEnumAttributeKindForName(
+                                             "allocptr", 8), 0));
+  }
   return cg->obj_free;
 }
 
@@ -278,9 +324,8 @@ LLVMValueRef cg_obj_new(Cg *cg, const GirType *t, uint32_t ctor,
   LLVMTypeRef st = cg_obj_struct(cg, t, ctor);
   LLVMValueRef args[] = {size_value(cg, t, ctor),
                          LLVMConstInt(cg->t_i32, GJ_KIND_OBJ, false)};
-  LLVMValueRef p = call(cg, cg->obj_alloc_ty, obj_alloc_fn(cg), args, 2);
-  /* the whole header in one store: rc 1, kind, the tag */
-  LLVMBuildStore(cg->b, header_const(cg, 1, ctor), p);
+  LLVMValueRef p = call(cg, cg->obj_alloc_ty, cg_obj_alloc_fn(cg), args, 2);
+  cg_store_new_header(cg, p, GJ_KIND_OBJ, ctor);
   for (uint32_t i = 0, k = 0; i < c->nfields; i++)
     if (c->fields[i]->kind != GIR_T_UNIT)
       store_field(cg, st, p, i, c->fields[i], fields[k++]);
@@ -399,11 +444,15 @@ static LLVMValueRef i64c(Cg *cg, int64_t v) {
   return LLVMConstInt(cg->t_i64, (uint64_t)v, true);
 }
 
-/* The count, read as mem.c reads it (relaxed: §16, an object only moves
- * from owned to shared, so the sign cannot change under its owner). */
-static LLVMValueRef load_rc(Cg *cg, LLVMValueRef p) {
+/* The count. §16: an object only moves from owned to shared, so the sign
+ * cannot change under its owner, and an unordered atomic read (no
+ * tearing, no ordering) is all the owned/shared decision needs — mem.c
+ * reads it relaxed. Unordered rather than monotonic because LLVM forwards
+ * a store to an unordered load: the count of an object allocated in the
+ * same function folds to 1, which lets the allocation go (cg_obj_alloc_fn). */
+LLVMValueRef cg_load_rc(Cg *cg, LLVMValueRef p) {
   LLVMValueRef rc = LLVMBuildLoad2(cg->b, cg->t_i32, p, "rc");
-  LLVMSetOrdering(rc, LLVMAtomicOrderingMonotonic);
+  LLVMSetOrdering(rc, LLVMAtomicOrderingUnordered);
   LLVMSetAlignment(rc, 4);
   return rc;
 }
@@ -437,7 +486,7 @@ static void body_inc(Cg *cg, LLVMValueRef fn) {
   LLVMValueRef p = LLVMGetParam(fn, 0);
   LLVMBasicBlockRef pos = block(cg, fn, "owned"), other = block(cg, fn, ""),
                     shared = block(cg, fn, "shared"), done = block(cg, fn, "");
-  LLVMValueRef rc = load_rc(cg, p);
+  LLVMValueRef rc = cg_load_rc(cg, p);
   cond_br(cg, LLVMBuildICmp(cg->b, LLVMIntSGT, rc, i32c(cg, 0), ""), pos,
           other, true);
   at(cg, pos);
@@ -461,7 +510,7 @@ static void body_dec(Cg *cg, LLVMValueRef fn, const GirType *t) {
                     shared = block(cg, fn, "shared"),
                     shared_last = block(cg, fn, "shared.last"),
                     done = block(cg, fn, "");
-  LLVMValueRef rc = load_rc(cg, p);
+  LLVMValueRef rc = cg_load_rc(cg, p);
   cond_br(cg, LLVMBuildICmp(cg->b, LLVMIntSGT, rc, i32c(cg, 1), ""), many, le1,
           false);
   at(cg, many);
@@ -511,7 +560,7 @@ LLVMValueRef cg_obj_reset(Cg *cg, const GirType *t, uint32_t ctor,
   LLVMBasicBlockRef uniq = block(cg, fn, "reset.unique"),
                     shared = block(cg, fn, "reset.shared"),
                     done = block(cg, fn, "reset.done");
-  LLVMValueRef rc = load_rc(cg, x);
+  LLVMValueRef rc = cg_load_rc(cg, x);
   cond_br(cg, LLVMBuildICmp(cg->b, LLVMIntEQ, rc, i32c(cg, 1), ""), uniq,
           shared, true);
   at(cg, uniq);
@@ -520,7 +569,7 @@ LLVMValueRef cg_obj_reset(Cg *cg, const GirType *t, uint32_t ctor,
       cg_rc(cg, c->fields[i], load_field(cg, st, x, i, c->fields[i]), false);
   if (drop) {
     LLVMValueRef args[] = {x, size_value(cg, t, ctor)};
-    call(cg, cg->obj_free_ty, obj_free_fn(cg), args, 2);
+    call(cg, cg->obj_free_ty, cg_obj_free_fn(cg), args, 2);
   }
   LLVMBasicBlockRef uniq_end = LLVMGetInsertBlock(cg->b);
   LLVMBuildBr(cg->b, done);
@@ -560,14 +609,14 @@ LLVMValueRef cg_obj_reuse(Cg *cg, const GirType *t, uint32_t ctor,
   at(cg, fresh);
   LLVMValueRef args[] = {size_value(cg, t, ctor),
                          LLVMConstInt(cg->t_i32, GJ_KIND_OBJ, false)};
-  LLVMValueRef p1 = call(cg, cg->obj_alloc_ty, obj_alloc_fn(cg), args, 2);
+  LLVMValueRef p1 = call(cg, cg->obj_alloc_ty, cg_obj_alloc_fn(cg), args, 2);
   LLVMBuildBr(cg->b, done);
   at(cg, done);
   LLVMValueRef p = LLVMBuildPhi(cg->b, cg->t_ptr, "cell");
   LLVMValueRef vals[] = {token, p1};
   LLVMBasicBlockRef from[] = {entry, fresh};
   LLVMAddIncoming(p, vals, from, 2);
-  LLVMBuildStore(cg->b, header_const(cg, 1, ctor), p);
+  cg_store_new_header(cg, p, GJ_KIND_OBJ, ctor);
   LLVMTypeRef st = cg_obj_struct(cg, t, ctor);
   for (uint32_t i = 0, k = 0; i < c->nfields; i++)
     if (c->fields[i]->kind != GIR_T_UNIT)
@@ -584,7 +633,7 @@ void cg_obj_release(Cg *cg, const GirType *t, uint32_t ctor,
   cond_br(cg, LLVMBuildIsNotNull(cg->b, token, ""), yes, done, false);
   at(cg, yes);
   LLVMValueRef args[] = {token, size_value(cg, t, ctor)};
-  call(cg, cg->obj_free_ty, obj_free_fn(cg), args, 2);
+  call(cg, cg->obj_free_ty, cg_obj_free_fn(cg), args, 2);
   LLVMBuildBr(cg->b, done);
   at(cg, done);
 }
@@ -609,7 +658,7 @@ void cg_obj_tail_dec(Cg *cg, LLVMValueRef fn, const GirType *ft,
     return;
   }
   LLVMBasicBlockRef last = block(cg, fn, "last"), other = block(cg, fn, "");
-  LLVMValueRef rc = load_rc(cg, v);
+  LLVMValueRef rc = cg_load_rc(cg, v);
   LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, rc, i32c(cg, 1), ""),
                   last, other);
   at(cg, last);
@@ -634,7 +683,7 @@ static void drop_ctor(Cg *cg, LLVMValueRef fn, const GirType *t, uint32_t ctor,
       vals[n++] = load_field(cg, st, p, i, c->fields[i]);
     }
   LLVMValueRef args[] = {p, size_value(cg, t, ctor)};
-  call(cg, cg->obj_free_ty, obj_free_fn(cg), args, 2);
+  call(cg, cg->obj_free_ty, cg_obj_free_fn(cg), args, 2);
   for (uint32_t i = 0; i + 1 < n; i++)
     cg_rc(cg, tys[i], vals[i], false);
   if (n)

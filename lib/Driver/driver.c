@@ -163,8 +163,15 @@ LLVMModuleRef drv_codegen_and_optimize(Session *s, const char *tool,
     return NULL;
   }
   drv_timer_start(t);
-  char pipeline[32];
-  snprintf(pipeline, sizeof pipeline, "default<O%d>", o->opt_level);
+  /* At -O2 and above, one more round of GVN and InstCombine after the
+   * default pipeline: its only GVN runs before jump threading has split
+   * the paths on which an object is built and at once taken apart (an
+   * Option a receive returns, matched by its loop), and only on those
+   * paths does its count fold to 1 so that the allocation and its free
+   * go together (CodeGen's allocator pair, obj.c). */
+  char pipeline[96];
+  snprintf(pipeline, sizeof pipeline, "default<O%d>%s", o->opt_level,
+           o->opt_level >= 2 ? ",function(gvn,instcombine,simplifycfg)" : "");
   LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
   if (o->opt_level >= 2) {
     LLVMPassBuilderOptionsSetLoopVectorization(pbo, true);

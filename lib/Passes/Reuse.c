@@ -42,6 +42,8 @@
  *    a match arm's block, `if k < kx { Node(..) } else {..}`); targets
  *    that build none RELEASE the token at their start.
  *    With a taker the DEC becomes RESET, else (when it keeps fields) DROP.
+ *    An object made in this function (NEW, a channel operation's Option
+ *    or Result) hands no token on: fresh_here.
  */
 #include <stdlib.h>
 
@@ -186,6 +188,19 @@ static const GirInst *proj_def(const GirFunc *f, GirValue v) {
   if (vi->inst < 0 || !vi->block) return NULL;
   const GirInst *in = &vi->block->insts.data[vi->inst];
   return in->op == GIR_OP_PROJ ? in : NULL;
+}
+
+/* Whether v is an object this function made itself (a NEW, or the Option
+ * or Result of a channel operation). Its token is not handed on: if the
+ * object never escapes, LLVM removes its allocation and its free together
+ * (CodeGen's allocator pair) — unless a REUSE keeps the memory alive for
+ * another constructor, typically on a cold path (the Err a failed send
+ * builds in the Option a receive made). */
+static bool fresh_here(const GirFunc *f, GirValue v) {
+  const GirValueInfo *vi = &f->values.data[v];
+  if (vi->inst < 0 || !vi->block) return false;
+  GirOp op = vi->block->insts.data[vi->inst].op;
+  return op == GIR_OP_NEW || op == GIR_OP_TASK_OP;
 }
 
 /* Whether `in` may release a reference to v: it consumes it (hands the
@@ -372,7 +387,8 @@ static size_t specialize(Ru *r, GirBlock *b, size_t d) {
       keep |= (uint64_t)1 << pj->imm.ctor.field;
   }
   TakerVec takers = {0};
-  size_t reused = find_takers(r, b, d + 1, cls, 0, &takers);
+  size_t reused =
+      fresh_here(r->f, x) ? 0 : find_takers(r, b, d + 1, cls, 0, &takers);
   if (reused == 0 && keep == 0) return d;
 
   GirInst *dec = &b->insts.data[d];
