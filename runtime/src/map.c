@@ -49,8 +49,11 @@ struct GjMap {
 
 typedef struct Node {
   GjHeader h;
-  uint32_t datamap; /* a collision node: its entry count */
-  uint32_t nodemap; /* a collision node: 0 */
+  uint32_t datamap;   /* a collision node: its entry count */
+  uint32_t nodemap;   /* a collision node: 0 */
+  uint32_t borrowmap; /* children whose reference src holds (see node_own) */
+  uint32_t depth;     /* at least the length of the src chain; 0 without */
+  struct Node *src;   /* non-NULL exactly when borrowmap is not 0 */
 } Node;
 
 /* ---- layout ---------------------------------------------------------------- */
@@ -123,7 +126,11 @@ static inline uint32_t align_up(uint32_t x, uint32_t a) {
 }
 
 static Node *node_alloc(size_t bytes) {
-  return gj_rt_alloc(block_size(bytes), GJ_KIND_MAP_NODE);
+  Node *n = gj_rt_alloc(block_size(bytes), GJ_KIND_MAP_NODE);
+  n->borrowmap = 0;
+  n->depth = 0;
+  n->src = NULL;
+  return n;
 }
 static Node *node_resize(Node *n, size_t old_bytes, size_t new_bytes) {
   size_t a = block_size(old_bytes), b = block_size(new_bytes);
@@ -219,40 +226,125 @@ static inline void entry_dec(const GjMap *m, const char *e) {
 
 /* ---- node ownership ---------------------------------------------------------- */
 
-/* Copying or freeing a node changes the count of each child: up to 32
- * headers scattered in memory. Asking for all of them first lets their
- * misses overlap instead of coming one after another. */
+/* Copying a shared node used to increment each child's count and freeing
+ * it to decrement them: up to 32 headers scattered in memory, a cache
+ * miss each, on every path copy and again at teardown (mapversions spent
+ * 70% of its time there). Instead a copy *borrows* its children: it holds
+ * one reference to the node it was copied from (src) and none to the
+ * children, whose bits it keeps in borrowmap; src, which never changes
+ * while shared, keeps them alive. So a child reference is either owned
+ * (counted in the child) or borrowed, and borrowed children are shared
+ * whatever their count says: a walk that updates through a borrowed edge
+ * copies the child, and the edge becomes owned. Freeing a node releases
+ * its owned children and then its src. Only thread-local nodes (count >
+ * 0) are borrowed from: a node shared between threads is copied as
+ * before, so no thread changes another's counts without atomics.
+ *
+ * A chain of copies (a node borrowing from a node that borrows...) would
+ * keep every old version of a node alive while the newest lives, even
+ * after the versions that needed them are gone. Two limits: collapse()
+ * cuts the link below the node being copied when nothing but the chain
+ * holds it, and a chain stops at CHAIN_MAX links: the copy of a node that
+ * deep counts its children instead of borrowing them and starts a new
+ * chain, so the old one goes with the versions that hold it. An old
+ * version thus pins at most CHAIN_MAX old copies of a node after it is
+ * gone, and a history of versions all kept alive (mapversions) pays the
+ * children's counts on one copy in CHAIN_MAX. (Walking the chain to cut
+ * every dead link, tried, cost a dependent miss a link: more than the
+ * counts it saved.) depth is an upper bound of a chain's length. */
+enum { CHAIN_MAX = 16 };
+
+/* Asking for all the children's counts first lets their misses overlap
+ * instead of coming one after another. */
 static inline void prefetch_counts(Node *const *c, uint32_t nn) {
   for (uint32_t i = 0; i < nn; i++)
     __builtin_prefetch(c[i], 1);
 }
 
-/* n's count reached zero: its entries and children go, then n. A child
- * still shared (the common case when old versions go: a version's
- * nodes are mostly its neighbours') is only decremented, in line. */
-static void node_free(const GjMap *m, Node *n) {
-  uint32_t nd = ndata(n), nn = nnodes(n), esz = m->esz;
-  if ((m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP)
-    for (uint32_t i = 0; i < nd; i++)
-      entry_dec(m, entries(n) + (size_t)i * esz);
-  Node **c = children(n, esz);
-  prefetch_counts(c, nn);
-  for (uint32_t i = 0; i < nn; i++)
-    if (gj_rt_rc_dec(&c[i]->h))
-      node_free(m, c[i]);
-  gj_rt_free(n, block_size(node_bytes(nd, nn, esz)));
-}
+static void node_free(const GjMap *m, Node *n);
 
 static inline void node_release(const GjMap *m, Node *n) {
   if (gj_rt_rc_dec(&n->h))
     node_free(m, n);
 }
 
-/* Consumes a reference to n; returns a uniquely owned node with its
- * contents (n itself when it was unique). */
-static Node *node_own(const GjMap *m, Node *n) {
-  if (__builtin_expect(n->h.rc == 1, 1))
+/* The edge at bit of n (unique) now holds a reference of its own. */
+static inline void unborrow(const GjMap *m, Node *n, uint32_t bit) {
+  n->borrowmap &= ~bit;
+  if (n->borrowmap == 0) {
+    Node *src = n->src;
+    n->src = NULL;
+    node_release(m, src);
+  }
+}
+
+/* n's count reached zero: its entries and owned children go, then n, then
+ * its src if n held the last reference (a loop, not a recursion: a chain
+ * of copies can be long). A child still shared (the common case when old
+ * versions go) is only decremented, in line. */
+static void node_free(const GjMap *m, Node *n) {
+  uint32_t esz = m->esz;
+  bool heap = (m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP;
+  do {
+    uint32_t nd = ndata(n), nn = nnodes(n);
+    if (heap)
+      for (uint32_t i = 0; i < nd; i++)
+        entry_dec(m, entries(n) + (size_t)i * esz);
+    Node **c = children(n, esz);
+    if (n->borrowmap == 0) {
+      prefetch_counts(c, nn);
+      for (uint32_t i = 0; i < nn; i++)
+        if (gj_rt_rc_dec(&c[i]->h))
+          node_free(m, c[i]);
+    } else {
+      uint32_t i = 0;
+      for (uint32_t bits = n->nodemap; bits; bits &= bits - 1, i++)
+        if (!(n->borrowmap & bits & -bits))
+          node_release(m, c[i]);
+    }
+    Node *src = n->src;
+    gj_rt_free(n, block_size(node_bytes(nd, nn, esz)));
+    n = src;
+  } while (n && gj_rt_rc_dec(&n->h));
+}
+
+/* s (thread-local) borrows from a node only it holds: s takes over the
+ * references that node has for the children s borrows, and the node
+ * goes with its other children. Repeated down the chain. */
+static void collapse(const GjMap *m, Node *s) {
+  Node *t;
+  while ((t = s->src) != NULL && t->h.rc == 1) {
+    uint32_t nd = ndata(t), nn = nnodes(t), esz = m->esz, i = 0;
+    if ((m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP)
+      for (uint32_t j = 0; j < nd; j++)
+        entry_dec(m, entries(t) + (size_t)j * esz);
+    Node **c = children(t, esz);
+    for (uint32_t bits = t->nodemap; bits; bits &= bits - 1, i++) {
+      uint32_t bit = bits & -bits;
+      if (!(t->borrowmap & bit) && !(s->borrowmap & bit))
+        node_release(m, c[i]);
+    }
+    s->borrowmap &= t->borrowmap; /* t's own children are now s's */
+    s->src = t->src;              /* and t's reference to its src */
+    s->depth = t->depth;
+    gj_rt_free(t, block_size(node_bytes(nd, nn, esz)));
+    if (s->borrowmap == 0 && s->src) {
+      node_release(m, s->src);
+      s->src = NULL;
+    }
+    if (!s->src)
+      s->depth = 0;
+  }
+}
+
+/* Returns a uniquely owned node with n's contents (n itself when it is
+ * unique). The edge n came through holds a reference, which is consumed,
+ * or is `borrowed` (then n is shared whatever its count). */
+static Node *node_own(const GjMap *m, Node *n, bool borrowed) {
+  if (__builtin_expect(!borrowed && n->h.rc == 1, 1))
     return n;
+  if (n->src) /* collapse's first question, asked while n is copied */
+    __builtin_prefetch(n->src);
   size_t bytes = bytes_of(n, m->esz);
   Node *c = node_alloc(bytes);
   memcpy(&c->datamap, &n->datamap, bytes - sizeof(GjHeader));
@@ -261,11 +353,26 @@ static Node *node_own(const GjMap *m, Node *n) {
   if ((m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP)
     for (uint32_t i = 0; i < nd; i++)
       entry_inc(m, entries(c) + (size_t)i * m->esz);
+  if (nn && n->h.rc > 0) {
+    collapse(m, n);
+    if (n->depth < CHAIN_MAX - 1) {
+      c->borrowmap = c->nodemap;
+      c->depth = n->depth + 1;
+      c->src = n; /* the edge's reference, or a new one */
+      if (borrowed)
+        n->h.rc++;
+      return c;
+    }
+  }
+  c->borrowmap = 0;
+  c->depth = 0;
+  c->src = NULL;
   Node **k = children(c, m->esz);
   prefetch_counts(k, nn);
   for (uint32_t i = 0; i < nn; i++)
     gj_rt_rc_inc(&k[i]->h);
-  node_release(m, n);
+  if (!borrowed)
+    node_release(m, n);
   return c;
 }
 
@@ -483,10 +590,16 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
     return entries(n) + m->voff;
   }
   Node **ref = &m->root;
+  Node *parent = NULL; /* *ref's node (NULL: the map) and its bit there */
+  uint32_t pbit = 0;
   for (unsigned shift = 0;; shift += 5) {
     Node *n = *ref;
-    if (__builtin_expect(n->h.rc != 1, 0))
-      *ref = n = node_own(m, n);
+    bool borrowed = parent && (parent->borrowmap & pbit);
+    if (__builtin_expect(borrowed || n->h.rc != 1, 0)) {
+      *ref = n = node_own(m, n, borrowed);
+      if (borrowed)
+        unborrow(m, parent, pbit);
+    }
     if (shift >= 64) {
       uint32_t cnt = n->datamap;
       for (uint32_t i = 0; i < cnt; i++) {
@@ -518,6 +631,8 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
     }
     if (n->nodemap & bit) {
       ref = child_ref(n, esz, bit);
+      parent = n;
+      pbit = bit;
       prefetch_node(*ref);
       continue;
     }
@@ -533,12 +648,13 @@ static inline bool singleton(const Node *n) {
   return n->nodemap == 0 && ndata(n) == 1;
 }
 
-/* Consumes n; the key is in its subtree. Returns the owned result, which
- * may be left a singleton for the parent to inline. */
-static Node *del(GjMap *m, Node *n, const void *key, uint64_t h,
-                 unsigned shift) {
+/* Consumes n (or, when `borrowed`, n's edge holds no reference); the key
+ * is in its subtree. Returns the owned result, which may be left a
+ * singleton for the parent to inline. */
+static Node *del(GjMap *m, Node *n, bool borrowed, const void *key,
+                 uint64_t h, unsigned shift) {
   uint32_t esz = m->esz;
-  n = node_own(m, n);
+  n = node_own(m, n, borrowed);
   if (shift >= 64) {
     uint32_t cnt = n->datamap, i = 0;
     while (!key_eq(m->kt, entries(n) + (size_t)i * esz, key))
@@ -563,7 +679,10 @@ static Node *del(GjMap *m, Node *n, const void *key, uint64_t h,
     return n;
   }
   Node **slot = &children(n, esz)[popc(n->nodemap & (bit - 1))];
-  Node *c = del(m, *slot, key, h, shift + 5);
+  bool cb = (n->borrowmap & bit) != 0;
+  Node *c = del(m, *slot, cb, key, h, shift + 5);
+  if (cb)
+    unborrow(m, n, bit);
   if (!singleton(c)) {
     *slot = c;
     return n;
@@ -571,7 +690,7 @@ static Node *del(GjMap *m, Node *n, const void *key, uint64_t h,
   /* CHAMP's compaction: the lone entry moves up into this node */
   _Alignas(8) char ent[2 * MAX_ELEM + 8];
   memcpy(ent, entries(c), esz);
-  gj_rt_free(c, block_size(node_bytes(1, 0, esz)));
+  gj_rt_free(c, block_size(node_bytes(1, 0, esz))); /* no children: no src */
   return node_to_data(m, n, bit, ent);
 }
 
@@ -646,7 +765,7 @@ GjMap *gj_map_remove(GjMap *m, const void *key) {
   if (!find(m, key))
     return m;
   m = map_own(m);
-  Node *r = del(m, m->root, key, key_hash(m, key), 0);
+  Node *r = del(m, m->root, false, key, key_hash(m, key), 0);
   if (r->datamap == 0 && r->nodemap == 0) {
     gj_rt_free(r, block_size(node_bytes(0, 0, m->esz)));
     r = NULL;
@@ -1017,19 +1136,21 @@ const GjType gj_type_map = {8, GJ_TYPE_HEAP, map_elem_inc, map_elem_dec,
 
 /* ---- sharing (§16) ------------------------------------------------------- */
 
+/* A node, its entries, its children and its src chain (whoever frees
+ * the node releases its src). */
 static void node_mark_shared(const GjMap *m, Node *n) {
-  if (n->h.rc <= 0) /* shared already, and so is all below */
-    return;
-  n->h.rc = -n->h.rc;
-  uint32_t nd = ndata(n), nn = nnodes(n), esz = m->esz;
-  for (uint32_t i = 0; i < nd; i++) {
-    char *e = entries(n) + (size_t)i * esz;
-    gj_mark_shared_elem(m->kt, e);
-    gj_mark_shared_elem(m->vt, e + m->voff);
+  for (; n && n->h.rc > 0; n = n->src) { /* else shared, and all below */
+    n->h.rc = -n->h.rc;
+    uint32_t nd = ndata(n), nn = nnodes(n), esz = m->esz;
+    for (uint32_t i = 0; i < nd; i++) {
+      char *e = entries(n) + (size_t)i * esz;
+      gj_mark_shared_elem(m->kt, e);
+      gj_mark_shared_elem(m->vt, e + m->voff);
+    }
+    Node **c = children(n, esz);
+    for (uint32_t i = 0; i < nn; i++)
+      node_mark_shared(m, c[i]);
   }
-  Node **c = children(n, esz);
-  for (uint32_t i = 0; i < nn; i++)
-    node_mark_shared(m, c[i]);
 }
 
 void gj_rt_map_mark_shared(GjMap *m) {

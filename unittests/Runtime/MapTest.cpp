@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using gujitest::lit_re;
@@ -159,7 +160,7 @@ template <class K> struct MapWalk {
     Model model;
   };
 
-  explicit MapWalk(uint64_t seed) : rng_(seed) {}
+  MapWalk(uint64_t seed, int keep_every) : rng_(seed), keep_(keep_every) {}
 
   void run(int ops) {
     GjMap *m = gj_map_new(K::type(), &gj_type_int);
@@ -197,7 +198,7 @@ template <class K> struct MapWalk {
         K::drop(k);
       }
       ASSERT_EQ(gj_map_len(m), (int64_t)model.size());
-      if (step % 100 == 0) {
+      if (step % keep_ == 0) {
         gj_inc(m);
         versions_.push_back({m, model});
       }
@@ -243,12 +244,13 @@ template <class K> struct MapWalk {
   }
 
   std::mt19937_64 rng_;
+  int keep_;
   std::vector<Version> versions_;
 };
 
-template <class K> void map_walk(uint64_t seed, int ops) {
+template <class K> void map_walk(uint64_t seed, int ops, int keep_every = 100) {
   int64_t live = gj_rt_live_objects();
-  { MapWalk<K>(seed).run(ops); }
+  { MapWalk<K>(seed, keep_every).run(ops); }
   EXPECT_EQ(gj_rt_live_objects(), live);
 }
 
@@ -256,6 +258,12 @@ TEST(MapModel, IntKeys) { map_walk<IntKeys>(1, 100000); }
 TEST(MapModel, StrKeys) { map_walk<StrKeys>(2, 100000); }
 TEST(MapModel, FewHashesMakeCollisionNodes) { map_walk<FewKeys>(3, 100000); }
 TEST(MapModel, DeepPathsAndCollisions) { map_walk<DeepKeys>(4, 100000); }
+// A version every few steps: most updates go through borrowed children
+// (map.c's node_own) and chains of copies.
+TEST(MapModel, ManyVersionsIntKeys) { map_walk<IntKeys>(8, 20000, 3); }
+TEST(MapModel, ManyVersionsStrKeys) { map_walk<StrKeys>(9, 20000, 2); }
+TEST(MapModel, ManyVersionsCollisions) { map_walk<FewKeys>(10, 20000, 3); }
+TEST(MapModel, ManyVersionsDeepPaths) { map_walk<DeepKeys>(11, 20000, 2); }
 
 // ---- the set walk ------------------------------------------------------------
 
@@ -840,6 +848,77 @@ TEST(MapIter, FixedSizeNoAllocation) {
   EXPECT_EQ(n, 2);
   EXPECT_EQ(gj_rt_alloc_count(), before);
   gj_dec(m);
+}
+
+// A copy borrows its children from the node it was copied from (map.c);
+// once the versions that needed the old node are gone, the chain of
+// copies must not keep it: a map snapshotted and updated over and over
+// holds about as many nodes as a fresh one.
+TEST(MapBorrow, SnapshotLoopKeepsNoHistory) {
+  GjMap *m = gj_map_new(&gj_type_int, &gj_type_int);
+  for (int64_t i = 0; i < 2000; i++)
+    m = gj_map_insert(m, &i, &i);
+  int64_t fresh = gj_rt_live_objects_of(GJ_KIND_MAP_NODE);
+  std::mt19937_64 rng(5);
+  std::vector<GjMap *> window;
+  for (int64_t step = 0; step < 20000; step++) {
+    gj_inc(m);
+    window.push_back(m); // a few snapshots alive at a time
+    int64_t k = (int64_t)(rng() % 2000), v = step;
+    m = gj_map_insert(m, &k, &v);
+    if (rng() % 3 == 0) {
+      int64_t r = (int64_t)(rng() % 2000);
+      m = gj_map_remove(m, &r);
+      m = gj_map_insert(m, &r, &r);
+    }
+    if (window.size() > 3) {
+      gj_dec(window.front());
+      window.erase(window.begin());
+    }
+  }
+  for (GjMap *w : window)
+    gj_dec(w);
+  EXPECT_EQ(gj_map_len(m), 2000);
+  EXPECT_LE(gj_rt_live_objects_of(GJ_KIND_MAP_NODE), 3 * fresh);
+  gj_dec(m);
+}
+
+// A version handed to another thread (gj_mark_shared) takes the nodes it
+// borrows from with it; this thread keeps copying and dropping the rest.
+TEST(MapBorrow, SharedVersionWhileTheOwnerGoesOn) {
+  int64_t live = gj_rt_live_objects();
+  GjMap *m = gj_map_new(&gj_type_int, &gj_type_int);
+  std::vector<GjMap *> vs;
+  for (int64_t i = 0; i < 20000; i++) {
+    m = gj_map_insert(m, &i, &i);
+    if (i % 7 == 0) {
+      gj_inc(m);
+      vs.push_back(m);
+    }
+  }
+  GjMap *sh = vs[vs.size() / 2];
+  int64_t shlen = gj_map_len(sh);
+  gj_inc(sh);
+  gj_mark_shared(sh);
+  std::thread t([sh, shlen] {
+    for (int64_t i = 0; i < shlen; i += 97) {
+      int64_t out = -1;
+      EXPECT_TRUE(gj_map_get(sh, &i, &out));
+      EXPECT_EQ(out, i);
+    }
+    gj_dec(sh);
+  });
+  for (int64_t i = 0; i < 20000; i += 3) {
+    int64_t v = -i;
+    m = gj_map_insert(m, &i, &v);
+    if (i % 11 == 0)
+      m = gj_map_remove(m, &i);
+  }
+  for (GjMap *v : vs)
+    gj_dec(v);
+  t.join();
+  gj_dec(m);
+  EXPECT_EQ(gj_rt_live_objects(), live);
 }
 
 // A unique map is updated in place: replacing values allocates nothing.
