@@ -19,8 +19,10 @@
  *
  * Updates follow list.c: an operation consumes the map; the map object and
  * every node on the path that is uniquely owned (rc 1) is mutated in
- * place, anything else copied (children inc'd), so old versions never
- * change. A node's block is its byte size rounded up to a power of two
+ * place, anything else copied, so old versions never change. A copy
+ * borrows its children from the node it copies (node_own): a borrowed
+ * edge is a child pointer with its low bit set, and the node then ends
+ * with one more pointer, `src`, after its children. A node's block is its byte size rounded up to a power of two
  * (block_size), so unique inserts grow a node in place most of the time
  * and realloc only when the size doubles; the free size is computed the
  * same way from the bitmaps.
@@ -35,7 +37,13 @@
 #include <string.h>
 
 enum { MAP_SET = 1 };   /* GjMap flags: a Set (prints as set([...])) */
-enum { NODE_COLL = 1 }; /* node flags: a collision node */
+/* Node flags. Bits 8..12 hold the node's chain depth (see node_own). */
+enum {
+  NODE_COLL = 1, /* a collision node */
+  NODE_SRC = 2,  /* a src slot follows the children (NULL once unused) */
+  DEPTH_SHIFT = 8,
+  DEPTH_MASK = 31 << DEPTH_SHIFT,
+};
 enum { MAX_ELEM = 64 }; /* the largest key or value size handled */
 
 struct GjMap {
@@ -49,11 +57,8 @@ struct GjMap {
 
 typedef struct Node {
   GjHeader h;
-  uint32_t datamap;   /* a collision node: its entry count */
-  uint32_t nodemap;   /* a collision node: 0 */
-  uint32_t borrowmap; /* children whose reference src holds (see node_own) */
-  uint32_t depth;     /* at least the length of the src chain; 0 without */
-  struct Node *src;   /* non-NULL exactly when borrowmap is not 0 */
+  uint32_t datamap; /* a collision node: its entry count */
+  uint32_t nodemap; /* a collision node: 0 */
 } Node;
 
 /* ---- layout ---------------------------------------------------------------- */
@@ -98,8 +103,38 @@ static inline Node **children(const Node *n, uint32_t esz) {
 static inline size_t node_bytes(uint32_t nd, uint32_t nn, uint32_t esz) {
   return sizeof(Node) + (size_t)nd * esz + (size_t)nn * sizeof(Node *);
 }
+/* The pointer slots after the entries: the children, then src if any. */
+static inline uint32_t nslots(const Node *n) {
+  return nnodes(n) + ((n->h.flags & NODE_SRC) != 0);
+}
 static inline size_t bytes_of(const Node *n, uint32_t esz) {
-  return node_bytes(ndata(n), nnodes(n), esz);
+  return node_bytes(ndata(n), nslots(n), esz);
+}
+
+/* A child pointer's low bit (nodes are at least 16-byte aligned) says the
+ * edge is borrowed: it holds no count of its own (see node_own). Every
+ * reader of a child goes through untag. */
+enum { BORROWED = 1 };
+static inline bool is_borrowed(const Node *c) {
+  return ((uintptr_t)c & BORROWED) != 0;
+}
+static inline Node *untag(const Node *c) {
+  return (Node *)((uintptr_t)c & ~(uintptr_t)BORROWED);
+}
+static inline Node *tag(const Node *c) {
+  return (Node *)((uintptr_t)c | BORROWED);
+}
+static inline Node **src_ref(const Node *n, uint32_t esz) {
+  return children(n, esz) + nnodes(n);
+}
+static inline Node *src_of(const Node *n, uint32_t esz) {
+  return n->h.flags & NODE_SRC ? *src_ref(n, esz) : NULL;
+}
+static inline uint32_t depth_of(const Node *n) {
+  return (n->h.flags & DEPTH_MASK) >> DEPTH_SHIFT;
+}
+static inline void set_depth(Node *n, uint32_t d) {
+  n->h.flags = (uint16_t)((n->h.flags & ~DEPTH_MASK) | d << DEPTH_SHIFT);
 }
 /* A node's block: its bytes rounded up to 32, so a unique node with
  * 16-byte entries grows in place every other insert (8-byte entries: three
@@ -126,11 +161,7 @@ static inline uint32_t align_up(uint32_t x, uint32_t a) {
 }
 
 static Node *node_alloc(size_t bytes) {
-  Node *n = gj_rt_alloc(block_size(bytes), GJ_KIND_MAP_NODE);
-  n->borrowmap = 0;
-  n->depth = 0;
-  n->src = NULL;
-  return n;
+  return gj_rt_alloc(block_size(bytes), GJ_KIND_MAP_NODE);
 }
 static Node *node_resize(Node *n, size_t old_bytes, size_t new_bytes) {
   size_t a = block_size(old_bytes), b = block_size(new_bytes);
@@ -230,15 +261,24 @@ static inline void entry_dec(const GjMap *m, const char *e) {
  * it to decrement them: up to 32 headers scattered in memory, a cache
  * miss each, on every path copy and again at teardown (mapversions spent
  * 70% of its time there). Instead a copy *borrows* its children: it holds
- * one reference to the node it was copied from (src) and none to the
- * children, whose bits it keeps in borrowmap; src, which never changes
- * while shared, keeps them alive. So a child reference is either owned
- * (counted in the child) or borrowed, and borrowed children are shared
- * whatever their count says: a walk that updates through a borrowed edge
- * copies the child, and the edge becomes owned. Freeing a node releases
- * its owned children and then its src. Only thread-local nodes (count >
- * 0) are borrowed from: a node shared between threads is copied as
- * before, so no thread changes another's counts without atomics.
+ * one reference to the node it was copied from (its src, in the slot
+ * after its children, flag NODE_SRC) and none to the children, whose
+ * pointers it tags (BORROWED); src, which never changes while shared,
+ * keeps them alive. So a child edge is either owned (counted in the
+ * child) or borrowed, and a borrowed child is shared whatever its count
+ * says: a walk that updates through a borrowed edge copies the child, and
+ * the edge becomes owned; when no borrowed edge is left the node drops its
+ * src (the slot stays, NULL). A borrowed edge at a bit points at the very
+ * child its src has at that bit. Freeing a node releases its owned
+ * children and its src. Only thread-local nodes (count > 0) are borrowed
+ * from: a node shared between threads is copied as before, so no thread
+ * changes another's counts without atomics.
+ *
+ * The bookkeeping lives where a map nobody shares does not pay for it: a
+ * tag bit in the pointers a walk loads anyway, the depth in the header's
+ * flags, and src only in the nodes that borrow. (A 32-byte header with a
+ * borrow bitmap, a depth and src in every node, tried first, cost mapint
+ * 15%: bigger nodes, and the parent's bitmap to test at every level.)
  *
  * A chain of copies (a node borrowing from a node that borrows...) would
  * keep every old version of a node alive while the newest lives, even
@@ -251,8 +291,10 @@ static inline void entry_dec(const GjMap *m, const char *e) {
  * gone, and a history of versions all kept alive (mapversions) pays the
  * children's counts on one copy in CHAIN_MAX. (Walking the chain to cut
  * every dead link, tried, cost a dependent miss a link: more than the
- * counts it saved.) depth is an upper bound of a chain's length. */
+ * counts it saved.) The depth (depth_of) is an upper bound of a chain's
+ * length. */
 enum { CHAIN_MAX = 16 };
+_Static_assert(CHAIN_MAX <= DEPTH_MASK >> DEPTH_SHIFT, "depth bits");
 
 /* Asking for all the children's counts first lets their misses overlap
  * instead of coming one after another. */
@@ -268,14 +310,25 @@ static inline void node_release(const GjMap *m, Node *n) {
     node_free(m, n);
 }
 
-/* The edge at bit of n (unique) now holds a reference of its own. */
-static inline void unborrow(const GjMap *m, Node *n, uint32_t bit) {
-  n->borrowmap &= ~bit;
-  if (n->borrowmap == 0) {
-    Node *src = n->src;
-    n->src = NULL;
+static inline bool any_borrowed(const Node *n, uint32_t esz) {
+  Node *const *c = children(n, esz);
+  for (uint32_t i = 0, nn = nnodes(n); i < nn; i++)
+    if (is_borrowed(c[i]))
+      return true;
+  return false;
+}
+
+/* An edge of n (unique) has just become owned: n lets go of its src when
+ * that was the last borrowed one. */
+static void unborrow(const GjMap *m, Node *n) {
+  uint32_t esz = m->esz;
+  if (any_borrowed(n, esz))
+    return;
+  Node **s = src_ref(n, esz), *src = *s;
+  *s = NULL;
+  set_depth(n, 0);
+  if (src)
     node_release(m, src);
-  }
 }
 
 /* Freeing a version walks cold memory: each node it drops is a cache
@@ -316,14 +369,13 @@ static void node_free_one(const GjMap *m, Node *n, DropStack *st) {
   if ((m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP)
     for (uint32_t i = 0; i < nd; i++)
       entry_dec(m, entries(n) + (size_t)i * esz);
-  if (n->src)
-    drop_push(st, n->src);
   Node **c = children(n, esz);
-  uint32_t i = 0;
-  for (uint32_t bits = n->nodemap; bits; bits &= bits - 1, i++)
-    if (!(n->borrowmap & bits & -bits))
+  if (n->h.flags & NODE_SRC && c[nn])
+    drop_push(st, c[nn]);
+  for (uint32_t i = 0; i < nn; i++)
+    if (!is_borrowed(c[i]))
       drop_push(st, c[i]);
-  gj_rt_free(n, block_size(node_bytes(nd, nn, esz)));
+  gj_rt_free(n, block_size(bytes_of(n, esz)));
 }
 
 static void node_free(const GjMap *m, Node *n) {
@@ -354,28 +406,35 @@ static void node_free(const GjMap *m, Node *n) {
  * references that node has for the children s borrows, and the node
  * goes with its other children. Repeated down the chain. */
 static void collapse(const GjMap *m, Node *s) {
+  uint32_t esz = m->esz;
   Node *t;
-  while ((t = s->src) != NULL && t->h.rc == 1) {
-    uint32_t nd = ndata(t), nn = nnodes(t), esz = m->esz, i = 0;
+  while ((t = src_of(s, esz)) != NULL && t->h.rc == 1) {
+    uint32_t nd = ndata(t);
     if ((m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP)
       for (uint32_t j = 0; j < nd; j++)
         entry_dec(m, entries(t) + (size_t)j * esz);
-    Node **c = children(t, esz);
+    Node **tc = children(t, esz), **sc = children(s, esz);
+    uint32_t i = 0;
     for (uint32_t bits = t->nodemap; bits; bits &= bits - 1, i++) {
       uint32_t bit = bits & -bits;
-      if (!(t->borrowmap & bit) && !(s->borrowmap & bit))
-        node_release(m, c[i]);
+      if (is_borrowed(tc[i])) /* s's edge, if borrowed, now is from t's src */
+        continue;
+      Node **e = s->nodemap & bit ? sc + popc(s->nodemap & (bit - 1)) : NULL;
+      if (e && is_borrowed(*e))
+        *e = untag(*e); /* t's reference is now s's */
+      else
+        node_release(m, tc[i]);
     }
-    s->borrowmap &= t->borrowmap; /* t's own children are now s's */
-    s->src = t->src;              /* and t's reference to its src */
-    s->depth = t->depth;
-    gj_rt_free(t, block_size(node_bytes(nd, nn, esz)));
-    if (s->borrowmap == 0 && s->src) {
-      node_release(m, s->src);
-      s->src = NULL;
+    Node *next = src_of(t, esz);
+    set_depth(s, depth_of(t));
+    *src_ref(s, esz) = next; /* t's reference to its src */
+    gj_rt_free(t, block_size(bytes_of(t, esz)));
+    if (!any_borrowed(s, esz)) {
+      *src_ref(s, esz) = NULL;
+      set_depth(s, 0);
+      if (next)
+        node_release(m, next);
     }
-    if (!s->src)
-      s->depth = 0;
   }
 }
 
@@ -385,31 +444,33 @@ static void collapse(const GjMap *m, Node *s) {
 static Node *node_own(const GjMap *m, Node *n, bool borrowed) {
   if (__builtin_expect(!borrowed && n->h.rc == 1, 1))
     return n;
-  if (n->src) /* collapse's first question, asked while n is copied */
-    __builtin_prefetch(n->src);
-  size_t bytes = bytes_of(n, m->esz);
-  Node *c = node_alloc(bytes);
+  uint32_t esz = m->esz, nd = ndata(n), nn = nnodes(n);
+  Node *src = src_of(n, esz);
+  if (src) /* collapse's first question, asked while n is copied */
+    __builtin_prefetch(src);
+  bool borrow = nn && n->h.rc > 0 && depth_of(n) < CHAIN_MAX - 1;
+  size_t bytes = node_bytes(nd, nn, esz);
+  Node *c = node_alloc(bytes + (borrow ? sizeof(Node *) : 0));
   memcpy(&c->datamap, &n->datamap, bytes - sizeof(GjHeader));
-  c->h.flags = n->h.flags;
-  uint32_t nd = ndata(n), nn = nnodes(n);
   if ((m->kt->flags | m->vt->flags) & GJ_TYPE_HEAP)
     for (uint32_t i = 0; i < nd; i++)
-      entry_inc(m, entries(c) + (size_t)i * m->esz);
-  if (nn && n->h.rc > 0) {
-    collapse(m, n);
-    if (n->depth < CHAIN_MAX - 1) {
-      c->borrowmap = c->nodemap;
-      c->depth = n->depth + 1;
-      c->src = n; /* the edge's reference, or a new one */
-      if (borrowed)
-        n->h.rc++;
-      return c;
-    }
+      entry_inc(m, entries(c) + (size_t)i * esz);
+  Node **k = children(c, esz);
+  if (borrow) {
+    if (src)
+      collapse(m, n); /* only n's bookkeeping changes, not what it holds */
+    for (uint32_t i = 0; i < nn; i++)
+      k[i] = tag(k[i]);
+    k[nn] = n; /* the edge's reference, or a new one */
+    c->h.flags = NODE_SRC;
+    set_depth(c, depth_of(n) + 1);
+    if (borrowed)
+      n->h.rc++;
+    return c;
   }
-  c->borrowmap = 0;
-  c->depth = 0;
-  c->src = NULL;
-  Node **k = children(c, m->esz);
+  c->h.flags = n->h.flags & NODE_COLL;
+  for (uint32_t i = 0; i < nn; i++)
+    k[i] = untag(k[i]);
   prefetch_counts(k, nn);
   for (uint32_t i = 0; i < nn; i++)
     gj_rt_rc_inc(&k[i]->h);
@@ -510,7 +571,7 @@ WALKER static const char *find(const GjMap *m, const void *key) {
     }
     if (!(n->nodemap & bit))
       return NULL;
-    n = *child_ref(n, esz, bit);
+    n = untag(*child_ref(n, esz, bit));
     prefetch_node(n);
   }
 }
@@ -553,10 +614,11 @@ static Node *pair_node(const GjMap *m, const char *e1, uint64_t h1,
   return n;
 }
 
-/* n (unique) with the key (moved) as a new entry at `bit`. */
+/* n (unique) with the key (moved) as a new entry at `bit`. Here and below
+ * nn counts the pointer slots, src included: it moves with the children. */
 static Node *insert_data(const GjMap *m, Node *n, uint32_t bit,
                          const void *key, char **slot) {
-  uint32_t esz = m->esz, nd = popc(n->datamap), nn = nnodes(n);
+  uint32_t esz = m->esz, nd = popc(n->datamap), nn = nslots(n);
   uint32_t idx = popc(n->datamap & (bit - 1));
   size_t old = node_bytes(nd, nn, esz);
   n = node_resize(n, old, old + esz);
@@ -573,10 +635,10 @@ static Node *insert_data(const GjMap *m, Node *n, uint32_t bit,
 
 /* n (unique) with the entry at `bit` replaced by the child sub. */
 static Node *data_to_node(const GjMap *m, Node *n, uint32_t bit, Node *sub) {
-  uint32_t esz = m->esz, nd = popc(n->datamap), nn = nnodes(n);
+  uint32_t esz = m->esz, nd = popc(n->datamap), nn = nslots(n);
   uint32_t idx = popc(n->datamap & (bit - 1));
   uint32_t cidx = popc(n->nodemap & (bit - 1));
-  Node *kids[32];
+  Node *kids[33];
   memcpy(kids, children(n, esz), (size_t)nn * sizeof(Node *));
   char *e = entries(n);
   memmove(e + (size_t)idx * esz, e + (size_t)(idx + 1) * esz,
@@ -595,10 +657,10 @@ static Node *data_to_node(const GjMap *m, Node *n, uint32_t bit, Node *sub) {
  * moved). */
 static Node *node_to_data(const GjMap *m, Node *n, uint32_t bit,
                           const char *ent) {
-  uint32_t esz = m->esz, nd = popc(n->datamap), nn = nnodes(n);
+  uint32_t esz = m->esz, nd = popc(n->datamap), nn = nslots(n);
   uint32_t idx = popc(n->datamap & (bit - 1));
   uint32_t cidx = popc(n->nodemap & (bit - 1));
-  Node *kids[32];
+  Node *kids[33];
   memcpy(kids, children(n, esz), (size_t)nn * sizeof(Node *));
   n = node_resize(n, node_bytes(nd, nn, esz), node_bytes(nd + 1, nn - 1, esz));
   char *e = entries(n);
@@ -631,17 +693,11 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
     m->len++;
     return entries(n) + m->voff;
   }
-  Node **ref = &m->root;
-  Node *parent = NULL; /* *ref's node (NULL: the map) and its bit there */
-  uint32_t pbit = 0;
+  Node **ref = &m->root; /* an owned edge: a borrowed one is owned below */
   for (unsigned shift = 0;; shift += 5) {
     Node *n = *ref;
-    bool borrowed = parent && (parent->borrowmap & pbit);
-    if (__builtin_expect(borrowed || n->h.rc != 1, 0)) {
-      *ref = n = node_own(m, n, borrowed);
-      if (borrowed)
-        unborrow(m, parent, pbit);
-    }
+    if (__builtin_expect(n->h.rc != 1, 0))
+      *ref = n = node_own(m, n, false);
     if (shift >= 64) {
       uint32_t cnt = n->datamap;
       for (uint32_t i = 0; i < cnt; i++) {
@@ -673,9 +729,12 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
     }
     if (n->nodemap & bit) {
       ref = child_ref(n, esz, bit);
-      parent = n;
-      pbit = bit;
-      prefetch_node(*ref);
+      Node *c = *ref;
+      prefetch_node(untag(c));
+      if (__builtin_expect(is_borrowed(c), 0)) {
+        *ref = node_own(m, untag(c), true);
+        unborrow(m, n);
+      }
       continue;
     }
     *ref = insert_data(m, n, bit, key, &slot);
@@ -709,7 +768,7 @@ static Node *del(GjMap *m, Node *n, bool borrowed, const void *key,
     return n;
   }
   uint32_t bit = 1u << ((h >> shift) & 31);
-  uint32_t nd = popc(n->datamap), nn = nnodes(n);
+  uint32_t nd = popc(n->datamap), nn = nslots(n);
   if (n->datamap & bit) {
     uint32_t idx = popc(n->datamap & (bit - 1));
     char *e = entries(n);
@@ -721,18 +780,18 @@ static Node *del(GjMap *m, Node *n, bool borrowed, const void *key,
     return n;
   }
   Node **slot = &children(n, esz)[popc(n->nodemap & (bit - 1))];
-  bool cb = (n->borrowmap & bit) != 0;
-  Node *c = del(m, *slot, cb, key, h, shift + 5);
+  bool cb = is_borrowed(*slot);
+  Node *c = del(m, untag(*slot), cb, key, h, shift + 5);
+  *slot = c;
   if (cb)
-    unborrow(m, n, bit);
-  if (!singleton(c)) {
-    *slot = c;
+    unborrow(m, n);
+  if (!singleton(c))
     return n;
-  }
-  /* CHAMP's compaction: the lone entry moves up into this node */
+  /* CHAMP's compaction: the lone entry moves up into this node. Without
+   * children c borrows nothing: it has no src (a NULL slot at most). */
   _Alignas(8) char ent[2 * MAX_ELEM + 8];
   memcpy(ent, entries(c), esz);
-  gj_rt_free(c, block_size(node_bytes(1, 0, esz))); /* no children: no src */
+  gj_rt_free(c, block_size(bytes_of(c, esz)));
   return node_to_data(m, n, bit, ent);
 }
 
@@ -809,7 +868,7 @@ GjMap *gj_map_remove(GjMap *m, const void *key) {
   m = map_own(m);
   Node *r = del(m, m->root, false, key, key_hash(m, key), 0);
   if (r->datamap == 0 && r->nodemap == 0) {
-    gj_rt_free(r, block_size(node_bytes(0, 0, m->esz)));
+    gj_rt_free(r, block_size(bytes_of(r, m->esz)));
     r = NULL;
   }
   m->root = r;
@@ -871,7 +930,7 @@ bool gj_map_iter_next(GjMapIter *it, const void **key, const void **val) {
     }
     if (p < nd + nnodes(n)) {
       it->pos[d] = (uint8_t)(p + 1);
-      it->stack[d + 1] = children(n, esz)[p - nd];
+      it->stack[d + 1] = untag(children(n, esz)[p - nd]);
       it->pos[d + 1] = 0;
       it->depth = d + 1;
       continue;
@@ -910,7 +969,7 @@ static Node *map_node(const GjMap *m, const GjMap *r, const Node *n,
                       void *closure, GjCallFn call) {
   uint32_t nd = ndata(n), nn = nnodes(n);
   Node *c = node_alloc(node_bytes(nd, nn, r->esz));
-  c->h.flags = n->h.flags;
+  c->h.flags = n->h.flags & NODE_COLL; /* a fresh tree: nothing borrowed */
   c->datamap = n->datamap;
   c->nodemap = n->nodemap;
   for (uint32_t i = 0; i < nd; i++) {
@@ -928,7 +987,7 @@ static Node *map_node(const GjMap *m, const GjMap *r, const Node *n,
   }
   for (uint32_t i = 0; i < nn; i++)
     children(c, r->esz)[i] =
-        map_node(m, r, children(n, m->esz)[i], closure, call);
+        map_node(m, r, untag(children(n, m->esz)[i]), closure, call);
   return c;
 }
 
@@ -1181,9 +1240,10 @@ const GjType gj_type_map = {8, GJ_TYPE_HEAP, map_elem_inc, map_elem_dec,
 /* A node, its entries, its children and its src chain (whoever frees
  * the node releases its src). */
 static void node_mark_shared(const GjMap *m, Node *n) {
-  for (; n && n->h.rc > 0; n = n->src) { /* else shared, and all below */
+  uint32_t esz = m->esz;
+  for (; n && n->h.rc > 0; n = src_of(n, esz)) { /* else all below shared */
     n->h.rc = -n->h.rc;
-    uint32_t nd = ndata(n), nn = nnodes(n), esz = m->esz;
+    uint32_t nd = ndata(n), nn = nnodes(n);
     for (uint32_t i = 0; i < nd; i++) {
       char *e = entries(n) + (size_t)i * esz;
       gj_mark_shared_elem(m->kt, e);
@@ -1191,7 +1251,7 @@ static void node_mark_shared(const GjMap *m, Node *n) {
     }
     Node **c = children(n, esz);
     for (uint32_t i = 0; i < nn; i++)
-      node_mark_shared(m, c[i]);
+      node_mark_shared(m, untag(c[i]));
   }
 }
 

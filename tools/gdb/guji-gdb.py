@@ -47,9 +47,10 @@ STR_LEN, STR_PTR = 8, 16
 # relaxed, a size table (u32, i64 from shift 30 on).
 LIST_NODE_DATA, LIST_BITS, LIST_COUNT_MASK, LIST_RELAXED, LIST_WIDE_SHIFT = 8, 5, 0x3F, 0x40, 30
 # GjMap: header (flags: MAP_SET), len i64, kt, vt, root, esz u32, voff u32.
-# Nodes: header (flags: NODE_COLL), datamap u32, nodemap u32, borrowmap u32,
-# u32, src, entries at 32, then children.
-MAP_SET, NODE_COLL, MAP_NODE_ENTRIES = 1, 1, 32
+# Nodes: header (flags: NODE_COLL, NODE_SRC, depth), datamap u32, nodemap
+# u32, entries at 16, then children, then src when NODE_SRC. A child
+# pointer's low bit marks a borrowed edge (BORROWED): untag it.
+MAP_SET, NODE_COLL, MAP_NODE_ENTRIES, BORROWED = 1, 1, 16, 1
 # GjType: size u32, flags u32, inc, dec, eq, hash, cmp, append_text, name.
 TYPE_NAME = 56
 
@@ -216,7 +217,7 @@ def _map_tree(node, esz):
         yield entries + i * esz
     kids = entries + ndata * esz
     for i in range(nnodes):
-        yield from _map_tree(_Mem.ptr(kids + 8 * i), esz)
+        yield from _map_tree(_Mem.ptr(kids + 8 * i) & ~BORROWED, esz)
 
 
 def _sort_key(addr, desc):
