@@ -346,18 +346,21 @@ typedef struct DropStack {
   Node *local[DROP_LOCAL];
 } DropStack;
 
-static void drop_push(DropStack *st, Node *n) {
-  if (__builtin_expect(st->len == st->cap, 0)) {
-    size_t cap = st->cap * 2;
-    Node **v = malloc(cap * sizeof *v);
-    if (!v)
-      gj_rt_fatal("out of memory");
-    memcpy(v, st->v, st->len * sizeof *v);
-    if (st->v != st->local)
-      free(st->v);
-    st->v = v;
-    st->cap = cap;
-  }
+__attribute__((noinline, cold)) static void drop_grow(DropStack *st) {
+  size_t cap = st->cap * 2;
+  Node **v = malloc(cap * sizeof *v);
+  if (!v)
+    gj_rt_fatal("out of memory");
+  memcpy(v, st->v, st->len * sizeof *v);
+  if (st->v != st->local)
+    free(st->v);
+  st->v = v;
+  st->cap = cap;
+}
+
+static inline void drop_push(DropStack *st, Node *n) {
+  if (__builtin_expect(st->len == st->cap, 0))
+    drop_grow(st);
   st->v[st->len++] = n;
 }
 
@@ -675,6 +678,15 @@ static Node *node_to_data(const GjMap *m, Node *n, uint32_t bit,
   return n;
 }
 
+/* The borrowed edge *ref of n (unique) becomes owned: a copy of its
+ * child. Out of line: a walk of a map nobody shares never comes here. */
+__attribute__((noinline)) static Node *own_borrowed(const GjMap *m, Node *n,
+                                                    Node **ref) {
+  Node *c = *ref = node_own(m, untag(*ref), true);
+  unborrow(m, n);
+  return c;
+}
+
 /* The value storage of key in m (unique), owning the path. When absent
  * (*found false) the key's bytes are moved into a new entry whose value
  * the caller must store; when present the key is left to the caller. */
@@ -693,9 +705,8 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
     m->len++;
     return entries(n) + m->voff;
   }
-  Node **ref = &m->root; /* an owned edge: a borrowed one is owned below */
+  Node **ref = &m->root, *n = *ref; /* *ref, owned: the root's edge is */
   for (unsigned shift = 0;; shift += 5) {
-    Node *n = *ref;
     if (__builtin_expect(n->h.rc != 1, 0))
       *ref = n = node_own(m, n, false);
     if (shift >= 64) {
@@ -730,11 +741,10 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
     if (n->nodemap & bit) {
       ref = child_ref(n, esz, bit);
       Node *c = *ref;
-      prefetch_node(untag(c));
-      if (__builtin_expect(is_borrowed(c), 0)) {
-        *ref = node_own(m, untag(c), true);
-        unborrow(m, n);
-      }
+      if (__builtin_expect(is_borrowed(c), 0))
+        c = own_borrowed(m, n, ref);
+      prefetch_node(c);
+      n = c;
       continue;
     }
     *ref = insert_data(m, n, bit, key, &slot);

@@ -921,6 +921,92 @@ TEST(MapBorrow, SharedVersionWhileTheOwnerGoesOn) {
   EXPECT_EQ(gj_rt_live_objects(), live);
 }
 
+// Versions updated from anywhere in their history and dropped in any
+// order: copies of copies borrow from nodes that other copies collapse or
+// own, some versions are shared (gj_mark_shared: copied with counts, never
+// borrowed from), and every version keeps its contents through find,
+// iteration, map_values and the text form. Nothing is left at the end.
+template <class K> void branching_walk(uint64_t seed, int ops) {
+  using Model = std::map<typename K::M, int64_t>;
+  int64_t live = gj_rt_live_objects();
+  std::mt19937_64 rng(seed);
+  std::vector<std::pair<GjMap *, Model>> pool;
+  pool.push_back({gj_map_new(K::type(), &gj_type_int), Model()});
+  auto check = [&](GjMap *m, const Model &model) {
+    expect_map<K>(m, model);
+    for (auto &e : model) {
+      uint64_t k = K::make(e.first);
+      int64_t out = -1;
+      ASSERT_TRUE(gj_map_get(m, &k, &out));
+      ASSERT_EQ(out, e.second);
+      K::drop(k);
+    }
+    int64_t one = 1;
+    GjMap *p = gj_map_map_values(m, &gj_type_int, &one, add_thunk);
+    Model plus = model;
+    for (auto &e : plus)
+      e.second += 1;
+    expect_map<K>(p, plus);
+    gj_dec(p);
+    GjMap *fresh = build_map<K>(model, rng());
+    EXPECT_EQ(text(m), text(fresh));
+    EXPECT_TRUE(gj_map_eq(m, fresh));
+    EXPECT_EQ(gj_map_hash(m, 3), gj_map_hash(fresh, 3));
+    gj_dec(fresh);
+  };
+  for (int step = 0; step < ops; step++) {
+    size_t i = rng() % pool.size();
+    GjMap *m = pool[i].first;
+    Model model = pool[i].second;
+    if (rng() % 2) { // the old version stays
+      gj_inc(m);
+    } else {         // the update consumes it (in place where unique)
+      pool[i] = std::move(pool.back());
+      pool.pop_back();
+    }
+    for (int j = 0, n = 1 + (int)(rng() % 4); j < n; j++) {
+      typename K::M key = K::gen(rng);
+      uint64_t k = K::make(key);
+      if (rng() % 3) {
+        int64_t v = step;
+        m = gj_map_insert(m, &k, &v);
+        model[key] = v;
+      } else {
+        m = gj_map_remove(m, &k);
+        K::drop(k);
+        model.erase(key);
+      }
+    }
+    ASSERT_EQ(gj_map_len(m), (int64_t)model.size());
+    if (step % 500 == 0)
+      gj_mark_shared(m);
+    pool.push_back({m, std::move(model)});
+    while (pool.size() > 10) {
+      size_t j = rng() % pool.size();
+      if (step % 16 == 0)
+        check(pool[j].first, pool[j].second);
+      ASSERT_FALSE(::testing::Test::HasFatalFailure());
+      gj_dec(pool[j].first);
+      pool[j] = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  for (auto &p : pool) {
+    check(p.first, p.second);
+    gj_dec(p.first);
+  }
+  EXPECT_EQ(gj_rt_live_objects(), live);
+}
+
+TEST(MapBorrow, BranchingHistoryIntKeys) { branching_walk<IntKeys>(21, 20000); }
+TEST(MapBorrow, BranchingHistoryStrKeys) { branching_walk<StrKeys>(22, 10000); }
+TEST(MapBorrow, BranchingHistoryCollisions) {
+  branching_walk<FewKeys>(23, 20000);
+}
+TEST(MapBorrow, BranchingHistoryDeepPaths) {
+  branching_walk<DeepKeys>(24, 20000);
+}
+
 // A unique map is updated in place: replacing values allocates nothing.
 TEST(MapInPlace, UniqueUpdatesAllocateNothing) {
   GjMap *m = gj_map_new(&gj_type_int, &gj_type_int);
