@@ -63,12 +63,19 @@ enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
        MAX_THREADS = 1024 };
 
 /* A thief takes a task readied by a channel or join partner only once it
- * has waited this long where its partner put it (Go waits ~3 us before
- * stealing a run-next slot): such a task normally runs on that worker
- * within microseconds, and moving it would put the two workers back onto
- * the same channel's cache lines. Spawned tasks are new work and may be
- * taken at once. */
-enum { STEAL_AGE_NS = 50000 };
+ * has waited a while where its partner put it — S.steal_age ns, between
+ * STEAL_AGE_MIN_NS and STEAL_AGE_MAX_NS (Go waits ~3 us before stealing
+ * a run-next slot). Such a task normally runs on that worker soon, and
+ * moving it may only put two workers onto one channel's cache lines.
+ * Which it was, the stolen task says: if it switches out or parks on a
+ * channel's lock (gj_rt_note_contention) less than STEAL_WORK_NS after
+ * it was taken, it did next to nothing on its new worker and the age
+ * doubles; if it ran longer, the steal paid and the age halves. So a job
+ * pool spreads over the workers within tens of microseconds, while tasks
+ * that only talk to each other stay on one worker (bench/fanin).
+ * Spawned tasks are new work and may be taken at once. */
+enum { STEAL_AGE_MIN_NS = 50000, STEAL_AGE_MAX_NS = 1000000,
+       STEAL_WORK_NS = 20000 };
 
 static int64_t mono_ns(void) {
   struct timespec ts;
@@ -271,7 +278,9 @@ static struct {
   /* the last blocking operation main's task entered: where a deadlock
    * panics (§12) */
   const GjLoc *_Atomic main_loc;
-} S = {.once = PTHREAD_ONCE_INIT};
+  /* how long readied work waits before a thief may take it */
+  _Atomic int64_t steal_age;
+} S = {.once = PTHREAD_ONCE_INIT, .steal_age = STEAL_AGE_MIN_NS};
 
 int64_t gj_rt_live_tasks(void) {
   return atomic_load_explicit(&S.live_tasks, memory_order_acquire);
@@ -424,7 +433,7 @@ static GjRtFiber *local_work(Worker *w) {
 
 /* One round over the other workers from a random one; run-next slots too
  * when `runnext` (late rounds only: a slot is usually about to run). Work
- * readied after `before` is left where it is (STEAL_AGE_NS), and *young
+ * readied after `before` is left where it is (the steal age), and *young
  * says that some was. */
 static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t before,
                               bool *young) {
@@ -443,6 +452,8 @@ static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t before,
         f = atomic_exchange_explicit(&v->runnext, NULL, memory_order_acquire);
     }
     if (f)
+      f->stolen_at = mono_ns();
+    if (f)
       return f;
   }
   return global_pop();
@@ -456,7 +467,7 @@ static void stop_spinning(Worker *w) {
 
 /* Parks w until woken; returns early (not parked) when work shows up
  * between publishing itself idle and sleeping. With `young` (the last
- * rounds saw work too young to steal) it sleeps at most STEAL_AGE_NS and
+ * rounds saw work too young to steal) it sleeps at most the steal age and
  * looks again: that work may never be announced again. */
 static void park_worker(Worker *w, bool young) {
   gj_rt_lock(&S.idle_lock);
@@ -474,7 +485,8 @@ static void park_worker(Worker *w, bool young) {
       gj_rt_futex_wait(&w->parked, 1);
       continue;
     }
-    gj_rt_futex_wait_ns(&w->parked, 1, STEAL_AGE_NS);
+    gj_rt_futex_wait_ns(&w->parked, 1,
+                        atomic_load_explicit(&S.steal_age, memory_order_relaxed));
     if (atomic_load(&w->parked) && idle_remove(w)) {
       atomic_store(&w->parked, 0);
       return; /* timed out, not counted as spinning */
@@ -497,7 +509,8 @@ static GjRtFiber *find_work(Worker *w) {
     }
     bool young = false;
     for (int r = 0; r < SPIN_ROUNDS; r++) {
-      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2, mono_ns() - STEAL_AGE_NS,
+      int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
+      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2, mono_ns() - age,
                            &young))) {
         stop_spinning(w);
         return f;
@@ -557,6 +570,27 @@ static void after_switch(Worker *w) {
   }
 }
 
+/* The first switch-out (or contended lock) of a task a thief took. */
+static void steal_verdict(GjRtFiber *f) {
+  int64_t ran = mono_ns() - f->stolen_at;
+  f->stolen_at = 0;
+  int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
+  int64_t next = ran < STEAL_WORK_NS ? age * 2 : age / 2;
+  if (next < STEAL_AGE_MIN_NS)
+    next = STEAL_AGE_MIN_NS;
+  if (next > STEAL_AGE_MAX_NS)
+    next = STEAL_AGE_MAX_NS;
+  if (next != age)
+    atomic_store_explicit(&S.steal_age, next, memory_order_relaxed);
+}
+
+void gj_rt_note_contention(void) {
+  Worker *w = cur_worker();
+  GjRtFiber *f = w ? w->cur : NULL;
+  if (f && f->stolen_at)
+    steal_verdict(f);
+}
+
 /* The running fiber f leaves its worker in `state`. A parking or dying
  * task hands the worker straight to the task in its run-next slot (the
  * partner it just readied, typically), with one switch instead of two
@@ -565,6 +599,8 @@ static void after_switch(Worker *w) {
  * (never for a dead one). */
 static void switch_out(GjRtFiber *f, int state) {
   Worker *w = cur_worker();
+  if (__builtin_expect(f->stolen_at != 0, 0))
+    steal_verdict(f);
   f->state = state;
   w->prev = f;
   w->prev_state = state;
@@ -871,6 +907,7 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   f->task = t;
   f->next = NULL;
   f->state = FIBER_RUNNABLE;
+  f->stolen_at = 0;
   atomic_fetch_add(&S.nactive, 1);
   gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
   f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
