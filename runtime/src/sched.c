@@ -76,6 +76,12 @@ enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
  * Spawned tasks are new work and may be taken at once. */
 enum { STEAL_AGE_MIN_NS = 50000, STEAL_AGE_MAX_NS = 1000000,
        STEAL_WORK_NS = 20000 };
+/* When readied work was queued: AT_NEW for spawned work (no wait), the
+ * time it went into a deque, or, in a run-next slot, AT_READIED until the
+ * first thief that sees it stamps it with its clock (so a hand-off that
+ * finds the slot empty reads no clock; the occupant is usually about to
+ * run, and until it does the slot keeps it and the stamp). */
+enum { AT_NEW = 0, AT_READIED = 1 };
 
 static int64_t mono_ns(void) {
   struct timespec ts;
@@ -169,7 +175,7 @@ void gj_rt_ctx_started(void) {
 typedef struct Deque {
   _Atomic int64_t top, bottom;
   _Atomic(GjRtFiber *) buf[DEQUE_CAP];
-  _Atomic int64_t at[DEQUE_CAP]; /* when each was pushed (0: new work) */
+  _Atomic int64_t at[DEQUE_CAP]; /* AT_NEW, AT_READIED or a stamp */
 } Deque;
 
 /* Owner only. False when full. The release store of bottom (their
@@ -207,16 +213,33 @@ static GjRtFiber *deque_take(Deque *q) {
   return f;
 }
 
+/* Whether work queued `at` may be taken at `now` (see AT_READIED); a
+ * first sighting stamps *at. *readied: it is not new work. */
+static bool aged(_Atomic int64_t *at, int64_t now, int64_t age,
+                 bool *readied) {
+  int64_t a = atomic_load_explicit(at, memory_order_relaxed);
+  *readied = a != AT_NEW;
+  if (a == AT_NEW)
+    return true;
+  if (a == AT_READIED) {
+    atomic_compare_exchange_strong_explicit(at, &a, now, memory_order_relaxed,
+                                            memory_order_relaxed);
+    return false;
+  }
+  return now - a >= age;
+}
+
 /* Any thread: the oldest fiber, or NULL when empty, when a race was lost,
- * or when the oldest was pushed after `before` (then *young is set). */
-static GjRtFiber *deque_steal(Deque *q, int64_t before, bool *young) {
+ * or when the oldest has not waited `age` by `now` (then *young is set);
+ * *readied says whether it was readied work (not spawned). */
+static GjRtFiber *deque_steal(Deque *q, int64_t now, int64_t age,
+                              bool *young, bool *readied) {
   int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
   GJ_RT_FENCE_SC();
   int64_t b = atomic_load_explicit(&q->bottom, memory_order_acquire);
   if (t >= b)
     return NULL;
-  if (atomic_load_explicit(&q->at[t & (DEQUE_CAP - 1)],
-                           memory_order_relaxed) > before) {
+  if (!aged(&q->at[t & (DEQUE_CAP - 1)], now, age, readied)) {
     *young = true;
     return NULL;
   }
@@ -239,7 +262,7 @@ static bool deque_nonempty(Deque *q) {
 typedef struct Worker {
   Deque dq;
   _Atomic(GjRtFiber *) runnext;
-  _Atomic int64_t runnext_at; /* when it was put there (0: spawned) */
+  _Atomic int64_t runnext_at; /* AT_NEW, AT_READIED or a stamp */
   _Atomic uint32_t parked;  /* futex word: 1 while parked */
   GjRtCtx sched;            /* the scheduler loop's context */
   GjRtFiber *cur;           /* the task running now, NULL in the loop */
@@ -280,6 +303,7 @@ static struct {
   const GjLoc *_Atomic main_loc;
   /* how long readied work waits before a thief may take it */
   _Atomic int64_t steal_age;
+  size_t stack_margin; /* gj_rt_stack_margin(), read once */
 } S = {.once = PTHREAD_ONCE_INIT, .steal_age = STEAL_AGE_MIN_NS};
 
 int64_t gj_rt_live_tasks(void) {
@@ -312,12 +336,11 @@ static __attribute__((noinline)) struct Worker *cur_worker(void);
 
 /* The *_at entry points say where the task is about to block; main's
  * (the task on a stack of its own: main, or a guji test's, whose
- * deadlocks the test hook reports) is kept for the deadlock panic. */
-void gj_rt_set_block_loc(const GjLoc *loc) {
-  Worker *w = cur_worker();
-  if (w && w->cur && w->cur->own_base)
-    atomic_store_explicit(&S.main_loc, loc, memory_order_release);
-}
+ * deadlocks the test hook reports) is kept for the deadlock panic when it
+ * parks. Only a thread-local store here: most operations do not block. */
+static _Thread_local const GjLoc *tl_block_loc;
+
+void gj_rt_set_block_loc(const GjLoc *loc) { tl_block_loc = loc; }
 
 static void active_dec(void) {
   if (atomic_fetch_sub(&S.nactive, 1) == 1)
@@ -433,26 +456,27 @@ static GjRtFiber *local_work(Worker *w) {
 
 /* One round over the other workers from a random one; run-next slots too
  * when `runnext` (late rounds only: a slot is usually about to run). Work
- * readied after `before` is left where it is (the steal age), and *young
- * says that some was. */
-static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t before,
-                              bool *young) {
+ * readied less than `age` before `now` is left where it is (the steal
+ * age), and *young says that some was. */
+static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t now,
+                              int64_t age, bool *young) {
   int n = S.n;
   int start = (int)(next_rand(w) % (uint64_t)n);
   for (int i = 0; i < n; i++) {
     Worker *v = &S.workers[(start + i) % n];
     if (v == w)
       continue;
-    GjRtFiber *f = deque_steal(&v->dq, before, young);
+    bool readied = false;
+    GjRtFiber *f = deque_steal(&v->dq, now, age, young, &readied);
     if (!f && runnext &&
         atomic_load_explicit(&v->runnext, memory_order_relaxed)) {
-      if (atomic_load_explicit(&v->runnext_at, memory_order_relaxed) > before)
+      if (!aged(&v->runnext_at, now, age, &readied))
         *young = true;
       else
         f = atomic_exchange_explicit(&v->runnext, NULL, memory_order_acquire);
     }
-    if (f)
-      f->stolen_at = mono_ns();
+    if (f && readied) /* new work is taken at once: no verdict on it */
+      f->stolen_at = now;
     if (f)
       return f;
   }
@@ -510,7 +534,7 @@ static GjRtFiber *find_work(Worker *w) {
     bool young = false;
     for (int r = 0; r < SPIN_ROUNDS; r++) {
       int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
-      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2, mono_ns() - age,
+      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2, mono_ns(), age,
                            &young))) {
         stop_spinning(w);
         return f;
@@ -542,7 +566,7 @@ static void prepare_run(Worker *w, GjRtFiber *f) {
   if (!f->ctx.tsan_fiber)
     f->ctx.tsan_fiber = __tsan_create_fiber(0);
 #endif
-  gj_task_stack_limit = f->ctx.stack_lo + gj_rt_stack_margin();
+  gj_task_stack_limit = f->ctx.stack_lo + S.stack_margin;
 }
 
 /* First thing after every switch, in the context switched to: finish
@@ -667,6 +691,7 @@ static int thread_count(void) {
 }
 
 static void sched_init(void) {
+  S.stack_margin = gj_rt_stack_margin();
   int n = thread_count();
   Worker *ws = aligned_alloc(64, sizeof(Worker) * (size_t)n);
   if (!ws)
@@ -713,14 +738,15 @@ static void ready(GjRtFiber *f) {
   atomic_fetch_add(&S.nactive, 1);
   Worker *w = cur_worker();
   if (w) {
-    int64_t now = mono_ns();
     int64_t old_at =
         atomic_load_explicit(&w->runnext_at, memory_order_relaxed);
-    atomic_store_explicit(&w->runnext_at, now, memory_order_relaxed);
+    atomic_store_explicit(&w->runnext_at, AT_READIED, memory_order_relaxed);
     GjRtFiber *old =
         atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
     if (old) {
-      push_local(w, old, old_at ? now : 0);
+      /* into the deque with a real stamp: deque entries churn, so a
+       * thief's first sighting would say nothing of how long they wait */
+      push_local(w, old, old_at == AT_READIED ? mono_ns() : old_at);
       notify_work();
     }
   } else {
@@ -747,6 +773,8 @@ static void unlock_cb(void *l) { gj_rt_unlock(l); }
 
 void gj_rt_park_with(GjRtWaiter *w, void (*release)(void *), void *arg) {
   if (w->fiber) {
+    if (w->fiber->own_base)
+      atomic_store_explicit(&S.main_loc, tl_block_loc, memory_order_release);
     Worker *wk = cur_worker();
     wk->after_fn = release;
     wk->after_arg = arg;
@@ -912,11 +940,11 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
   f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
   if (w && w->cur) {
-    atomic_store_explicit(&w->runnext_at, 0, memory_order_relaxed);
+    atomic_store_explicit(&w->runnext_at, AT_NEW, memory_order_relaxed);
     GjRtFiber *old =
         atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
     if (old)
-      push_local(w, old, 0);
+      push_local(w, old, AT_NEW);
   } else {
     global_push(f);
   }
