@@ -59,7 +59,7 @@ void __tsan_destroy_fiber(void *fiber);
 void __tsan_switch_to_fiber(void *fiber, unsigned flags);
 #endif
 
-enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
+enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 16, GLOBAL_EVERY = 61,
        MAX_THREADS = 1024 };
 
 /* A thief takes a task readied by a channel or join partner only once it
@@ -293,6 +293,7 @@ static struct {
   GjRtLock idle_lock;
   Worker *idle;
   _Atomic int nidle, nspinning;
+  _Atomic int ntimed; /* idle workers in a timed park (park_worker) */
   /* tasks spawned whose code has not returned yet (gj_rt_live_tasks) */
   _Atomic int64_t live_tasks;
   /* §17 deadlock: tasks runnable or running, and whether main is blocked */
@@ -432,6 +433,18 @@ static void notify_work(void) {
   wake_spinner();
 }
 
+/* After displacing readied work into the deque: no thief may take it
+ * before the steal age, so a worker already in a timed park (it will
+ * look again by then) is not woken for it — else ping-ponging senders
+ * readied one after another (bench/spawn's receive loop) would wake a
+ * worker per message for nothing. Nothing is lost: a timed parker always
+ * looks again when its time is up. */
+static void notify_readied(void) {
+  GJ_RT_FENCE_SC();
+  if (atomic_load(&S.ntimed) == 0)
+    wake_spinner();
+}
+
 /* Work a thief could take (run-next slots excepted). */
 static bool work_visible(void) {
   if (atomic_load(&S.glen) > 0)
@@ -504,6 +517,8 @@ static void park_worker(Worker *w, bool young) {
     atomic_store(&w->parked, 0);
     return;
   }
+  if (young)
+    atomic_fetch_add(&S.ntimed, 1);
   while (atomic_load(&w->parked)) {
     if (!young) {
       gj_rt_futex_wait(&w->parked, 1);
@@ -513,9 +528,12 @@ static void park_worker(Worker *w, bool young) {
                         atomic_load_explicit(&S.steal_age, memory_order_relaxed));
     if (atomic_load(&w->parked) && idle_remove(w)) {
       atomic_store(&w->parked, 0);
+      atomic_fetch_sub(&S.ntimed, 1);
       return; /* timed out, not counted as spinning */
     }
   }
+  if (young)
+    atomic_fetch_sub(&S.ntimed, 1);
   w->spinning = true; /* wake_spinner counted us */
 }
 
@@ -534,7 +552,7 @@ static GjRtFiber *find_work(Worker *w) {
     bool young = false;
     for (int r = 0; r < SPIN_ROUNDS; r++) {
       int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
-      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2, mono_ns(), age,
+      if ((f = steal_round(w, r >= SPIN_ROUNDS - 2, mono_ns(), age,
                            &young))) {
         stop_spinning(w);
         return f;
@@ -556,8 +574,15 @@ static void fiber_release(Worker *w, GjRtFiber *f) {
   gj_rt_stack_put(&w->pool, f);
 }
 
-/* f becomes w's running task (the switch to it follows). */
+static void fiber_entry(void *p);
+
+/* f becomes w's running task (the switch to it follows). A task that has
+ * not run yet gets its initial frame here: the first touch of its stack,
+ * and so its page fault, happen on the worker that runs it. */
 static void prepare_run(Worker *w, GjRtFiber *f) {
+  if (__builtin_expect(!f->ctx.sp, 0))
+    gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo,
+                   f->ctx.stack_lo + f->ctx.stack_size, fiber_entry, f);
   w->cur = f;
   f->state = FIBER_RUNNING;
 #if GJ_RT_TSAN
@@ -747,7 +772,7 @@ static void ready(GjRtFiber *f) {
       /* into the deque with a real stamp: deque entries churn, so a
        * thief's first sighting would say nothing of how long they wait */
       push_local(w, old, old_at == AT_READIED ? mono_ns() : old_at);
-      notify_work();
+      notify_readied();
     }
   } else {
     global_push(f);
@@ -937,7 +962,7 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   f->state = FIBER_RUNNABLE;
   f->stolen_at = 0;
   atomic_fetch_add(&S.nactive, 1);
-  gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
+  f->ctx.sp = NULL; /* its first frame is made where it first runs */
   f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
   if (w && w->cur) {
     atomic_store_explicit(&w->runnext_at, AT_NEW, memory_order_relaxed);
@@ -1011,7 +1036,7 @@ bool gj_rt_task_stack(char **lo, char **hi) {
   if (!w || !w->cur)
     return false;
   *lo = w->cur->ctx.stack_lo;
-  *hi = (char *)w->cur;
+  *hi = w->cur->ctx.stack_lo + w->cur->ctx.stack_size;
   return true;
 }
 

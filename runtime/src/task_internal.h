@@ -145,6 +145,7 @@ typedef struct GjRtStackPool {
   GjRtFiber *free;
   int64_t nfree;
   char *slab_next, *slab_end;
+  char *rec_next;         /* the records of the slab's stacks (stack.c) */
 } GjRtStackPool;
 
 /* A fiber record on a stack of gj_rt_stack_size() bytes from pool p (NULL:
