@@ -46,6 +46,22 @@ static unsigned char *slot(GjChan *c, int64_t i) {
   return c->buf + (size_t)((c->head + i) % c->cap) * c->esize;
 }
 
+/* An element moved into or out of the channel: one word inline (Int,
+ * Float, any heap value), otherwise memcpy. */
+static inline void copy_elem(void *dst, const void *src, uint32_t esize) {
+  if (esize == 8)
+    memcpy(dst, src, 8);
+  else
+    memcpy(dst, src, esize);
+}
+
+/* gj_mark_shared_elem, called only for elements that can hold a heap
+ * value. */
+static inline void share_elem(const GjType *t, const void *v) {
+  if (t->share || (t->flags & GJ_TYPE_HEAP))
+    gj_mark_shared_elem(t, v);
+}
+
 static void drop(const GjType *t, const void *v) {
   if ((t->flags & GJ_TYPE_HEAP) && t->dec)
     t->dec(v);
@@ -113,13 +129,13 @@ static GjRtWaiter *pop_live(GjRtWaitQ *q) {
 static bool send_now(GjChan *c, const void *v, GjRtWaiter **wake) {
   GjRtWaiter *r = pop_live(&c->recvq);
   if (r) { /* a receiver waits: the ring is empty, hand v over */
-    memcpy(r->elem, v, c->esize);
+    copy_elem(r->elem, v, c->esize);
     r->ok = true;
     *wake = r;
     return true;
   }
   if (c->len < c->cap) {
-    memcpy(slot(c, c->len), v, c->esize);
+    copy_elem(slot(c, c->len), v, c->esize);
     c->len++;
     return true;
   }
@@ -130,12 +146,12 @@ static bool send_now(GjChan *c, const void *v, GjRtWaiter **wake) {
  * the first waiting sender (whose waiter goes to *wake). */
 static bool recv_now(GjChan *c, void *out, GjRtWaiter **wake) {
   if (c->len > 0) {
-    memcpy(out, slot(c, 0), c->esize);
+    copy_elem(out, slot(c, 0), c->esize);
     c->head = (c->head + 1) % c->cap;
     c->len--;
     GjRtWaiter *s = pop_live(&c->sendq);
     if (s) {
-      memcpy(slot(c, c->len), s->elem, c->esize);
+      copy_elem(slot(c, c->len), s->elem, c->esize);
       c->len++;
       s->ok = true;
       *wake = s;
@@ -144,7 +160,7 @@ static bool recv_now(GjChan *c, void *out, GjRtWaiter **wake) {
   }
   GjRtWaiter *s = pop_live(&c->sendq);
   if (s) { /* unbuffered: take the value from the sender */
-    memcpy(out, s->elem, c->esize);
+    copy_elem(out, s->elem, c->esize);
     s->ok = true;
     *wake = s;
     return true;
@@ -166,7 +182,7 @@ static bool wait_on(GjChan *c, GjRtWaitQ *q, void *p) {
 /* §17 send: Ok (true) once taken; Err(Closed) (false) on a closed
  * channel, the value dropped. */
 bool gj_chan_send(GjChan *c, const void *v) {
-  gj_mark_shared_elem(c->elem, v);
+  share_elem(c->elem, v);
   GjRtWaiter *wake = NULL;
   gj_rt_tlock(&c->lock);
   if (c->closed) {
@@ -243,7 +259,7 @@ bool gj_chan_close(GjChan *c) {
 /* §17 try_send: false when not taken (full, no receiver, or closed); the
  * value is consumed either way. */
 bool gj_chan_try_send(GjChan *c, const void *v) {
-  gj_mark_shared_elem(c->elem, v);
+  share_elem(c->elem, v);
   GjRtWaiter *wake = NULL;
   gj_rt_tlock(&c->lock);
   bool ok = !c->closed && send_now(c, v, &wake);

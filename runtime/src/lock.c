@@ -111,6 +111,7 @@ void gj_rt_tlock_slow(GjRtTaskLock *l) {
     }
     GjRtWaiter w;
     gj_rt_waiter_init(&w);
+    gj_rt_note_contention();
     gj_rt_waitq_push(&l->waiters, &w);
     gj_rt_park_with(&w, q_unlock, l); /* woken: try again */
   }

@@ -59,16 +59,29 @@ void __tsan_destroy_fiber(void *fiber);
 void __tsan_switch_to_fiber(void *fiber, unsigned flags);
 #endif
 
-enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 4, GLOBAL_EVERY = 61,
+enum { DEQUE_CAP = 1024, SPIN_ROUNDS = 16, GLOBAL_EVERY = 61,
        MAX_THREADS = 1024 };
 
 /* A thief takes a task readied by a channel or join partner only once it
- * has waited this long where its partner put it (Go waits ~3 us before
- * stealing a run-next slot): such a task normally runs on that worker
- * within microseconds, and moving it would put the two workers back onto
- * the same channel's cache lines. Spawned tasks are new work and may be
- * taken at once. */
-enum { STEAL_AGE_NS = 50000 };
+ * has waited a while where its partner put it — S.steal_age ns, between
+ * STEAL_AGE_MIN_NS and STEAL_AGE_MAX_NS (Go waits ~3 us before stealing
+ * a run-next slot). Such a task normally runs on that worker soon, and
+ * moving it may only put two workers onto one channel's cache lines.
+ * Which it was, the stolen task says: if it switches out or parks on a
+ * channel's lock (gj_rt_note_contention) less than STEAL_WORK_NS after
+ * it was taken, it did next to nothing on its new worker and the age
+ * doubles; if it ran longer, the steal paid and the age halves. So a job
+ * pool spreads over the workers within tens of microseconds, while tasks
+ * that only talk to each other stay on one worker (bench/fanin).
+ * Spawned tasks are new work and may be taken at once. */
+enum { STEAL_AGE_MIN_NS = 50000, STEAL_AGE_MAX_NS = 1000000,
+       STEAL_WORK_NS = 20000 };
+/* When readied work was queued: AT_NEW for spawned work (no wait), the
+ * time it went into a deque, or, in a run-next slot, AT_READIED until the
+ * first thief that sees it stamps it with its clock (so a hand-off that
+ * finds the slot empty reads no clock; the occupant is usually about to
+ * run, and until it does the slot keeps it and the stamp). */
+enum { AT_NEW = 0, AT_READIED = 1 };
 
 static int64_t mono_ns(void) {
   struct timespec ts;
@@ -162,7 +175,7 @@ void gj_rt_ctx_started(void) {
 typedef struct Deque {
   _Atomic int64_t top, bottom;
   _Atomic(GjRtFiber *) buf[DEQUE_CAP];
-  _Atomic int64_t at[DEQUE_CAP]; /* when each was pushed (0: new work) */
+  _Atomic int64_t at[DEQUE_CAP]; /* AT_NEW, AT_READIED or a stamp */
 } Deque;
 
 /* Owner only. False when full. The release store of bottom (their
@@ -200,16 +213,33 @@ static GjRtFiber *deque_take(Deque *q) {
   return f;
 }
 
+/* Whether work queued `at` may be taken at `now` (see AT_READIED); a
+ * first sighting stamps *at. *readied: it is not new work. */
+static bool aged(_Atomic int64_t *at, int64_t now, int64_t age,
+                 bool *readied) {
+  int64_t a = atomic_load_explicit(at, memory_order_relaxed);
+  *readied = a != AT_NEW;
+  if (a == AT_NEW)
+    return true;
+  if (a == AT_READIED) {
+    atomic_compare_exchange_strong_explicit(at, &a, now, memory_order_relaxed,
+                                            memory_order_relaxed);
+    return false;
+  }
+  return now - a >= age;
+}
+
 /* Any thread: the oldest fiber, or NULL when empty, when a race was lost,
- * or when the oldest was pushed after `before` (then *young is set). */
-static GjRtFiber *deque_steal(Deque *q, int64_t before, bool *young) {
+ * or when the oldest has not waited `age` by `now` (then *young is set);
+ * *readied says whether it was readied work (not spawned). */
+static GjRtFiber *deque_steal(Deque *q, int64_t now, int64_t age,
+                              bool *young, bool *readied) {
   int64_t t = atomic_load_explicit(&q->top, memory_order_acquire);
   GJ_RT_FENCE_SC();
   int64_t b = atomic_load_explicit(&q->bottom, memory_order_acquire);
   if (t >= b)
     return NULL;
-  if (atomic_load_explicit(&q->at[t & (DEQUE_CAP - 1)],
-                           memory_order_relaxed) > before) {
+  if (!aged(&q->at[t & (DEQUE_CAP - 1)], now, age, readied)) {
     *young = true;
     return NULL;
   }
@@ -232,7 +262,7 @@ static bool deque_nonempty(Deque *q) {
 typedef struct Worker {
   Deque dq;
   _Atomic(GjRtFiber *) runnext;
-  _Atomic int64_t runnext_at; /* when it was put there (0: spawned) */
+  _Atomic int64_t runnext_at; /* AT_NEW, AT_READIED or a stamp */
   _Atomic uint32_t parked;  /* futex word: 1 while parked */
   GjRtCtx sched;            /* the scheduler loop's context */
   GjRtFiber *cur;           /* the task running now, NULL in the loop */
@@ -263,6 +293,7 @@ static struct {
   GjRtLock idle_lock;
   Worker *idle;
   _Atomic int nidle, nspinning;
+  _Atomic int ntimed; /* idle workers in a timed park (park_worker) */
   /* tasks spawned whose code has not returned yet (gj_rt_live_tasks) */
   _Atomic int64_t live_tasks;
   /* §17 deadlock: tasks runnable or running, and whether main is blocked */
@@ -271,7 +302,10 @@ static struct {
   /* the last blocking operation main's task entered: where a deadlock
    * panics (§12) */
   const GjLoc *_Atomic main_loc;
-} S = {.once = PTHREAD_ONCE_INIT};
+  /* how long readied work waits before a thief may take it */
+  _Atomic int64_t steal_age;
+  size_t stack_margin; /* gj_rt_stack_margin(), read once */
+} S = {.once = PTHREAD_ONCE_INIT, .steal_age = STEAL_AGE_MIN_NS};
 
 int64_t gj_rt_live_tasks(void) {
   return atomic_load_explicit(&S.live_tasks, memory_order_acquire);
@@ -303,12 +337,11 @@ static __attribute__((noinline)) struct Worker *cur_worker(void);
 
 /* The *_at entry points say where the task is about to block; main's
  * (the task on a stack of its own: main, or a guji test's, whose
- * deadlocks the test hook reports) is kept for the deadlock panic. */
-void gj_rt_set_block_loc(const GjLoc *loc) {
-  Worker *w = cur_worker();
-  if (w && w->cur && w->cur->own_base)
-    atomic_store_explicit(&S.main_loc, loc, memory_order_release);
-}
+ * deadlocks the test hook reports) is kept for the deadlock panic when it
+ * parks. Only a thread-local store here: most operations do not block. */
+static _Thread_local const GjLoc *tl_block_loc;
+
+void gj_rt_set_block_loc(const GjLoc *loc) { tl_block_loc = loc; }
 
 static void active_dec(void) {
   if (atomic_fetch_sub(&S.nactive, 1) == 1)
@@ -400,6 +433,18 @@ static void notify_work(void) {
   wake_spinner();
 }
 
+/* After displacing readied work into the deque: no thief may take it
+ * before the steal age, so a worker already in a timed park (it will
+ * look again by then) is not woken for it — else ping-ponging senders
+ * readied one after another (bench/spawn's receive loop) would wake a
+ * worker per message for nothing. Nothing is lost: a timed parker always
+ * looks again when its time is up. */
+static void notify_readied(void) {
+  GJ_RT_FENCE_SC();
+  if (atomic_load(&S.ntimed) == 0)
+    wake_spinner();
+}
+
 /* Work a thief could take (run-next slots excepted). */
 static bool work_visible(void) {
   if (atomic_load(&S.glen) > 0)
@@ -424,24 +469,27 @@ static GjRtFiber *local_work(Worker *w) {
 
 /* One round over the other workers from a random one; run-next slots too
  * when `runnext` (late rounds only: a slot is usually about to run). Work
- * readied after `before` is left where it is (STEAL_AGE_NS), and *young
- * says that some was. */
-static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t before,
-                              bool *young) {
+ * readied less than `age` before `now` is left where it is (the steal
+ * age), and *young says that some was. */
+static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t now,
+                              int64_t age, bool *young) {
   int n = S.n;
   int start = (int)(next_rand(w) % (uint64_t)n);
   for (int i = 0; i < n; i++) {
     Worker *v = &S.workers[(start + i) % n];
     if (v == w)
       continue;
-    GjRtFiber *f = deque_steal(&v->dq, before, young);
+    bool readied = false;
+    GjRtFiber *f = deque_steal(&v->dq, now, age, young, &readied);
     if (!f && runnext &&
         atomic_load_explicit(&v->runnext, memory_order_relaxed)) {
-      if (atomic_load_explicit(&v->runnext_at, memory_order_relaxed) > before)
+      if (!aged(&v->runnext_at, now, age, &readied))
         *young = true;
       else
         f = atomic_exchange_explicit(&v->runnext, NULL, memory_order_acquire);
     }
+    if (f && readied) /* new work is taken at once: no verdict on it */
+      f->stolen_at = now;
     if (f)
       return f;
   }
@@ -456,7 +504,7 @@ static void stop_spinning(Worker *w) {
 
 /* Parks w until woken; returns early (not parked) when work shows up
  * between publishing itself idle and sleeping. With `young` (the last
- * rounds saw work too young to steal) it sleeps at most STEAL_AGE_NS and
+ * rounds saw work too young to steal) it sleeps at most the steal age and
  * looks again: that work may never be announced again. */
 static void park_worker(Worker *w, bool young) {
   gj_rt_lock(&S.idle_lock);
@@ -469,17 +517,23 @@ static void park_worker(Worker *w, bool young) {
     atomic_store(&w->parked, 0);
     return;
   }
+  if (young)
+    atomic_fetch_add(&S.ntimed, 1);
   while (atomic_load(&w->parked)) {
     if (!young) {
       gj_rt_futex_wait(&w->parked, 1);
       continue;
     }
-    gj_rt_futex_wait_ns(&w->parked, 1, STEAL_AGE_NS);
+    gj_rt_futex_wait_ns(&w->parked, 1,
+                        atomic_load_explicit(&S.steal_age, memory_order_relaxed));
     if (atomic_load(&w->parked) && idle_remove(w)) {
       atomic_store(&w->parked, 0);
+      atomic_fetch_sub(&S.ntimed, 1);
       return; /* timed out, not counted as spinning */
     }
   }
+  if (young)
+    atomic_fetch_sub(&S.ntimed, 1);
   w->spinning = true; /* wake_spinner counted us */
 }
 
@@ -497,7 +551,8 @@ static GjRtFiber *find_work(Worker *w) {
     }
     bool young = false;
     for (int r = 0; r < SPIN_ROUNDS; r++) {
-      if ((f = steal_round(w, r >= SPIN_ROUNDS / 2, mono_ns() - STEAL_AGE_NS,
+      int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
+      if ((f = steal_round(w, r >= SPIN_ROUNDS - 2, mono_ns(), age,
                            &young))) {
         stop_spinning(w);
         return f;
@@ -519,8 +574,15 @@ static void fiber_release(Worker *w, GjRtFiber *f) {
   gj_rt_stack_put(&w->pool, f);
 }
 
-/* f becomes w's running task (the switch to it follows). */
+static void fiber_entry(void *p);
+
+/* f becomes w's running task (the switch to it follows). A task that has
+ * not run yet gets its initial frame here: the first touch of its stack,
+ * and so its page fault, happen on the worker that runs it. */
 static void prepare_run(Worker *w, GjRtFiber *f) {
+  if (__builtin_expect(!f->ctx.sp, 0))
+    gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo,
+                   f->ctx.stack_lo + f->ctx.stack_size, fiber_entry, f);
   w->cur = f;
   f->state = FIBER_RUNNING;
 #if GJ_RT_TSAN
@@ -529,7 +591,7 @@ static void prepare_run(Worker *w, GjRtFiber *f) {
   if (!f->ctx.tsan_fiber)
     f->ctx.tsan_fiber = __tsan_create_fiber(0);
 #endif
-  gj_task_stack_limit = f->ctx.stack_lo + gj_rt_stack_margin();
+  gj_task_stack_limit = f->ctx.stack_lo + S.stack_margin;
 }
 
 /* First thing after every switch, in the context switched to: finish
@@ -557,6 +619,27 @@ static void after_switch(Worker *w) {
   }
 }
 
+/* The first switch-out (or contended lock) of a task a thief took. */
+static void steal_verdict(GjRtFiber *f) {
+  int64_t ran = mono_ns() - f->stolen_at;
+  f->stolen_at = 0;
+  int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
+  int64_t next = ran < STEAL_WORK_NS ? age * 2 : age / 2;
+  if (next < STEAL_AGE_MIN_NS)
+    next = STEAL_AGE_MIN_NS;
+  if (next > STEAL_AGE_MAX_NS)
+    next = STEAL_AGE_MAX_NS;
+  if (next != age)
+    atomic_store_explicit(&S.steal_age, next, memory_order_relaxed);
+}
+
+void gj_rt_note_contention(void) {
+  Worker *w = cur_worker();
+  GjRtFiber *f = w ? w->cur : NULL;
+  if (f && f->stolen_at)
+    steal_verdict(f);
+}
+
 /* The running fiber f leaves its worker in `state`. A parking or dying
  * task hands the worker straight to the task in its run-next slot (the
  * partner it just readied, typically), with one switch instead of two
@@ -565,6 +648,8 @@ static void after_switch(Worker *w) {
  * (never for a dead one). */
 static void switch_out(GjRtFiber *f, int state) {
   Worker *w = cur_worker();
+  if (__builtin_expect(f->stolen_at != 0, 0))
+    steal_verdict(f);
   f->state = state;
   w->prev = f;
   w->prev_state = state;
@@ -631,6 +716,7 @@ static int thread_count(void) {
 }
 
 static void sched_init(void) {
+  S.stack_margin = gj_rt_stack_margin();
   int n = thread_count();
   Worker *ws = aligned_alloc(64, sizeof(Worker) * (size_t)n);
   if (!ws)
@@ -677,15 +763,16 @@ static void ready(GjRtFiber *f) {
   atomic_fetch_add(&S.nactive, 1);
   Worker *w = cur_worker();
   if (w) {
-    int64_t now = mono_ns();
     int64_t old_at =
         atomic_load_explicit(&w->runnext_at, memory_order_relaxed);
-    atomic_store_explicit(&w->runnext_at, now, memory_order_relaxed);
+    atomic_store_explicit(&w->runnext_at, AT_READIED, memory_order_relaxed);
     GjRtFiber *old =
         atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
     if (old) {
-      push_local(w, old, old_at ? now : 0);
-      notify_work();
+      /* into the deque with a real stamp: deque entries churn, so a
+       * thief's first sighting would say nothing of how long they wait */
+      push_local(w, old, old_at == AT_READIED ? mono_ns() : old_at);
+      notify_readied();
     }
   } else {
     global_push(f);
@@ -711,6 +798,8 @@ static void unlock_cb(void *l) { gj_rt_unlock(l); }
 
 void gj_rt_park_with(GjRtWaiter *w, void (*release)(void *), void *arg) {
   if (w->fiber) {
+    if (w->fiber->own_base)
+      atomic_store_explicit(&S.main_loc, tl_block_loc, memory_order_release);
     Worker *wk = cur_worker();
     wk->after_fn = release;
     wk->after_arg = arg;
@@ -871,15 +960,16 @@ static GjTask *spawn_on(void (*fn)(void *arg, void *result), void *arg,
   f->task = t;
   f->next = NULL;
   f->state = FIBER_RUNNABLE;
+  f->stolen_at = 0;
   atomic_fetch_add(&S.nactive, 1);
-  gj_rt_ctx_init(&f->ctx, f->ctx.stack_lo, (char *)f, fiber_entry, f);
+  f->ctx.sp = NULL; /* its first frame is made where it first runs */
   f->ctx.tsan_fiber = NULL; /* made when it first runs (TSan) */
   if (w && w->cur) {
-    atomic_store_explicit(&w->runnext_at, 0, memory_order_relaxed);
+    atomic_store_explicit(&w->runnext_at, AT_NEW, memory_order_relaxed);
     GjRtFiber *old =
         atomic_exchange_explicit(&w->runnext, f, memory_order_acq_rel);
     if (old)
-      push_local(w, old, 0);
+      push_local(w, old, AT_NEW);
   } else {
     global_push(f);
   }
@@ -946,7 +1036,7 @@ bool gj_rt_task_stack(char **lo, char **hi) {
   if (!w || !w->cur)
     return false;
   *lo = w->cur->ctx.stack_lo;
-  *hi = (char *)w->cur;
+  *hi = w->cur->ctx.stack_lo + w->cur->ctx.stack_size;
   return true;
 }
 

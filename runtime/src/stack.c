@@ -10,8 +10,12 @@
  * for the pages its task actually uses; transparent huge pages are off
  * for slabs (a 2 MiB page would commit 32 stacks at once).
  *
- * The fiber record sits at the top of its own stack, so a parked task's
- * record and first frames share one page.
+ * A slab's fiber records are one array beside it, one cache line each,
+ * not on the stacks: a spawn writes only the record, and the stack's
+ * first page is first touched — and faulted in, zeroed by the kernel —
+ * by the worker that first runs the task (sched.c makes the initial frame
+ * there). A million spawns from one task would otherwise take a million
+ * page faults on the spawner's worker while the others wait for work.
  *
  * Each worker has its own pool (no lock): dead fibers are pushed on its
  * free list and reused LIFO, the most recently used stack being warm in
@@ -31,6 +35,9 @@
 
 enum { STACKS_PER_SLAB = 256, POOL_MAX = 256, POOL_MOVE = 128,
        POOL_REFILL = 64 };
+/* a record's share of its array: whole cache lines, so that records of
+ * tasks on different workers never share one */
+#define REC_STRIDE ((sizeof(GjRtFiber) + 63) & ~(size_t)63)
 
 #if GJ_RT_ASAN || GJ_RT_TSAN
 #define DEFAULT_STACK_KB 256
@@ -87,22 +94,26 @@ static void new_slab(GjRtStackPool *p) {
   if (m == MAP_FAILED)
     gj_rt_fatal("out of memory for task stacks (mmap failed)");
   madvise(m, len, MADV_NOHUGEPAGE);
+  char *recs = aligned_alloc(64, REC_STRIDE * STACKS_PER_SLAB);
+  if (!recs)
+    gj_rt_fatal("out of memory for task records");
   atomic_fetch_add_explicit(&slabs, 1, memory_order_relaxed);
   p->slab_next = m;
   p->slab_end = m + len;
+  p->rec_next = recs;
 }
 
-/* A fresh stack from p's slab: the fiber record at its top. */
+/* A fresh stack from p's slab, with its record. */
 static GjRtFiber *carve(GjRtStackPool *p) {
   size_t size = gj_rt_stack_size();
   if (p->slab_next == p->slab_end)
     new_slab(p);
   char *lo = p->slab_next;
   p->slab_next += size;
-  uintptr_t rec = ((uintptr_t)(lo + size) - sizeof(GjRtFiber)) & ~(uintptr_t)63;
-  GjRtFiber *f = (GjRtFiber *)rec;
+  GjRtFiber *f = (GjRtFiber *)p->rec_next;
+  p->rec_next += REC_STRIDE;
   f->ctx.stack_lo = lo;
-  f->ctx.stack_size = (size_t)((char *)f - lo);
+  f->ctx.stack_size = size;
   f->own_base = NULL;
   f->own_len = 0;
   return f;

@@ -134,6 +134,8 @@ typedef struct GjRtFiber {
   int state;
   char *own_base;         /* a stack of its own (main's), else NULL: */
   size_t own_len;         /* unmapped when the task ends */
+  int64_t stolen_at;      /* when a thief took it (0: not since it last
+                           * switched out): sched.c's steal age */
 } GjRtFiber;
 
 /* A pool of stacks: a free list of fibers whose task ended (stacks still
@@ -143,6 +145,7 @@ typedef struct GjRtStackPool {
   GjRtFiber *free;
   int64_t nfree;
   char *slab_next, *slab_end;
+  char *rec_next;         /* the records of the slab's stacks (stack.c) */
 } GjRtStackPool;
 
 /* A fiber record on a stack of gj_rt_stack_size() bytes from pool p (NULL:
@@ -282,6 +285,9 @@ static inline void gj_rt_tunlock(GjRtTaskLock *l) {
   if (atomic_exchange_explicit(&l->v, 0, memory_order_release) != TLOCK_HELD)
     gj_rt_tunlock_slow(l);
 }
+/* sched.c: the running task is about to park on a parking lock (it met
+ * another worker's task in a channel's critical section). */
+GJ_RT_HIDDEN void gj_rt_note_contention(void);
 /* gj_rt_park_with's release action for a held parking lock. */
 GJ_RT_HIDDEN void gj_rt_tunlock_cb(void *l);
 

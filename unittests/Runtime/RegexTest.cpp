@@ -749,8 +749,9 @@ TEST_F(Regex, MatchTextRefillsTheCopyOnlyItHolds) {
   for (GjMatch *m; (m = gj_match_iter_next(it)); n++) {
     GjStr *t = gj_match_text(m);
     words.push_back(str(t));
-    if (n == 1 || n == 2) // a dropped short text is refilled in place
+    if (n == 1 || n == 2) { // a dropped short text is refilled in place
       EXPECT_EQ(t, prev) << n;
+    }
     if (n == 3) {
       kept.push_back(t); // kept: the next text is a new Str
     } else if (n == 4) {

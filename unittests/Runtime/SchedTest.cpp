@@ -362,4 +362,68 @@ TEST(Sched, PrintFromManyTasksKeepsLinesWhole) {
     ASSERT_EQ(c, 1);
 }
 
+// ---- the steal age ---------------------------------------------------------
+
+// A job pool: tasks readied by a channel are taken by other workers once
+// the work they do pays for the move (sched.c's steal age), so the jobs
+// run on more than one worker's thread.
+struct Pool {
+  GjChan *jobs;
+  std::atomic<uint64_t> threads[8];
+  std::atomic<int> nthreads{0};
+  std::atomic<int64_t> done{0};
+};
+
+void noteThread(Pool *p) {
+  uint64_t me = (uint64_t)pthread_self();
+  int n = p->nthreads.load();
+  for (int i = 0; i < n; i++)
+    if (p->threads[i].load() == me)
+      return;
+  int k = p->nthreads.fetch_add(1);
+  if (k < 8)
+    p->threads[k].store(me);
+}
+
+void poolWorker(void *arg, void *) {
+  Pool *p = (Pool *)arg;
+  int64_t job;
+  while (gj_chan_recv(p->jobs, &job)) {
+    auto t0 = Clock::now(); // ~50 us of work a job
+    while (Clock::now() - t0 < std::chrono::microseconds(50))
+      ;
+    noteThread(p);
+    p->done.fetch_add(1);
+  }
+}
+
+void poolFeeder(void *arg, void *) {
+  Pool *p = (Pool *)arg;
+  for (int64_t j = 0; j < 400; j++)
+    gj_chan_send(p->jobs, &j);
+  gj_chan_close(p->jobs);
+}
+
+TEST(StealAge, JobPoolSpreadsOverWorkers) {
+  if (gj_task_workers() < 2)
+    GTEST_SKIP() << "one worker";
+  Pool p;
+  for (auto &t : p.threads)
+    t.store(0);
+  p.jobs = gj_chan_new(&gj_type_int, 16, nullptr);
+  GjTask *ws[4];
+  for (auto &w : ws)
+    w = gj_task_spawn(poolWorker, &p, nullptr);
+  GjTask *f = gj_task_spawn(poolFeeder, &p, nullptr);
+  gj_task_join(f, nullptr);
+  gj_dec(f);
+  for (auto *w : ws) {
+    gj_task_join(w, nullptr);
+    gj_dec(w);
+  }
+  gj_dec(p.jobs);
+  EXPECT_EQ(p.done.load(), 400);
+  EXPECT_GE(p.nthreads.load(), 2);
+}
+
 } // namespace
