@@ -46,15 +46,6 @@ static unsigned char *slot(GjChan *c, int64_t i) {
   return c->buf + (size_t)((c->head + i) % c->cap) * c->esize;
 }
 
-/* An element moved into or out of the channel: one word inline (Int,
- * Float, any heap value), otherwise memcpy. */
-static inline void copy_elem(void *dst, const void *src, uint32_t esize) {
-  if (esize == 8)
-    memcpy(dst, src, 8);
-  else
-    memcpy(dst, src, esize);
-}
-
 /* gj_mark_shared_elem, called only for elements that can hold a heap
  * value. */
 static inline void share_elem(const GjType *t, const void *v) {
@@ -129,13 +120,13 @@ static GjRtWaiter *pop_live(GjRtWaitQ *q) {
 static bool send_now(GjChan *c, const void *v, GjRtWaiter **wake) {
   GjRtWaiter *r = pop_live(&c->recvq);
   if (r) { /* a receiver waits: the ring is empty, hand v over */
-    copy_elem(r->elem, v, c->esize);
+    gj_rt_copy_elem(r->elem, v, c->esize);
     r->ok = true;
     *wake = r;
     return true;
   }
   if (c->len < c->cap) {
-    copy_elem(slot(c, c->len), v, c->esize);
+    gj_rt_copy_elem(slot(c, c->len), v, c->esize);
     c->len++;
     return true;
   }
@@ -146,12 +137,12 @@ static bool send_now(GjChan *c, const void *v, GjRtWaiter **wake) {
  * the first waiting sender (whose waiter goes to *wake). */
 static bool recv_now(GjChan *c, void *out, GjRtWaiter **wake) {
   if (c->len > 0) {
-    copy_elem(out, slot(c, 0), c->esize);
+    gj_rt_copy_elem(out, slot(c, 0), c->esize);
     c->head = (c->head + 1) % c->cap;
     c->len--;
     GjRtWaiter *s = pop_live(&c->sendq);
     if (s) {
-      copy_elem(slot(c, c->len), s->elem, c->esize);
+      gj_rt_copy_elem(slot(c, c->len), s->elem, c->esize);
       c->len++;
       s->ok = true;
       *wake = s;
@@ -160,7 +151,7 @@ static bool recv_now(GjChan *c, void *out, GjRtWaiter **wake) {
   }
   GjRtWaiter *s = pop_live(&c->sendq);
   if (s) { /* unbuffered: take the value from the sender */
-    copy_elem(out, s->elem, c->esize);
+    gj_rt_copy_elem(out, s->elem, c->esize);
     s->ok = true;
     *wake = s;
     return true;

@@ -77,12 +77,6 @@ uint64_t gj_hash_int(int64_t v, uint64_t seed) {
 
 /* ---- byte strings ------------------------------------------------------ */
 
-static inline uint64_t r8(const unsigned char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
 /* Strings longer than 16 bytes (gj_rt_hash_bytes takes the short ones
  * inline): 16 bytes a round, 48 (three independent lanes) past 48, then
  * the last 16 bytes, overlapping, as Go's memhashFallback does. */
@@ -92,15 +86,15 @@ uint64_t gj_rt_hash_long(const unsigned char *p, size_t n, uint64_t seed) {
   if (l > 48) {
     uint64_t s1 = seed, s2 = seed;
     for (; l > 48; l -= 48, p += 48) {
-      seed = gj_rt_mum(r8(p) ^ k[1], r8(p + 8) ^ seed);
-      s1 = gj_rt_mum(r8(p + 16) ^ k[2], r8(p + 24) ^ s1);
-      s2 = gj_rt_mum(r8(p + 32) ^ k[3], r8(p + 40) ^ s2);
+      seed = gj_rt_mum(gj_rt_load_u64(p) ^ k[1], gj_rt_load_u64(p + 8) ^ seed);
+      s1 = gj_rt_mum(gj_rt_load_u64(p + 16) ^ k[2], gj_rt_load_u64(p + 24) ^ s1);
+      s2 = gj_rt_mum(gj_rt_load_u64(p + 32) ^ k[3], gj_rt_load_u64(p + 40) ^ s2);
     }
     seed ^= s1 ^ s2;
   }
   for (; l > 16; l -= 16, p += 16)
-    seed = gj_rt_mum(r8(p) ^ k[1], r8(p + 8) ^ seed);
-  return gj_rt_hash_final(r8(p + l - 16), r8(p + l - 8), n, seed);
+    seed = gj_rt_mum(gj_rt_load_u64(p) ^ k[1], gj_rt_load_u64(p + 8) ^ seed);
+  return gj_rt_hash_final(gj_rt_load_u64(p + l - 16), gj_rt_load_u64(p + l - 8), n, seed);
 }
 
 uint64_t gj_hash_bytes(const void *data, int64_t len, uint64_t seed) {

@@ -184,24 +184,6 @@ static inline size_t leaf_bytes(uint32_t cap, uint32_t es) {
   return sizeof(GjHeader) + (size_t)cap * es;
 }
 
-static inline void copy_elem(void *dst, const void *src, uint32_t es) {
-  switch (es) {
-  case 8:
-    memcpy(dst, src, 8);
-    break;
-  case 4:
-    memcpy(dst, src, 4);
-    break;
-  case 1:
-    memcpy(dst, src, 1);
-    break;
-  case 0:
-    break;
-  default:
-    memcpy(dst, src, es);
-  }
-}
-
 static void inc_elems(const GjType *t, const unsigned char *p, int64_t n) {
   if (t->inc)
     for (int64_t i = 0; i < n; i++)
@@ -580,7 +562,7 @@ static const unsigned char *relaxed_elem(const GjList *l, int64_t i) {
  * the strict path needs no stack frame (a sibling call). */
 static __attribute__((noinline)) bool relaxed_get(const GjList *l, int64_t i,
                                                   void *out) {
-  copy_elem(out, relaxed_elem(l, i), l->esize);
+  gj_rt_copy_elem(out, relaxed_elem(l, i), l->esize);
   return true;
 }
 
@@ -649,7 +631,7 @@ void gj_list_get(const GjList *l, int64_t i, void *out, const GjLoc *loc) {
     relaxed_get(l, i, out);
     return;
   }
-  copy_elem(out, p, l->esize);
+  gj_rt_copy_elem(out, p, l->esize);
 }
 
 bool gj_list_try_get(const GjList *l, int64_t i, void *out) {
@@ -658,7 +640,7 @@ bool gj_list_try_get(const GjList *l, int64_t i, void *out) {
   const unsigned char *p = strict_elem(l, i);
   if (__builtin_expect(!p, 0))
     return relaxed_get(l, i, out);
-  copy_elem(out, p, l->esize);
+  gj_rt_copy_elem(out, p, l->esize);
   return true;
 }
 
@@ -704,7 +686,7 @@ static __attribute__((noinline)) GjList *push_slow(GjList *l,
       cap = cap * 2 > WIDTH ? WIDTH : cap * 2;
     l->tail = leaf_unique(l->tail, k, cap, t);
   }
-  copy_elem(l->tail->data + (size_t)k * es, elem, es);
+  gj_rt_copy_elem(l->tail->data + (size_t)k * es, elem, es);
   l->tail_len = (uint8_t)(k + 1);
   l->len++;
   return l;
@@ -716,7 +698,7 @@ GjList *gj_list_push(GjList *l, const void *elem) {
   if (__builtin_expect(l->h.rc == 1 && t && t->h.rc == 1, 1)) {
     uint32_t k = l->tail_len;
     if (__builtin_expect(k < t->h.flags, 1)) {
-      copy_elem(t->data + (size_t)k * l->esize, elem, l->esize);
+      gj_rt_copy_elem(t->data + (size_t)k * l->esize, elem, l->esize);
       l->tail_len = (uint8_t)(k + 1);
       l->len++;
       return l;
@@ -757,7 +739,7 @@ GjList *gj_list_set(GjList *l, int64_t i, const void *elem, const GjLoc *loc) {
   if (fast) {
     if (l->elem->dec)
       l->elem->dec(fast);
-    copy_elem(fast, elem, l->esize);
+    gj_rt_copy_elem(fast, elem, l->esize);
     return l;
   }
   l = list_unique(l);
@@ -773,7 +755,7 @@ GjList *gj_list_set(GjList *l, int64_t i, const void *elem, const GjLoc *loc) {
   }
   if (t->dec)
     t->dec(slot);
-  copy_elem(slot, elem, l->esize);
+  gj_rt_copy_elem(slot, elem, l->esize);
   return l;
 }
 
@@ -785,7 +767,7 @@ GjList *gj_list_pop(GjList *l, void *out_last) {
   uint32_t es = l->esize;
   uint32_t k = l->tail_len;
   Node *tl = l->tail;
-  copy_elem(out_last, tl->data + (size_t)(k - 1) * es, es);
+  gj_rt_copy_elem(out_last, tl->data + (size_t)(k - 1) * es, es);
   l->len--;
   l->tail_len = (uint8_t)(k - 1);
   if (tl->h.rc == 1) { /* the element moves out */

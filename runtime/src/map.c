@@ -145,14 +145,6 @@ static inline size_t block_size(size_t bytes) {
   return (bytes + 31) & ~(size_t)31;
 }
 
-/* memcpy with the common size constant, so it is one move, not a call */
-static inline void copy_elem(void *dst, const void *src, uint32_t size) {
-  if (size == 8)
-    memcpy(dst, src, 8);
-  else
-    memcpy(dst, src, size);
-}
-
 static inline uint32_t align_of_size(uint32_t s) {
   return s >= 8 ? 8 : s >= 4 ? 4 : s >= 2 ? 2 : 1;
 }
@@ -189,16 +181,6 @@ static inline uint64_t key_hash(const GjMap *m, const void *k) {
  * the branches below resolve early. Up to 16 bytes are compared as two
  * words each (overlapping, as the hash reads them; a word is a few bytes
  * and memcmp's call and dispatch cost more), without a loop. */
-static inline uint64_t load_u64(const unsigned char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-static inline uint32_t load_u32(const unsigned char *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
 static inline bool str_key_eq(const GjStr *x, const GjStr *y) {
   int64_t n = y->len;
   if (x == y)
@@ -210,11 +192,11 @@ static inline bool str_key_eq(const GjStr *x, const GjStr *y) {
   if (n > 16)
     return memcmp(p, q, (size_t)n) == 0;
   if (n >= 8)
-    return ((load_u64(p) ^ load_u64(q)) |
-            (load_u64(p + n - 8) ^ load_u64(q + n - 8))) == 0;
+    return ((gj_rt_load_u64(p) ^ gj_rt_load_u64(q)) |
+            (gj_rt_load_u64(p + n - 8) ^ gj_rt_load_u64(q + n - 8))) == 0;
   if (n >= 4)
-    return ((load_u32(p) ^ load_u32(q)) |
-            (load_u32(p + n - 4) ^ load_u32(q + n - 4))) == 0;
+    return ((gj_rt_load_u32(p) ^ gj_rt_load_u32(q)) |
+            (gj_rt_load_u32(p + n - 4) ^ gj_rt_load_u32(q + n - 4))) == 0;
   if (n == 0)
     return true;
   return ((p[0] ^ q[0]) | (p[n >> 1] ^ q[n >> 1]) | (p[n - 1] ^ q[n - 1])) == 0;
@@ -612,7 +594,7 @@ static Node *pair_node(const GjMap *m, const char *e1, uint64_t h1,
   char *a = entries(n) + (b1 < b2 ? 0 : esz);
   char *b = entries(n) + (b1 < b2 ? esz : 0);
   memcpy(a, e1, esz);
-  copy_elem(b, k2, ks);
+  gj_rt_copy_elem(b, k2, ks);
   *slot = b + m->voff;
   return n;
 }
@@ -630,7 +612,7 @@ static Node *insert_data(const GjMap *m, Node *n, uint32_t bit,
           (size_t)nn * sizeof(Node *));
   memmove(e + (size_t)(idx + 1) * esz, e + (size_t)idx * esz,
           (size_t)(nd - idx) * esz);
-  copy_elem(e + (size_t)idx * esz, key, m->kt->size);
+  gj_rt_copy_elem(e + (size_t)idx * esz, key, m->kt->size);
   n->datamap |= bit;
   *slot = e + (size_t)idx * esz + m->voff;
   return n;
@@ -700,7 +682,7 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
     Node *n = node_alloc(node_bytes(1, 0, esz));
     n->datamap = 1u << (h & 31);
     n->nodemap = 0;
-    copy_elem(entries(n), key, kt->size);
+    gj_rt_copy_elem(entries(n), key, kt->size);
     m->root = n;
     m->len++;
     return entries(n) + m->voff;
@@ -721,7 +703,7 @@ WALKER static char *upsert(GjMap *m, const void *key, bool *found) {
       n = node_resize(n, node_bytes(cnt, 0, esz), node_bytes(cnt + 1, 0, esz));
       n->datamap = cnt + 1;
       char *e = entries(n) + (size_t)cnt * esz;
-      copy_elem(e, key, kt->size);
+      gj_rt_copy_elem(e, key, kt->size);
       *ref = n;
       m->len++;
       return e + m->voff;
@@ -824,7 +806,7 @@ bool gj_map_get(const GjMap *m, const void *key, void *out) {
   const char *e = find(m, key);
   if (!e)
     return false;
-  copy_elem(out, e + m->voff, m->vt->size);
+  gj_rt_copy_elem(out, e + m->voff, m->vt->size);
   return true;
 }
 
@@ -833,7 +815,7 @@ void gj_map_index(const GjMap *m, const void *key, void *out,
                   const GjLoc *loc) {
   const char *e = find(m, key);
   if (__builtin_expect(e != NULL, 1)) {
-    copy_elem(out, e + m->voff, m->vt->size);
+    gj_rt_copy_elem(out, e + m->voff, m->vt->size);
     return;
   }
   static const char prefix[] = "key not found: ";
@@ -855,7 +837,7 @@ GjMap *gj_map_insert(GjMap *m, const void *key, const void *val) {
     val_dec(m, slot);
     key_dec(m, key);
   }
-  copy_elem(slot, val, m->vt->size);
+  gj_rt_copy_elem(slot, val, m->vt->size);
   return m;
 }
 
@@ -895,7 +877,7 @@ GjMap *gj_map_update(GjMap *m, const void *key, const void *dflt,
   char *slot = upsert(m, key, &found);
   if (found) {
     _Alignas(8) char old[MAX_ELEM];
-    copy_elem(old, slot, m->vt->size);
+    gj_rt_copy_elem(old, slot, m->vt->size);
     key_dec(m, key);
     val_dec(m, dflt);
     void *args[1] = {old};

@@ -11,8 +11,49 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <time.h>
 
 #define GJ_RT_HIDDEN __attribute__((visibility("hidden")))
+
+/* Copies one unboxed element of `es` bytes (lists, maps, channels): the
+ * common sizes as constant-size moves, not a memcpy call. */
+static inline void gj_rt_copy_elem(void *dst, const void *src, uint32_t es) {
+  switch (es) {
+  case 8:
+    memcpy(dst, src, 8);
+    break;
+  case 4:
+    memcpy(dst, src, 4);
+    break;
+  case 1:
+    memcpy(dst, src, 1);
+    break;
+  case 0:
+    break;
+  default:
+    memcpy(dst, src, es);
+  }
+}
+
+/* Unaligned little loads (hashing and comparing short byte strings). */
+static inline uint64_t gj_rt_load_u64(const void *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+static inline uint32_t gj_rt_load_u32(const void *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* CLOCK_MONOTONIC in nanoseconds (timers, the scheduler's steal age). */
+static inline int64_t gj_rt_mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 /* Built with -fsanitize=thread (GUJI_TSAN): TSan does not understand
  * standalone fences, so the few places that use one say it another way. */
@@ -113,13 +154,11 @@ static inline uint64_t gj_rt_hash_bytes(const void *data, int64_t len,
   if (n > 16)
     return gj_rt_hash_long(p, n, seed);
   if (n >= 8) {
-    __builtin_memcpy(&a, p, 8);
-    __builtin_memcpy(&b, p + n - 8, 8);
+    a = gj_rt_load_u64(p);
+    b = gj_rt_load_u64(p + n - 8);
   } else if (n >= 4) {
-    uint32_t x, y;
-    __builtin_memcpy(&x, p, 4);
-    __builtin_memcpy(&y, p + n - 4, 4);
-    a = x, b = y;
+    a = gj_rt_load_u32(p);
+    b = gj_rt_load_u32(p + n - 4);
   } else if (n > 0) {
     a = (uint64_t)p[0] | (uint64_t)p[n >> 1] << 8 | (uint64_t)p[n - 1] << 16;
     b = 0;

@@ -42,7 +42,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -82,12 +81,6 @@ enum { STEAL_AGE_MIN_NS = 50000, STEAL_AGE_MAX_NS = 1000000,
  * finds the slot empty reads no clock; the occupant is usually about to
  * run, and until it does the slot keeps it and the stamp). */
 enum { AT_NEW = 0, AT_READIED = 1 };
-
-static int64_t mono_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 struct GjTask {
   GjHeader h;
@@ -488,10 +481,11 @@ static GjRtFiber *steal_round(Worker *w, bool runnext, int64_t now,
       else
         f = atomic_exchange_explicit(&v->runnext, NULL, memory_order_acquire);
     }
-    if (f && readied) /* new work is taken at once: no verdict on it */
-      f->stolen_at = now;
-    if (f)
+    if (f) {
+      if (readied) /* new work is taken at once: no verdict on it */
+        f->stolen_at = now;
       return f;
+    }
   }
   return global_pop();
 }
@@ -552,7 +546,7 @@ static GjRtFiber *find_work(Worker *w) {
     bool young = false;
     for (int r = 0; r < SPIN_ROUNDS; r++) {
       int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
-      if ((f = steal_round(w, r >= SPIN_ROUNDS - 2, mono_ns(), age,
+      if ((f = steal_round(w, r >= SPIN_ROUNDS - 2, gj_rt_mono_ns(), age,
                            &young))) {
         stop_spinning(w);
         return f;
@@ -621,7 +615,7 @@ static void after_switch(Worker *w) {
 
 /* The first switch-out (or contended lock) of a task a thief took. */
 static void steal_verdict(GjRtFiber *f) {
-  int64_t ran = mono_ns() - f->stolen_at;
+  int64_t ran = gj_rt_mono_ns() - f->stolen_at;
   f->stolen_at = 0;
   int64_t age = atomic_load_explicit(&S.steal_age, memory_order_relaxed);
   int64_t next = ran < STEAL_WORK_NS ? age * 2 : age / 2;
@@ -771,7 +765,7 @@ static void ready(GjRtFiber *f) {
     if (old) {
       /* into the deque with a real stamp: deque entries churn, so a
        * thief's first sighting would say nothing of how long they wait */
-      push_local(w, old, old_at == AT_READIED ? mono_ns() : old_at);
+      push_local(w, old, old_at == AT_READIED ? gj_rt_mono_ns() : old_at);
       notify_readied();
     }
   } else {

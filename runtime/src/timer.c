@@ -33,12 +33,6 @@ static struct {
   pthread_once_t once;
 } T = {.once = PTHREAD_ONCE_INIT};
 
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 int64_t gj_rt_timers_pending(void) { return atomic_load(&T.pending); }
 
 /* At exit: true when no timer is left but the ones firing right now,
@@ -112,7 +106,7 @@ static void *timer_main(void *arg) {
   for (;;) {
     uint32_t seq = atomic_load(&T.seq);
     gj_rt_lock(&T.lock);
-    int64_t now = now_ns();
+    int64_t now = gj_rt_mono_ns();
     if (T.len > 0 && T.heap[0].deadline <= now) {
       Timer t = heap_pop();
       gj_rt_unlock(&T.lock);
@@ -150,7 +144,7 @@ static int64_t deadline_after(int64_t ms) {
     ms = 0;
   if (ms > INT64_MAX / 2000000)
     ms = INT64_MAX / 2000000;
-  return now_ns() + ms * 1000000;
+  return gj_rt_mono_ns() + ms * 1000000;
 }
 
 /* §17 time.sleep(ms): suspends only the calling task. */
