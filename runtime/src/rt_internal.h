@@ -16,6 +16,10 @@
 
 #define GJ_RT_HIDDEN __attribute__((visibility("hidden")))
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Copies one unboxed element of `es` bytes (lists, maps, channels): the
  * common sizes as constant-size moves, not a memcpy call. */
 static inline void gj_rt_copy_elem(void *dst, const void *src, uint32_t es) {
@@ -78,6 +82,10 @@ GJ_RT_HIDDEN void gj_rt_free(void *obj, size_t size);
 /* Resizes an object made by gj_rt_alloc from old_size to new_size bytes;
  * it stays the same live object (the header is copied). */
 GJ_RT_HIDDEN void *gj_rt_realloc(void *obj, size_t old_size, size_t new_size);
+/* alloc.c: how many pre-faulted 2 MiB chunks the reserve holds now, and
+ * how many chunks heaps have taken from it (for tests). */
+GJ_RT_HIDDEN unsigned gj_rt_reserve_ready(void);
+GJ_RT_HIDDEN int64_t gj_rt_reserve_taken(void);
 
 /* Reference counts (§16) for runtime code that manages its own internal
  * objects (list nodes): the same three states as gj_inc/gj_dec. */
@@ -253,5 +261,9 @@ GjTask *gj_rt_spawn_main(void (*fn)(void *arg, void *result), void *arg,
 void gj_rt_thread_altstack(void);
 /* timer.c: see there. */
 bool gj_rt_timers_quiesce(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

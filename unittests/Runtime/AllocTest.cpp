@@ -1,11 +1,13 @@
 // AllocTest.cpp — the object allocator (size classes, per-thread free
 // lists), the per-kind live counts and GUJI_LEAKCHECK (§16).
 #include "RuntimeTestUtil.h"
+#include "../../runtime/src/rt_internal.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdlib>
+#include <chrono>
 #include <cstring>
 #include <set>
 #include <thread>
@@ -60,6 +62,38 @@ TEST(Alloc, SmallAllocationsDoNotCallMallocEachTime) {
   EXPECT_GT(adjacent, 900);
   for (char *p : ps)
     gj_free(p, 64);
+}
+
+// A heap that outgrows its first megabytes takes its 2 MiB chunks from a
+// reserve that a background thread faults in ahead of need (alloc.c).
+// The thread runs at idle priority: this test sleeps to give it a core.
+TEST(Alloc, BigHeapTakesPrefaultedChunksFromTheReserve) {
+  if (gj_rt_objects_use_malloc())
+    GTEST_SKIP() << "built with GUJI_MALLOC_OBJECTS";
+  std::thread([] {
+    // A fresh thread: its heap has taken nothing yet.
+    const size_t size = 256, per_mb = (1 << 20) / size;
+    std::vector<unsigned char *> blocks;
+    auto take = [&](size_t mb) {
+      for (size_t i = 0; i < mb * per_mb; i++) {
+        auto *p = (unsigned char *)gj_alloc(size);
+        memset(p, (int)(blocks.size() & 0xFF), size);
+        blocks.push_back(p);
+      }
+    };
+    take(3); // past the point where the reserve starts
+    for (int i = 0; i < 1000 && gj_rt_reserve_ready() == 0; i++)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_GT(gj_rt_reserve_ready(), 0u) << "the filler never ran";
+    int64_t before = gj_rt_reserve_taken();
+    take(8);
+    EXPECT_GT(gj_rt_reserve_taken(), before);
+    for (size_t i = 0; i < blocks.size(); i++)
+      for (size_t j = 0; j < size; j += 37)
+        ASSERT_EQ(blocks[i][j], (unsigned char)(i & 0xFF)) << i;
+    for (auto *p : blocks)
+      gj_free(p, size);
+  }).join();
 }
 
 TEST(Alloc, ObjectsAreCountedPerKind) {
