@@ -608,10 +608,10 @@ static Node *insert_data(const GjMap *m, Node *n, uint32_t bit,
   size_t old = node_bytes(nd, nn, esz);
   n = node_resize(n, old, old + esz);
   char *e = entries(n);
-  memmove(e + (size_t)(nd + 1) * esz, e + (size_t)nd * esz,
-          (size_t)nn * sizeof(Node *));
+  /* the entries from idx on and the pointer slots after them all move up
+   * by one entry: one move */
   memmove(e + (size_t)(idx + 1) * esz, e + (size_t)idx * esz,
-          (size_t)(nd - idx) * esz);
+          (size_t)(nd - idx) * esz + (size_t)nn * sizeof(Node *));
   gj_rt_copy_elem(e + (size_t)idx * esz, key, m->kt->size);
   n->datamap |= bit;
   *slot = e + (size_t)idx * esz + m->voff;
