@@ -1564,7 +1564,7 @@ static Type *check_list_hof(Sema *S, Expr *e, Type *rt) {
     case BM_LIST_MAP: {
       Type *u = type_var(S->tc);
       check_fn_arg(S, a->data[0], fn1(S, el, u));
-      return type_list(S->tc, type_ground(S->tc, u, &ty_unit));
+      return type_list(S->tc, u);
     }
     case BM_LIST_FILTER:
       check_fn_arg(S, a->data[0], fn1(S, el, &ty_bool));
@@ -1920,7 +1920,7 @@ static Type *check_map_method(Sema *S, Expr *e, Type *rt) {
     case BM_MAP_MAP_VALUES: {
       Type *w = type_var(S->tc);
       check_fn_arg(S, a->data[0], fn1(S, vt, w));
-      return type_map(S->tc, kt, type_ground(S->tc, w, &ty_unit));
+      return type_map(S->tc, kt, w);
     }
     case BM_MAP_FILTER: {
       Type *ps[2] = {kt, vt};
@@ -2098,14 +2098,14 @@ static Type *check_option_method(Sema *S, Expr *e, Type *rt) {
     switch (hof[i].bi) {
     case BM_OPT_MAP: {
       check_fn_arg(S, a->data[0], fn1(S, t0, u));
-      Type *ru = type_ground(S->tc, u, &ty_unit);
+      Type *ru = u;
       if (is_opt) return type_adt(S->tc, S->opt_decl, &ru, 1);
       Type *args[2] = {ru, rt->args[1]};
       return type_adt(S->tc, S->res_decl, args, 2);
     }
     case BM_RES_MAP_ERR: {
       check_fn_arg(S, a->data[0], fn1(S, rt->args[1], u));
-      Type *args[2] = {t0, type_ground(S->tc, u, &ty_unit)};
+      Type *args[2] = {t0, u};
       return type_adt(S->tc, S->res_decl, args, 2);
     }
     case BM_OPT_AND_THEN: {
@@ -3510,7 +3510,6 @@ static Type *check_lambda(Sema *S, Expr *e, Type *want) {
   S->cur_sub = saved_sub;
   S->cur_ret = saved_ret;
   S->loop_depth = saved_loops;
-  ret = type_ground(S->tc, ret, &ty_unit);
   return type_fn(S->tc, ps, (uint32_t)n, ret);
 }
 
