@@ -248,8 +248,20 @@ static char *new_chunk(ThreadHeap *th, size_t *size) {
   return chunk;
 }
 
+/* A block of a class that is a multiple of 64 bytes is carved on a cache
+ * line (of 32, on half a line), so an object that fits in a line is one
+ * miss, never two: a 64-byte Str (a map's key, its bytes inline after the
+ * 40-byte struct) used to straddle two lines, chunks starting at 16 mod
+ * 64. The bytes skipped to get there (16, 32 or 48) go on the free list of
+ * their own class. */
+static inline size_t block_align(size_t csize) {
+  size_t a = csize & (~csize + 1); /* the largest power of two dividing it */
+  return a > 64 ? 64 : a;
+}
+
 static __attribute__((noinline)) void *refill(ThreadHeap *th, size_t csize) {
-  if ((size_t)(th->bump_end - th->bump) < csize) {
+  size_t pad = (size_t)(-(uintptr_t)th->bump) & (block_align(csize) - 1);
+  if ((size_t)(th->bump_end - th->bump) < pad + csize) {
     size_t size;
     char *chunk = new_chunk(th, &size);
     void *head = atomic_load_explicit(&all_chunks, memory_order_relaxed);
@@ -259,6 +271,14 @@ static __attribute__((noinline)) void *refill(ThreadHeap *th, size_t csize) {
         &all_chunks, &head, chunk, memory_order_release, memory_order_relaxed));
     th->bump = chunk + CHUNK_HEAD;
     th->bump_end = chunk + size;
+    pad = (size_t)(-(uintptr_t)th->bump) & (block_align(csize) - 1);
+  }
+  if (pad) {
+    FreeBlock *b = (FreeBlock *)th->bump;
+    unsigned c = class_of[pad >> 4];
+    b->next = th->free[c];
+    th->free[c] = b;
+    th->bump += pad;
   }
   void *p = th->bump;
   th->bump += csize;

@@ -96,6 +96,30 @@ TEST(Alloc, BigHeapTakesPrefaultedChunksFromTheReserve) {
   }).join();
 }
 
+// Blocks of a class that is a multiple of 64 bytes start on a cache line,
+// of 32 on half a line; the bytes skipped are blocks of a smaller class.
+TEST(Alloc, LineSizedBlocksStartOnALine) {
+  if (gj_rt_objects_use_malloc())
+    GTEST_SKIP() << "built with GUJI_MALLOC_OBJECTS";
+  std::thread([] {
+    std::vector<std::pair<void *, size_t>> blocks;
+    for (int round = 0; round < 200; round++)
+      for (size_t size : {16, 64, 48, 192, 32, 96, 320, 160, 16, 128}) {
+        void *p = gj_alloc(size);
+        size_t want = size % 64 == 0 ? 64 : size % 32 == 0 ? 32 : 16;
+        ASSERT_EQ((uintptr_t)p % want, 0u) << size;
+        memset(p, 0x5a, size);
+        blocks.push_back({p, size});
+      }
+    std::set<uintptr_t> seen;
+    for (auto &[p, size] : blocks)
+      for (size_t off = 0; off < size; off += 16)
+        ASSERT_TRUE(seen.insert((uintptr_t)p + off).second) << "overlap";
+    for (auto &[p, size] : blocks)
+      gj_free(p, size);
+  }).join();
+}
+
 TEST(Alloc, ObjectsAreCountedPerKind) {
   int64_t all = gj_rt_live_objects();
   int64_t strs = gj_rt_live_objects_of(GJ_KIND_STR);
