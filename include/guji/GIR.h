@@ -250,8 +250,13 @@ typedef enum GirOp {
   GIR_OP_NEW, GIR_OP_PROJ, GIR_OP_TAG,
   GIR_OP_EQ, GIR_OP_CMP, GIR_OP_APPEND_TEXT,
   /* Lists (§15), on the runtime's persistent vector; result types from
-   * the list type (imm.list.type for LIST_NEW, else args[0]'s type):
-   *   LIST_NEW   args = the elements (consumed) → a new list, in order
+   * the list type (imm.list.type for LIST_NEW, else args[0]'s type).
+   * An element operand of a List[Unit] is left out, as NEW leaves out
+   * Unit fields (Unit values have no GIR value; the runtime stores such
+   * elements in zero bytes): LIST_NEW then takes no operands, PUSH only
+   * the list, SET the list and index, CONTAINS and INDEX_OF only the list.
+   *   LIST_NEW   imm.list.n elements; args = the elements (consumed; none
+   *              for a List[Unit]) → a new list, in order
    *   LIST_PUSH  list (consumed), elem (consumed) → list (in place when
    *              uniquely owned)
    *   LIST_SET   list (consumed), index Int, elem (consumed) → list;
@@ -331,8 +336,10 @@ typedef struct GirInst {
     GirGlobal *global;
     struct { const GirType *type; uint32_t index; uint32_t field; } ctor;
     bool nested;          /* APPEND_TEXT: text form as nested in a value */
-    struct { const GirType *type; int fn; } list; /* LIST_NEW, LIST_OP */
-    struct { const GirType *type; int fn; } map;  /* MAP_OP */
+    struct { const GirType *type; int fn; uint32_t n; }
+        list;             /* LIST_NEW (n: its length), LIST_OP */
+    struct { const GirType *type; int fn; uint32_t n; }
+        map;              /* MAP_OP (n: NEW's number of entries) */
     struct {
       const GirType *type;
       int fn;
@@ -363,6 +370,7 @@ typedef enum GirTermKind {
 /* LIST_OP functions: args[0] is the list (borrowed) unless noted.
  *   SORTED () → list (stable, §4 order)   REVERSED () → list
  *   CONTAINS (x: elem, borrowed) → Bool    INDEX_OF (x) → Int, -1 if absent
+ *            (no x for a List[Unit], see LIST_NEW)
  *   TAKE (n: Int) → list    DROP (n: Int) → list   (both saturate)
  *   JOIN (sep: Str, borrowed) → Str, for List[Str] */
 typedef enum GirListFn {
@@ -374,7 +382,9 @@ typedef enum GirListFn {
  * operated on: args[0]'s type, except for NEW and FROM_LIST, whose result
  * it is. Arguments are borrowed unless marked (consumed); a K or V
  * argument of type Unit is left out (Unit values have no GIR value).
- *   NEW        (k1, v1, k2, v2, … consumed) → M; a set: (x1, x2, …)
+ *   NEW        (k1, v1, k2, v2, … consumed) → M; a set: (x1, x2, …);
+ *              imm.map.n entries (which a Map[Unit, Unit] or Set[Unit]
+ *              has without operands)
  *   LEN        (m) → Int
  *   INDEX      (m, k) → V, read out of m like PROJ (the RC pass incs it);
  *              panics "key not found: K"
@@ -690,6 +700,12 @@ void gir_switch(GirBuilder *g, GirValue v, const GirCase *cases,
 GirValue gir_map_op(GirBuilder *g, GirMapFn fn, const GirType *map_t,
                     const GirType *type, const GirValue *args,
                     uint32_t nargs, Span sp);
+/* MAP_OP NEW of map_t from n entries as lowering has them (key, value,
+ * key, value, …; a set: its elements), GIR_NO_VALUE for a Unit one, which
+ * is left out. (gir_map_op with GIR_MAP_NEW takes the operands as the
+ * instruction has them, for a map with a key or a value not Unit.) */
+GirValue gir_map_new(GirBuilder *g, const GirType *map_t,
+                     const GirValue *entries, uint32_t n, Span sp);
 /* Tasks and channels (see GIR_OP_TASK_OP): imm.task.type = t, result
  * type `type`. */
 GirValue gir_task_op(GirBuilder *g, GirTaskFn fn, const GirType *t,
@@ -703,10 +719,19 @@ GirValue gir_task_select(GirBuilder *g, const GirValue *args, uint32_t nargs,
 GirValue gir_task_select_arm(GirBuilder *g, GirTaskFn fn, GirValue st,
                              uint32_t arm, const GirType *ct, Span sp);
 /* Lists (see GIR_OP_LIST_*). */
+/* gir_list_new, gir_list_push, gir_list_set and gir_list_op (CONTAINS,
+ * INDEX_OF) take the element values as lowering has them (GIR_NO_VALUE
+ * for Unit) and leave them out of a List[Unit]'s instruction. */
 GirValue gir_list_new(GirBuilder *g, const GirType *list_t,
                       const GirValue *elems, uint32_t n, Span sp);
+GirValue gir_list_push(GirBuilder *g, const GirType *list_t, GirValue l,
+                       GirValue x, Span sp);
+GirValue gir_list_set(GirBuilder *g, const GirType *list_t, GirValue l,
+                      GirValue i, GirValue x, Span sp);
 GirValue gir_list_op(GirBuilder *g, GirListFn fn, const GirValue *args,
                      uint32_t nargs, Span sp);
+/* Does list type lt leave its element operands out (a List[Unit])? */
+bool gir_list_elem_omitted(const GirType *lt);
 /* Closures (see GIR_OP_CLOSURE_NEW etc.). */
 GirValue gir_closure_new(GirBuilder *g, GirFunc *lifted, const GirType *fn_t,
                          const GirValue *captures, uint32_t n, Span sp);
@@ -714,8 +739,8 @@ GirValue gir_capture(GirBuilder *g, GirValue env, uint32_t index,
                      const GirType *t, Span sp);
 GirValue gir_call_closure(GirBuilder *g, GirValue clo, const GirValue *args,
                           uint32_t nargs, Span sp);
-/* The other list ops (PUSH, SET, GET, LEN, CONCAT, SLICE) go through gir_op
- * with the result type given (the element type for GET). */
+/* The other list ops (GET, LEN, CONCAT, SLICE) go through gir_op with the
+ * result type given (the element type for GET). */
 
 /* The successor slots of a terminator (jmp 1, br 2, switch ncases + 1, the
  * else last); a slot may hold NULL (a switch without else). */

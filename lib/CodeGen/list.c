@@ -602,29 +602,33 @@ LLVMValueRef cg_list_inst(Cg *cg, const GirInst *in, const GirType *list_t,
     return NULL;
   }
   const GirType *et = list_t->elem;
+  /* a List[Unit]'s ops have no element operand (GIR.h): its elements
+   * take no bytes, and the slot passed for one is never read */
+  bool unit = gir_list_elem_omitted(list_t);
   LLVMValueRef a[4];
   switch (in->op) {
   case GIR_OP_LIST_NEW: {
+    uint32_t n = in->imm.list.n;
     a[0] = cg_list_desc(cg, et);
-    if (!in->nargs)
+    if (!n)
       return call_rt(cg, RL_NEW, a, 1);
-    a[1] = i64c(cg, in->nargs);
+    a[1] = i64c(cg, n);
     LLVMValueRef l = call_rt(cg, RL_WITH_CAP, a, 2);
-    for (uint32_t i = 0; i < in->nargs; i++) {
+    for (uint32_t i = 0; i < n; i++) {
       a[0] = l;
-      a[1] = spill(cg, et, args[i]);
+      a[1] = unit ? slot_for(cg, et) : spill(cg, et, args[i]);
       l = call_rt(cg, RL_PUSH, a, 2);
     }
     return l;
   }
   case GIR_OP_LIST_PUSH:
     a[0] = args[0];
-    a[1] = spill(cg, et, args[1]);
+    a[1] = unit ? slot_for(cg, et) : spill(cg, et, args[1]);
     return call_rt(cg, RL_PUSH, a, 2);
   case GIR_OP_LIST_SET:
     a[0] = args[0];
     a[1] = args[1];
-    a[2] = spill(cg, et, args[2]);
+    a[2] = unit ? slot_for(cg, et) : spill(cg, et, args[2]);
     a[3] = cg_loc(cg, in->span);
     return call_rt(cg, RL_SET, a, 4);
   case GIR_OP_LIST_GET: {
@@ -651,10 +655,10 @@ LLVMValueRef cg_list_inst(Cg *cg, const GirInst *in, const GirType *list_t,
     case GIR_LIST_SORTED: return call_rt(cg, RL_SORTED, a, 1);
     case GIR_LIST_REVERSED: return call_rt(cg, RL_REVERSED, a, 1);
     case GIR_LIST_CONTAINS:
-      a[1] = spill(cg, et, args[1]);
+      a[1] = unit ? slot_for(cg, et) : spill(cg, et, args[1]);
       return call_rt(cg, RL_CONTAINS, a, 2);
     case GIR_LIST_INDEX_OF:
-      a[1] = spill(cg, et, args[1]);
+      a[1] = unit ? slot_for(cg, et) : spill(cg, et, args[1]);
       return call_rt(cg, RL_INDEX_OF, a, 2);
     case GIR_LIST_TAKE: a[1] = args[1]; return call_rt(cg, RL_TAKE, a, 2);
     case GIR_LIST_DROP: a[1] = args[1]; return call_rt(cg, RL_DROP, a, 2);

@@ -255,7 +255,8 @@ static LLVMValueRef map_new(Cg *cg, const GirInst *in, const GirType *mt,
   }
   bool hk = kt->kind != GIR_T_UNIT, hv = !mt->is_set && vt->kind != GIR_T_UNIT;
   uint32_t per = (uint32_t)hk + (uint32_t)hv;
-  for (uint32_t i = 0; per && i + per <= in->nargs; i += per) {
+  /* imm.map.n entries of `per` operands (none: a Map[Unit, Unit]) */
+  for (uint32_t e = 0, i = 0; e < in->imm.map.n; e++, i += per) {
     a[0] = m;
     a[1] = by_ptr(cg, kt, hk ? args[i] : NULL, 0);
     if (mt->is_set) {

@@ -383,12 +383,32 @@ GirValue gir_call_closure(GirBuilder *g, GirValue clo, const GirValue *args,
 
 /* ---- lists ----------------------------------------------------------------- */
 
+bool gir_list_elem_omitted(const GirType *lt) {
+  return lt && lt->kind == GIR_T_LIST && lt->elem &&
+         lt->elem->kind == GIR_T_UNIT;
+}
+
 GirValue gir_list_new(GirBuilder *g, const GirType *list_t,
                       const GirValue *elems, uint32_t n, Span sp) {
   GirInst in = inst_make(GIR_OP_LIST_NEW, list_t, sp);
   in.imm.list.type = list_t;
   in.imm.list.fn = 0;
-  return emit(g, in, elems, n);
+  in.imm.list.n = n;
+  return emit(g, in, elems, gir_list_elem_omitted(list_t) ? 0 : n);
+}
+
+GirValue gir_list_push(GirBuilder *g, const GirType *list_t, GirValue l,
+                       GirValue x, Span sp) {
+  GirValue a[2] = {l, x};
+  return gir_op(g, GIR_OP_LIST_PUSH, list_t, a,
+                gir_list_elem_omitted(list_t) ? 1 : 2, sp);
+}
+
+GirValue gir_list_set(GirBuilder *g, const GirType *list_t, GirValue l,
+                      GirValue i, GirValue x, Span sp) {
+  GirValue a[3] = {l, i, x};
+  return gir_op(g, GIR_OP_LIST_SET, list_t, a,
+                gir_list_elem_omitted(list_t) ? 2 : 3, sp);
 }
 
 /* The result type follows from fn and args[0]'s list type (GirListFn);
@@ -408,6 +428,9 @@ GirValue gir_list_op(GirBuilder *g, GirListFn fn, const GirValue *args,
   case GIR_LIST_INDEX_OF: res = &gir_t_int; break;
   case GIR_LIST_JOIN: res = &gir_t_str; break;
   }
+  if ((fn == GIR_LIST_CONTAINS || fn == GIR_LIST_INDEX_OF) && nargs == 2 &&
+      gir_list_elem_omitted(lt))
+    nargs = 1;
   GirInst in = inst_make(GIR_OP_LIST_OP, res, sp);
   in.imm.list.type = lt;
   in.imm.list.fn = (int)fn;
@@ -449,6 +472,13 @@ static bool role_present(const GirType *mt, char c) {
   return true;
 }
 
+/* The operands of one entry of a NEW of map type mt: its key and value
+ * less the Unit ones (a set's value is Unit). */
+static uint32_t map_entry_operands(const GirType *mt) {
+  return (uint32_t)(mt->key->kind != GIR_T_UNIT) +
+         (uint32_t)(!mt->is_set && mt->elem->kind != GIR_T_UNIT);
+}
+
 char gir_map_arg_role(const GirInst *in, uint32_t i) {
   const GirType *mt = in->imm.map.type;
   if (!mt || mt->kind != GIR_T_MAP) return 0;
@@ -473,7 +503,29 @@ GirValue gir_map_op(GirBuilder *g, GirMapFn fn, const GirType *map_t,
   GirInst in = inst_make(GIR_OP_MAP_OP, type, sp);
   in.imm.map.type = map_t;
   in.imm.map.fn = (int)fn;
+  if (fn == GIR_MAP_NEW && map_t && map_t->kind == GIR_T_MAP) {
+    uint32_t per = map_entry_operands(map_t);
+    in.imm.map.n = per ? nargs / per : 0;
+  }
   return emit(g, in, args, nargs);
+}
+
+GirValue gir_map_new(GirBuilder *g, const GirType *map_t,
+                     const GirValue *entries, uint32_t n, Span sp) {
+  uint32_t per = map_t->is_set ? 1 : 2;
+  GirValue small[16];
+  GirValue *a = per * n <= 16 ? small
+                : ARENA_ARRAY(g->m->arena, GirValue, per * n);
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < per * n; i++) {
+    const GirType *t = i % per ? map_t->elem : map_t->key;
+    if (t->kind != GIR_T_UNIT) a[k++] = entries[i];
+  }
+  GirInst in = inst_make(GIR_OP_MAP_OP, map_t, sp);
+  in.imm.map.type = map_t;
+  in.imm.map.fn = GIR_MAP_NEW;
+  in.imm.map.n = n;
+  return emit(g, in, a, k);
 }
 
 /* ---- tasks and channels ------------------------------------------------- */

@@ -289,10 +289,20 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     if (in->nargs > 1) put_values(sb, in->args + 1, in->nargs - 1);
     sb_putc(sb, ')');
     return;
-  case GIR_OP_LIST_NEW: /* list.new [%1, %2] */
+  case GIR_OP_LIST_NEW: /* list.new [%1, %2]; a List[Unit]'s: [(), ()] */
     sb_puts(sb, " [");
-    put_values(sb, in->args, in->nargs);
+    if (gir_list_elem_omitted(in->imm.list.type))
+      for (uint32_t i = 0; i < in->imm.list.n; i++)
+        sb_puts(sb, i ? ", ()" : "()");
+    else
+      put_values(sb, in->args, in->nargs);
     sb_putc(sb, ']');
+    return;
+  case GIR_OP_LIST_PUSH: /* list.push %3, %4; a List[Unit]'s: %3, () */
+  case GIR_OP_LIST_SET:
+    if (in->nargs) sb_putc(sb, ' ');
+    put_values(sb, in->args, in->nargs);
+    if (gir_list_elem_omitted(in->type)) sb_puts(sb, ", ()");
     return;
   case GIR_OP_LIST_OP: { /* list.op sorted %3, list.op take %3, %4 */
     static const char *const fns[] = {
@@ -304,6 +314,9 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     sb_printf(sb, " %s", fn >= 0 && fn <= GIR_LIST_JOIN ? fns[fn] : "?fn");
     if (in->nargs) sb_putc(sb, ' ');
     put_values(sb, in->args, in->nargs);
+    if ((fn == GIR_LIST_CONTAINS || fn == GIR_LIST_INDEX_OF) &&
+        gir_list_elem_omitted(in->imm.list.type))
+      sb_puts(sb, ", ()");
     return;
   }
   case GIR_OP_MAP_OP: { /* map.op insert %3, %4, %5 */
@@ -311,6 +324,13 @@ static void put_inst_body(StrBuf *sb, const GirInst *in) {
     sb_printf(sb, " %s", fi ? fi->name : "?fn");
     if (in->nargs) sb_putc(sb, ' ');
     put_values(sb, in->args, in->nargs);
+    /* a Map[Unit, Unit]'s (or Set[Unit]'s) entries have no operands */
+    const GirType *mt = in->imm.map.type;
+    if (in->imm.map.fn == GIR_MAP_NEW && !in->nargs && in->imm.map.n && mt &&
+        mt->kind == GIR_T_MAP)
+      for (uint32_t i = 0; i < in->imm.map.n; i++)
+        sb_puts(sb, mt->is_set ? (i ? ", ()" : " ()")
+                               : (i ? ", (): ()" : " (): ()"));
     return;
   }
   case GIR_OP_TASK_OP: { /* task.op send %3, %4; task.op select.ok.1 %5 */

@@ -681,8 +681,9 @@ static void check_map(Verifier *v, const GirBlock *b, const GirInst *in,
   while (fn != GIR_MAP_NEW && gir_map_arg_role(in, want)) want++;
   if (fn == GIR_MAP_NEW) {
     uint32_t per = (mt->key->kind != GIR_T_UNIT) + (mt->elem->kind != GIR_T_UNIT);
-    if (per && in->nargs % per)
-      verr(v, b, "%s: %u operands, not whole entries", op, in->nargs);
+    if (in->nargs != per * in->imm.map.n)
+      verr(v, b, "%s: %u operands for %u entries", op, in->nargs,
+           in->imm.map.n);
   } else if (in->nargs != want) {
     verr(v, b, "%s takes %u operands, has %u", op, want, in->nargs);
     return;
@@ -890,7 +891,9 @@ static void check_task(Verifier *v, const GirBlock *b, const GirInst *in,
 }
 
 /* GIR_OP_LIST_*: the list type comes from imm.list.type (LIST_NEW) or
- * args[0]; elements must be of its `elem`, indexes Int. */
+ * args[0]; elements must be of its `elem`, indexes Int. A List[Unit]'s
+ * ops take no element operands (GIR.h): one fewer for PUSH, SET,
+ * CONTAINS and INDEX_OF, none for LIST_NEW. */
 static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
                        const GirType *const *ts) {
   const char *op = gir_op_name(in->op);
@@ -909,6 +912,10 @@ static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
       return;
     }
     result_is(v, b, op, in, lt);
+    uint32_t want = gir_list_elem_omitted(lt) ? 0 : in->imm.list.n;
+    if (in->nargs != want)
+      verr(v, b, "list.new %s of %u elements has %u operands", tn(lt),
+           in->imm.list.n, in->nargs);
     for (uint32_t i = 0; i < in->nargs; i++)
       if (ts[i] && ts[i] != lt->elem)
         verr(v, b, "list.new %s: element %u is %s", tn(lt), i + 1, tn(ts[i]));
@@ -923,12 +930,14 @@ static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
     }
     static const char *const fns[] = {"sorted", "reversed", "contains",
                                       "index_of", "take", "drop", "join"};
+    const GirType *lt = in->nargs ? list_type(v, b, op, ts[0]) : NULL;
+    bool elem_op = fn == GIR_LIST_CONTAINS || fn == GIR_LIST_INDEX_OF;
+    if (elem_op && gir_list_elem_omitted(lt)) want = 1;
     if (in->nargs != want) {
       verr(v, b, "list.op %s takes %u operands, has %u", fns[fn], want,
            in->nargs);
       return;
     }
-    const GirType *lt = list_type(v, b, op, ts[0]);
     if (lt == NULL) return;
     switch ((GirListFn)fn) {
     case GIR_LIST_SORTED: case GIR_LIST_REVERSED: result_is(v, b, op, in, lt); break;
@@ -937,7 +946,7 @@ static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
       result_is(v, b, op, in, lt);
       break;
     case GIR_LIST_CONTAINS: case GIR_LIST_INDEX_OF:
-      operand_is(v, b, op, ts, 1, lt->elem);
+      if (want == 2) operand_is(v, b, op, ts, 1, lt->elem);
       result_is(v, b, op, in, fn == GIR_LIST_CONTAINS ? &gir_t_bool : I);
       break;
     case GIR_LIST_JOIN:
@@ -950,20 +959,23 @@ static void check_list(Verifier *v, const GirBlock *b, const GirInst *in,
     return;
   }
   uint32_t want = arity[in->op - GIR_OP_LIST_NEW];
+  const GirType *lt = in->nargs ? list_type(v, b, op, ts[0]) : NULL;
+  bool omitted = gir_list_elem_omitted(lt);
+  if (omitted && (in->op == GIR_OP_LIST_PUSH || in->op == GIR_OP_LIST_SET))
+    want--;
   if (in->nargs != want) {
     verr(v, b, "%s takes %u operands, has %u", op, want, in->nargs);
     return;
   }
-  const GirType *lt = list_type(v, b, op, ts[0]);
   if (lt == NULL) return;
   switch (in->op) {
   case GIR_OP_LIST_PUSH:
-    operand_is(v, b, op, ts, 1, lt->elem);
+    if (!omitted) operand_is(v, b, op, ts, 1, lt->elem);
     result_is(v, b, op, in, lt);
     break;
   case GIR_OP_LIST_SET:
     operand_is(v, b, op, ts, 1, I);
-    operand_is(v, b, op, ts, 2, lt->elem);
+    if (!omitted) operand_is(v, b, op, ts, 2, lt->elem);
     result_is(v, b, op, in, lt);
     break;
   case GIR_OP_LIST_GET:

@@ -587,19 +587,24 @@ static Slot list_op(Exec *ex, Frame *fr, const GirInst *gi, InstAux *ax) {
   const GirType *lt = gi->op == GIR_OP_LIST_NEW ? gi->imm.list.type
                                                 : arg_type(f, gi, 0);
   const GirType *et = lt->elem;
-  Slot w;
+  /* a List[Unit]'s ops have no element operand (GIR.h); its elements
+   * take no bytes */
+  bool unit = gir_list_elem_omitted(lt);
+  Slot w = 0;
+#define ELEM(i) (unit ? (void *)&w : spill(et, A(i), &w))
   switch (gi->op) {
   case GIR_OP_LIST_NEW: {
     const GjType *d = iv_desc(in, et);
-    if (!gi->nargs) return of_p(rt->gj_list_new(d));
-    GjList *l = rt->gj_list_with_cap(d, gi->nargs);
-    for (uint32_t i = 0; i < gi->nargs; i++)
-      l = rt->gj_list_push(l, spill(et, A(i), &w));
+    uint32_t n = gi->imm.list.n;
+    if (!n) return of_p(rt->gj_list_new(d));
+    GjList *l = rt->gj_list_with_cap(d, n);
+    for (uint32_t i = 0; i < n; i++)
+      l = rt->gj_list_push(l, ELEM(i));
     return of_p(l);
   }
-  case GIR_OP_LIST_PUSH: return of_p(rt->gj_list_push(P(0), spill(et, A(1), &w)));
+  case GIR_OP_LIST_PUSH: return of_p(rt->gj_list_push(P(0), ELEM(1)));
   case GIR_OP_LIST_SET:
-    return of_p(rt->gj_list_set(P(0), (int64_t)A(1), spill(et, A(2), &w), &ax->loc));
+    return of_p(rt->gj_list_set(P(0), (int64_t)A(1), ELEM(2), &ax->loc));
   case GIR_OP_LIST_GET:
     w = 0;
     rt->gj_list_get(P(0), (int64_t)A(1), &w, &ax->loc);
@@ -612,9 +617,8 @@ static Slot list_op(Exec *ex, Frame *fr, const GirInst *gi, InstAux *ax) {
     switch ((GirListFn)gi->imm.list.fn) {
     case GIR_LIST_SORTED: return of_p(rt->gj_list_sorted(P(0)));
     case GIR_LIST_REVERSED: return of_p(rt->gj_list_reversed(P(0)));
-    case GIR_LIST_CONTAINS: return rt->gj_list_contains(P(0), spill(et, A(1), &w));
-    case GIR_LIST_INDEX_OF:
-      return (Slot)rt->gj_list_index_of(P(0), spill(et, A(1), &w));
+    case GIR_LIST_CONTAINS: return rt->gj_list_contains(P(0), ELEM(1));
+    case GIR_LIST_INDEX_OF: return (Slot)rt->gj_list_index_of(P(0), ELEM(1));
     case GIR_LIST_TAKE: return of_p(rt->gj_list_take(P(0), (int64_t)A(1)));
     case GIR_LIST_DROP: return of_p(rt->gj_list_drop(P(0), (int64_t)A(1)));
     case GIR_LIST_JOIN: return of_p(rt->gj_list_join(P(0), P(1)));
@@ -622,6 +626,7 @@ static Slot list_op(Exec *ex, Frame *fr, const GirInst *gi, InstAux *ax) {
     break;
   default: break;
   }
+#undef ELEM
   interp_fatal(in, "a bad list op");
 }
 
@@ -636,7 +641,7 @@ static Slot map_op(Exec *ex, Frame *fr, const GirInst *gi, InstAux *ax) {
                           : rt->gj_map_new(iv_desc(in, kt), iv_desc(in, vt));
     bool hk = kt->kind != GIR_T_UNIT, hv = !mt->is_set && vt->kind != GIR_T_UNIT;
     uint32_t per = (uint32_t)hk + (uint32_t)hv;
-    for (uint32_t i = 0; per && i + per <= gi->nargs; i += per) {
+    for (uint32_t e = 0, i = 0; e < gi->imm.map.n; e++, i += per) {
       void *k = hk ? spill(kt, A(i), &kw) : (kw = 0, &kw);
       if (mt->is_set) {
         m = rt->gj_set_add(m, k);

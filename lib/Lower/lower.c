@@ -1724,16 +1724,13 @@ static GirValue lower_map(Lower *L, Expr *e) {
   const GirType *mt = gty(e->ty);
   size_t n = e->map.keys.len;
   GirValue *vals = ARENA_ARRAY(L->s->arena, GirValue, 2 * n + 1);
-  uint32_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    GirValue kv = lower_expr(L, e->map.keys.data[i]);
+    vals[2 * i] = lower_expr(L, e->map.keys.data[i]);
     if (dead(L)) return GIR_NO_VALUE;
-    if (mt->key->kind != GIR_T_UNIT) vals[k++] = kv;
-    GirValue vv = lower_expr(L, e->map.values.data[i]);
+    vals[2 * i + 1] = lower_expr(L, e->map.values.data[i]);
     if (dead(L)) return GIR_NO_VALUE;
-    if (mt->elem->kind != GIR_T_UNIT) vals[k++] = vv;
   }
-  return gir_map_op(&L->g, GIR_MAP_NEW, mt, mt, vals, k, e->span);
+  return gir_map_new(&L->g, mt, vals, (uint32_t)n, e->span);
 }
 
 /* A map op on the receiver and the method's arguments, in order, leaving
@@ -1820,7 +1817,7 @@ static void fold_step(Lower *L, GirValue i, void *vctx) {
   case BM_LIST_ENUMERATE: {
     GirValue pair[2] = {i, x};
     GirValue t = new_object(L, c->ot, 0, pair, c->sp);
-    c->acc = gir_op2(&L->g, GIR_OP_LIST_PUSH, gir_value_type(L->g.f, c->acc),
+    c->acc = gir_list_push(&L->g, gir_value_type(L->g.f, c->acc),
                      c->acc, t, c->sp);
     break;
   }
@@ -1829,11 +1826,12 @@ static void fold_step(Lower *L, GirValue i, void *vctx) {
     GirValue y = list_get(L, c->other, olt, i, c->sp);
     GirValue pair[2] = {x, y};
     GirValue t = new_object(L, c->ot, 0, pair, c->sp);
-    c->acc = gir_op2(&L->g, GIR_OP_LIST_PUSH, gir_value_type(L->g.f, c->acc),
+    c->acc = gir_list_push(&L->g, gir_value_type(L->g.f, c->acc),
                      c->acc, t, c->sp);
     break;
   }
   default: { /* MIN / MAX: keep the better of acc and x */
+    if (c->lt->elem->kind == GIR_T_UNIT) break; /* all equal */
     GirValue better = lower_compare(L, c->bi == BM_LIST_MIN ? TOK_LT : TOK_GT,
                                     c->elem, x, c->acc, c->sp);
     Join j;
@@ -1851,30 +1849,35 @@ static void fold_step(Lower *L, GirValue i, void *vctx) {
 }
 
 /* A loop carrying `c->acc` through its iterations (a block parameter of
- * the loop header, like a mut binding). */
+ * the loop header, like a mut binding; none when the accumulator is Unit:
+ * the min or max of a List[Unit], whose init is GIR_NO_VALUE). */
 static GirValue fold_list(Lower *L, FoldCtx *c, GirValue init, GirValue start,
                           GirValue n) {
   Span sp = c->sp;
-  const GirType *at = gir_value_type(L->g.f, init);
+  bool has_acc = init != GIR_NO_VALUE;
+  const GirType *at = has_acc ? gir_value_type(L->g.f, init) : NULL;
+  uint32_t nj = has_acc ? 2 : 1;
   GirBlock *head = gir_block_new(L->m, L->g.f, "fold.head");
   GirValue hi = gir_block_add_param(L->m, L->g.f, head, &gir_t_int);
-  GirValue hacc = gir_block_add_param(L->m, L->g.f, head, at);
+  GirValue hacc = has_acc ? gir_block_add_param(L->m, L->g.f, head, at)
+                          : GIR_NO_VALUE;
   GirBlock *exit = gir_block_new(L->m, L->g.f, "fold.end");
-  GirValue racc = gir_block_add_param(L->m, L->g.f, exit, at);
+  GirValue racc = has_acc ? gir_block_add_param(L->m, L->g.f, exit, at)
+                          : GIR_NO_VALUE;
   GirValue a0[2] = {start, init};
-  gir_jmp(&L->g, head, a0, 2, sp);
+  gir_jmp(&L->g, head, a0, nj, sp);
   gir_set_block(&L->g, head);
   GirBlock *body = gir_block_new(L->m, L->g.f, "fold.body");
   GirBlock *out = gir_block_new(L->m, L->g.f, "fold.exit");
   gir_br(&L->g, gir_op2(&L->g, GIR_OP_ILT, &gir_t_bool, hi, n, sp), body, out, sp);
   gir_set_block(&L->g, out);
-  gir_jmp(&L->g, exit, &hacc, 1, sp);
+  gir_jmp(&L->g, exit, &hacc, nj - 1, sp);
   gir_set_block(&L->g, body);
   c->acc = hacc;
   fold_step(L, hi, c);
   GirValue a1[2] = {gir_op2(&L->g, GIR_OP_IADD, &gir_t_int, hi,
                             gir_const_int(&L->g, 1, sp), sp), c->acc};
-  gir_jmp(&L->g, head, a1, 2, sp);
+  gir_jmp(&L->g, head, a1, nj, sp);
   gir_set_block(&L->g, exit);
   return racc;
 }
@@ -1895,10 +1898,9 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
   case BM_LIST_IS_EMPTY:
     return gir_op2(g, GIR_OP_IEQ, &gir_t_bool, list_len(L, l, sp),
                    gir_const_int(g, 0, sp), sp);
-  case BM_LIST_PUSH: return gir_op2(g, GIR_OP_LIST_PUSH, lt, l, a[0], sp);
+  case BM_LIST_PUSH: return gir_list_push(g, lt, l, a[0], sp);
   case BM_LIST_SET: {
-    GirValue xs[3] = {l, a[0], a[1]};
-    return gir_op(g, GIR_OP_LIST_SET, lt, xs, 3, sp);
+    return gir_list_set(g, lt, l, a[0], a[1], sp);
   }
   case BM_LIST_GET: {
     GirValue n = list_len(L, l, sp);
@@ -1949,7 +1951,7 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
       GirBlock *mid = gir_block_new(L->m, L->g.f, "ins.middle");
       gir_br(g, gir_op2(g, GIR_OP_IEQ, &gir_t_bool, i, n, sp), app, mid, sp);
       gir_set_block(g, app);
-      join_jump(L, &j, gir_op2(g, GIR_OP_LIST_PUSH, lt, l, a[1], sp), sp);
+      join_jump(L, &j, gir_list_push(g, lt, l, a[1], sp), sp);
       gir_set_block(g, mid);
     }
     list_get(L, l, lt, i, sp); /* the bounds check */
@@ -1959,7 +1961,7 @@ static GirValue lower_list_method(Lower *L, Expr *e, GirValue l) {
         : gir_op2(g, GIR_OP_IADD, &gir_t_int, i, gir_const_int(g, 1, sp), sp);
     GirValue s2[3] = {l, from, n};
     GirValue tail = gir_op(g, GIR_OP_LIST_SLICE, lt, s2, 3, sp);
-    if (bi == BM_LIST_INSERT) head = gir_op2(g, GIR_OP_LIST_PUSH, lt, head, a[1], sp);
+    if (bi == BM_LIST_INSERT) head = gir_list_push(g, lt, head, a[1], sp);
     join_jump(L, &j, gir_op2(g, GIR_OP_LIST_CONCAT, lt, head, tail, sp), sp);
     return join_enter(L, &j);
   }
@@ -2357,7 +2359,7 @@ static GirValue lower_list_hof(Lower *L, Expr *e, GirValue l) {
     gir_set_block(g, go);
   } else if (bi == BM_LIST_MAP) {
     GirValue y = call1(L, f, x, sp);
-    next_acc = gir_op2(g, GIR_OP_LIST_PUSH, acc_t, hacc, y, sp);
+    next_acc = gir_list_push(g, acc_t, hacc, y, sp);
   } else if (bi == BM_LIST_FILTER) {
     GirValue p = call1(L, f, x, sp);
     GirBlock *keep = gir_block_new(L->m, L->g.f, "filter.keep");
@@ -2366,7 +2368,7 @@ static GirValue lower_list_hof(Lower *L, Expr *e, GirValue l) {
     GirBlock *skip = gir_block_new(L->m, L->g.f, "filter.skip");
     gir_br(g, p, keep, skip, sp);
     gir_set_block(g, keep);
-    GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, acc_t, hacc, x, sp);
+    GirValue pushed = gir_list_push(g, acc_t, hacc, x, sp);
     gir_jmp(g, join, &pushed, 1, sp);
     gir_set_block(g, skip);
     gir_jmp(g, join, &hacc, 1, sp);
@@ -2417,7 +2419,7 @@ static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue l) {
   gir_set_block(g, body);
   GirValue k = call1(L, f, list_get(L, l, lt, hi, sp), sp);
   GirValue pv[2] = {k, hi};
-  GirValue pushed = gir_op2(g, GIR_OP_LIST_PUSH, plt, hacc,
+  GirValue pushed = gir_list_push(g, plt, hacc,
                             new_object(L, gpt, 0, pv, sp), sp);
   GirValue b[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, hi, gir_const_int(g, 1, sp), sp),
                    pushed};
@@ -2439,7 +2441,7 @@ static GirValue lower_sorted_by(Lower *L, Expr *e, GirValue l) {
   GirValue idx = proj(L, p, gpt, 0, 1, sp);
   GirValue item = list_get(L, l, lt, idx, sp);
   GirValue d[2] = {gir_op2(g, GIR_OP_IADD, &gir_t_int, j, gir_const_int(g, 1, sp), sp),
-                   gir_op2(g, GIR_OP_LIST_PUSH, lt, racc, item, sp)};
+                   gir_list_push(g, lt, racc, item, sp)};
   gir_jmp(g, h2, d, 2, sp);
   gir_set_block(g, fin);
   return racc;

@@ -1032,6 +1032,11 @@ GjList *gj_map_keys(const GjMap *m) { return collect(m, m->kt, false); }
 GjList *gj_map_values(const GjMap *m) { return collect(m, m->vt, true); }
 GjList *gj_set_to_list(const GjMap *s) { return collect(s, s->kt, false); }
 
+/* A tuple ((), ()) has no stored fields: the compiler makes such values
+ * immortal statics (rc 0) and never counts them, so the pairs of a
+ * Map[Unit, Unit] all point at this one. */
+static const GjHeader unit_pair = {0, GJ_KIND_OBJ, 0};
+
 /* A tuple (K, V) as the compiler lays out a two-field record. */
 GjList *gj_map_pairs(const GjMap *m, const GjType *pair_t) {
   uint32_t ks = m->kt->size, vs = m->vt->size;
@@ -1047,6 +1052,11 @@ GjList *gj_map_pairs(const GjMap *m, const GjType *pair_t) {
   const void *k, *v;
   gj_map_iter_init(&it, m);
   while (gj_map_iter_next(&it, &k, &v)) {
+    if (ks == 0 && vs == 0) {
+      const GjHeader *u = &unit_pair;
+      l = gj_list_push(l, &u);
+      continue;
+    }
     char *t = gj_obj_alloc(size, GJ_KIND_OBJ);
     memcpy(t + koff, k, ks);
     memcpy(t + voff, (const char *)k + m->voff, vs);

@@ -83,6 +83,34 @@ TEST_F(ListVerifyTest, WellFormed) {
   EXPECT_EQ(verify(), "");
 }
 
+// A List[Unit]'s ops take no element operands (GIR.h): the builders
+// leave the GIR_NO_VALUE of a Unit element out, LIST_NEW keeps the count,
+// and the verifier wants exactly the shorter operand lists.
+TEST_F(ListVerifyTest, UnitElementsHaveNoOperands) {
+  start();
+  const GirType *lu = gir_type_list(m, &gir_t_unit);
+  GirValue us = gir_list_new(&g, lu, ARGS(GIR_NO_VALUE, GIR_NO_VALUE), 2, sp());
+  GirBlock *b0 = f->blocks.data[0];
+  GirInst *in = &b0->insts.data[b0->insts.len - 1];
+  EXPECT_EQ(in->nargs, 0u);
+  EXPECT_EQ(in->imm.list.n, 2u);
+  GirValue vs = gir_list_push(&g, lu, us, GIR_NO_VALUE, sp());
+  GirValue ws = gir_list_set(&g, lu, vs, n, GIR_NO_VALUE, sp());
+  gir_op2(&g, GIR_OP_LIST_GET, &gir_t_unit, ws, n, sp());
+  gir_list_op(&g, GIR_LIST_CONTAINS, ARGS(ws, GIR_NO_VALUE), 2, sp());
+  gir_list_op(&g, GIR_LIST_INDEX_OF, ARGS(ws, GIR_NO_VALUE), 2, sp());
+  gir_list_push(&g, li, xs, n, sp()); // other lists keep theirs
+  EXPECT_EQ(verify(), "");
+}
+
+TEST_F(ListVerifyTest, UnitElementOperandIsAnError) {
+  start();
+  const GirType *lu = gir_type_list(m, &gir_t_unit);
+  GirValue us = gir_list_new(&g, lu, nullptr, 0, sp());
+  gir_op2(&g, GIR_OP_LIST_PUSH, lu, us, n, sp());
+  expect_error("list.push takes 1 operands, has 2");
+}
+
 TEST_F(ListVerifyTest, NewElementType) {
   start();
   gir_list_new(&g, li, ARGS(n, s), 2, sp());
