@@ -963,8 +963,8 @@ static Type *check_str(Sema *S, Expr *e) {
     if (t->kind == TY_NEVER)
       error(S, seg->expr->span, "this interpolation never produces a value");
     else if (!SOFT(t) && !has_text(S, t))
-      error(S, seg->expr->span, "%s has no text form (§4: functions cannot "
-            "be printed)", TN(t));
+      error(S, seg->expr->span, "%s has no text form (§4: subs, channels, "
+            "tasks and Lines cannot be printed)", TN(t));
   }
   return &ty_str;
 }
@@ -1151,8 +1151,8 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
     if (check_arity(S, e->span, name, args->len, 1, 1)) {
       Type *t = args->data[0]->ty;
       if (!has_text(S, t))
-        error(S, args->data[0]->span, "%s has no text form (§4: functions "
-              "cannot be printed)", TN(t));
+        error(S, args->data[0]->span, "%s has no text form (§4: subs, "
+              "channels, tasks and Lines cannot be printed)", TN(t));
     }
     return &ty_unit;
   case BI_ASSERT:
@@ -2558,8 +2558,8 @@ static Type *check_method(Sema *S, Expr *e) {
     e->method.builtin = BM_TO_STR;
     check_arity(S, e->span, "to_str", e->method.args.len, 0, 0);
     if (!has_text(S, rt))
-      error(S, recv->span, "%s has no text form (§4: functions cannot be "
-            "printed)", TN(rt));
+      error(S, recv->span, "%s has no text form (§4: subs, channels, "
+            "tasks and Lines cannot be printed)", TN(rt));
     return &ty_str;
   }
   if (rt->kind == TY_ADT) {
@@ -3260,9 +3260,12 @@ static Type *check_for(Sema *S, Expr *e) {
     return &ty_unit;
   }
   if (t->kind != TY_RANGE && !SOFT(t)) {
-    return not_implemented(S, it->span, arena_printf(S->s->arena,
-                           "iterating over %s (for supports Int ranges a..b "
-                           "and a..=b so far)", TN(t)), "§7, §15");
+    /* §7: for iterates Lists, Sets, Maps, Ranges, channels and Lines */
+    error(S, it->span, "'for' cannot iterate over %s; it iterates Lists, "
+          "Sets, Maps, Ranges, channels and Lines (§7)%s", TN(t),
+          t->kind == TY_STR ? "; use .chars() for a Str's characters, "
+          ".lines() or .split(…) for its parts" : "");
+    return &ty_error;
   }
   if (it->kind != EX_BINARY || (it->bin.op != TOK_DOTDOT &&
                                 it->bin.op != TOK_DOTDOTEQ)) {
