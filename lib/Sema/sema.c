@@ -3575,7 +3575,24 @@ static void check_destructuring(Sema *S, Stmt *st, Type *t) {
     }
   }
   if (st->let.is_mut) {
-    error(S, pt->span, "'mut' declares one binding; write mut $x = … for each");
+    /* §22: `mut ($a, $b) = e` declares each name as a mut binding */
+    for (size_t i = 0; i < names.len; i++) {
+      bool same_sub = false;
+      Binding *b = lookup_binding(S, names.data[i]->name, &same_sub);
+      if (b && same_sub) {
+        error(S, names.data[i]->span, "$%s is already declared in this sub; "
+              "'mut (…) = …' always declares new bindings",
+              names.data[i]->name);
+        note(S, b->span, "$%s is declared here", names.data[i]->name);
+        return;
+      }
+    }
+    check_pattern(S, pt, t);
+    for (size_t i = 0; i < names.len; i++)
+      if (names.data[i]->binding) names.data[i]->binding->is_mut = true;
+    if (!irrefutable(S, pt))
+      error(S, pt->span, "this pattern can fail to match; a binding needs a "
+            "pattern that always matches (use match or 'if … is' instead)");
     return;
   }
   if (nvisible && nmut != names.len) {
