@@ -2760,6 +2760,14 @@ static void lower_stmt(Lower *L, Stmt *st) {
     }
     /* destructuring (§5): an irrefutable pattern, so no test is emitted */
     lower_pattern(L, pt, v, NULL);
+    if (st->let.is_mut && !dead(L)) {
+      /* `mut ($a, $b) = e` declares mut bindings: track them as muts */
+      PatternVec names = {0};
+      sema_pattern_bindings(pt, &names, L->s->arena);
+      for (size_t i = 0; i < names.len; i++)
+        if (names.data[i]->binding && names.data[i]->binding->is_mut)
+          VEC_PUSH(L->s->arena, L->muts, names.data[i]->binding);
+    }
     return;
   }
   case ST_ASSIGN_OP: {

@@ -33,6 +33,7 @@
  * Constructs the foundation does not implement are rejected by
  * not_implemented() with the spec section, at their location.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,12 @@ typedef struct UseAlias {
   bool is_text;
 } UseAlias;
 
+/* `use math.{sqrt}`: a standard module's sub or const, unqualified. */
+typedef struct StdImport {
+  const char *name;
+  const char *module;
+} StdImport;
+
 /* The names of one module (§3). */
 struct ModScope {
   Module *mod;
@@ -89,6 +96,7 @@ struct ModScope {
   VEC(UseAlias) uses;
   VEC(Import) imports;
   VEC(CtorDecl *) imp_ctors; /* constructors in scope through imports */
+  VEC(StdImport) std_imports; /* `use math.{sqrt, PI}` (§3, §18) */
   bool use_math;          /* `use math` seen (§18) */
 };
 
@@ -251,6 +259,23 @@ static CtorDecl *own_ctor(ModScope *m, const char *name) {
   for (size_t i = 0; i < m->ctors.len; i++)
     if (m->ctors.data[i]->name == name) return m->ctors.data[i];
   return NULL;
+}
+
+/* The standard module that `use m.{name}` imported name from, or NULL. */
+static const char *std_import(Sema *S, const char *name) {
+  for (size_t i = 0; i < S->ms->std_imports.len; i++)
+    if (strcmp(S->ms->std_imports.data[i].name, name) == 0)
+      return S->ms->std_imports.data[i].module;
+  return NULL;
+}
+
+/* A new EX_NAME naming module m, the receiver of `m.name` (§3). */
+static Expr *module_name_expr(Sema *S, const char *m, Span sp) {
+  Expr *r = ARENA_NEW(S->s->arena, Expr);
+  r->kind = EX_NAME;
+  r->span = sp;
+  r->name.name = m;
+  return r;
 }
 
 static UseAlias *find_use(ModScope *m, const char *name) {
@@ -773,6 +798,7 @@ static Type *check_io_call(Sema *S, Expr *e, bool io);
 static Type *check_text_call(Sema *S, Expr *e);
 static Type *check_str_method(Sema *S, Expr *e);
 static Type *check_math_const(Sema *S, Expr *e);
+static Type *check_method(Sema *S, Expr *e);
 static Type *check_try(Sema *S, Expr *e);
 
 /* Reports a mismatch of `got` where `want` is needed; returns want. */
@@ -963,8 +989,8 @@ static Type *check_str(Sema *S, Expr *e) {
     if (t->kind == TY_NEVER)
       error(S, seg->expr->span, "this interpolation never produces a value");
     else if (!SOFT(t) && !has_text(S, t))
-      error(S, seg->expr->span, "%s has no text form (§4: functions cannot "
-            "be printed)", TN(t));
+      error(S, seg->expr->span, "%s has no text form (§4: subs, channels, "
+            "tasks and Lines cannot be printed)", TN(t));
   }
   return &ty_str;
 }
@@ -1151,8 +1177,8 @@ static Type *check_builtin_call(Sema *S, Expr *e, int bi, const char *name) {
     if (check_arity(S, e->span, name, args->len, 1, 1)) {
       Type *t = args->data[0]->ty;
       if (!has_text(S, t))
-        error(S, args->data[0]->span, "%s has no text form (§4: functions "
-              "cannot be printed)", TN(t));
+        error(S, args->data[0]->span, "%s has no text form (§4: subs, "
+              "channels, tasks and Lines cannot be printed)", TN(t));
     }
     return &ty_unit;
   case BI_ASSERT:
@@ -1355,6 +1381,20 @@ static Type *check_call(Sema *S, Expr *e) {
     sym = callee->name.sym;
   } else {
     sym = global_lookup(S, name);
+  }
+  const char *stdm = sym || callee->name.module || callee->name.targs.len
+                         ? NULL : std_import(S, name);
+  if (stdm) {
+    /* `sqrt(x)` after `use math.{sqrt}` is `math.sqrt(x)` (§3) */
+    ExprList args = e->call.args;
+    Span nsp = callee->span;
+    memset(&e->method, 0, sizeof e->method);
+    e->kind = EX_METHOD;
+    e->method.recv = module_name_expr(S, stdm, nsp);
+    e->method.name = name;
+    e->method.name_span = nsp;
+    e->method.args = args;
+    return check_method(S, e);
   }
   if (!sym) {
     CtorDecl *k = callee->name.module ? callee->name.ctor : find_ctor(S, name);
@@ -2558,8 +2598,8 @@ static Type *check_method(Sema *S, Expr *e) {
     e->method.builtin = BM_TO_STR;
     check_arity(S, e->span, "to_str", e->method.args.len, 0, 0);
     if (!has_text(S, rt))
-      error(S, recv->span, "%s has no text form (§4: functions cannot be "
-            "printed)", TN(rt));
+      error(S, recv->span, "%s has no text form (§4: subs, channels, "
+            "tasks and Lines cannot be printed)", TN(rt));
     return &ty_str;
   }
   if (rt->kind == TY_ADT) {
@@ -3064,6 +3104,20 @@ static Type *check_name(Sema *S, Expr *e) {
   } else {
     sym = global_lookup(S, name);
   }
+  const char *stdm = sym || e->name.module || e->name.targs.len
+                         ? NULL : std_import(S, name);
+  if (stdm && strcmp(stdm, "math") == 0 && isupper((unsigned char)name[0])) {
+    /* `PI` after `use math.{PI}` is `math.PI` (§3) */
+    Span nsp = e->span;
+    memset(&e->field, 0, sizeof e->field);
+    e->kind = EX_FIELD;
+    e->field.recv = module_name_expr(S, stdm, nsp);
+    e->field.name = name;
+    e->field.name_span = nsp;
+    return check_math_const(S, e);
+  }
+  if (stdm)
+    return not_implemented(S, e->span, "built-in subs as values", "§8");
   if (!sym && !e->name.module) {
     CtorDecl *k = find_ctor(S, name);
     if (k) {
@@ -3260,9 +3314,12 @@ static Type *check_for(Sema *S, Expr *e) {
     return &ty_unit;
   }
   if (t->kind != TY_RANGE && !SOFT(t)) {
-    return not_implemented(S, it->span, arena_printf(S->s->arena,
-                           "iterating over %s (for supports Int ranges a..b "
-                           "and a..=b so far)", TN(t)), "§7, §15");
+    /* §7: for iterates Lists, Sets, Maps, Ranges, channels and Lines */
+    error(S, it->span, "'for' cannot iterate over %s; it iterates Lists, "
+          "Sets, Maps, Ranges, channels and Lines (§7)%s", TN(t),
+          t->kind == TY_STR ? "; use .chars() for a Str's characters, "
+          ".lines() or .split(…) for its parts" : "");
+    return &ty_error;
   }
   if (it->kind != EX_BINARY || (it->bin.op != TOK_DOTDOT &&
                                 it->bin.op != TOK_DOTDOTEQ)) {
@@ -3572,7 +3629,24 @@ static void check_destructuring(Sema *S, Stmt *st, Type *t) {
     }
   }
   if (st->let.is_mut) {
-    error(S, pt->span, "'mut' declares one binding; write mut $x = … for each");
+    /* §22: `mut ($a, $b) = e` declares each name as a mut binding */
+    for (size_t i = 0; i < names.len; i++) {
+      bool same_sub = false;
+      Binding *b = lookup_binding(S, names.data[i]->name, &same_sub);
+      if (b && same_sub) {
+        error(S, names.data[i]->span, "$%s is already declared in this sub; "
+              "'mut (…) = …' always declares new bindings",
+              names.data[i]->name);
+        note(S, b->span, "$%s is declared here", names.data[i]->name);
+        return;
+      }
+    }
+    check_pattern(S, pt, t);
+    for (size_t i = 0; i < names.len; i++)
+      if (names.data[i]->binding) names.data[i]->binding->is_mut = true;
+    if (!irrefutable(S, pt))
+      error(S, pt->span, "this pattern can fail to match; a binding needs a "
+            "pattern that always matches (use match or 'if … is' instead)");
     return;
   }
   if (nvisible && nmut != names.len) {
@@ -3781,14 +3855,33 @@ static void declare_use(Sema *S, Item *it) {
   if (sema_is_std_module(m)) {
     bool math = strcmp(m, "math") == 0, time = strcmp(m, "time") == 0;
     bool io = strcmp(m, "io") == 0, os = strcmp(m, "os") == 0;
-    if (it->use.names.len)
+    if (it->use.names.len && !(math || time || io || os)) {
       not_implemented(S, sp, arena_printf(S->s->arena, "importing names from "
-                      "%s; write %s.%s(…)", m, m,
-                      math ? "sqrt" : time ? "sleep" : io ? "read_line"
-                      : os ? "args" : "translate"), "§3, §18");
-    else {
-      if (math) S->ms->use_math = true;
-      add_use(S, m, sp, NULL);
+                      "%s; write %s.translate(…)", m, m), "§3, §18");
+      return;
+    }
+    if (math) S->ms->use_math = true;
+    add_use(S, m, sp, NULL);
+    /* §3: `use math.{sqrt, PI}` imports those names unqualified too */
+    static const char *const known[] = {
+        "math sqrt sin cos tan atan2 exp log pow is_nan PI E INF NAN ",
+        "time now_ms now_ns sleep after ",
+        "io read_line lines read_all read_file write_file file_lines "
+        "write_bytes read_bytes ",
+        "os args env exit "};
+    const char *list = known[math ? 0 : time ? 1 : io ? 2 : 3];
+    for (size_t i = 0; i < it->use.names.len; i++) {
+      const char *name = it->use.names.data[i];
+      char *word = arena_printf(S->s->arena, " %s ", name);
+      if (!strstr(list, word)) {
+        const char *has = strchr(list, ' ') + 1;
+        error(S, it->use.name_spans.data[i], "the standard module %s has no "
+              "sub or const named '%s' (it has %.*s)", m, name,
+              (int)(strlen(has) - 1), has);
+        continue;
+      }
+      StdImport si = {name, m};
+      VEC_PUSH(S->s->arena, S->ms->std_imports, si);
     }
     return;
   }
