@@ -34,6 +34,7 @@
  * not_implemented() with the spec section, at their location.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -779,6 +780,7 @@ static Type *check_ctor_app(Sema *S, Expr *e, CtorDecl *k, ExprList *args,
 static Type *check_match(Sema *S, Expr *e, bool used);
 static Type *check_lambda(Sema *S, Expr *e, Type *want);
 static Type *check_fn_arg(Sema *S, Expr *a, Type *want);
+static void eta_if_wanted(Sema *S, Expr *a, Type *want);
 static Type *fn1(Sema *S, Type *p, Type *r);
 static Type *check_fn_call(Sema *S, Expr *e, Type *ft);
 static void note_capture(Sema *S, Expr *e, Binding *b);
@@ -1323,9 +1325,11 @@ static Type *check_sub_args(Sema *S, Span call_sp, Symbol *sym, Expr *recv,
   if (recv && targs && sym->params.len)
     (void)UNIFY(recv->ty, type_subst(S->tc, sym->params.data[0], targs, nt));
   for (size_t i = 0; i < args->len; i++) {
+    size_t pi = i + (recv ? 1 : 0);
+    if (pi < sym->params.len)
+      eta_if_wanted(S, args->data[i], sym->params.data[pi]);
     if (args->data[i]->kind == EX_LAMBDA) continue;
     check_expr(S, args->data[i], true);
-    size_t pi = i + (recv ? 1 : 0);
     if (targs && pi < sym->params.len)
       (void)UNIFY(args->data[i]->ty,
                   type_subst(S->tc, sym->params.data[pi], targs, nt));
@@ -1570,8 +1574,84 @@ static Type *check_range_method(Sema *S, Expr *e) {
 
 /* An argument that must be a sub of type `want` (an anonymous sub gets its
  * parameter types from it, §8). */
+/* §8: a sub that is not a value of one type — a generic sub, a built-in
+ * (print, char, …), a standard module's (math.sqrt, or sqrt after `use
+ * math.{sqrt}`) — or a constructor with fields, where a sub type is
+ * expected. Such a name is then taken as the anonymous sub that calls it,
+ * `print` as sub($a1) { print($a1) } with the parameter types expected,
+ * so its instance or overload follows from them as at a call. */
+static bool eta_target(Sema *S, Expr *a) {
+  if (a->kind == EX_FIELD) {
+    Expr *r = a->field.recv;
+    return r->kind == EX_NAME && !r->name.module && !r->name.targs.len &&
+           sema_is_std_module(r->name.name) && !global_lookup(S, r->name.name) &&
+           !isupper((unsigned char)a->field.name[0]);
+  }
+  if (a->kind != EX_NAME || a->name.targs.len) return false;
+  const char *name = a->name.name;
+  if (a->name.module) /* math.sqrt; a user module's m.f is a value */
+    return sema_is_std_module(a->name.module) &&
+           !isupper((unsigned char)name[0]);
+  Symbol *sym = global_lookup(S, name);
+  if (sym) return sym->kind == SYM_SUB && sym->tparams.len;
+  CtorDecl *k = find_ctor(S, name);
+  if (k) return k->fields.len > 0;
+  return (std_import(S, name) && !isupper((unsigned char)name[0])) ||
+         builtin_sub(name) != BI_NONE;
+}
+
+/* a (an eta_target) becomes sub($a1, …, $an) { a($a1, …, $an) }. */
+static void eta_expand(Sema *S, Expr *a, uint32_t n) {
+  Arena *ar = S->s->arena;
+  Expr *call = ARENA_NEW(ar, Expr);
+  call->span = a->span;
+  ExprList *args;
+  if (a->kind == EX_FIELD) { /* m.f: a call of it is m.f(…), a method form */
+    call->kind = EX_METHOD;
+    call->method.recv = a->field.recv;
+    call->method.name = a->field.name;
+    call->method.name_span = a->field.name_span;
+    args = &call->method.args;
+  } else {
+    Expr *callee = ARENA_NEW(ar, Expr);
+    *callee = *a;
+    call->kind = EX_CALL;
+    call->call.callee = callee;
+    args = &call->call.args;
+  }
+  ParamList params = {0};
+  for (uint32_t i = 0; i < n; i++) {
+    char buf[16];
+    snprintf(buf, sizeof buf, "a%u", i + 1);
+    Param pm = {.name = intern_cstr(S->s->names, buf), .span = a->span};
+    VEC_PUSH(ar, params, pm);
+    Expr *arg = ARENA_NEW(ar, Expr);
+    arg->kind = EX_BINDING;
+    arg->span = a->span;
+    arg->bind.name = pm.name;
+    VEC_PUSH(ar, *args, arg);
+  }
+  Expr *body = ARENA_NEW(ar, Expr);
+  body->kind = EX_BLOCK;
+  body->span = a->span;
+  body->block.value = call;
+  a->kind = EX_LAMBDA;
+  memset(&a->lambda, 0, sizeof a->lambda);
+  a->lambda.params = params;
+  a->lambda.body = body;
+}
+
+/* a where a value of type want is expected: an eta_target is expanded
+ * when want is a sub type. */
+static void eta_if_wanted(Sema *S, Expr *a, Type *want) {
+  if (!want || !eta_target(S, a)) return;
+  Type *w = type_resolve(S->tc, want);
+  if (w->kind == TY_FN) eta_expand(S, a, w->nargs - 1);
+}
+
 static Type *check_fn_arg(Sema *S, Expr *a, Type *want) {
   Type *t;
+  eta_if_wanted(S, a, want);
   if (a->kind == EX_LAMBDA) t = a->ty = check_lambda(S, a, want);
   else t = check_expr(S, a, true);
   if (!UNIFY(t, want))
@@ -1853,6 +1933,7 @@ static void check_deferred(Sema *S) {
 /* An expression checked against an expected type: an anonymous sub takes
  * its parameter types from it (§8), a Map literal its key and value types. */
 static Type *check_expected(Sema *S, Expr *x, Type *want) {
+  eta_if_wanted(S, x, want);
   if (x->kind == EX_LAMBDA) return x->ty = check_lambda(S, x, want);
   if (x->kind == EX_MAP && want) return x->ty = check_map_literal(S, x, want);
   return check_expr(S, x, true);
@@ -2321,8 +2402,15 @@ static Type *check_math_const(Sema *S, Expr *e) {
       e->field.recv->ty = &ty_unit;
       return &ty_float;
     }
-  error(S, e->field.name_span, "the math module has no constant %s (it has "
-        "PI, E, INF, NAN)", e->field.name);
+  if (islower((unsigned char)e->field.name[0]))
+    error(S, e->field.name_span, "math.%s as a value takes its type from "
+          "where it goes; pass it where a sub is expected, or give the "
+          "binding a sub type: $f: sub(Float): Float = math.%s (§8); the "
+          "math module's constants are PI, E, INF, NAN", e->field.name,
+          e->field.name);
+  else
+    error(S, e->field.name_span, "the math module has no constant %s (it has "
+          "PI, E, INF, NAN)", e->field.name);
   return &ty_error;
 }
 
@@ -3093,6 +3181,15 @@ static bool irrefutable(Sema *S, Pattern *pt) {
   }
 }
 
+/* A sub that eta_target takes as a value only where a sub type is
+ * expected, used where none is. */
+static Type *sub_value_needs_type(Sema *S, Expr *e, const char *what) {
+  error(S, e->span, "%s is %s: as a value it takes its type from where it "
+        "goes; pass it where a sub is expected, or give the binding a sub "
+        "type: $f: sub(Int) = %s (§8)", e->name.name, what, e->name.name);
+  return &ty_error;
+}
+
 static Type *check_name(Sema *S, Expr *e) {
   const char *name = e->name.name;
   Symbol *sym;
@@ -3117,7 +3214,7 @@ static Type *check_name(Sema *S, Expr *e) {
     return check_math_const(S, e);
   }
   if (stdm)
-    return not_implemented(S, e->span, "built-in subs as values", "§8");
+    return sub_value_needs_type(S, e, "a standard module's sub");
   if (!sym && !e->name.module) {
     CtorDecl *k = find_ctor(S, name);
     if (k) {
@@ -3127,7 +3224,7 @@ static Type *check_name(Sema *S, Expr *e) {
   }
   if (!sym) {
     if (builtin_sub(name) != BI_NONE)
-      return not_implemented(S, e->span, "built-in subs as values", "§8");
+      return sub_value_needs_type(S, e, "a built-in sub");
     const char *sec = prelude_section(name);
     if (sec)
       return not_implemented(S, e->span, arena_printf(S->s->arena, "'%s'",
@@ -3138,7 +3235,7 @@ static Type *check_name(Sema *S, Expr *e) {
   e->name.sym = sym;
   if (sym->kind == SYM_SUB) {
     if (sym->tparams.len)
-      return not_implemented(S, e->span, "generic subs as values", "§8, §11");
+      return sub_value_needs_type(S, e, "generic");
     Symbol *owner = S->cur_const ? S->cur_const : S->cur_sub;
     if (owner) VEC_PUSH(S->s->arena, owner->sub_deps, sym);
     return type_fn(S->tc, sym->params.data, (uint32_t)sym->params.len, sym->ret);
@@ -3695,6 +3792,7 @@ static void check_let(Sema *S, Stmt *st) {
   Type *annot = st->let.annot ? resolve_type(S, st->let.annot) : NULL;
   Type *t;
   Expr *v = st->let.value;
+  eta_if_wanted(S, v, annot); /* `$p: sub(Int) = print` */
   if (v->kind == EX_LAMBDA) {
     t = v->ty = check_lambda(S, v, annot);
   } else if (v->kind == EX_MAP && annot) {
