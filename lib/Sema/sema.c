@@ -138,6 +138,8 @@ typedef struct Sema {
   VEC(struct Deferred) deferred; /* capability checks of types still open */
   VEC(Type *) cap_errors; /* types reported without ordering or hashing in
                              this body (the deferred checks say it once) */
+  VEC(Expr *) open_lits;  /* [], {:}, None-like constructors, channel():
+                             their types must be fixed by the body's end */
 } Sema;
 
 /* §4: a use that needs an ordering or hashing of a type still open
@@ -1484,6 +1486,7 @@ static bool is_later_str_method(const char *name) {
 
 static Type *check_list(Sema *S, Expr *e) {
   Type *el = type_var(S->tc);
+  if (!e->tuple.elems.len) VEC_PUSH(S->s->arena, S->open_lits, e);
   for (size_t i = 0; i < e->tuple.elems.len; i++) {
     Expr *x = e->tuple.elems.data[i];
     Type *t = x->kind == EX_LAMBDA && x->ty ? x->ty : check_expr(S, x, true);
@@ -1917,6 +1920,86 @@ static void report_cap(Sema *S, DeferKind k, Type *r, Span sp,
 
 /* The end of a body's inference: the deferred checks, on the types as
  * they came out (one still open becomes Unit, which has everything). */
+/* The first type variable t (resolved) still holds, or NULL. */
+static const Type *open_var(const Type *t) {
+  if (t->kind == TY_VAR) return t;
+  for (uint32_t i = 0; i < t->nargs; i++) {
+    const Type *v = open_var(t->args[i]);
+    if (v) return v;
+  }
+  return NULL;
+}
+
+/* A type's name with Int for each open part (Tree[?] as Tree[Int]), for
+ * an example annotation. */
+static const char *open_as_int(Sema *S, const char *tn) {
+  size_t n = strlen(tn), k = 0;
+  for (size_t i = 0; i < n; i++) k += tn[i] == '?';
+  char *out = ARENA_ARRAY(S->s->arena, char, n + 2 * k + 1), *o = out;
+  for (size_t i = 0; i < n; i++) {
+    if (tn[i] == '?') {
+      memcpy(o, "Int", 3);
+      o += 3;
+    } else {
+      *o++ = tn[i];
+    }
+  }
+  *o = 0;
+  return out;
+}
+
+/* §4: the open type of `[]`, `{:}`, `None` (any constructor without fields
+ * of a generic type) or `channel()` must be fixed by the body's end — by
+ * an annotation, the parameter or operand it meets, or a later use. One
+ * still open is an error asking for an annotation, as Rust's "type
+ * annotations needed"; each open variable is reported once, at the first
+ * literal it came from. */
+static void check_open_lits(Sema *S) {
+  const Type *seen[8];
+  size_t nseen = 0;
+  for (size_t i = 0; i < S->open_lits.len; i++) {
+    Expr *e = S->open_lits.data[i];
+    if (!e->ty) continue;
+    Type *t = type_resolve(S->tc, e->ty);
+    const Type *v = open_var(t);
+    if (!v) continue;
+    bool dup = false;
+    for (size_t j = 0; j < nseen && !dup; j++)
+      dup = seen[j] == v;
+    if (dup) continue;
+    if (nseen < 8) seen[nseen++] = v;
+    const char *what, *eg;
+    switch (e->kind) {
+    case EX_LIST:
+      what = "this empty list's element type";
+      eg = "$xs: List[Int] = []";
+      break;
+    case EX_MAP:
+      what = "this empty map's key and value types";
+      eg = "$m: Map[Str, Int] = {:}";
+      break;
+    case EX_CHANNEL:
+      what = "this channel's element type";
+      eg = "$c: Chan[Int] = channel(), or channel[Int]()";
+      break;
+    default: /* a constructor without fields */
+      what = arena_printf(S->s->arena, "the type of this %s (%s)",
+                          e->name.name, TN(t));
+      if (strcmp(e->name.name, "None") == 0) {
+        eg = "$x: Option[Int] = None";
+      } else {
+        eg = arena_printf(S->s->arena, "$x: %s = %s", open_as_int(S, TN(t)),
+                          e->name.name);
+      }
+      break;
+    }
+    error(S, e->span, "%s %s never fixed: nothing later says what it holds; "
+          "annotate it, e.g. %s (§4)", what, e->kind == EX_MAP ? "are" : "is",
+          eg);
+  }
+  S->open_lits.len = 0;
+}
+
 static void check_deferred(Sema *S) {
   for (size_t i = 0; i < S->deferred.len; i++) {
     struct Deferred *d = &S->deferred.data[i];
@@ -1928,6 +2011,7 @@ static void check_deferred(Sema *S) {
   }
   S->deferred.len = 0;
   S->cap_errors.len = 0;
+  check_open_lits(S);
 }
 
 /* An expression checked against an expected type: an anonymous sub takes
@@ -1942,6 +2026,7 @@ static Type *check_expected(Sema *S, Expr *x, Type *want) {
 /* {k: v, …} and {:}; `want` (may be NULL) is the annotated type. */
 static Type *check_map_literal(Sema *S, Expr *e, Type *want) {
   Type *kt = type_var(S->tc), *vt = type_var(S->tc);
+  if (!e->map.keys.len) VEC_PUSH(S->s->arena, S->open_lits, e);
   Type *w = want ? type_resolve(S->tc, want) : NULL;
   if (w && w->kind == TY_MAP) {
     kt = w->args[0];
@@ -2066,6 +2151,7 @@ static Type *result_unit_chanerr(Sema *S) {
 /* channel(), channel(n), channel[T](n) */
 static Type *check_channel(Sema *S, Expr *e) {
   Type *el = e->chan.elem ? resolve_type(S, e->chan.elem) : type_var(S->tc);
+  if (!e->chan.elem) VEC_PUSH(S->s->arena, S->open_lits, e);
   ExprList *a = &e->chan.args;
   check_args_only(S, a);
   if (check_arity(S, e->span, "channel", a->len, 0, 1) && a->len)
@@ -2779,6 +2865,8 @@ static Type *check_ctor_app(Sema *S, Expr *e, CtorDecl *k, ExprList *args,
     return &ty_error;
   }
   size_t n = args ? args->len : 0;
+  if (!n && !k->fields.len && k->owner->params.len)
+    VEC_PUSH(S->s->arena, S->open_lits, e); /* None, or a Leaf of Tree[T] */
   if (!args && k->fields.len) {
     error(S, name_sp, "constructor %s takes %zu field%s; write %s(…)", k->name,
           k->fields.len, k->fields.len == 1 ? "" : "s", k->name);
