@@ -591,16 +591,41 @@ static Type *decl_type(Sema *S, TypeExpr *te, TypeDecl *d) {
     error(S, te->span, "type alias %s refers to itself", d->name);
     return &ty_error;
   }
-  if (te->args.len)
-    return not_implemented(S, te->span, "generic type aliases", "§10, §11");
+  size_t n = d->params.len;
+  if (te->args.len != n) {
+    if (n)
+      error(S, te->span, "type alias %s takes %zu type argument%s: %s[…]",
+            d->name, n, n == 1 ? "" : "s", d->name);
+    else
+      error(S, te->span, "type alias %s takes no type arguments", d->name);
+    return &ty_error;
+  }
+  /* a generic alias (`type Pairs[T] = List[(T, T)]`): its right side with
+   * its own parameters in scope, then the arguments put in for them */
+  Type *args[16];
+  if (n > 16) return not_implemented(S, te->span, "an alias of more than 16 "
+                                     "type parameters", "§10, §11");
+  for (size_t i = 0; i < n; i++) args[i] = resolve_type(S, te->args.data[i]);
   int saved = d->state;
   ModScope *saved_ms = S->ms, *home = scope_of_decl(S, d);
   d->state = 1;
   if (home) set_scope(S, home);
+  size_t saved_np = S->tparams.len;
+  Type **saved_tp = NULL;
+  if (saved_np) {
+    saved_tp = ARENA_ARRAY(S->s->arena, Type *, saved_np);
+    memcpy(saved_tp, S->tparams.data, saved_np * sizeof *saved_tp);
+  }
+  S->tparams.len = 0;
+  for (size_t i = 0; i < n; i++)
+    VEC_PUSH(S->s->arena, S->tparams, d->params.data[i]);
   Type *t = resolve_type(S, it->type.alias);
+  S->tparams.len = 0;
+  for (size_t i = 0; i < saved_np; i++)
+    VEC_PUSH(S->s->arena, S->tparams, saved_tp[i]);
   set_scope(S, saved_ms);
   d->state = saved;
-  return t;
+  return n ? type_subst(S->tc, t, args, (uint32_t)n) : t;
 }
 
 static Type *resolve_type(Sema *S, TypeExpr *te) {
@@ -747,9 +772,9 @@ static void define_type_item(Sema *S, TypeDecl *d) {
     VEC_PUSH(S->s->arena, S->tparams, d->params.data[i]);
   if (it->type.kind == TD_ALIAS) {
     /* no fields: an alias, or a one-constructor sum (decide_alias) */
-    if (!d->ctors.len && d->params.len)
-      not_implemented(S, it->type.name_span, "generic type aliases",
-                      "§10, §11");
+    /* a generic alias is resolved at each use, with its arguments
+     * (decl_type); its right side is checked here, once */
+    if (!d->ctors.len && d->params.len) (void)resolve_type(S, it->type.alias);
   } else if (it->type.kind == TD_RECORD) {
     CtorDecl *k = d->ctors.data[0];
     for (size_t i = 0; i < it->type.fields.len; i++) {
@@ -1957,6 +1982,9 @@ static const char *open_as_int(Sema *S, const char *tn) {
 static void check_open_lits(Sema *S) {
   const Type *seen[8];
   size_t nseen = 0;
+  /* after another error the open type is most likely its echo (an
+   * annotation that did not resolve): say nothing */
+  if (diag_has_errors(S->s->diag)) S->open_lits.len = 0;
   for (size_t i = 0; i < S->open_lits.len; i++) {
     Expr *e = S->open_lits.data[i];
     if (!e->ty) continue;
