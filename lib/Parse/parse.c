@@ -482,6 +482,8 @@ static Expr *parse_string(Parser *p) {
 /* Is the `{` at the current position the start of a Map literal? */
 static bool brace_starts_map(Parser *p) {
   if (kind_at(p, 1) == TOK_COLON && kind_at(p, 2) == TOK_RBRACE) return true;
+  /* `{ mut $x: T = …` declares: no map key starts with `mut` */
+  if (kind_at(p, 1) == TOK_KW_MUT) return false;
   int depth = 0;
   bool first_is_binding = kind_at(p, 1) == TOK_BINDING;
   for (size_t k = 1; p->pos + k < p->n; k++) {
