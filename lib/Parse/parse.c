@@ -662,8 +662,16 @@ static Expr *parse_match(Parser *p) {
     VEC_PUSH(p->s->arena, e->match.arms, arm);
     if (!at_sep(p) && !check(p, TOK_COMMA) && !check(p, TOK_RBRACE) &&
         prev(p)->kind != TOK_RBRACE) {
-      error_at(p, peek(p)->span, "expected a newline or ',' after the match "
-               "arm, found %s", describe(p, peek(p)));
+      TokKind k = kind(p);
+      if (k >= TOK_ASSIGN && k <= TOK_PLUSPLUSEQ)
+        /* `Some($v) => $n += $v`: Rust and Go users expect this to work */
+        error_at(p, peek(p)->span, "'%s' here would make the match arm's "
+                 "body an assignment, which is a statement, not an "
+                 "expression: put the body in a block, `=> { … }`",
+                 tok_text(p->s, peek(p)));
+      else
+        error_at(p, peek(p)->span, "expected a newline or ',' after the "
+                 "match arm, found %s", describe(p, peek(p)));
       sync_stmt(p);
     }
   }
