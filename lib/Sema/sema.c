@@ -3409,9 +3409,12 @@ static void check_cond(Sema *S, Expr *c, const char *what) {
       c->bin.caps[i]->is_group = true;
     }
   }
-  if (!UNIFY(t, &ty_bool))
+  if (UNIFY(t, &ty_bool)) return;
+  if (what)
     error(S, c->span, "the condition of '%s' must be a Bool, found %s", what,
           TN(t));
+  else
+    error(S, c->span, "a match guard must be a Bool, found %s", TN(t));
 }
 
 static Type *check_if(Sema *S, Expr *e, bool used) {
@@ -3445,12 +3448,9 @@ static Type *check_match(Sema *S, Expr *e, bool used) {
     MatchArm *arm = &e->match.arms.data[i];
     push_scope(S, false);
     check_pattern(S, arm->pat, st);
-    if (arm->guard) {
-      Type *g = check_expr(S, arm->guard, true);
-      if (!UNIFY(g, &ty_bool))
-        error(S, arm->guard->span, "a match guard must be a Bool, found %s",
-              TN(g));
-    }
+    /* a guard is a condition like an if's: an `is` or `=~` in it binds
+     * in the arm's body (§9, §14) */
+    if (arm->guard) check_cond(S, arm->guard, NULL);
     Type *bt = check_expr(S, arm->body, used);
     if (type_resolve(S->tc, bt)->kind != TY_NEVER) all_never = false;
     if (used && !UNIFY(result, bt))
