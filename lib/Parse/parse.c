@@ -407,6 +407,12 @@ static Pattern *parse_pat(Parser *p) {
     pt->span = span_from(p, start);
     return pt;
   }
+  case TOK_KW_MUT:
+    /* `(mut $a, mut $b) = e`, as Rust writes it */
+    error_at(p, t->span, "'mut' cannot go inside a pattern; put it before "
+             "the whole pattern: mut ($a, $b) = … declares every name in it "
+             "mut (§5)");
+    return NULL;
   default:
     error_at(p, t->span, "expected a pattern, found %s", describe(p, t));
     return NULL;
