@@ -197,6 +197,13 @@ static void spill(GjRtStackPool *p) {
 
 void gj_rt_stack_put(GjRtStackPool *p, GjRtFiber *f) {
   if (f->own_base) {
+#if GJ_RT_ASAN
+    /* ASan keeps the shadow of unmapped memory: the dead task's redzones
+     * (its last switch_out's frame never returned) would greet the next
+     * mapping at this address, another main's or test's stack, as stack
+     * errors in its uninstrumented JIT frames */
+    __asan_unpoison_memory_region(f->ctx.stack_lo, f->ctx.stack_size);
+#endif
     munmap(f->own_base, f->own_len);
     return;
   }
