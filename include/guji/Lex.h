@@ -90,6 +90,8 @@ typedef struct Token {
   Span span;
   bool nl_before;    /* a (possibly dropped) newline precedes this token */
   bool upper;        /* TOK_NAME: type/constructor/const style name */
+  bool unterminated; /* TOK_STR, TOK_REGEX: reported as running to the end
+                        of its line, taking any closing ')' etc. with it */
   bool int_overflow; /* TOK_INT: the literal is 9223372036854775808 (only
                         valid right after unary '-'); larger ones are
                         already reported */

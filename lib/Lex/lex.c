@@ -776,6 +776,7 @@ static void lex_string(Lexer *L, Token *t, bool raw) {
         LEX_ERROR(L, start, end,
                   "unterminated string literal; a \"...\" string ends on its "
                   "line — use \"\"\"...\"\"\" for text that spans lines");
+      t->unterminated = true;
       flush_text(L, run_start, L->pos);
       break;
     }
@@ -957,6 +958,7 @@ static void lex_regex(Lexer *L, Token *t) {
                 "unterminated regex literal: expected a closing '/' on this "
                 "line (a '/' where an operand is expected starts a regex; "
                 "write \\/ for a slash inside one)");
+      t->unterminated = true;
       break;
     }
     if (c == '/') break;

@@ -31,6 +31,9 @@ typedef struct Parser {
   Token *toks;
   size_t n, pos;
   bool panicking;   /* an error was reported; silent until resynchronized */
+  bool unclosed;    /* passed a string or regex literal the lexer reported
+                       as unterminated: what follows on its line was taken
+                       into it, so later parse errors would be follow-ons */
 } Parser;
 
 /* ---- token helpers ------------------------------------------------------ */
@@ -45,6 +48,7 @@ static TokKind kind_at(Parser *p, size_t k) { return peek_at(p, k)->kind; }
 static Token *prev(Parser *p) { return &p->toks[p->pos ? p->pos - 1 : 0]; }
 static Token *advance(Parser *p) {
   Token *t = &p->toks[p->pos];
+  if (t->unterminated) p->unclosed = true;
   if (p->pos + 1 < p->n) p->pos++;
   return t;
 }
@@ -60,6 +64,7 @@ static void error_at(Parser *p, Span sp, const char *fmt, ...)
 static void error_at(Parser *p, Span sp, const char *fmt, ...) {
   if (p->panicking) return;
   p->panicking = true;
+  if (p->unclosed) return; /* the lexer's error stands for this one */
   va_list ap;
   va_start(ap, fmt);
   diag_vreport(p->s->diag, DIAG_ERROR, &sp, fmt, ap);
@@ -1563,6 +1568,7 @@ Module *parse_module(Session *s, const SrcFile *f) {
   for (;;) {
     skip_seps(&p);
     if (check(&p, TOK_EOF)) break;
+    p.unclosed = false; /* a new item: its errors are its own */
     Item *it = parse_item(&p);
     if (!it) {
       sync_item(&p);

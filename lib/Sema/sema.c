@@ -298,6 +298,15 @@ static Symbol *global_lookup(Sema *S, const char *name) {
   return sym;
 }
 
+/* A name imported by a `use m.{name}` that was reported as bad (missing in
+ * m, private, …): its uses are not reported again as undefined. */
+static bool bad_import(Sema *S, const char *name) {
+  for (size_t i = 0; i < S->ms->imports.len; i++)
+    if (S->ms->imports.data[i].name == name && S->ms->imports.data[i].bad)
+      return true;
+  return false;
+}
+
 static int builtin_sub(const char *name) {
   static const char *const names[] = {"print", "write", "eprint", "assert",
                                       "panic", "range", "char", "set",
@@ -710,7 +719,7 @@ static Type *resolve_type(Sema *S, TypeExpr *te) {
   TypeDecl *d = find_tdecl(S, te->name);
   if (d) return decl_type(S, te, d);
   if (strcmp(te->name, "Range") == 0 && !te->args.len) return &ty_range;
-  error(S, te->span, "unknown type %s", te->name);
+  if (!bad_import(S, te->name)) error(S, te->span, "unknown type %s", te->name);
   return &ty_error;
 }
 
@@ -1396,8 +1405,9 @@ static Type *check_call(Sema *S, Expr *e) {
     for (size_t i = 0; i < e->call.args.len; i++)
       check_expr(S, e->call.args.data[i], true);
     if (SOFT(ft)) return &ty_error;
-    error(S, callee->span, "this is a %s, not a sub; it cannot be called",
-          TN(ft));
+    const char *tn = TN(ft);
+    error(S, callee->span, "this is %s %s, not a sub; it cannot be called",
+          strchr("AEIOU", tn[0]) ? "an" : "a", tn);
     return &ty_error;
   }
   const char *name = callee->name.name;
@@ -1447,7 +1457,8 @@ static Type *check_call(Sema *S, Expr *e) {
     if (sec)
       return not_implemented(S, callee->span,
                              arena_printf(S->s->arena, "'%s'", name), sec);
-    error(S, callee->span, "undefined sub '%s'", name);
+    if (!bad_import(S, name))
+      error(S, callee->span, "undefined sub '%s'", name);
     return &ty_error;
   }
   callee->name.sym = sym;
@@ -2933,7 +2944,8 @@ static Type *check_record(Sema *S, Expr *e) {
   if (!d || !d->is_record) {
     if (d) error(S, e->span, "%s is not a record type; only records are built "
                  "with { field: value }", e->record.name);
-    else error(S, e->span, "unknown type %s", e->record.name);
+    else if (!bad_import(S, e->record.name))
+      error(S, e->span, "unknown type %s", e->record.name);
     return &ty_error;
   }
   CtorDecl *k = d->ctors.data[0];
@@ -3133,9 +3145,21 @@ static CtorDecl *pattern_ctor(Sema *S, Pattern *pt) {
   if (d && d->is_record)
     error(S, pt->span, "%s is a record; match it with %s { field: "
           "pattern, .. }", pt->name, pt->name);
-  else
+  else if (!bad_import(S, pt->name))
     error(S, pt->span, "unknown constructor %s", pt->name);
   return NULL;
+}
+
+/* After an error in pattern pt: still declare the names it binds (with the
+ * error type), so their uses report no follow-on "undefined binding". */
+static void declare_pattern_names(Sema *S, Pattern *pt) {
+  PatternVec names = {0};
+  sema_pattern_bindings(pt, &names, S->s->arena);
+  for (size_t i = 0; i < names.len; i++) {
+    Pattern *b = names.data[i];
+    if (b->name && strcmp(b->name, "_") != 0)
+      b->binding = declare(S, b->name, b->span, &ty_error, false);
+  }
 }
 
 static void check_pattern(Sema *S, Pattern *pt, Type *t) {
@@ -3167,12 +3191,14 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     if (!UNIFY(inst, t)) {
       error(S, pt->span, "constructor %s makes a %s, but the value matched is "
             "%s", k->name, TN(inst), TN(t));
+      declare_pattern_names(S, pt);
       return;
     }
     if (pt->elems.len != k->fields.len) {
       error(S, pt->span, "constructor %s has %zu field%s, but the pattern has "
             "%zu", k->name, k->fields.len, k->fields.len == 1 ? "" : "s",
             pt->elems.len);
+      declare_pattern_names(S, pt);
       return;
     }
     for (size_t i = 0; i < pt->elems.len; i++)
@@ -3196,6 +3222,7 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     if (r->kind != TY_TUPLE || r->nargs != n) {
       error(S, pt->span, "a tuple pattern of %zu elements cannot match %s", n,
             TN(r));
+      declare_pattern_names(S, pt);
       return;
     }
     for (size_t i = 0; i < n; i++) check_pattern(S, pt->elems.data[i], r->args[i]);
@@ -3204,9 +3231,10 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
   case PAT_RECORD: {
     TypeDecl *d = pt->module ? qualified_type(S, pt->module, pt->name, pt->span)
                              : find_tdecl(S, pt->name);
-    if (!d && pt->module) return;
+    if (!d && pt->module) { declare_pattern_names(S, pt); return; }
     if (!d || !d->is_record) {
       error(S, pt->span, "%s is not a record type", pt->name);
+      declare_pattern_names(S, pt);
       return;
     }
     CtorDecl *k = d->ctors.data[0];
@@ -3215,6 +3243,7 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     if (!UNIFY(inst, t)) {
       error(S, pt->span, "this pattern matches %s, but the value is %s",
             TN(inst), TN(t));
+      declare_pattern_names(S, pt);
       return;
     }
     size_t n = pt->fields.len;
@@ -3225,6 +3254,7 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
       pt->field_index[i] = fx;
       if (fx < 0) {
         error(S, fp->span, "record %s has no field %s", d->name, fp->name);
+        declare_pattern_names(S, fp->pat);
         continue;
       }
       check_pattern(S, fp->pat, type_ctor_field(S->tc, inst, k, (uint32_t)fx));
@@ -3251,6 +3281,7 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     }
     if (!SOFT(r) && r->kind != TY_LIST) {
       error(S, pt->span, "a list pattern cannot match %s", TN(r));
+      declare_pattern_names(S, pt);
       return;
     }
     Type *el = SOFT(r) ? &ty_error : r->args[0];
@@ -3345,7 +3376,7 @@ static Type *check_name(Sema *S, Expr *e) {
     if (sec)
       return not_implemented(S, e->span, arena_printf(S->s->arena, "'%s'",
                              name), sec);
-    error(S, e->span, "undefined name '%s'", name);
+    if (!bad_import(S, name)) error(S, e->span, "undefined name '%s'", name);
     return &ty_error;
   }
   e->name.sym = sym;
@@ -3985,9 +4016,8 @@ static void check_assign_op(Sema *S, Stmt *st) {
     immutable_note(S, b);
     return;
   }
-  if (!same_sub) {
-    error(S, st->assign.name_span, "cannot assign to $%s: it is declared "
-          "outside this sub", st->assign.name);
+  if (!same_sub) { /* a mut binding outside this anonymous sub or hatch */
+    outer_mut_assign_error(S, st->assign.name_span, b);
     return;
   }
   TokKind bin;
