@@ -560,12 +560,16 @@ static Expr *parse_map(Parser *p) {
 }
 
 /* Does `{` at the current position start a record literal's inits? */
-static bool brace_starts_record(Parser *p) {
-  if (!check(p, TOK_LBRACE)) return false;
-  size_t k = 1;
+/* Does the token at offset `at` open a record literal's { field: … }? */
+static bool brace_starts_record_at(Parser *p, size_t at) {
+  if (kind_at(p, at) != TOK_LBRACE) return false;
+  size_t k = at + 1;
   while (kind_at(p, k) == TOK_NEWLINE) k++;
   return (kind_at(p, k) == TOK_NAME && kind_at(p, k + 1) == TOK_COLON) ||
          kind_at(p, k) == TOK_DOTDOT || kind_at(p, k) == TOK_RBRACE;
+}
+static bool brace_starts_record(Parser *p) {
+  return brace_starts_record_at(p, 0);
 }
 
 /* inits = name ":" expr { "," name ":" expr } */
@@ -605,7 +609,10 @@ static bool brackets_hold_types(Parser *p) {
     switch (tk) {
     case TOK_LBRACKET: case TOK_LPAREN: depth++; break;
     case TOK_RBRACKET: case TOK_RPAREN:
-      if (--depth == 0) return kind_at(p, k + 1) == TOK_LPAREN;
+      /* f[Int](…), or a record literal Box[Int] { v: … } */
+      if (--depth == 0)
+        return kind_at(p, k + 1) == TOK_LPAREN ||
+               (prev(p)->upper && brace_starts_record_at(p, k + 1));
       break;
     case TOK_NAME: case TOK_COMMA: case TOK_DOT: case TOK_COLON:
     case TOK_KW_SUB:
@@ -824,6 +831,16 @@ static Expr *parse_primary(Parser *p) {
     if (check(p, TOK_LBRACKET) && brackets_hold_types(p)) {
       if (!parse_type_args(p, &e->name.targs)) return NULL;
       e->span = span_from(p, start);
+      if (t->upper && brace_starts_record(p)) {
+        /* Box[Int] { v: 1 }: a record literal with its type arguments */
+        TypeExprList targs = e->name.targs;
+        memset(&e->record, 0, sizeof e->record);
+        e->kind = EX_RECORD;
+        e->record.name = t->name;
+        e->record.targs = targs;
+        if (!parse_inits(p, &e->record.inits)) return NULL;
+        e->span = span_from(p, start);
+      }
     }
     return e;
   }

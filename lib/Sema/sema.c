@@ -2952,6 +2952,16 @@ static Type *check_record(Sema *S, Expr *e) {
   e->record.ctor = k;
   e->record.index = ARENA_ARRAY(S->s->arena, int64_t, n ? n : 1);
   Type *t = instantiate(S, d);
+  TypeExprList *ta = &e->record.targs;
+  if (ta->len && ta->len != d->params.len) {
+    error(S, e->span, "record %s takes %zu type argument%s, but %zu %s given",
+          d->name, d->params.len, d->params.len == 1 ? "" : "s", ta->len,
+          ta->len == 1 ? "was" : "were");
+  } else {
+    /* Box[Int] { … }: the arguments fix the instance (§11) */
+    for (size_t i = 0; i < ta->len; i++)
+      (void)UNIFY(t->args[i], resolve_type(S, ta->data[i]));
+  }
   bool *seen = ARENA_ARRAY(S->s->arena, bool, k->fields.len + 1);
   for (size_t i = 0; i < n; i++) {
     FieldInit *fi = &e->record.inits.data[i];
