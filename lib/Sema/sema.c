@@ -3199,8 +3199,8 @@ static void check_pattern(Sema *S, Pattern *pt, Type *t) {
     pt->ctor = k;
     Type *inst = instantiate(S, k->owner);
     if (!UNIFY(inst, t)) {
-      error(S, pt->span, "constructor %s makes a %s, but the value matched is "
-            "%s", k->name, TN(inst), TN(t));
+      error(S, pt->span, "constructor %s makes %s values, but the value "
+            "matched is %s", k->name, k->owner->name, TN(t));
       declare_pattern_names(S, pt);
       return;
     }
